@@ -1,0 +1,53 @@
+"""Headline figures for metrics.json and the overview page (keys fixed by DESIGN.md)."""
+
+from __future__ import annotations
+
+from generator.analyses.period import Period
+from generator.analyses.referrals import DAYS_12_MONTHS, DAYS_36_MONTHS, rereferral_rate
+from generator.eventlog import EventLog
+
+#: metrics.json count keys and the events each counts.
+COUNTED_EVENTS = {
+    "contacts": "contact",
+    "referrals": "referral",
+    "assessments": "assessment_start",
+    "s47": "s47",
+    "icpc": "icpc",
+    "cpp_starts": "cpp_start",
+    "lac_starts": "lac_start",
+}
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """A percentage 0-100 to one decimal, or None when there is nothing to divide by."""
+    if denominator == 0:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+def headline_metrics(log: EventLog, period: Period) -> dict:
+    """The figures DESIGN.md fixes for metrics.json, over the report period.
+
+    ``children`` counts children with any event in the period; ``events`` all events in it.
+    Each ``*_pct`` comes with its numerator and denominator (``*_n``, ``*_d``) so that every
+    percentage can be checked and, in public mode, suppressed by the privacy stage.
+    """
+    events = log.events[period.contains(log.events["date"])]
+    metrics: dict = {
+        "children": int(events["child_id"].nunique()),
+        "events": int(len(events)),
+    }
+    counts = events["event"].value_counts()
+    for key, event in COUNTED_EVENTS.items():
+        metrics[key] = int(counts.get(event, 0))
+
+    for key, window in (("rereferral_12m", DAYS_12_MONTHS), ("rereferral_36m", DAYS_36_MONTHS)):
+        repeats, referrals = rereferral_rate(log, period.start, period.end, window)
+        metrics[f"{key}_pct"] = percent(repeats, referrals)
+        metrics[f"{key}_n"], metrics[f"{key}_d"] = repeats, referrals
+
+    outcomes = events[events["event"] == "assessment_authorised"]["code"]
+    nfa = int((outcomes.str.lower() == "nfa").sum())
+    metrics["assessment_nfa_pct"] = percent(nfa, len(outcomes))
+    metrics["assessment_nfa_n"], metrics["assessment_nfa_d"] = nfa, int(len(outcomes))
+    return metrics

@@ -1,0 +1,139 @@
+"""The command line. The only place exceptions become messages and exit codes.
+
+Exit codes: 0 success; 2 the user's input is wrong (the message names the file, the row or
+key, the problem and the fix); 1 a bug (a traceback, which we want to hear about).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import InputError
+
+EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carejourneys", description="Children's social care journeys as a self-contained visual report.")
+    parser.add_argument("--version", action="version", version=f"carejourneys {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the report into a static site")
+    build.add_argument("report", nargs="?", type=Path, help="report.yaml (default: content/report.yaml)")
+    build.add_argument("--data", type=Path, help="a data file or folder that replaces the report's sources")
+    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build/)")
+    build.add_argument("--audience", choices=["internal", "public"], help="overrides report.yaml's audience")
+    build.add_argument("--single-file", action="store_true", help="inline everything into each page (not yet available)")
+    build.add_argument("--zip", action="store_true", help="also write build/<slug>.zip (not yet available)")
+    for command in (build,):
+        command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+        command.add_argument("--debug", action="store_true", help="show tracebacks for input errors too")
+
+    validate = commands.add_parser("validate", help="check the data and report.yaml; exit 2 on errors")
+    validate.add_argument("report", nargs="?", type=Path)
+    validate.add_argument("--data", type=Path)
+    validate.add_argument("-q", "--quiet", action="store_true")
+    validate.add_argument("--debug", action="store_true")
+
+    synth = commands.add_parser("synth", help="make synthetic data")
+    synth_kinds = synth.add_subparsers(dest="synth_kind", metavar="KIND")
+    demo = synth_kinds.add_parser("demo", help="the demo county's front door, 2014-2018")
+    demo.add_argument("--children", type=int, default=25_000)
+    demo.add_argument("--seed", type=int, default=2018)
+    demo.add_argument("--out", type=Path, required=True)
+    demo.add_argument("--file-type", choices=["csv", "parquet"], default="csv", help="table file type (default csv)")
+    demo.add_argument("-q", "--quiet", action="store_true")
+    demo.add_argument("--debug", action="store_true")
+
+    commands.add_parser("schema", help="print the JSON Schema of report.yaml")
+    return parser
+
+
+def _build(args) -> int:
+    from generator.build import build_report
+    from generator.progress import Progress
+
+    if args.single_file or args.zip:
+        raise InputError(_not_yet("--single-file" if args.single_file else "--zip"))
+    progress = Progress(quiet=args.quiet)
+    result = build_report(args.report, args.out, data=args.data, audience=args.audience, progress=progress)
+    progress.say(f"Built {len(result.pages)} page(s) and {result.charts} chart(s) in {result.out_dir}/ "
+                 f"- open {result.out_dir / 'index.html'} in a browser.")
+    return EXIT_OK
+
+
+def _not_yet(option: str):
+    from generator.errors import Problem
+
+    return Problem("command line", option, "is not available in this version", "build without it")
+
+
+def _validate(args) -> int:
+    from generator.build import load
+    from generator.progress import Progress
+
+    loaded = load(args.report, args.data, Progress(quiet=args.quiet))
+    errors = 0
+    for finding in loaded.findings:
+        errors += finding.severity == "error"
+        print(f"{finding.severity}: {finding.check}: {finding.count} row(s): {finding.message} [{finding.action}]")
+        for example in finding.examples:
+            print(f"    e.g. {example}")
+    print(f"{len(loaded.log.events):,} events for {len(loaded.log.children):,} children; "
+          f"{errors} error(s), {len(loaded.findings) - errors} warning(s).")
+    return EXIT_INPUT if errors else EXIT_OK
+
+
+def _synth(args) -> int:
+    from generator.ingest.tidy import write_tidy
+    from generator.progress import Progress
+    from generator.synth.demo import generate_demo
+
+    if args.synth_kind != "demo":
+        raise InputError(_not_yet(f"synth {args.synth_kind or ''}".strip()))
+    if args.children < 1:
+        from generator.errors import Problem
+
+        raise InputError(Problem("command line", "--children", f"must be at least 1, got {args.children}", "give a positive number"))
+    progress = Progress(quiet=args.quiet)
+    with progress.step(f"Simulating {args.children:,} children"):
+        log = generate_demo(children=args.children, seed=args.seed)
+    paths = write_tidy(log, args.out, args.file_type)
+    progress.say(f"Wrote {len(log.events):,} events for {len(log.children):,} children: {', '.join(map(str, paths))}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    if args.command == "schema":
+        from generator.config import json_schema
+
+        print(json.dumps(json_schema(), indent=2, sort_keys=True))
+        return EXIT_OK
+    handler = {"build": _build, "validate": _validate, "synth": _synth}[args.command]
+    try:
+        return handler(args)
+    except InputError as error:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        count = len(error.problems)
+        print(f"carejourneys: {count} problem{'s' if count != 1 else ''} with the input:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("carejourneys: interrupted; the previous build is untouched.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

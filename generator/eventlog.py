@@ -1,0 +1,142 @@
+"""The canonical EventLog: the one shape every reader produces and every later stage reads.
+
+Two tables (DESIGN.md): `events` (child_id, event, date, record_id, code, source) and
+`children` (child_id, sex, birth_month, ethnicity, disability, la, plus any extra attribute
+columns). Dates are pandas datetime64 at midnight: day precision, vectorised arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: The event vocabulary, in the order a child meets them on one day. The order breaks ties
+#: between events of the same child on the same date (a contact precedes the referral it led
+#: to), so journeys are stable. Extends the Front Door Data Collaboration log; never rename.
+VOCABULARY: tuple[str, ...] = (
+    "contact",
+    "early_help_assessment_start",
+    "early_help_assessment_completion",
+    "referral",
+    "referral_nfa",
+    "assessment_start",
+    "assessment_authorised",
+    "strategy_discussion",
+    "s47",
+    "icpc",
+    "cin_start",
+    "cin_plan_start",
+    "cpp_start",
+    "lac_start",
+    "legal_status",
+    "placement",
+    "missing_start",
+    "missing_end",
+    "court_application",
+    "final_order",
+    "lac_end",
+    "cpp_end",
+    "cin_plan_end",
+    "cin_end",
+)
+EVENT_RANK = {name: rank for rank, name in enumerate(VOCABULARY)}
+
+EVENT_COLUMNS = ("child_id", "event", "date", "record_id", "code", "source")
+CHILD_COLUMNS = ("child_id", "sex", "birth_month", "ethnicity", "disability", "la")
+
+#: Sex codes as the DfE returns use them (SSDA903 SEX, CIN GenderCurrent).
+SEX_LABELS = {"1": "Male", "2": "Female", "0": "Not known", "9": "Not stated"}
+
+
+def empty_events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "child_id": pd.Series(dtype="string"),
+            "event": pd.Series(dtype="string"),
+            "date": pd.Series(dtype="datetime64[ns]"),
+            "record_id": pd.Series(dtype="string"),
+            "code": pd.Series(dtype="string"),
+            "source": pd.Series(dtype="string"),
+        }
+    )
+
+
+def empty_children() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "child_id": pd.Series(dtype="string"),
+            "sex": pd.Series(dtype="string"),
+            "birth_month": pd.Series(dtype="datetime64[ns]"),
+            "ethnicity": pd.Series(dtype="string"),
+            "disability": pd.Series(dtype="boolean"),
+            "la": pd.Series(dtype="string"),
+        }
+    )
+
+
+@dataclass
+class EventLog:
+    """Child-level events and child attributes, normalised.
+
+    Use `EventLog.from_frames` to build one: it fixes dtypes, adds missing optional columns,
+    and sorts events by child, date and vocabulary order so every consumer sees one order.
+    """
+
+    events: pd.DataFrame = field(default_factory=empty_events)
+    children: pd.DataFrame = field(default_factory=empty_children)
+
+    @classmethod
+    def from_frames(cls, events: pd.DataFrame, children: pd.DataFrame | None = None) -> "EventLog":
+        events = events.copy()
+        for column in EVENT_COLUMNS:
+            if column not in events.columns:
+                events[column] = pd.NA
+        for column in ("child_id", "event", "record_id", "code", "source"):
+            events[column] = events[column].astype("string")
+        events["date"] = pd.to_datetime(events["date"]).dt.normalize().astype("datetime64[ns]")
+        rank = events["event"].map(EVENT_RANK).fillna(len(VOCABULARY)).astype("int16")
+        events = (
+            events.assign(_rank=rank)
+            .sort_values(["child_id", "date", "_rank"], kind="mergesort")
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
+        events = events[list(EVENT_COLUMNS) + [c for c in events.columns if c not in EVENT_COLUMNS]]
+
+        if children is None:
+            children = pd.DataFrame({"child_id": events["child_id"].drop_duplicates()})
+        children = children.copy()
+        for column in CHILD_COLUMNS:
+            if column not in children.columns:
+                children[column] = pd.NA
+        for column in ("child_id", "sex", "ethnicity", "la"):
+            children[column] = children[column].astype("string")
+        children["birth_month"] = (
+            pd.to_datetime(children["birth_month"]).dt.to_period("M").dt.to_timestamp()
+        ).astype("datetime64[ns]")
+        children["disability"] = children["disability"].astype("boolean")
+        children = children.sort_values("child_id", kind="mergesort").reset_index(drop=True)
+        children = children[
+            list(CHILD_COLUMNS) + [c for c in children.columns if c not in CHILD_COLUMNS]
+        ]
+        return cls(events=events, children=children)
+
+    @property
+    def first_date(self) -> pd.Timestamp | None:
+        return None if self.events.empty else self.events["date"].min()
+
+    @property
+    def last_date(self) -> pd.Timestamp | None:
+        return None if self.events.empty else self.events["date"].max()
+
+    def of_event(self, *names: str) -> pd.DataFrame:
+        """Rows of the named events, in the log's order."""
+        return self.events[self.events["event"].isin(names)]
+
+    def concat(self, other: "EventLog") -> "EventLog":
+        """Both logs as one (children de-duplicated on child_id, first source wins)."""
+        children = pd.concat([self.children, other.children], ignore_index=True)
+        children = children.drop_duplicates("child_id", keep="first")
+        events = pd.concat([self.events, other.events], ignore_index=True)
+        return EventLog.from_frames(events, children)

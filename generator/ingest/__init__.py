@@ -1,0 +1,114 @@
+"""Ingest: one reader per input format, each returning the canonical EventLog.
+
+`READERS` is the one place formats are registered. `read_data` takes the paths a report
+names (or `--data` gives), places every file with the first reader that claims it (by its
+content, not its name), reads each group, and joins the logs. A file no reader claims is an
+input error that says so; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from generator.errors import InputError, Problem
+from generator.eventlog import EventLog
+from generator.ingest import tidy
+from generator.ingest.tabular import TABLE_SUFFIXES, read_table
+
+#: Files in a data folder that are documentation, not data.
+IGNORED_NAMES = ("readme", "licence", "license")
+IGNORED_SUFFIXES = {".md", ".pdf", ".html", ".json", ".yaml", ".yml"}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A format: `claims(path)` looks at a file's content; `read` reads the files it claimed."""
+
+    name: str
+    claims: Callable[[Path, str], bool]
+    read: Callable[[list[tuple[Path, str]]], EventLog]
+
+
+def _claims_tidy(path: Path, display: str) -> bool:
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        return False
+    try:
+        columns = list(read_table(path, display).columns[1:])
+    except InputError:
+        return False
+    return tidy.is_events_table(columns) or tidy.is_children_table(columns)
+
+
+READERS: list[Reader] = [
+    Reader("events", _claims_tidy, tidy.read_tidy),
+]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input as the manifest records it: name relative to the data root, and its hash."""
+
+    name: str
+    sha256: str
+    bytes: int
+    format: str
+
+
+def _data_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = []
+    for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
+        relative = candidate.relative_to(path)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if candidate.suffix.lower() in IGNORED_SUFFIXES or candidate.stem.lower() in IGNORED_NAMES:
+            continue
+        files.append(candidate)
+    return files
+
+
+def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
+    """Read every data file under ``paths`` into one EventLog.
+
+    Raises
+    ------
+    InputError
+        For a missing path, a file no reader claims, or any reader's problems (all of them).
+    """
+    problems: list[Problem] = []
+    groups: dict[str, list[tuple[Path, str]]] = {}
+    inputs: list[InputFile] = []
+    for root in paths:
+        if not root.exists():
+            problems.append(Problem(str(root), "", "does not exist", "check the path in report.yaml or --data"))
+            continue
+        files = _data_files(root)
+        if not files:
+            problems.append(Problem(str(root), "", "holds no data files", "put the exported files in this folder"))
+        for file in files:
+            display = str(file) if root.is_file() else str(root / file.relative_to(root))
+            reader = next((r for r in READERS if r.claims(file, display)), None)
+            if reader is None:
+                problems.append(Problem(
+                    display, "", "is not a format carejourneys can read",
+                    "expected a tidy event log (CSV, Excel or Parquet with child_id, event, date columns) "
+                    "or a children table; move other files out of the data folder"))
+                continue
+            groups.setdefault(reader.name, []).append((file, display))
+            data = file.read_bytes()
+            name = file.name if root.is_file() else file.relative_to(root).as_posix()
+            inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), reader.name))
+    if problems:
+        raise InputError(problems)
+
+    log: EventLog | None = None
+    for reader in READERS:
+        if reader.name in groups:
+            part = reader.read(groups[reader.name])
+            log = part if log is None else log.concat(part)
+    assert log is not None
+    return log, inputs

@@ -1,0 +1,22 @@
+"""The page kinds, registered here and nowhere else.
+
+report.yaml's `pages:` list names kinds from `PAGE_KINDS`; each entry's options are checked
+against that kind's `Options` model. Our own pages use exactly this registry, as a new kind
+would: a module in this package with a `PageKind` subclass, and one line below.
+"""
+
+from __future__ import annotations
+
+from generator.pages.base import PageKind
+from generator.pages.markdown_page import MarkdownPage
+from generator.pages.overview import OverviewPage
+from generator.pages.trends import TrendsPage
+
+PAGE_KINDS: dict[str, type[PageKind]] = {
+    kind.kind: kind
+    for kind in (
+        OverviewPage,
+        TrendsPage,
+        MarkdownPage,
+    )
+}

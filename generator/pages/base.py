@@ -1,0 +1,80 @@
+"""What a page kind is, and what it is given.
+
+A page kind is one module in `generator/pages/` with a class that declares its options (a
+pydantic model whose `kind` field is a Literal of the kind's name) and builds itself from a
+`PageContext` into a `RenderedPage`. The site stage renders the template and writes the
+charts, data scripts and downloads; the page never touches files.
+Register a new kind in `generator/pages/__init__.py` (the one place page kinds are listed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from generator.analyses.period import Period
+from generator.charts import Chart
+from generator.eventlog import EventLog
+
+
+class PageOptions(BaseModel):
+    """Options every page has. Subclasses add `kind: Literal["<name>"]` and their own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str
+    title: str
+
+
+@dataclass
+class Annotation:
+    """A dated event the report marks on time axes (an inspection, a new front door)."""
+
+    date: pd.Timestamp
+    label: str
+
+
+@dataclass
+class PageContext:
+    """Everything a page may read. Built once per report by `generator.build`."""
+
+    report: Any  # generator.config.Report (not imported: config imports the page registry)
+    log: EventLog
+    period: Period
+    annotations: list[Annotation]
+    metrics: dict
+    findings: list = field(default_factory=list)  # quality findings
+    report_dir: Any = None  # pathlib.Path of report.yaml's folder, for page sources
+    inputs: list = field(default_factory=list)  # generator.ingest.InputFile, for 'data sources'
+    privacy: Any = None  # generator.privacy.Privacy
+
+
+@dataclass
+class RenderedPage:
+    """A page's content, ready for the site stage.
+
+    ``template`` is a file in site_templates/; ``context`` its variables (autoescaped);
+    ``charts`` are embedded and drawn by report.js; ``data_scripts`` maps a file name under
+    ``build/data/`` to a JavaScript text that assigns a global (loaded with <script src>);
+    ``downloads`` maps a CSV name (no extension) to a table, beside each chart's own CSV.
+    """
+
+    template: str
+    context: dict = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
+    data_scripts: dict[str, str] = field(default_factory=dict)
+    downloads: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scripts: list[str] = field(default_factory=list)  # extra assets, e.g. "player.js"
+
+
+class PageKind:
+    """Base of page kinds. Subclasses set `kind` and `Options`, and implement `build`."""
+
+    kind: ClassVar[str]
+    Options: ClassVar[type[PageOptions]]
+
+    def build(self, options: PageOptions, ctx: PageContext) -> RenderedPage:
+        raise NotImplementedError

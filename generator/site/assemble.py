@@ -1,0 +1,97 @@
+"""Assemble the site in memory: every page, asset, data script, download and the manifest.
+
+Knows nothing of input formats: it takes rendered pages and the build's facts and returns
+{relative path: bytes}. Output is deterministic: sorted keys, no clock, fixed line endings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from generator import __version__
+from generator.pages.base import RenderedPage
+from generator.privacy import Privacy
+from generator.resources import resource_dir
+from generator.site.render import environment
+from generator.site.vendor import VENDOR_JS, vendor_files
+from generator.site.writer import GENERATOR_NAME
+
+BASE_ASSETS = ("report.css", "report.js")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _count_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c == "count" or c.endswith("_count") or c in ("n", "children")]
+
+
+def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metrics: dict, inputs: list,
+             privacy: Privacy, log_counts: dict) -> dict[str, bytes]:
+    """All files of the site, keyed by their path under build/."""
+    templates = resource_dir("site_templates")
+    env = environment(templates)
+    files: dict[str, bytes] = {}
+    nav = [{"slug": o.slug, "title": o.title, "href": f"{o.slug}.html"} for o, _ in pages]
+    assets = list(BASE_ASSETS)
+    manifest_pages, manifest_charts = [], []
+
+    for options, page in pages:
+        for name in page.scripts:
+            if name not in assets:
+                assets.append(name)
+        charts = []
+        for chart in page.charts:
+            data = privacy.table(chart.data, _count_columns(chart.data))
+            files[f"downloads/{chart.id}.csv"] = csv_bytes(data)
+            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec})
+            manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv"})
+        for name, table in page.downloads.items():
+            files[f"downloads/{name}.csv"] = csv_bytes(privacy.table(table, _count_columns(table)))
+        for name, text in page.data_scripts.items():
+            files[f"data/{name}"] = text.encode("utf-8")
+        html = env.get_template(page.template).render(
+            report=report,
+            page={"slug": options.slug, "title": options.title, "kind": options.kind},
+            options=options,
+            nav=nav,
+            period=period,
+            metrics=metrics,
+            charts=charts,
+            vendor_js=VENDOR_JS if charts else None,
+            page_scripts=[s for s in page.scripts if s.endswith(".js")],
+            page_styles=[s for s in page.scripts if s.endswith(".css")],
+            audience=privacy.audience,
+            version=__version__,
+            **page.context,
+        )
+        files[f"{options.slug}.html"] = html.encode("utf-8")
+        manifest_pages.append({"slug": options.slug, "title": options.title, "kind": options.kind, "file": f"{options.slug}.html"})
+
+    for name in assets:
+        files[f"assets/{name}"] = (templates / "assets" / name).read_bytes()
+    files.update(vendor_files())
+
+    manifest = {
+        "generator": GENERATOR_NAME,
+        "version": __version__,
+        "title": report.title,
+        "audience": privacy.audience,
+        "period": {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"},
+        "inputs": [asdict(i) for i in inputs],
+        "pages": manifest_pages,
+        "charts": manifest_charts,
+        "counts": log_counts,
+    }
+    files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    shown = {"period_start": f"{period.start:%Y-%m-%d}", "period_end": f"{period.end:%Y-%m-%d}", **metrics}
+    files["metrics.json"] = (json.dumps(shown, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return files
+
+
+__all__ = ["assemble", "Path"]

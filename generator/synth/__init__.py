@@ -1,0 +1,1 @@
+"""Synthetic child-level data with the statistical shape of real front-door records."""

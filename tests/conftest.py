@@ -1,0 +1,20 @@
+"""Shared fixtures: small hand-made event logs and a built demo report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_REPORT = REPO / "content" / "report.yaml"
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> Path:
+    """The demo report, built once per test session."""
+    from generator.build import build_report
+
+    out = tmp_path_factory.mktemp("demo") / "build"
+    build_report(DEMO_REPORT, out)
+    return out
