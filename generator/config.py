@@ -102,14 +102,15 @@ def _problem(file: str, error: dict, known: dict[str, list[str]]) -> Problem:
         key = str(error["loc"][-1])
         choices = known.get(_key_path(error["loc"][:-1]), [])
         guess = difflib.get_close_matches(key, choices, n=1)
-        fix = f"did you mean '{guess[0]}'?" if guess else "remove it"
+        fix = f"did you mean '{guess[0]}'?" if guess else "remove it or correct its spelling."
         if choices:
-            fix += " Known keys here: " + ", ".join(choices)
+            fix += " Keys allowed here: " + ", ".join(choices)
         return Problem(file, where, "unknown key", fix)
     if kind == "missing":
         return Problem(file, where, "is required but missing", "add it (see `carejourneys schema`)")
     if kind == "union_tag_invalid":
-        return Problem(file, where, f"unknown page kind {found!r}", "use one of: " + ", ".join(PAGE_KINDS))
+        tag = error.get("ctx", {}).get("tag", found)
+        return Problem(file, where, f"unknown page kind {tag!r}", "use one of: " + ", ".join(PAGE_KINDS))
     if kind == "union_tag_not_found":
         return Problem(file, where, "has no 'kind'", "add kind: one of " + ", ".join(PAGE_KINDS))
     shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__

@@ -316,6 +316,7 @@ def _problem_of(file: str, error: dict) -> Problem:
         message = "is not a map setting"
         fix = "remove it or correct its spelling"
     else:
-        message = f"{error.get('msg', 'invalid')}; got {received!r}"
+        text = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        message = text if "got " in text else f"{text}; got {received!r}"
         fix = "correct the value"
     return Problem(file, where, message, fix)

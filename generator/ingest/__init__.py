@@ -35,10 +35,7 @@ class Reader:
 def _claims_tidy(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    try:
-        columns = list(read_table(path, display).columns[1:])
-    except InputError:
-        return False
+    columns = list(read_table(path, display).columns[1:])  # an unreadable table says why
     return tidy.is_events_table(columns) or tidy.is_children_table(columns)
 
 
@@ -71,6 +68,18 @@ def _data_files(path: Path) -> list[Path]:
     return files
 
 
+def _place(file: Path, display: str) -> tuple[Reader | None, list[Problem]]:
+    """The first reader that claims the file; else the reasons readers could not read it."""
+    why_not: list[Problem] = []
+    for reader in READERS:
+        try:
+            if reader.claims(file, display):
+                return reader, []
+        except InputError as error:
+            why_not += error.problems
+    return None, why_not[:1]
+
+
 def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
     """Read every data file under ``paths`` into one EventLog.
 
@@ -91,7 +100,10 @@ def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
             problems.append(Problem(str(root), "", "holds no data files", "put the exported files in this folder"))
         for file in files:
             display = str(file) if root.is_file() else str(root / file.relative_to(root))
-            reader = next((r for r in READERS if r.claims(file, display)), None)
+            reader, why_not = _place(file, display)
+            if reader is None and why_not:
+                problems += why_not
+                continue
             if reader is None:
                 problems.append(Problem(
                     display, "", "is not a format carejourneys can read",

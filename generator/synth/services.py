@@ -1,0 +1,108 @@
+"""Services that follow an assessment: a child in need plan, or care.
+
+Each function adds the events of one service for many children at once and returns the day
+the child's CIN episode can close and its CIN census ReasonForClosure code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from generator.synth.buffer import CARE, CIN_PLAN, EventBuffer, codes
+from generator.synth.days import lognormal_days, next_working_day, short_lag
+
+#: Child in need plans run for months (DfE: most close within a year).
+CIN_PLAN_MEDIAN_DAYS = 170
+CIN_PLAN_SIGMA = 0.6
+
+#: SSDA903 legal status at entry to care by the route into care, and their shares.
+LEGAL_STATUS_BY_ROUTE = {
+    # accommodated with parents' agreement; older teenagers also on remand
+    "voluntary": (("V2", "C1", "J1", "L1"), (0.74, 0.14, 0.05, 0.07)),
+    # removed at a crisis: police protection, emergency protection order, interim order
+    "emergency": (("L1", "L2", "C1"), (0.45, 0.30, 0.25)),
+    # from a child protection plan, mostly through care proceedings
+    "protection": (("C1", "V2", "L2", "C2"), (0.62, 0.25, 0.10, 0.03)),
+}
+
+#: Younger children stay longer and some leave care through adoption or special
+#: guardianship; teenagers mostly go home, and many within weeks (SSDA903 national tables).
+CARE_MEDIAN_DAYS_YOUNG = 420
+CARE_MEDIAN_DAYS_OLDER = 140
+CARE_SIGMA = 1.1
+YOUNG_AT_ENTRY_DAYS = 5 * 365
+PERMANENCE_REASONS = (("E11", "E45", "E41", "E4A", "E8"), (0.36, 0.24, 0.10, 0.20, 0.10))
+OTHER_REASONS = (("E4A", "E13", "E45", "E41", "E3", "E8"), (0.58, 0.08, 0.09, 0.07, 0.06, 0.12))
+#: CIN census reason for closing the CIN episode when care ends this way.
+CLOSURE_FOR_REASON = {"E11": "RC1", "E41": "RC3", "E45": "RC4", "E3": "RC5", "E7": "RC6"}
+#: Share of children returned home who then stay on a child in need plan for a while.
+STEP_DOWN_AFTER_RETURN_HOME = 0.35
+
+
+def cin_plan(
+    rng: np.random.Generator, buf: EventBuffer, child, episode, anchor, start_day
+) -> np.ndarray:
+    """A child in need plan from ``start_day``; returns the day it ends."""
+    start = next_working_day(np.asarray(start_day, dtype=np.int64))
+    end = next_working_day(
+        start + lognormal_days(rng, len(start), CIN_PLAN_MEDIAN_DAYS, CIN_PLAN_SIGMA, 28, 1500)
+    )
+    buf.add(child, "cin_plan_start", start, CIN_PLAN, episode, anchor=anchor)
+    buf.add(child, "cin_plan_end", end, CIN_PLAN, episode, anchor=anchor)
+    return end
+
+
+def closing_lag(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Days between the last service ending and the CIN episode being closed on the system."""
+    return short_lag(rng, n, same_day=0.5, longest=28)
+
+
+def looked_after(
+    rng: np.random.Generator,
+    buf: EventBuffer,
+    child,
+    episode,
+    anchor,
+    start_day,
+    age_days,
+    route: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A period of care from ``start_day``; returns the CIN closure day and its code."""
+    start = np.asarray(start_day, dtype=np.int64)
+    age_days = np.asarray(age_days)
+    n = len(start)
+    statuses, shares = LEGAL_STATUS_BY_ROUTE[route]
+    legal_status = rng.choice(codes(*statuses), n, p=shares)
+    # Remand (J1) is for young people of 10 and over; younger children are accommodated.
+    legal_status[(legal_status == codes("J1")[0]) & (age_days < 10 * 365)] = codes("V2")[0]
+    buf.add(child, "lac_start", start, CARE, episode, legal_status, anchor=anchor)
+
+    young = age_days < YOUNG_AT_ENTRY_DAYS
+    median = np.where(young, CARE_MEDIAN_DAYS_YOUNG, CARE_MEDIAN_DAYS_OLDER)
+    stay = np.clip(np.rint(median * np.exp(CARE_SIGMA * rng.standard_normal(n))), 1, 6000)
+    end = start + stay.astype(np.int64)
+
+    permanence = young & (stay >= 300)
+    reason = rng.choice(codes(*OTHER_REASONS[0]), n, p=OTHER_REASONS[1])
+    reason[permanence] = rng.choice(
+        codes(*PERMANENCE_REASONS[0]), int(permanence.sum()), p=PERMANENCE_REASONS[1]
+    )
+    buf.add(child, "lac_end", end, CARE, episode, reason, anchor=anchor)
+
+    closure_code = np.full(n, codes("RC7")[0])
+    for care_reason, cin_reason in CLOSURE_FOR_REASON.items():
+        closure_code[reason == codes(care_reason)[0]] = codes(cin_reason)[0]
+    closure = end + closing_lag(rng, n)
+
+    home = np.isin(reason, codes("E4A", "E13"))
+    step_down = np.flatnonzero(home & (rng.random(n) < STEP_DOWN_AFTER_RETURN_HOME))
+    plan_end = cin_plan(
+        rng,
+        buf,
+        np.asarray(child)[step_down],
+        np.asarray(episode)[step_down],
+        np.asarray(anchor)[step_down],
+        end[step_down] + short_lag(rng, len(step_down), 0.4, 7),
+    )
+    closure[step_down] = plan_end + closing_lag(rng, len(step_down))
+    return closure, closure_code
