@@ -23,7 +23,9 @@ from generator.privacy import Privacy
 from generator.progress import Progress
 from generator.quality import Finding, check_event_log
 from generator.resources import default_report
+from generator.site.archive import zip_site
 from generator.site.assemble import assemble
+from generator.site.single_file import single_file_site
 from generator.site.writer import check_target, write_site
 
 
@@ -71,6 +73,8 @@ def build_report(
     data: Path | None = None,
     audience: str | None = None,
     progress: Progress | None = None,
+    single_file: bool = False,
+    zip_archive: bool = False,
 ) -> BuildResult:
     """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written."""
     progress = progress or Progress(quiet=True)
@@ -111,5 +115,9 @@ def build_report(
             report, rendered, period=period, metrics=metrics, inputs=loaded.inputs, privacy=privacy,
             log_counts={"children": int(log.children["child_id"].nunique()), "events": int(len(log.events))},
         )
+        if single_file:
+            files = single_file_site(files)
+        if zip_archive:
+            files[f"{report.slug}.zip"] = zip_site(files, report.slug)
         write_site(out_dir, files)
     return BuildResult(out_dir, [o.slug for o, _ in rendered], sum(len(p.charts) for _, p in rendered), metrics, ctx.findings)

@@ -28,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="a data file or folder that replaces the report's sources")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build/)")
     build.add_argument("--audience", choices=["internal", "public"], help="overrides report.yaml's audience")
-    build.add_argument("--single-file", action="store_true", help="inline everything into each page (not yet available)")
-    build.add_argument("--zip", action="store_true", help="also write build/<slug>.zip (not yet available)")
+    build.add_argument("--single-file", action="store_true", help="each page one HTML file with everything inlined")
+    build.add_argument("--zip", action="store_true", help="also write the build as <out>/<slug>.zip")
     for command in (build,):
         command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
         command.add_argument("--debug", action="store_true", help="show tracebacks for input errors too")
@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-q", "--quiet", action="store_true")
     demo.add_argument("--debug", action="store_true")
 
+    pdf = commands.add_parser("pdf", help="print a built report to one PDF with Chromium")
+    pdf.add_argument("build", nargs="?", type=Path, default=Path("build"), help="the build folder (default build/)")
+    pdf.add_argument("--pdf", type=Path, help="the PDF to write (default <build>/<slug>.pdf)")
+    pdf.add_argument("--debug", action="store_true")
+
+    init = commands.add_parser("init", help="start a report for your own data in a new folder")
+    init.add_argument("folder", type=Path)
+    init.add_argument("--debug", action="store_true")
+
     commands.add_parser("schema", help="print the JSON Schema of report.yaml")
     return parser
 
@@ -58,10 +67,9 @@ def _build(args) -> int:
     from generator.build import build_report
     from generator.progress import Progress
 
-    if args.single_file or args.zip:
-        raise InputError(_not_yet("--single-file" if args.single_file else "--zip"))
     progress = Progress(quiet=args.quiet)
-    result = build_report(args.report, args.out, data=args.data, audience=args.audience, progress=progress)
+    result = build_report(args.report, args.out, data=args.data, audience=args.audience, progress=progress,
+                          single_file=args.single_file, zip_archive=args.zip)
     progress.say(f"Built {len(result.pages)} page(s) and {result.charts} chart(s) in {result.out_dir}/ "
                  f"- open {result.out_dir / 'index.html'} in a browser.")
     return EXIT_OK
@@ -108,6 +116,28 @@ def _synth(args) -> int:
     return EXIT_OK
 
 
+def _pdf(args) -> int:
+    from generator.pdf import print_pdf
+
+    target = args.pdf
+    if target is None:
+        manifest = json.loads((args.build / "manifest.json").read_text(encoding="utf-8")) if (args.build / "manifest.json").is_file() else {}
+        target = args.build / f"{manifest.get('slug', 'report')}.pdf"
+    print(f"Wrote {print_pdf(args.build, target)}")
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    from generator.scaffold import scaffold
+
+    written = scaffold(args.folder)
+    print(f"Started a report in {args.folder}/:")
+    for path in written:
+        print(f"  {path}")
+    print(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -119,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(json_schema(), indent=2, sort_keys=True))
         return EXIT_OK
-    handler = {"build": _build, "validate": _validate, "synth": _synth}[args.command]
+    handler = {"build": _build, "validate": _validate, "synth": _synth, "pdf": _pdf, "init": _init}[args.command]
     try:
         return handler(args)
     except InputError as error:

@@ -40,7 +40,7 @@ class _Model(BaseModel):
 
 
 class Timeout(_Model):
-    """A child who has not moved on ``days`` after arriving moves to station ``to``.
+    """A child who has not moved on ``days`` after arriving moves to ``to`` (or leaves).
 
     Some outcomes are never recorded as events: a contact that led to no referral and no
     early help became information and advice. The move is dated ``days`` after the arrival,
@@ -49,6 +49,18 @@ class Timeout(_Model):
 
     days: int = Field(ge=1, le=3650)
     to: str
+
+
+class Outcome(_Model):
+    """An event's code that names where the child goes next, ``days`` later.
+
+    Annex A records a contact's outcome on the contact itself ("information and advice",
+    "NFA"); no later event moves the child. The move happens ``days`` after the event unless
+    another event has moved the child first; codes not listed wait for the next event.
+    """
+
+    days: int = Field(default=1, ge=1, le=3650)
+    codes: dict[str, str] = Field(min_length=1)
 
 
 class Station(_Model):
@@ -102,6 +114,7 @@ class EventRule(_Model):
     to: str
     codes: dict[str, str] = Field(default_factory=dict)
     only_from: list[str] | None = None
+    then: Outcome | None = None
 
     def target(self, code: str | None) -> str:
         if code is not None and code in self.codes:
@@ -219,9 +232,10 @@ class ProcessMap(_Model):
                         "move one of them at least one grid unit away"))
 
         for i, s in enumerate(self.stations):
-            if s.timeout is not None and s.timeout.to not in known:
+            if s.timeout is not None and s.timeout.to not in known and s.timeout.to != LEAVE:
                 problems.append(Problem(f, f"stations[{i}].timeout.to",
-                                        f"unknown station '{s.timeout.to}'; expected one of {choices}",
+                                        f"unknown station '{s.timeout.to}'; expected one of {choices} "
+                                        f"or '{LEAVE}'",
                                         "name a station listed under `stations:`"))
             if s.timeout is not None and s.timeout.to == s.id:
                 problems.append(Problem(f, f"stations[{i}].timeout.to",
@@ -260,12 +274,17 @@ class ProcessMap(_Model):
                                         "EventLog vocabulary (DESIGN.md)",
                                         "correct the event name or remove it"))
             targets = [("", rule.to)] + [(f".codes.{code}", t) for code, t in rule.codes.items()]
+            if rule.then is not None:
+                targets += [(f".then.codes.{code}", t) for code, t in rule.then.codes.items()]
             for suffix, target in targets:
                 if target not in known and target not in SPECIAL_TARGETS:
                     problems.append(Problem(f, where + (suffix or ".to"),
                                             f"unknown station '{target}'; expected one of {choices}, "
                                             f"'{STAY}' or '{LEAVE}'",
                                             "name a station listed under `stations:`"))
+                elif suffix.startswith(".then") and target == STAY:
+                    problems.append(Problem(f, where + suffix, f"'{STAY}' is no outcome",
+                                            "name a station, or leave the code out"))
                 reached.add(target)
             for k, sid in enumerate(rule.only_from or []):
                 if sid not in known:

@@ -11,16 +11,26 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from generator import __version__
 from generator.pages.base import RenderedPage
 from generator.privacy import Privacy
 from generator.resources import resource_dir
 from generator.site.render import environment
+from generator.site.static_charts import static_svg
 from generator.site.vendor import VENDOR_JS, vendor_files
 from generator.site.writer import GENERATOR_NAME
 
 BASE_ASSETS = ("report.css", "report.js")
+#: Every page's content in one document, static charts only: what `carejourneys pdf` prints.
+PRINT_DOCUMENT = "print.html"
+_MAIN_START, _MAIN_END = "<!-- carejourneys:main -->", "<!-- /carejourneys:main -->"
+
+
+def _main_of(html: str) -> str:
+    """The page's own content (between the markers base.html puts around <main>'s body)."""
+    return html.split(_MAIN_START, 1)[1].split(_MAIN_END, 1)[0]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -40,6 +50,7 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
     nav = [{"slug": o.slug, "title": o.title, "href": f"{o.slug}.html"} for o, _ in pages]
     assets = list(BASE_ASSETS)
     manifest_pages, manifest_charts = [], []
+    sections = []
 
     for options, page in pages:
         for name in page.scripts:
@@ -49,6 +60,7 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
         for chart in page.charts:
             data = privacy.table(chart.data, _count_columns(chart.data))
             files[f"downloads/{chart.id}.csv"] = csv_bytes(data)
+            files[f"charts/{chart.id}.svg"] = static_svg(chart.spec)
             charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv"})
         for name, table in page.downloads.items():
@@ -71,7 +83,12 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
             **page.context,
         )
         files[f"{options.slug}.html"] = html.encode("utf-8")
+        sections.append({"title": options.title, "html": Markup(_main_of(html))})
         manifest_pages.append({"slug": options.slug, "title": options.title, "kind": options.kind, "file": f"{options.slug}.html"})
+
+    footer = f"{report.title} | {period.start:%-d %B %Y} to {period.end:%-d %B %Y}"
+    files[PRINT_DOCUMENT] = env.get_template("print.html").render(
+        report=report, period=period, sections=sections, footer=footer).encode("utf-8")
 
     for name in assets:
         files[f"assets/{name}"] = (templates / "assets" / name).read_bytes()
@@ -81,6 +98,7 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
         "generator": GENERATOR_NAME,
         "version": __version__,
         "title": report.title,
+        "slug": report.slug,
         "audience": privacy.audience,
         "period": {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"},
         "inputs": [asdict(i) for i in inputs],

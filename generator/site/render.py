@@ -32,6 +32,18 @@ def _number(value, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def css_string(value: str) -> Markup:
+    """Text for a CSS string in double quotes: quotes, backslashes and angle brackets escaped
+    as CSS hex escapes, so a user's title can neither end the string nor the <style>."""
+    out = []
+    for char in str(value):
+        if char in '"\\<>&' or ord(char) < 32:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup("".join(out))
+
+
 def environment(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
@@ -43,4 +55,5 @@ def environment(templates: Path) -> Environment:
     )
     env.filters["json_script"] = lambda value: Markup(safe_json(value))
     env.filters["number"] = _number
+    env.filters["css_string"] = css_string
     return env

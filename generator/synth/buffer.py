@@ -27,9 +27,9 @@ CODES: tuple[str | None, ...] = (
     # lac_end: SSDA903 reason episode ceased
     "E4A", "E13", "E41", "E45", "E11", "E3", "E5", "E7", "E8", "E17",
     # referral: CIN census ReferralSource
-    "1A", "1B", "2A", "3A", "3E", "5A", "6", "7", "8", "9",
+    "1A", "1C", "2A", "3B", "3E", "3F", "4", "5A", "5C", "6", "7", "8", "9",
     # contact: what the front door decided
-    "referral", "information_advice", "early_help", "nfa_contact",
+    "referral", "information_advice", "early_help",
     # cpp_start: CIN census InitialCategoryOfAbuse
     "NEG", "EMO", "PHY", "SAB", "MUL",
 )  # fmt: skip
@@ -156,3 +156,15 @@ def end_care_at_eighteen(
         events.child, events.event, day, events.kind, events.record, code, events.anchor
     )
     return moved.take(kept)
+
+
+class Numbers:
+    """Hands out consecutive record numbers, so every record id in a simulation is unique."""
+
+    def __init__(self) -> None:
+        self.next = 0
+
+    def take(self, n: int) -> np.ndarray:
+        numbers = np.arange(self.next, self.next + n, dtype=np.int64)
+        self.next += n
+        return numbers

@@ -91,7 +91,9 @@ def child_protection(
     closure[p], closure_code[p] = _cp_plan(
         rng, buf, child[p], episode[p], anchor[p], icpc_day[p], age_days[p] + icpc_day[p] - anchor[p]
     )
-    return np.maximum(closure, authorised_day), closure_code
+    # The episode cannot close before the last piece of child protection work on it.
+    latest = np.where(icpc, icpc_day, np.where(s47, s47_day, strategy))
+    return np.maximum(closure, np.maximum(latest, authorised_day)), closure_code
 
 
 def _cp_plan(rng, buf, child, episode, anchor, start, age_days):

@@ -8,6 +8,9 @@
 (function () {
   'use strict';
 
+  // Scripts run: the live charts replace the static SVG copies (kept for print and no-JS).
+  document.documentElement.classList.remove('no-js');
+
   var cj = window.carejourneys = window.carejourneys || {};
   var pending = [];
   cj.players = cj.players || [];

@@ -1,0 +1,44 @@
+"""`carejourneys init DIR`: a report folder for an LA, ready to build once data is dropped in."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.errors import InputError, Problem
+from generator.resources import resource_dir
+
+
+def scaffold(folder: Path) -> list[Path]:
+    """Write report.yaml, pages/about.md, maps/, data/README.md and README.md into ``folder``.
+
+    Refuses a folder that already has files, so nothing of the user's is overwritten.
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(Problem(str(folder), "", "already exists and is not empty", "choose a new folder name"))
+    content = resource_dir("content")
+    written = []
+
+    def put(source: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+
+    put(content / "init" / "report.yaml", folder / "report.yaml")
+    put(content / "pages" / "about.md", folder / "pages" / "about.md")
+    put(content / "init" / "data-README.md", folder / "data" / "README.md")
+    for map_file in sorted((content / "maps").glob("*.yaml")):
+        put(map_file, folder / "maps" / map_file.name)
+    readme = folder / "README.md"
+    readme.write_text(
+        "# Your carejourneys report\n\n"
+        "1. Put your exported files in `data/` (see `data/README.md`).\n"
+        "2. Edit `report.yaml`: title, period, annotations, pages.\n"
+        "3. Run `carejourneys validate report.yaml`, then `carejourneys build report.yaml`.\n"
+        "4. Open `build/index.html`. Add `--zip` to get one file to email, `--single-file` when\n"
+        "   mail filters strip scripts, and `carejourneys pdf` for a printable PDF.\n"
+        "\n`maps/` holds the pathway maps, to adapt to your front door's stages.\n",
+        encoding="utf-8",
+    )
+    written.append(readme)
+    return written

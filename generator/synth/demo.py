@@ -1,0 +1,223 @@
+"""The synthetic demo dataset: four years of a large county's front door, at a 20% sample.
+
+``generate_demo()`` simulates a county like Kent (about 1.5 million people) from 1 April 2014
+to 31 March 2018, as the prototype tube map of the seed report (section 8) did, and returns
+the canonical EventLog. Its figures match what that map and the DfE published: 12-month
+re-referral about 23% but 60% within 36 months, 28% of assessments "not in need" and rising
+with previous referrals, most strategy discussions leading to a section 47, 40% of those to a
+conference and 86% of conferences to a plan, assessments taking a median of about 30 days,
+seasonal dips in August and at Christmas, and a visible change after an Ofsted inspection.
+
+Nothing in it is about a real child. It is deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from generator.eventlog import EventLog
+from generator.synth.buffer import EVENT, EventBuffer, EventColumns, Numbers, end_care_at_eighteen
+from generator.synth.contacts import contacts_without_referral, next_in_row
+from generator.synth.days import day_number, defer_to_working_time, inspection_uplift, short_lag
+from generator.synth.episodes import EpisodeInputs, simulate_episodes
+from generator.synth.frames import to_event_log
+from generator.synth.population import CONTACT_AGE_SHARES, Children, draw_children
+from generator.synth.timelines import Simulated, simulate_referred
+
+DEMO_START = pd.Timestamp("2014-04-01")
+DEMO_END = pd.Timestamp("2018-03-31")
+INSPECTION_DATE = pd.Timestamp("2016-05-16")
+INSPECTION_LABEL = "Ofsted inspection"
+DEMO_LA = "Demo County"
+DEMO_SOURCE = "synth demo"
+
+#: Share of the extract's children with a referral history (the rest only ever had contacts);
+#: sets referrals to about 4,300 a year for 25,000 children, Kent's volume at 20%.
+REFERRED_SHARE = 0.60
+#: Referred children are simulated from this many years before the extract, so that it opens
+#: on children who already have histories, as a real extract does.
+BURN_IN_YEARS = 12
+#: Children who only ever have contacts: how many each (geometric) and how far apart.
+CONTACTS_PER_CHILD_MEAN = 3.2
+CONTACTS_PER_CHILD_MAX = 12
+CONTACT_GAP_MEAN_DAYS = 150
+#: After the inspection, contacts that would have gone no further are referred instead; they
+#: come from children's latest contacts (so no later contact sits inside the new episode).
+MOST_CONVERTED = 0.9
+#: Those extra referrals are of lower need: fewer child protection concerns than usual.
+CONVERTED_CONCERN = 0.4
+
+
+def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
+    """Simulate the demo county's front door.
+
+    Parameters
+    ----------
+    children : int
+        Number of distinct children in the extract (exactly this many).
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives identical frames.
+
+    Returns
+    -------
+    EventLog
+        Events dated ``DEMO_START``..``DEMO_END`` (episodes open on 31 March 2018 stay
+        open), and the children with an extra ``locality`` column (district).
+    """
+    rng = np.random.default_rng(seed)
+    window = (day_number(DEMO_START), day_number(DEMO_END))
+    inspection = day_number(INSPECTION_DATE)
+    episodes, early_help = Numbers(), Numbers()
+
+    n_referred = round(children * REFERRED_SHARE)
+    burn_in_start = window[0] - int(BURN_IN_YEARS * 365.25)
+    referred, referred_events = _first_with_events(
+        rng,
+        n_referred,
+        window,
+        lambda m: simulate_referred(rng, m, burn_in_start, window, inspection, episodes, early_help),
+    )
+    contacted, contact_events = _contact_only_children(
+        rng, children - n_referred, window, inspection, referred_events, episodes, early_help,
+        offset=n_referred,
+    )  # fmt: skip
+    everyone = Children.concat(referred, contacted)
+    events = EventColumns(
+        *(np.concatenate(pair) for pair in zip(referred_events.__dict__.values(),
+                                               contact_events.__dict__.values()))
+    )  # fmt: skip
+    return to_event_log(rng, everyone, events, DEMO_LA, DEMO_SOURCE)
+
+
+def in_extract(events: EventColumns, window: tuple[int, int]) -> np.ndarray:
+    """Events inside the extract: dated in the window, in a record that opened in it."""
+    return (events.anchor >= window[0]) & (events.day >= window[0]) & (events.day <= window[1])
+
+
+def _first_with_events(
+    rng: np.random.Generator,
+    wanted: int,
+    window: tuple[int, int],
+    simulate: Callable[[int], Simulated],
+) -> tuple[Children, EventColumns]:
+    """The first ``wanted`` simulated children with any event in the extract.
+
+    Children are independent, so the first ones that qualify are as good a sample as any;
+    batches are sized from the share that qualified so far, and usually one is enough.
+    """
+    chosen_children, chosen_events, got, share = [], [], 0, 0.45
+    while got < wanted:
+        batch = int((wanted - got) / share * 1.08) + 64
+        sim = simulate(batch)
+        events = end_care_at_eighteen(rng, sim.buffer.columns(), sim.children.adult_day - 1)
+        events = events.take(in_extract(events, window))
+        seen = np.zeros(batch, dtype=bool)
+        seen[events.child] = True
+        qualified = np.flatnonzero(seen)
+        chosen = qualified[: wanted - got]
+        new_index = np.full(batch, -1, dtype=np.int64)
+        new_index[chosen] = got + np.arange(len(chosen))
+        events = events.take(new_index[events.child] >= 0)
+        events.child = new_index[events.child]
+        chosen_children.append(sim.children.take(chosen))
+        chosen_events.append(events)
+        got += len(chosen)
+        share = max(len(qualified) / batch, 0.02)
+    merged = EventColumns(*(np.concatenate(cols) for cols in zip(*(e.__dict__.values() for e in chosen_events))))
+    return Children.concat(*chosen_children), merged
+
+
+def _contact_only_children(
+    rng: np.random.Generator,
+    wanted: int,
+    window: tuple[int, int],
+    inspection: int,
+    referred_events: EventColumns,
+    episodes: Numbers,
+    early_help: Numbers,
+    offset: int,
+) -> tuple[Children, EventColumns]:
+    """Children known only through contacts, some referred in the push after the inspection."""
+    children, child, day = _contact_histories(rng, wanted, window)
+    order = np.lexsort((day, child))
+    child, day = child[order], day[order]
+    is_last = np.append(child[1:] != child[:-1], True)
+
+    referrals = referred_events.day[referred_events.event == EVENT["referral"]]
+    per_day = np.count_nonzero((referrals >= window[0]) & (referrals < inspection))
+    per_day /= max(inspection - window[0], 1)
+    uplift = inspection_uplift(day, inspection)
+    candidate = is_last & (uplift > 0) & (day < children.adult_day[child] - 31)
+    # Referrals added per day must be the uplift times the usual flow; the chance for each
+    # candidate contact is that over how many candidates there are around its date.
+    fortnight = np.clip((day - inspection) // 14, 0, None)
+    density = np.bincount(fortnight[candidate], minlength=fortnight.max(initial=0) + 1) / 14
+    chance = uplift * per_day / np.maximum(density[fortnight], 1e-9)
+    converted = candidate & (rng.random(len(day)) < np.minimum(chance, MOST_CONVERTED))
+
+    buf = EventBuffer()
+    c = np.flatnonzero(converted)
+    referral = np.minimum(day[c] + short_lag(rng, len(c), 0.6, 3), window[1])
+    simulate_episodes(
+        rng,
+        buf,
+        EpisodeInputs(
+            child=child[c],
+            episode=episodes.take(len(c)),
+            referral_day=referral,
+            previous_referrals=np.zeros(len(c), dtype=np.int64),
+            earliest_contact_day=day[c],
+            uplift=inspection_uplift(referral, inspection),
+            locality=children.locality[child[c]],
+            age_days=referral - children.birth_month[child[c]],
+            concern=CONVERTED_CONCERN,
+        ),
+        contact_day=day[c],
+    )
+    next_day = np.where(is_last, children.adult_day[child], np.append(day[1:], 0))
+    rest = ~converted
+    contacts_without_referral(rng, buf, early_help, child[rest], day[rest], next_day[rest])
+
+    events = end_care_at_eighteen(rng, buf.columns(), children.adult_day - 1)
+    events = events.take(in_extract(events, window))
+    events.child = events.child + offset
+    return children, events
+
+
+def _contact_histories(
+    rng: np.random.Generator, wanted: int, window: tuple[int, int]
+) -> tuple[Children, np.ndarray, np.ndarray]:
+    """``wanted`` children with contacts in the extract: the children, each contact's child
+    and day. First contacts start three years before the extract so that the flow of repeat
+    contacts is already steady when it opens."""
+    parts, child_parts, day_parts, got, share = [], [], [], 0, 0.6
+    while got < wanted:
+        batch = int((wanted - got) / share * 1.08) + 64
+        first = rng.integers(window[0] - 3 * 365, window[1] + 1, batch)
+        kids = draw_children(rng, first, CONTACT_AGE_SHARES)
+        count = np.minimum(rng.geometric(1 / CONTACTS_PER_CHILD_MEAN, batch), CONTACTS_PER_CHILD_MAX)
+        gaps = 1 + rng.exponential(CONTACT_GAP_MEAN_DAYS, (batch, CONTACTS_PER_CHILD_MAX))
+        gaps[:, 0] = 0
+        days = first[:, None] + np.cumsum(gaps.astype(np.int64), axis=1)
+        row, col = np.nonzero(np.arange(CONTACTS_PER_CHILD_MAX)[None, :] < count[:, None])
+        day = defer_to_working_time(rng, days[row, col])
+        inside = (day >= window[0]) & (day <= window[1]) & (day < kids.adult_day[row])
+        # Two contacts on one day about one child are one contact recorded twice.
+        key = np.unique(row[inside] * (1 << 32) + day[inside])
+        row, day = key >> 32, key & ((1 << 32) - 1)
+        seen = np.zeros(batch, dtype=bool)
+        seen[row] = True
+        qualified = np.flatnonzero(seen)
+        chosen = qualified[: wanted - got]
+        new_index = np.full(batch, -1, dtype=np.int64)
+        new_index[chosen] = got + np.arange(len(chosen))
+        keep = new_index[row] >= 0
+        parts.append(kids.take(chosen))
+        child_parts.append(new_index[row[keep]])
+        day_parts.append(day[keep])
+        got += len(chosen)
+        share = max(len(qualified) / batch, 0.02)
+    return Children.concat(*parts), np.concatenate(child_parts), np.concatenate(day_parts)
