@@ -111,15 +111,18 @@ def station_summary(journeys: Journeys, start: pd.Timestamp, end: pd.Timestamp) 
     nxt = np.full(len(visits), -2, dtype=np.int64)  # -2: still there
     follows = child[1:] == child[:-1]
     nxt[:-1][follows] = station[1:][follows]
+    end = visits["end_tick"].to_numpy()
+    # Waits in whole days (same-day moves wait 0 days, whatever their place in the day).
+    end_day = np.where(end == OPEN, -1, -((-end) // TICKS_PER_DAY))
     frame = pd.DataFrame({"station": station, "next": nxt, "tick": visits["tick"].to_numpy(),
-                          "end": visits["end_tick"].to_numpy()})
+                          "end": end, "wait": end_day - visits["day"].to_numpy()})
     frame = frame[(frame["station"] != OFF) & (frame["tick"] > first_tick) & (frame["tick"] <= last_tick)]
     ids = journeys.map.station_ids
     out = []
     for i, sid in enumerate(ids):
         rows = frame[frame["station"] == i]
         done = rows[rows["end"] != OPEN]
-        waits = (done["end"] - done["tick"]) / TICKS_PER_DAY
+        waits = done["wait"]
         shares = rows["next"].value_counts()
         total = len(rows)
         nexts = []

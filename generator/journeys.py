@@ -40,7 +40,7 @@ OFF = -1
 #: End tick of a visit still open at the end of the data.
 OPEN = np.iinfo(np.int64).max
 
-_STAY, _LEAVE, _UNKNOWN = -2, -3, -4
+_STAY, _LEAVE, _UNKNOWN, _NONE = -2, -3, -4, -5
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
@@ -154,15 +154,19 @@ def _rule_table(pmap: ProcessMap, events: pd.DataFrame):
     keys = pd.MultiIndex.from_frame(pairs.fillna("\0"))
     unique_keys = keys.unique()
     froms: list[frozenset] = []
-    targets, only, starts = [], [], []
+    targets, only, starts, then_to, then_days = [], [], [], [], []
     for event, code in unique_keys:
         rule = pmap.events.get(event)
+        code = None if code == "\0" else code
+        outcome = rule.then.codes.get(code) if rule is not None and rule.then and code else None
+        then_to.append(_NONE if outcome is None else (OFF if outcome == LEAVE else index[outcome]))
+        then_days.append(rule.then.days if outcome is not None else 0)
         if rule is None:
             targets.append(_UNKNOWN)
             only.append(-1)
             starts.append(False)
             continue
-        target = rule.target(None if code == "\0" else code)
+        target = rule.target(code)
         targets.append(special.get(target, index.get(target, _UNKNOWN)))
         if rule.only_from:
             froms.append(frozenset(index[s] for s in rule.only_from))
@@ -175,6 +179,8 @@ def _rule_table(pmap: ProcessMap, events: pd.DataFrame):
         np.asarray(targets, dtype=np.int64)[position],
         np.asarray(only, dtype=np.int64)[position],
         np.asarray(starts, dtype=bool)[position],
+        np.asarray(then_to, dtype=np.int64)[position],
+        np.asarray(then_days, dtype=np.int64)[position],
         froms,
     )
 
@@ -189,7 +195,7 @@ class _Replay:
         self.is_entry = [k == "entry" for k in kinds]
         index = {sid: i for i, sid in enumerate(pmap.station_ids)}
         self.timeout = [
-            (s.timeout.days, index[s.timeout.to]) if s.timeout else None for s in pmap.stations
+            (s.timeout.days, index.get(s.timeout.to, OFF)) if s.timeout else None for s in pmap.stations
         ]
         self.linger = pmap.exit_linger_days
         self.v_child: list[int] = []
@@ -210,12 +216,14 @@ class _Replay:
             return (day + timeout[0], timeout[1])
         return None
 
-    def run(self, child, day, target, only, starts, froms):
+    def run(self, child, day, target, only, starts, then_to, then_days, froms):
         child = child.tolist()
         day = day.tolist()
         target = target.tolist()
         only = only.tolist()
         starts = starts.tolist()
+        then_to = then_to.tolist()
+        then_days = then_days.tolist()
         n = len(child)
         v_child, v_station, v_day, v_cycle = self.v_child, self.v_station, self.v_day, self.v_cycle
         is_exit, is_entry, last_day = self.is_exit, self.is_entry, self.last_day
@@ -270,6 +278,8 @@ class _Replay:
                 if t == _LEAVE:
                     t = OFF
                 if t == current and not new_cycle:
+                    if then_to[row] != _NONE:  # a second contact with its own outcome
+                        pending = (d + then_days[row], then_to[row])
                     row += 1
                     continue
                 if current == OFF and t != OFF and not is_entry[t]:
@@ -289,6 +299,8 @@ class _Replay:
                 else:
                     seen.add(t)
                 pending = pending_of(current, d)
+                if then_to[row] != _NONE and then_to[row] != current:
+                    pending = (d + then_days[row], then_to[row])
                 row += 1
             # After the child's last event: automatic moves up to the end of the data only.
             while pending is not None and pending[0] <= last_day:

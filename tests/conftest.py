@@ -18,3 +18,13 @@ def demo_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "build"
     build_report(DEMO_REPORT, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_single_file_build(tmp_path_factory) -> Path:
+    """The demo report as single-file pages, built once per test session."""
+    from generator.build import build_report
+
+    out = tmp_path_factory.mktemp("demo-single") / "build"
+    build_report(DEMO_REPORT, out, single_file=True)
+    return out

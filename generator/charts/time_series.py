@@ -37,9 +37,9 @@ def monthly_line(
     if annotations:
         notes = pd.DataFrame({"date": [a.date.strftime("%Y-%m-%d") for a in annotations], "label": [a.label for a in annotations]})
         base = alt.Chart(alt.Data(values=notes.to_dict("records")))
-        layers.append(base.mark_rule(strokeDash=[4, 3], color="#505a5f").encode(x=alt.X("utcyearmonthdate(date):T")))
+        layers.append(base.mark_rule(strokeDash=[4, 3]).encode(x=alt.X("utcyearmonthdate(date):T")))
         layers.append(
-            base.mark_text(align="left", dx=4, dy=-2, baseline="top", color="#0b0c0c", fontSize=11)
+            base.mark_text(align="left", dx=4, dy=-2, baseline="top", fontSize=11)
             .encode(x=alt.X("utcyearmonthdate(date):T"), y=alt.value(0), text="label:N")
         )
     # The title is the figure's own <h2> on the page, so the spec carries only the description.

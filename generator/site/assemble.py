@@ -33,6 +33,25 @@ def _main_of(html: str) -> str:
     return html.split(_MAIN_START, 1)[1].split(_MAIN_END, 1)[0]
 
 
+#: A chart's numbers are shown as a table under it (its text alternative) up to this many rows;
+#: longer tables are in the CSV only, and the page says so.
+TABLE_ROWS = 120
+
+
+def _table_of(frame: pd.DataFrame) -> dict:
+    def cell(value):
+        if isinstance(value, float):
+            return "" if pd.isna(value) else f"{value:,.1f}"
+        if isinstance(value, (int,)) and not isinstance(value, bool):
+            return f"{value:,}"
+        return "" if value is None or value is pd.NA else str(value)
+
+    rows = [[cell(v) for v in row] for row in frame.head(TABLE_ROWS).itertuples(index=False)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    return {"columns": [str(c).replace("_", " ") for c in frame.columns], "numeric": numeric, "rows": rows,
+            "truncated": len(frame) > TABLE_ROWS, "total": len(frame)}
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
@@ -61,7 +80,8 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
             data = privacy.table(chart.data, _count_columns(chart.data))
             files[f"downloads/{chart.id}.csv"] = csv_bytes(data)
             files[f"charts/{chart.id}.svg"] = static_svg(chart.spec)
-            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec})
+            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
+                           "table": _table_of(data)})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv"})
         for name, table in page.downloads.items():
             files[f"downloads/{name}.csv"] = csv_bytes(privacy.table(table, _count_columns(table)))

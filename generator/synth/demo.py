@@ -48,7 +48,7 @@ CONTACT_GAP_MEAN_DAYS = 150
 #: come from children's latest contacts (so no later contact sits inside the new episode).
 MOST_CONVERTED = 0.9
 #: Those extra referrals are of lower need: fewer child protection concerns than usual.
-CONVERTED_CONCERN = 0.4
+CONVERTED_CONCERN = 0.8
 
 
 def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
@@ -92,9 +92,18 @@ def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
     return to_event_log(rng, everyone, events, DEMO_LA, DEMO_SOURCE)
 
 
-def in_extract(events: EventColumns, window: tuple[int, int]) -> np.ndarray:
-    """Events inside the extract: dated in the window, in a record that opened in it."""
-    return (events.anchor >= window[0]) & (events.day >= window[0]) & (events.day <= window[1])
+def extract(
+    rng: np.random.Generator, events: EventColumns, children: Children, window: tuple[int, int]
+) -> EventColumns:
+    """The events an extract of the window holds: those dated in it, in records opened in it.
+
+    Records are closed at 18 before the window's end is applied, since closing moves events
+    earlier, possibly into the window; records opened before the window are dropped first,
+    which keeps that step small.
+    """
+    events = events.take((events.anchor >= window[0]) & (events.day >= window[0]))
+    events = end_care_at_eighteen(rng, events, children.adult_day - 1)
+    return events.take(events.day <= window[1])
 
 
 def _first_with_events(
@@ -112,8 +121,7 @@ def _first_with_events(
     while got < wanted:
         batch = int((wanted - got) / share * 1.08) + 64
         sim = simulate(batch)
-        events = end_care_at_eighteen(rng, sim.buffer.columns(), sim.children.adult_day - 1)
-        events = events.take(in_extract(events, window))
+        events = extract(rng, sim.buffer.columns(), sim.children, window)
         seen = np.zeros(batch, dtype=bool)
         seen[events.child] = True
         qualified = np.flatnonzero(seen)
@@ -181,8 +189,7 @@ def _contact_only_children(
     rest = ~converted
     contacts_without_referral(rng, buf, early_help, child[rest], day[rest], next_day[rest])
 
-    events = end_care_at_eighteen(rng, buf.columns(), children.adult_day - 1)
-    events = events.take(in_extract(events, window))
+    events = extract(rng, buf.columns(), children, window)
     events.child = events.child + offset
     return children, events
 

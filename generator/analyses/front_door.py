@@ -1,0 +1,201 @@
+"""Linking the front door's steps into episodes: which assessment, strategy discussion, section
+47 enquiry and conference belong to which referral.
+
+Most extracts carry no key that ties a section 47 enquiry to the strategy discussion before
+it, so the sector links steps by time (DOMAIN.md: "30 / 45 / 60 days, or most recent prior
+event"). Here both rules apply at once, one rule for every step:
+
+* A later step belongs to an earlier one when it is the child's **first** such step on or
+  after the earlier step's day, **within the window** of days (same day included), and
+  **before the child's next earlier step** (a new referral starts a new episode; a new
+  strategy discussion starts a new enquiry). Each later step therefore belongs to at most one
+  earlier step: the most recent one before it.
+* Steps of one child on the same day count once (two referrals on one day are one contact with
+  the front door recorded twice).
+* A step not yet linked whose window had not closed by the last date in the data is **open**:
+  its outcome is not known yet, so shares of outcomes leave it out.
+
+The windows (`LinkWindows`) are page options with these defaults: referral to assessment or
+to no further action 30 days; referral to strategy discussion 60 days; strategy discussion to
+section 47 enquiry 14 days; strategy discussion to initial conference 60 days (four times the
+15-working-day standard, so late conferences are still found); conference to plan 7 days
+(used only when a conference carries no outcome code). An assessment's authorisation is the
+first one after its start and before the child's next assessment start, however long it took.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.analyses.referrals import referral_history
+from generator.eventlog import EventLog
+
+
+@dataclass(frozen=True)
+class LinkWindows:
+    """Days within which a later step is linked to an earlier one (see the module docstring)."""
+
+    referral_to_assessment: int = 30
+    referral_to_strategy: int = 60
+    strategy_to_s47: int = 14
+    strategy_to_icpc: int = 60
+    icpc_to_plan: int = 7
+
+
+def distinct_days(log: EventLog, event: str) -> pd.DataFrame:
+    """One row per child and day on which ``event`` happened, with the child's next such day.
+
+    Returns
+    -------
+    DataFrame
+        ``child_id``, ``date``, ``code`` (the first code recorded that day) and ``next_date``
+        (NaT for the child's last), sorted by child and date.
+    """
+    rows = log.of_event(event)[["child_id", "date", "code"]]
+    rows = rows.drop_duplicates(["child_id", "date"], keep="first").reset_index(drop=True)
+    rows["next_date"] = rows.groupby("child_id", sort=False)["date"].shift(-1)
+    return rows
+
+
+def link_next(left: pd.DataFrame, right: pd.DataFrame, window_days: int | None, carry: tuple[str, ...] = ()) -> pd.DataFrame:
+    """For each row of ``left``, the first row of ``right`` of the same child on or after its
+    date, at most ``window_days`` later (no limit when None), and before ``left.next_date``.
+
+    Parameters
+    ----------
+    left : DataFrame
+        ``child_id``, ``date``, ``next_date`` (from `distinct_days`).
+    right : DataFrame
+        ``child_id``, ``date`` and the columns named in ``carry``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``left``: ``linked_date`` (NaT when nothing is linked) and ``carry``.
+    """
+    right = right.astype({c: "boolean" for c in carry if right[c].dtype == bool})
+    result = pd.DataFrame(index=left.index)
+    result["linked_date"] = pd.Series(pd.NaT, index=left.index, dtype="datetime64[ns]")
+    for column in carry:
+        result[column] = pd.Series(pd.NA, index=left.index, dtype=right[column].dtype)
+    if left.empty or right.empty:
+        return result
+    # merge_asof needs one sort key and a cheap "by" key: number the children once.
+    codes, uniques = pd.factorize(pd.concat([left["child_id"], right["child_id"]], ignore_index=True))
+    lhs = pd.DataFrame({"_row": np.arange(len(left)), "_child": codes[: len(left)], "_date": left["date"].to_numpy(),
+                        "_next": left["next_date"].to_numpy()})
+    rhs = pd.DataFrame({"_child": codes[len(left):], "linked_date": right["date"].to_numpy()})
+    for column in carry:
+        rhs[column] = right[column].to_numpy()
+    lhs = lhs.sort_values("_date", kind="mergesort")
+    rhs = rhs.sort_values("linked_date", kind="mergesort")
+    tolerance = None if window_days is None else pd.Timedelta(days=window_days)
+    merged = pd.merge_asof(lhs, rhs, left_on="_date", right_on="linked_date", by="_child",
+                           direction="forward", tolerance=tolerance, allow_exact_matches=True)
+    belongs = merged["_next"].isna() | (merged["linked_date"] < merged["_next"])
+    merged.loc[~belongs, "linked_date"] = pd.NaT
+    merged = merged.sort_values("_row")
+    result["linked_date"] = merged["linked_date"].to_numpy()
+    for column in carry:
+        values = merged[column].where(belongs.loc[merged.index])
+        result[column] = pd.array(values.to_numpy(), dtype=right[column].dtype)
+    return result
+
+
+def window_open(dates: pd.Series, next_dates: pd.Series, window_days: int | None, data_end: pd.Timestamp) -> pd.Series:
+    """True where a step's window had not closed by ``data_end`` (and no next step closed it)."""
+    if window_days is None:
+        return next_dates.isna()
+    return next_dates.isna() & (dates + pd.Timedelta(days=window_days) > data_end)
+
+
+def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
+    """Every strategy discussion with the section 47 enquiry and conference linked to it.
+
+    Returns
+    -------
+    DataFrame
+        One row per child and day with a strategy discussion: ``child_id``, ``strategy``,
+        ``s47``, ``icpc`` (dates, NaT when none is linked), ``plan`` (boolean: the conference
+        made a child protection plan; NA without a conference), and ``s47_open``,
+        ``icpc_open`` (the window was still open at the end of the data).
+    """
+    data_end = log.last_date
+    strategy = distinct_days(log, "strategy_discussion")
+    s47 = link_next(strategy, log.of_event("s47"), windows.strategy_to_s47)
+    icpc = link_next(strategy, log.of_event("icpc"), windows.strategy_to_icpc, carry=("code",))
+    out = pd.DataFrame({
+        "child_id": strategy["child_id"],
+        "strategy": strategy["date"],
+        "s47": s47["linked_date"],
+        "icpc": icpc["linked_date"],
+    })
+    code = icpc["code"].str.lower()
+    plan = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    plan[code == "cpp"] = True
+    plan[code == "no_plan"] = False
+    uncoded = out["icpc"].notna() & plan.isna()
+    if uncoded.any():
+        conferences = pd.DataFrame({"child_id": out["child_id"], "date": out["icpc"]})[uncoded]
+        conferences = conferences.assign(next_date=pd.NaT).astype({"next_date": "datetime64[ns]"})
+        plans = link_next(conferences, log.of_event("cpp_start"), windows.icpc_to_plan)
+        plan[uncoded] = plans["linked_date"].notna().to_numpy()
+    out["plan"] = plan
+    out["s47_open"] = s47["linked_date"].isna() & window_open(strategy["date"], strategy["next_date"], windows.strategy_to_s47, data_end)
+    out["icpc_open"] = out["icpc"].isna() & window_open(strategy["date"], strategy["next_date"], windows.strategy_to_icpc, data_end)
+    return out.reset_index(drop=True)
+
+
+def referral_episodes(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
+    """Every referral (child and day) with the steps that followed it.
+
+    Returns
+    -------
+    DataFrame
+        One row per child and referral day: ``child_id``, ``referral``, ``previous_referrals``
+        (referrals of the child on earlier days), ``days_since_previous`` (NaN for a first),
+        ``next_referral``; ``referral_nfa`` and ``assessment_start`` (dates linked within the
+        referral-to-assessment window), ``authorised`` and ``outcome`` (``nfa`` / ``in_need``)
+        of that assessment; ``strategy`` (linked within the referral-to-strategy window) with
+        ``s47``, ``icpc`` and ``plan`` from `protection_enquiries`; and the open flags
+        ``decision_open`` (no assessment or NFA yet, window still open), ``authorisation_open``
+        (assessment started, not yet authorised), ``strategy_open``, ``s47_open``, ``icpc_open``.
+    """
+    data_end = log.last_date
+    history = referral_history(log).drop_duplicates(["child_id", "date"], keep="first").reset_index(drop=True)
+    referrals = distinct_days(log, "referral")
+    # referral_history and distinct_days both sort by child and date: rows align.
+    out = pd.DataFrame({
+        "child_id": referrals["child_id"],
+        "referral": referrals["date"],
+        "previous_referrals": history["previous_referrals"].to_numpy(),
+        "days_since_previous": history["days_since_previous"].to_numpy(),
+        "next_referral": referrals["next_date"],
+    })
+    nfa = link_next(referrals, log.of_event("referral_nfa"), windows.referral_to_assessment)
+    out["referral_nfa"] = nfa["linked_date"]
+    starts = distinct_days(log, "assessment_start")
+    authorised = link_next(starts, log.of_event("assessment_authorised"), None, carry=("code",))
+    starts = starts.assign(authorised=authorised["linked_date"], outcome=authorised["code"].str.lower())
+    start = link_next(referrals, starts, windows.referral_to_assessment, carry=("authorised", "outcome"))
+    out["assessment_start"] = start["linked_date"]
+    out["authorised"] = start["authorised"].astype("datetime64[ns]")
+    out["outcome"] = start["outcome"].astype("string")
+
+    enquiries = protection_enquiries(log, windows)
+    strategy = link_next(referrals, enquiries.rename(columns={"strategy": "date"}), windows.referral_to_strategy,
+                         carry=("s47", "icpc", "plan", "s47_open", "icpc_open"))
+    out["strategy"] = strategy["linked_date"]
+    for column in ("s47", "icpc"):
+        out[column] = strategy[column].astype("datetime64[ns]")
+    out["plan"] = strategy["plan"].astype("boolean")
+    decided = out["assessment_start"].notna() | out["referral_nfa"].notna()
+    out["decision_open"] = ~decided & window_open(out["referral"], out["next_referral"], windows.referral_to_assessment, data_end)
+    out["authorisation_open"] = out["assessment_start"].notna() & out["authorised"].isna()
+    out["strategy_open"] = out["strategy"].isna() & window_open(out["referral"], out["next_referral"], windows.referral_to_strategy, data_end)
+    out["s47_open"] = strategy["s47_open"].fillna(False).astype(bool).to_numpy()
+    out["icpc_open"] = strategy["icpc_open"].fillna(False).astype(bool).to_numpy()
+    return out

@@ -1,0 +1,46 @@
+"""Pieces every chart of this family shares: the report's annotations on a time axis, and the
+tooltip of a rate (which always shows its numerator and denominator)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+ANNOTATION_COLOUR = "#505a5f"
+
+
+def annotation_layers(annotations: list, time_unit: str = "utcyearmonthdate") -> list:
+    """A dashed rule and a label at each annotation's date, for layering on a time axis whose
+    field is read with a utc time unit (dates as ISO strings, so no time zone shifts a day)."""
+    if not annotations:
+        return []
+    notes = pd.DataFrame({"date": [f"{a.date:%Y-%m-%d}" for a in annotations], "label": [a.label for a in annotations]})
+    base = alt.Chart(alt.Data(values=notes.to_dict("records")))
+    x = alt.X(f"{time_unit}(date):T")
+    return [
+        base.mark_rule(strokeDash=[4, 3], color=ANNOTATION_COLOUR).encode(x=x),
+        base.mark_text(align="left", dx=4, dy=2, baseline="top", color="#0b0c0c", fontSize=11).encode(x=x, y=alt.value(0), text="label:N"),
+    ]
+
+
+def rate_tooltip(count_title: str, n_title: str, extra: list | None = None) -> list:
+    """Tooltip fields of a rate: the extra fields first, then the rate, its 95% interval, and
+    its numerator and denominator."""
+    return (extra or []) + [
+        alt.Tooltip("pct:Q", title="Per cent", format=".1f"),
+        alt.Tooltip("pct_low:Q", title="95% interval from", format=".1f"),
+        alt.Tooltip("pct_high:Q", title="95% interval to", format=".1f"),
+        alt.Tooltip("count:Q", title=count_title, format=","),
+        alt.Tooltip("n:Q", title=n_title, format=","),
+    ]
+
+
+def iso_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` with the named timestamp columns as ``yyyy-mm-dd`` strings (for Vega)."""
+    return frame.assign(**{c: frame[c].dt.strftime("%Y-%m-%d") for c in columns})
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-safe dicts: NaN and NA become None (Vega reads null as missing)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")

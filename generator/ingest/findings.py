@@ -1,0 +1,69 @@
+"""What the statutory-return readers found and did: kept, repaired or dropped rows, counted.
+
+A reader of the DfE returns repairs what the sector's cleaners repair (overlapping episodes,
+the same episode in two years' returns) and drops what cannot become an event (a row with no
+date). Nothing is dropped without a `Finding` here, so the data-quality page can say how many
+rows and why. Examples are child ids and row numbers; the page shows them only in internal
+reports. `Finding` is the quality stage's type: readers only create them, never act on them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from generator.errors import Problem
+from generator.ingest.dates import parse_dates
+from generator.quality import Finding
+
+EXAMPLES = 5
+
+
+def finding(check: str, rows: pd.DataFrame | int, message: str, action: str = "kept",
+            source: str = "", severity: str = "warning", id_column: str = "child_id") -> Finding | None:
+    """A Finding for ``rows`` (a frame whose ``id_column`` gives examples), or None if none."""
+    if isinstance(rows, int):
+        count, examples = rows, []
+    else:
+        count = len(rows)
+        examples = []
+        if id_column in rows:
+            ids = rows[id_column].dropna().astype(str)
+            examples = list(dict.fromkeys(ids))[:EXAMPLES]
+    if not count:
+        return None
+    return Finding(check, severity, int(count), message, action, examples, source)
+
+
+def keep(findings: list[Finding], *found: Finding | None) -> None:
+    """Append the findings that are not None."""
+    findings.extend(f for f in found if f is not None)
+
+
+def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
+                  ids: pd.Series | None = None) -> tuple[pd.Series, Finding | None]:
+    """Dates of a column; values that are not dates become NaT and one Finding counts them.
+
+    Statutory returns run to hundreds of thousands of rows, and one mistyped date must not
+    stop a county's report: the row is counted on the data-quality page instead of refused.
+    """
+    parsed, problems = parse_dates(values, display, column, rows, required=False)
+    bad = parsed.isna() & _present(values)
+    if not bad.any():
+        return parsed, None
+    reasons = "; ".join(p.message for p in problems if isinstance(p, Problem))
+    examples = pd.DataFrame({"child_id": ids[bad] if ids is not None else pd.Series(dtype=str)})
+    result = finding(
+        "unparseable dates", examples if ids is not None else int(bad.sum()),
+        f"values in column '{column}' that are not dates ({reasons})",
+        "dropped: a row whose own date cannot be read is not an event; an end date that cannot be read is left open",
+        display,
+    )
+    if result is not None:
+        result.count = int(bad.sum())
+        result.examples = result.examples or [f"row {r}" for r in rows[bad].head(EXAMPLES)]
+    return parsed, result
+
+
+def _present(values: pd.Series) -> pd.Series:
+    text = values.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT else str(v).strip())
+    return text != ""

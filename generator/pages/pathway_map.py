@@ -1,0 +1,241 @@
+"""The pathway map page: every child a dot on a tube map of the front door (seed, section 8).
+
+Reads a process map (``map:``, relative to report.yaml's folder; the packaged default when
+absent there), replays the EventLog over it (`generator.journeys`), packs the player's frames
+(`generator.frames`) into ``build/data/<slug>.js`` and renders ``map.html``: the SVG map, the
+player's controls, and the month-by-month table that is the map's text alternative.
+
+``compare`` shows two synced maps under one scrubber: two groups of children (by ``la``, sex,
+age band, ethnicity group or disability: ``left`` and ``right`` name the groups), or two
+periods (``by: period``, ``left`` and ``right`` are ``{start, end}``).
+
+Per-child dots reveal unique journeys (DOMAIN.md): a public report of real data gets the map
+and the suppressed monthly table but no dots and no data script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.errors import InputError, Problem
+from generator.frames import (
+    AGE_BANDS,
+    DISABILITY_GROUPS,
+    ETHNICITY_GROUPS,
+    SEX_GROUPS,
+    data_script,
+    monthly_stock,
+    pack_frames,
+    station_stock,
+)
+from generator.journeys import build_journeys
+from generator.maps import ProcessMap
+from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.resources import resource_dir
+from generator.tubemap import layout
+
+#: Dot colours per colour mode. Cycle: pale to deep red, every dot ringed in dark grey so the
+#: palest stays visible on the light map. The others: Okabe-Ito, colour-blind safe.
+PALETTES = {
+    "cycle": ["#ffffff", "#fdd49e", "#fc8d59", "#e34a33", "#b30000", "#5c0010"],
+    "sex": ["#0072b2", "#e69f00", "#999999"],
+    "age": ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#999999"],
+    "ethnicity": ["#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#f0e442", "#999999"],
+    "disability": ["#d55e00", "#56b4e9", "#999999"],
+    "la": ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999"],
+}
+CYCLE_LABELS = ["1st time", "2nd", "3rd", "4th", "5th", "6th or more"]
+#: Days of the animation per second of playing (issue 3: a day a second to a quarter a second).
+SPEEDS = [(1, "A day a second"), (7, "A week a second"), (30.4375, "A month a second"),
+          (91.3125, "A quarter a second")]
+DEFAULT_SPEED = 30.4375
+COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", "disability": "disability"}
+
+
+class PeriodRange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date
+    end: dt.date
+
+
+class CompareOptions(BaseModel):
+    """Two synced maps under one scrubber."""
+
+    model_config = ConfigDict(extra="forbid")
+    by: Literal["la", "sex", "age", "ethnicity", "disability", "period"] = Field(
+        description="What differs between the two maps: a group of children, or the period.")
+    left: str | PeriodRange = Field(description="The left map's group (its label, e.g. 'Female') or period.")
+    right: str | PeriodRange = Field(description="The right map's group or period.")
+
+
+class PathwayMapOptions(PageOptions):
+    kind: Literal["pathway_map"]
+    map: str = Field("maps/front_door.yaml", description="The process map, relative to report.yaml's folder.")
+    intro: str = ""
+    compare: CompareOptions | None = None
+    autoplay: bool = Field(True, description="Start playing on opening (never with reduced motion).")
+
+
+class PathwayMapPage(PageKind):
+    kind = "pathway_map"
+    Options = PathwayMapOptions
+
+    def build(self, options: PathwayMapOptions, ctx: PageContext) -> RenderedPage:
+        pmap = ProcessMap.load(_map_path(options.map, ctx.report_dir))
+        journeys = build_journeys(ctx.log, pmap)
+        known = {f.check for f in ctx.findings}
+        ctx.findings.extend(f for f in journeys.findings if f.check not in known)
+        tube = layout(pmap)
+        start, end = ctx.period.start, ctx.period.end
+
+        public = bool(ctx.privacy is not None and ctx.privacy.public)
+        synthetic = bool(getattr(ctx.report, "synthetic", False))
+        animate = not public or synthetic
+
+        table = monthly_stock(journeys, start, end)
+        if public and ctx.privacy is not None:
+            table = ctx.privacy.table(table, [s.label for s in pmap.stations])
+        opening = station_stock(journeys, start - pd.Timedelta(days=1))
+
+        frames: list[dict] = []
+        views: list[dict] = []
+        frames.append(pack_frames(journeys, tube, start, end, ctx.annotations))
+        la_names = frames[0]["attributes"]["la"]
+        if options.compare is None:
+            views.append({"frames": 0, "filter": {}, "label": ""})
+        elif options.compare.by == "period":
+            left, right = options.compare.left, options.compare.right
+            if not isinstance(left, PeriodRange) or not isinstance(right, PeriodRange):
+                raise InputError(Problem("report.yaml", f"pages[{options.slug}].compare",
+                                         "by: period needs left and right as {start, end}",
+                                         "write e.g. left: {start: 2014-04-01, end: 2015-03-31}"))
+            frames = [pack_frames(journeys, tube, pd.Timestamp(p.start), pd.Timestamp(p.end), ctx.annotations)
+                      for p in (left, right)]
+            views = [{"frames": i, "filter": {}, "label": f"{p.start:%-d %b %Y} to {p.end:%-d %b %Y}"}
+                     for i, p in enumerate((left, right))]
+        else:
+            groups = _groups(options.compare.by, la_names)
+            for side in ("left", "right"):
+                value = getattr(options.compare, side)
+                code = _group_code(groups, value)
+                if code is None:
+                    raise InputError(Problem("report.yaml", f"pages[{options.slug}].compare.{side}",
+                                             f"expected one of {', '.join(groups)}, got {value!r}",
+                                             f"name a {options.compare.by} group present in the data"))
+                views.append({"frames": 0, "filter": {options.compare.by: code}, "label": groups[code]})
+
+        payload = {"frames": frames, "views": views, "palettes": PALETTES}
+        for frame in frames:
+            frame["grid"] = pmap.grid
+            frame["stationLabels"] = [s.label for s in pmap.stations]
+
+        context = {
+            "slug": options.slug,
+            "intro": options.intro or pmap.description,
+            "map_title": pmap.title,
+            "tube": tube,
+            "views": views,
+            "animate": animate,
+            "autoplay": options.autoplay,
+            "speeds": [{"value": v, "label": label, "selected": v == DEFAULT_SPEED} for v, label in SPEEDS],
+            "colour_modes": _colour_modes(la_names),
+            "filters": _filters(la_names),
+            "keys": _keys(la_names),
+            "annotations": _annotation_marks(ctx.annotations, start, end),
+            "period_start": f"{start:%Y-%m-%d}",
+            "period_end": f"{end:%Y-%m-%d}",
+            "opening": opening,
+            "table": table,
+            "table_columns": [s.label for s in pmap.stations],
+            "findings": journeys.findings,
+            "compare": options.compare,
+        }
+        page = RenderedPage(
+            template="map.html",
+            context=context,
+            downloads={f"{options.slug}-monthly": table},
+            scripts=["player.css"] + (["player.js"] if animate else []),
+        )
+        if animate:
+            page.data_scripts[f"{options.slug}.js"] = data_script(options.slug, payload)
+        return page
+
+
+def _map_path(name: str, report_dir) -> Path:
+    """The map file: relative to report.yaml's folder, else the packaged default content."""
+    candidate = Path(name)
+    if not candidate.is_absolute() and report_dir is not None:
+        local = Path(report_dir) / candidate
+        if local.is_file():
+            return local
+    if candidate.is_absolute():
+        return candidate
+    packaged = resource_dir("content") / candidate
+    return packaged if packaged.is_file() else (Path(report_dir or ".") / candidate)
+
+
+def _groups(by: str, la_names: list[str]) -> list[str]:
+    return {
+        "la": la_names,
+        "sex": list(SEX_GROUPS),
+        "age": [label for label, _ in AGE_BANDS] + ["Not known"],
+        "ethnicity": list(ETHNICITY_GROUPS),
+        "disability": list(DISABILITY_GROUPS),
+    }[by]
+
+
+def _group_code(groups: list[str], value) -> int | None:
+    if not isinstance(value, str):
+        return None
+    lowered = [g.lower() for g in groups]
+    return lowered.index(value.lower()) if value.lower() in lowered else None
+
+
+def _colour_modes(la_names: list[str]) -> list[dict]:
+    modes = [("cycle", "Times through the front door"), ("sex", "Sex"), ("age", "Age band"),
+             ("ethnicity", "Ethnicity"), ("disability", "Disability")]
+    if len(la_names) > 2:  # la_names ends with "Not known"
+        modes.append(("la", "Local authority"))
+    return [{"value": v, "label": label} for v, label in modes]
+
+
+def _filters(la_names: list[str]) -> list[dict]:
+    filters = [
+        ("sex", "Sex", list(SEX_GROUPS)),
+        ("age", "Age band", [label for label, _ in AGE_BANDS] + ["Not known"]),
+        ("ethnicity", "Ethnicity", list(ETHNICITY_GROUPS)),
+        ("disability", "Disability", list(DISABILITY_GROUPS)),
+    ]
+    if len(la_names) > 2:
+        filters.append(("la", "Local authority", la_names))
+    return [{"name": name, "label": label, "options": [{"value": i, "label": g} for i, g in enumerate(groups)]}
+            for name, label, groups in filters]
+
+
+def _keys(la_names: list[str]) -> dict[str, list[dict]]:
+    labels = {
+        "cycle": CYCLE_LABELS,
+        "sex": list(SEX_GROUPS),
+        "age": [label for label, _ in AGE_BANDS] + ["Not known"],
+        "ethnicity": list(ETHNICITY_GROUPS),
+        "disability": list(DISABILITY_GROUPS),
+        "la": la_names,
+    }
+    return {mode: [{"colour": PALETTES[mode][i % len(PALETTES[mode])], "label": label}
+                   for i, label in enumerate(names)] for mode, names in labels.items()}
+
+
+def _annotation_marks(annotations, start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
+    span = max(1, (end - start).days)
+    marks = []
+    for a in annotations:
+        date = pd.Timestamp(a.date)
+        if start <= date <= end:
+            marks.append({"date": f"{date:%Y-%m-%d}", "label": a.label,
+                          "when": f"{date:%-d %B %Y}", "percent": round(100 * (date - start).days / span, 2)})
+    return marks
