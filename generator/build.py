@@ -16,7 +16,7 @@ from generator.analyses.period import Period
 from generator.config import Report, load_report
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
-from generator.ingest import InputFile, read_data
+from generator.ingest import InputFile, read_sources
 from generator.pages import PAGE_KINDS
 from generator.pages.base import Annotation, PageContext
 from generator.privacy import Privacy
@@ -59,11 +59,11 @@ def load(report_path: Path | None = None, data: Path | None = None, progress: Pr
     if not sources:
         raise InputError(Problem(str(report_path), "sources", "names no data", "add `sources: [{path: your/data/folder}]` or pass --data PATH"))
     with progress.step("Reading data"):
-        log, inputs = read_data(sources)
+        log, inputs, read_findings = read_sources(sources)
     if log.events.empty:
         raise InputError(Problem(", ".join(map(str, sources)), "", "holds no events", "check the export"))
     with progress.step("Checking data quality"):
-        findings = check_event_log(log)
+        findings = read_findings + check_event_log(log)
     return LoadedData(report, report_path, log, inputs, findings)
 
 

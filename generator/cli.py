@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2018)
     demo.add_argument("--out", type=Path, required=True)
     demo.add_argument("--file-type", choices=["csv", "parquet"], default="csv", help="table file type (default csv)")
+    demo.add_argument("--format", choices=["events", "903", "cin", "annex_a"], default="events",
+                      help="write a tidy event log (default), SSDA903 returns, CIN census XML or an Annex A workbook")
     demo.add_argument("-q", "--quiet", action="store_true")
     demo.add_argument("--debug", action="store_true")
 
@@ -93,7 +95,7 @@ def _validate(args) -> int:
         for example in finding.examples:
             print(f"    e.g. {example}")
     print(f"{len(loaded.log.events):,} events for {len(loaded.log.children):,} children; "
-          f"{errors} error(s), {len(loaded.findings) - errors} warning(s).")
+          f"{errors} error(s), {sum(f.severity == 'warning' for f in loaded.findings)} warning(s).")
     return EXIT_INPUT if errors else EXIT_OK
 
 
@@ -111,7 +113,12 @@ def _synth(args) -> int:
     progress = Progress(quiet=args.quiet)
     with progress.step(f"Simulating {args.children:,} children"):
         log = generate_demo(children=args.children, seed=args.seed)
-    paths = write_tidy(log, args.out, args.file_type)
+    if args.format == "events":
+        paths = write_tidy(log, args.out, args.file_type)
+    else:
+        from generator.export import WRITERS
+
+        paths = WRITERS[args.format](log, args.out)
     progress.say(f"Wrote {len(log.events):,} events for {len(log.children):,} children: {', '.join(map(str, paths))}")
     return EXIT_OK
 

@@ -238,6 +238,8 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
         "visitCount": int(len(kept)),
         "childCount": int(len(old_children)),
         "stations": journeys.map.station_ids,
+        "stationLabels": [s.label for s in journeys.map.stations],
+        "grid": journeys.map.grid,
         "stationKinds": [s.kind for s in journeys.map.stations],
         "stationXY": [[round(s.x, 1), round(s.y, 1)] for s in tube.stations],
         "routes": routes,

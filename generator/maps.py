@@ -210,6 +210,9 @@ class ProcessMap(_Model):
         known = set(ids)
         choices = ", ".join(ids)
 
+        if len(self.stations) > 254:  # the player packs a station into a byte (255: off the map)
+            problems.append(Problem(f, "stations", f"expected at most 254 stations, got {len(self.stations)}",
+                                    "merge stations: a map is a summary, not a register"))
         seen: dict[str, int] = {}
         for i, s in enumerate(self.stations):
             if s.id in SPECIAL_TARGETS:

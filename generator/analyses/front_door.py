@@ -113,12 +113,14 @@ def window_open(dates: pd.Series, next_dates: pd.Series, window_days: int | None
 
 
 def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
-    """Every strategy discussion with the section 47 enquiry and conference linked to it.
+    """Every strategy discussion with the section 47 enquiry and conference linked to it, and
+    every section 47 enquiry that follows no strategy discussion.
 
     Returns
     -------
     DataFrame
-        One row per child and day with a strategy discussion: ``child_id``, ``strategy``,
+        One row per child and day with a strategy discussion, or with a section 47 enquiry
+        linked to none (``strategy`` NaT), in child and date order: ``child_id``, ``strategy``,
         ``s47``, ``icpc`` (dates, NaT when none is linked), ``plan`` (boolean: the conference
         made a child protection plan; NA without a conference), and ``s47_open``,
         ``icpc_open`` (the window was still open at the end of the data).
@@ -126,11 +128,23 @@ def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) ->
     data_end = log.last_date
     strategy = distinct_days(log, "strategy_discussion")
     s47 = link_next(strategy, log.of_event("s47"), windows.strategy_to_s47)
-    icpc = link_next(strategy, log.of_event("icpc"), windows.strategy_to_icpc, carry=("code",))
+    # Enquiries with no strategy discussion before them (the CIN census records none) start
+    # their own row, so conferences and plans are still found from the enquiry's day.
+    enquiries = distinct_days(log, "s47")
+    linked = pd.MultiIndex.from_arrays([strategy["child_id"], s47["linked_date"]])
+    alone = enquiries[~pd.MultiIndex.from_arrays([enquiries["child_id"], enquiries["date"]]).isin(linked)]
+    starts = pd.concat([
+        pd.DataFrame({"child_id": strategy["child_id"], "date": strategy["date"], "strategy": strategy["date"],
+                      "s47": s47["linked_date"]}),
+        pd.DataFrame({"child_id": alone["child_id"], "date": alone["date"], "strategy": pd.NaT, "s47": alone["date"]}),
+    ], ignore_index=True).astype({"strategy": "datetime64[ns]", "s47": "datetime64[ns]"})
+    starts = starts.sort_values(["child_id", "date"], kind="mergesort").reset_index(drop=True)
+    starts["next_date"] = starts.groupby("child_id", sort=False)["date"].shift(-1)
+    icpc = link_next(starts, log.of_event("icpc"), windows.strategy_to_icpc, carry=("code",))
     out = pd.DataFrame({
-        "child_id": strategy["child_id"],
-        "strategy": strategy["date"],
-        "s47": s47["linked_date"],
+        "child_id": starts["child_id"],
+        "strategy": starts["strategy"],
+        "s47": starts["s47"],
         "icpc": icpc["linked_date"],
     })
     code = icpc["code"].str.lower()
@@ -144,8 +158,11 @@ def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) ->
         plans = link_next(conferences, log.of_event("cpp_start"), windows.icpc_to_plan)
         plan[uncoded] = plans["linked_date"].notna().to_numpy()
     out["plan"] = plan
-    out["s47_open"] = s47["linked_date"].isna() & window_open(strategy["date"], strategy["next_date"], windows.strategy_to_s47, data_end)
-    out["icpc_open"] = out["icpc"].isna() & window_open(strategy["date"], strategy["next_date"], windows.strategy_to_icpc, data_end)
+    # A section 47 window is closed by the child's next strategy discussion only.
+    s47_open = s47["linked_date"].isna() & window_open(strategy["date"], strategy["next_date"], windows.strategy_to_s47, data_end)
+    open_at = pd.MultiIndex.from_arrays([strategy["child_id"], strategy["date"]])[s47_open.to_numpy()]
+    out["s47_open"] = pd.MultiIndex.from_arrays([starts["child_id"], starts["strategy"]]).isin(open_at)
+    out["icpc_open"] = out["icpc"].isna() & window_open(starts["date"], starts["next_date"], windows.strategy_to_icpc, data_end)
     return out.reset_index(drop=True)
 
 
@@ -186,7 +203,8 @@ def referral_episodes(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd
     out["outcome"] = start["outcome"].astype("string")
 
     enquiries = protection_enquiries(log, windows)
-    strategy = link_next(referrals, enquiries.rename(columns={"strategy": "date"}), windows.referral_to_strategy,
+    discussions = enquiries[enquiries["strategy"].notna()].rename(columns={"strategy": "date"})
+    strategy = link_next(referrals, discussions, windows.referral_to_strategy,
                          carry=("s47", "icpc", "plan", "s47_open", "icpc_open"))
     out["strategy"] = strategy["linked_date"]
     for column in ("s47", "icpc"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.analyses.front_door_metrics import front_door_metrics
 from generator.analyses.period import Period
 from generator.analyses.referrals import DAYS_12_MONTHS, DAYS_36_MONTHS, rereferral_rate
 from generator.eventlog import EventLog
@@ -50,4 +51,5 @@ def headline_metrics(log: EventLog, period: Period) -> dict:
     nfa = int((outcomes.str.lower() == "nfa").sum())
     metrics["assessment_nfa_pct"] = percent(nfa, len(outcomes))
     metrics["assessment_nfa_n"], metrics["assessment_nfa_d"] = nfa, int(len(outcomes))
+    metrics.update(front_door_metrics(log, period))  # the analytics pages' figures (README)
     return metrics

@@ -44,3 +44,10 @@ def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as JSON-safe dicts: NaN and NA become None (Vega reads null as missing)."""
     clean = frame.astype(object).where(frame.notna(), None)
     return clean.to_dict("records")
+
+
+def download_table(table: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:
+    """A rate table as offered for download: ``count`` and ``n`` renamed to say what they
+    count (``<numerator>_count``, ``<denominator>_count``; the privacy stage knows counts by
+    that ending), ``pct`` columns kept."""
+    return table.rename(columns={"count": f"{numerator}_count", "n": f"{denominator}_count"})

@@ -59,4 +59,5 @@ def cumulative_curve(
         layers.append(points.mark_text(align="left", dx=6, dy=12, fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
             x="months:Q", y="pct:Q", text="label:N"))
     chart = alt.layer(*layers).properties(description=description, **base_properties())
-    return Chart(chart_id, title, description, chart.to_dict(), table)
+    data = table.rename(columns={"at_risk": "at_risk_count", "rereferred": "rereferred_count"})
+    return Chart(chart_id, title, description, chart.to_dict(), data)

@@ -15,8 +15,11 @@ from typing import Callable
 
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
-from generator.ingest import tidy
+from generator.ingest import annex_a, cin_census, ssda903, tidy
+from generator.ingest.combine import authority_of, join_sources
+from generator.ingest.sniff import binary_kind
 from generator.ingest.tabular import TABLE_SUFFIXES, read_table
+from generator.quality import Finding
 
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "licence", "license")
@@ -25,11 +28,15 @@ IGNORED_SUFFIXES = {".md", ".pdf", ".html", ".json", ".yaml", ".yml"}
 
 @dataclass(frozen=True)
 class Reader:
-    """A format: `claims(path)` looks at a file's content; `read` reads the files it claimed."""
+    """A format: `claims(path)` looks at a file's content; `read` reads the files it claimed.
+
+    `read` returns the EventLog, or (EventLog, findings) when it repaired or dropped rows: the
+    findings go to the data-quality page, so nothing is dropped uncounted.
+    """
 
     name: str
     claims: Callable[[Path, str], bool]
-    read: Callable[[list[tuple[Path, str]]], EventLog]
+    read: Callable[[list[tuple[Path, str]]], EventLog | tuple[EventLog, list[Finding]]]
 
 
 def _claims_tidy(path: Path, display: str) -> bool:
@@ -39,7 +46,12 @@ def _claims_tidy(path: Path, display: str) -> bool:
     return tidy.is_events_table(columns) or tidy.is_children_table(columns)
 
 
+#: In order: the first reader that claims a file reads it (a 903 header table would also pass
+#: for a tidy children table, so the statutory returns come first).
 READERS: list[Reader] = [
+    Reader("ssda903", ssda903.claims, ssda903.read_903),
+    Reader("cin_census", cin_census.claims, cin_census.read_cin),
+    Reader("annex_a", annex_a.claims, annex_a.read_annex_a),
     Reader("events", _claims_tidy, tidy.read_tidy),
 ]
 
@@ -71,6 +83,10 @@ def _data_files(path: Path) -> list[Path]:
 def _place(file: Path, display: str) -> tuple[Reader | None, list[Problem]]:
     """The first reader that claims the file; else the reasons readers could not read it."""
     why_not: list[Problem] = []
+    kind = binary_kind(file)
+    if kind:
+        return None, [Problem(display, "", f"is {kind}, not a data file (whatever its name says)",
+                              "export the data as CSV, Excel or the DfE XML return, or move this file out of the data folder")]
     for reader in READERS:
         try:
             if reader.claims(file, display):
@@ -81,7 +97,16 @@ def _place(file: Path, display: str) -> tuple[Reader | None, list[Problem]]:
 
 
 def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
-    """Read every data file under ``paths`` into one EventLog.
+    """Read every data file under ``paths`` into one EventLog (see `read_sources`)."""
+    log, inputs, _ = read_sources(paths)
+    return log, inputs
+
+
+def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Finding]]:
+    """Read every data file under ``paths`` into one EventLog, with the readers' findings.
+
+    Files are grouped by format and by LA (`combine.authority_of`), each group read by its
+    reader, and the parts joined (`combine.join_sources`).
 
     Raises
     ------
@@ -89,7 +114,7 @@ def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
         For a missing path, a file no reader claims, or any reader's problems (all of them).
     """
     problems: list[Problem] = []
-    groups: dict[str, list[tuple[Path, str]]] = {}
+    groups: dict[tuple[str, str | None], list[tuple[Path, str]]] = {}
     inputs: list[InputFile] = []
     for root in paths:
         if not root.exists():
@@ -110,17 +135,27 @@ def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
                     "expected a tidy event log (CSV, Excel or Parquet with child_id, event, date columns) "
                     "or a children table; move other files out of the data folder"))
                 continue
-            groups.setdefault(reader.name, []).append((file, display))
+            groups.setdefault((reader.name, authority_of(file, root)), []).append((file, display))
             data = file.read_bytes()
             name = file.name if root.is_file() else file.relative_to(root).as_posix()
             inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), reader.name))
     if problems:
         raise InputError(problems)
 
-    log: EventLog | None = None
+    parts, findings = [], []
     for reader in READERS:
-        if reader.name in groups:
-            part = reader.read(groups[reader.name])
-            log = part if log is None else log.concat(part)
-    assert log is not None
-    return log, inputs
+        for (name, la), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
+            if name != reader.name:
+                continue
+            try:
+                part = reader.read(files)
+            except InputError as error:
+                problems += error.problems
+                continue
+            log, found = part if isinstance(part, tuple) else (part, [])
+            parts.append((name, la, log))
+            findings += found
+    if problems:
+        raise InputError(problems)
+    log, found = join_sources(parts)
+    return log, inputs, findings + found

@@ -10,9 +10,8 @@ knows how the episode went on (the LIIA CIN cleaner does the same).
 Events of an episode (the canonical vocabulary):
   referral (code ReferralSource) on CINreferralDate;
   referral_nfa on CINclosureDate (else the referral date) when ReferralNFA is true;
-  cin_start on the referral date, once the referral led somewhere: not NFA'd at referral, not
-    closed RC8 (no further action after assessment), and not still awaiting its first
-    assessment's outcome;
+  cin_start on the referral date unless the episode was NFA'd at referral or closed RC8 (no
+    further action after assessment): those children were not found to be in need;
   assessment_start, assessment_authorised (code nfa for an episode's last assessment when the
     episode closed RC8, else in_need); s47; icpc (code cpp when a CP plan of the episode starts
     that day, else no_plan; none when ICPCnotRequired); cin_plan_start/end; cpp_start (code
@@ -116,8 +115,7 @@ def _episode_rows(child, e: dict, number: int) -> list[tuple]:
     assessments = _each(e, "Assessments", "Assessment")
     authorised = [a.get("AssessmentAuthorisationDate") for a in assessments if a.get("AssessmentAuthorisationDate")]
     last = max(authorised) if authorised else None
-    awaiting = closure is None and not authorised
-    if not nfa and reason != "RC8" and not awaiting:
+    if not nfa and reason != "RC8":
         out.append((child, referral, "cin_start", referral, None, "", where))
     for n, a in enumerate(assessments):
         out.append((child, referral, "assessment_start", a.get("AssessmentActualStartDate"), None, f"-A{n}", where))
@@ -208,10 +206,15 @@ def _deduplicate(events: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[
     newest = events.groupby(key)["_order"].transform("max")
     older = (events["year"].fillna(0) < latest.fillna(0)) | ((events["year"].fillna(0) == latest.fillna(0)) & (events["_order"] < newest))
     dropped = events[older & events["event"].eq("referral")]
+    same_year = dropped["year"].fillna(0).eq(latest[dropped.index].fillna(0))
     keep(findings, finding(
-        "duplicate episodes", dropped,
-        "the same CIN episode (child and referral date) in more than one census",
-        "dropped: the copy from the latest census is kept", source))
+        "duplicate episodes", dropped[same_year],
+        "the same CIN episode (child and referral date) twice in one census",
+        "dropped: the copy from the last file is kept", source))
+    keep(findings, finding(
+        "episodes in more than one census", dropped[~same_year],
+        "episodes open on a census date are in that census and the next: expected",
+        "merged: the copy from the latest census is kept", source, severity="info"))
     return events[~older].reset_index(drop=True), findings
 
 

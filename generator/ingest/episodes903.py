@@ -47,10 +47,15 @@ def merge_returns(ep: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Fin
 
     # 1. The same episode in several returns (or twice in one): the latest copy wins.
     duplicate = ep.duplicated(["child_id", "decom"], keep="last")
+    same_year = ep.duplicated(["child_id", "decom", "year"], keep="last")
     keep(findings, finding(
-        "duplicate episodes", ep[duplicate],
-        "the same episode (child and start date) in more than one return, or twice in one",
-        "dropped: the copy from the latest return is kept", source))
+        "duplicate episodes", ep[same_year],
+        "the same episode (child and start date) twice in one year's return",
+        "dropped: the last copy is kept", source))
+    keep(findings, finding(
+        "episodes in more than one return", ep[duplicate & ~same_year],
+        "episodes open on 31 March are in that year's return and the next: expected",
+        "merged: the copy from the latest return is kept", source, severity="info"))
     ep = ep[~duplicate].reset_index(drop=True)
 
     latest = ep["year"].max()

@@ -46,8 +46,22 @@ def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
     Statutory returns run to hundreds of thousands of rows, and one mistyped date must not
     stop a county's report: the row is counted on the data-quality page instead of refused.
     """
-    parsed, problems = parse_dates(values, display, column, rows, required=False)
-    bad = parsed.isna() & _present(values)
+    present = _present(values)
+    # Most returns hold ISO or dd/mm/yyyy text throughout: parse those in one vectorised pass
+    # and send only the rest (Excel cells, serials, mixed forms, mistakes) to parse_dates.
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        text = values.astype("string").str.strip()
+        parsed = pd.to_datetime(text.where(text.str.len() == 10), format="%Y-%m-%d", errors="coerce")
+        uk = parsed.isna() & present
+        if uk.any():
+            parsed[uk] = pd.to_datetime(text[uk].where(text[uk].str.len() == 10), format="%d/%m/%Y", errors="coerce")
+    rest = parsed.isna() & present
+    problems: list[Problem] = []
+    if rest.any():
+        parsed[rest], problems = parse_dates(values[rest], display, column, rows[rest], required=False)
+    parsed = parsed.astype("datetime64[ns]")
+    bad = parsed.isna() & present
     if not bad.any():
         return parsed, None
     reasons = "; ".join(p.message for p in problems if isinstance(p, Problem))
@@ -65,5 +79,7 @@ def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
 
 
 def _present(values: pd.Series) -> pd.Series:
-    text = values.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT else str(v).strip())
-    return text != ""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.notna()
+    text = values.astype("string").str.strip()
+    return (text.notna() & (text != "")).astype(bool)

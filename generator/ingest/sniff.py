@@ -66,3 +66,28 @@ def is_xls(path: Path) -> bool:
             return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     except OSError:
         return False
+
+
+#: Magic numbers of files that land in data folders by mistake.
+_MAGIC = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+          b"PK\x03\x04": None, b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive"}
+
+
+def binary_kind(path: Path) -> str | None:
+    """'a PDF document' for a file that is plainly not data (by its first bytes), else None.
+
+    A zip is data only when it is an Excel workbook; a Word document or a plain zip is not.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return None
+    if not head:
+        return "empty (0 bytes)"
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            if magic == b"PK\x03\x04":
+                return None if is_xlsx(path) else "a zip archive (or a Word or PowerPoint file)"
+            return kind
+    return None

@@ -105,7 +105,7 @@ def read_903(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]]:
         raise InputError(problems)
 
     findings: list[Finding] = []
-    source = ", ".join(sorted({d for _, d in files}))
+    source = ", ".join(sorted(set(pd.concat(tables["episodes"])["_file"])))
     episodes, found = _episodes(pd.concat(tables["episodes"], ignore_index=True))
     findings += found
     ep, found = merge_returns(episodes, source)
@@ -147,12 +147,12 @@ def _episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
             year.loc[rows] = int(guess.max()) if len(guess) else pd.NA
     ep["year"] = year
     no_id = ep["child_id"].isna()
-    no_start = ep["decom"].isna() & ~no_id
+    no_start = _text(frame["decom"]).isna().to_numpy() & ~no_id  # unreadable ones are counted as such
     keep(findings, finding("rows without a child id", int(no_id.sum()), "episode rows with no CHILD",
                            "dropped: an episode must belong to a child", _files(frame)))
-    keep(findings, finding("episodes without a start date", ep[no_start], "episode rows whose DECOM is blank or unreadable",
+    keep(findings, finding("episodes without a start date", ep[no_start], "episode rows whose DECOM is blank",
                            "dropped: an episode without a start cannot be placed in time", _files(frame)))
-    ep = ep[~no_id & ~no_start & ep["year"].notna()].copy()
+    ep = ep[~no_id & ep["decom"].notna() & ep["year"].notna()].copy()
     ep, found = date_findings(ep, _files(frame))
     return ep, findings + found
 

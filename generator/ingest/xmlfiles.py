@@ -8,6 +8,7 @@ are dropped from tags: suppliers' exports differ in whether they declare one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 from xml.etree.ElementTree import Element, ParseError
@@ -35,7 +36,12 @@ def xml_root(path: Path) -> str | None:
     try:
         for _, element in iterparse(_Head(head), events=("start",), forbid_dtd=True):
             return local(element.tag)
-    except (ParseError, DefusedXmlException, ValueError):
+    except DefusedXmlException:
+        # A DTD before the root: name the root from the text, so the format's reader claims the
+        # file and refuses it with a clear message (it never expands the entities).
+        match = re.search(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]", re.sub(rb"<!DOCTYPE.*?\]>|<!--.*?-->|<\?.*?\?>", b"", text, flags=re.S))
+        return match.group(2).decode("ascii") if match else None
+    except (ParseError, ValueError, LookupError, UnicodeError):
         return None
     return None
 
@@ -67,14 +73,13 @@ def iter_records(path: Path, display: str, record: str) -> Iterator[Element]:
     """
     if path.stat().st_size == 0:
         raise InputError(Problem(display, "", "the file is empty (0 bytes)", "export the return again"))
-    depth_path: list[str] = []
+    names: dict[str, str] = {}  # tag -> local name, cached: a census has millions of elements
     try:
-        for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
-            name = local(element.tag)
-            if event == "start":
-                depth_path.append(name)
-                continue
-            depth_path.pop()
+        for _, element in iterparse(str(path), events=("end",), forbid_dtd=True):
+            tag = element.tag
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = local(tag)
             if name == record or name == "Header":
                 yield element
                 element.clear()
@@ -89,6 +94,11 @@ def iter_records(path: Path, display: str, record: str) -> Iterator[Element]:
         raise InputError(Problem(
             display, "", f"declares a DTD or entities ({type(error).__name__}), which carejourneys refuses to expand",
             "export the return again; a genuine DfE return never declares entities",
+        )) from error
+    except (LookupError, UnicodeError, ValueError) as error:
+        raise InputError(Problem(
+            display, "", f"cannot be decoded as XML ({error})",
+            "export the return again; it should be UTF-8 XML as the DfE's schema says",
         )) from error
 
 

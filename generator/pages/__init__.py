@@ -8,9 +8,15 @@ would: a module in this package with a `PageKind` subclass, and one line below.
 from __future__ import annotations
 
 from generator.pages.base import PageKind
+from generator.pages.data_quality import DataQualityPage
+from generator.pages.junctions import JunctionPage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
+from generator.pages.pathway_map import PathwayMapPage
+from generator.pages.rereferrals import RereferralPage
+from generator.pages.timeliness import TimelinessPage
 from generator.pages.trends import TrendsPage
+from generator.pages.workload import WorkloadPage
 
 PAGE_KINDS: dict[str, type[PageKind]] = {
     kind.kind: kind
@@ -18,5 +24,11 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         OverviewPage,
         TrendsPage,
         MarkdownPage,
+        PathwayMapPage,
+        RereferralPage,
+        JunctionPage,
+        TimelinessPage,
+        WorkloadPage,
+        DataQualityPage,
     )
 }

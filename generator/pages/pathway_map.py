@@ -104,6 +104,7 @@ class PathwayMapPage(PageKind):
 
         frames: list[dict] = []
         views: list[dict] = []
+        scrubber = (start, end)  # the dates the one scrubber runs over: the first map's
         frames.append(pack_frames(journeys, tube, start, end, ctx.annotations))
         la_names = frames[0]["attributes"]["la"]
         if options.compare is None:
@@ -118,6 +119,7 @@ class PathwayMapPage(PageKind):
                       for p in (left, right)]
             views = [{"frames": i, "filter": {}, "label": f"{p.start:%-d %b %Y} to {p.end:%-d %b %Y}"}
                      for i, p in enumerate((left, right))]
+            scrubber = (pd.Timestamp(left.start), pd.Timestamp(left.end))
         else:
             groups = _groups(options.compare.by, la_names)
             for side in ("left", "right"):
@@ -130,9 +132,6 @@ class PathwayMapPage(PageKind):
                 views.append({"frames": 0, "filter": {options.compare.by: code}, "label": groups[code]})
 
         payload = {"frames": frames, "views": views, "palettes": PALETTES}
-        for frame in frames:
-            frame["grid"] = pmap.grid
-            frame["stationLabels"] = [s.label for s in pmap.stations]
 
         context = {
             "slug": options.slug,
@@ -146,8 +145,8 @@ class PathwayMapPage(PageKind):
             "colour_modes": _colour_modes(la_names),
             "filters": _filters(la_names),
             "keys": _keys(la_names),
-            "annotations": _annotation_marks(ctx.annotations, start, end),
-            "period_start": f"{start:%Y-%m-%d}",
+            "annotations": _annotation_marks(ctx.annotations, *scrubber),
+            "period_start": f"{scrubber[0]:%Y-%m-%d}",
             "period_end": f"{end:%Y-%m-%d}",
             "opening": opening,
             "table": table,

@@ -72,7 +72,8 @@ class RereferralPage(PageKind):
             f"{slug}-rates-by-year", table, title="Re-referrals within 12 and within 36 months, by year",
             description=sentence, category="year", category_title="Reporting year", group="measure",
             group_title="Previous referral", count_title="Re-referrals", n_title="Referrals counted",
-            y_title="Referrals that were re-referrals (%)", empty_label="needs 3 years of data",
+            y_title="Referrals that were re-referrals (%)", empty_label="too early",
+            names=("rereferrals", "referrals"),
         )
 
     def _curve(self, slug, ctx):
@@ -111,5 +112,5 @@ class RereferralPage(PageKind):
             title="Assessments ending in no further action, by number of previous referrals",
             description=description, category="previous_referrals", category_title="Previous referrals of the child",
             count_title="Assessments ending in NFA", n_title="Assessments authorised",
-            y_title="Assessments ending in NFA (%)",
+            y_title="Assessments ending in NFA (%)", names=("nfa", "assessments"),
         )

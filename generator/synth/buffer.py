@@ -76,9 +76,10 @@ CLOSING_EVENTS = np.array(
 class EventColumns:
     """All events of a simulation, one numpy array per column.
 
-    ``anchor`` is the day that decides whether an event belongs to the extract: the referral
-    day for events of a social care episode, the start day for early help, the event's own day
-    otherwise. An episode referred before the extract starts is left out whole.
+    ``anchor`` is the day the event's record opened (the referral for an episode's own
+    events, the start for an assessment, plan, period of care or early help, the strategy
+    discussion for an enquiry), else the event's own day. It decides what an extract holds:
+    a record opened before the extract starts is left out whole, so no end lacks its start.
     """
 
     child: np.ndarray
@@ -91,6 +92,12 @@ class EventColumns:
 
     def take(self, mask_or_index) -> "EventColumns":
         return EventColumns(**{k: v[mask_or_index] for k, v in self.__dict__.items()})
+
+    @staticmethod
+    def concat(*parts: "EventColumns") -> "EventColumns":
+        return EventColumns(
+            **{k: np.concatenate([getattr(p, k) for p in parts]) for k in parts[0].__dict__}
+        )
 
 
 class EventBuffer:
@@ -139,16 +146,16 @@ def end_care_at_eighteen(
     late = events.day > stop
     if not late.any():
         return events
-    has_record = events.kind != NO_RECORD
-    key = events.kind.astype(np.int64) * (1 << 40) + events.record
-    opened = np.unique(key[has_record & ~late])
-    closing = late & np.isin(events.event, CLOSING_EVENTS) & has_record & np.isin(key, opened)
+    # A closing event's anchor is the day its record opened.
+    opened = events.anchor <= stop
+    closing = late & opened & (events.kind != NO_RECORD) & np.isin(events.event, CLOSING_EVENTS)
     day = events.day.copy()
     code = events.code.copy()
     day[closing] = stop[closing]
     n = int(closing.sum())
     care = closing & (events.event == EVENT["lac_end"])
-    code[care] = rng.choice(codes("E8", "E5", "E17", "E7"), n, p=[0.45, 0.3, 0.2, 0.05])[care[closing]]
+    leaving = rng.choice(codes("E8", "E5", "E17", "E7"), n, p=[0.45, 0.3, 0.2, 0.05])
+    code[care] = leaving[care[closing]]
     cin = closing & (events.event == EVENT["cin_end"]) & (code != CODE["RC8"])
     code[cin] = rng.choice(codes("RC7", "RC6"), n, p=[0.8, 0.2])[cin[closing]]
     kept = ~late | closing

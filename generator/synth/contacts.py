@@ -45,8 +45,8 @@ def contacts_without_referral(
     number = early_help_numbers.take(int(assessed.sum()))
     c, s = child[assessed], start[assessed]
     buf.add(c, "early_help_assessment_start", s, EARLY_HELP, number, anchor=s)
-    buf.add(c, "early_help_assessment_completion", completion[assessed], EARLY_HELP, number,
-            anchor=s)  # fmt: skip
+    closed = completion[assessed]
+    buf.add(c, "early_help_assessment_completion", closed, EARLY_HELP, number, anchor=s)
 
 
 def contacts_between(

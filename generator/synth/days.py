@@ -6,6 +6,9 @@ arithmetic is plain numpy. Conversion to timestamps happens once, when the frame
 
 from __future__ import annotations
 
+from functools import cache
+
+import holidays
 import numpy as np
 import pandas as pd
 
@@ -33,10 +36,18 @@ def weekday(days: np.ndarray) -> np.ndarray:
     return (days + 3) % 7
 
 
+@cache
+def bank_holidays() -> np.ndarray:
+    """England's bank holidays over every year a simulation can reach (burn-in to late care)."""
+    days = holidays.country_holidays("GB", subdiv="ENG", years=range(1995, 2046))
+    return np.array(sorted(days), dtype="datetime64[D]")
+
+
 def next_working_day(days: np.ndarray) -> np.ndarray:
-    """The day itself on Monday to Friday, else the following Monday."""
-    wd = weekday(days)
-    return days + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
+    """The day itself if a working day, else the next one: offices are shut at weekends and
+    on bank holidays, so nothing is authorised or held then."""
+    as_dates = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
+    return np.busday_offset(as_dates, 0, roll="forward", holidays=bank_holidays()).astype(np.int64)
 
 
 def month_starts(days: np.ndarray) -> np.ndarray:

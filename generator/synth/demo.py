@@ -19,8 +19,14 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
-from generator.synth.buffer import EVENT, EventBuffer, EventColumns, Numbers, end_care_at_eighteen
-from generator.synth.contacts import contacts_without_referral, next_in_row
+from generator.synth.buffer import (
+    EVENT,
+    EventBuffer,
+    EventColumns,
+    Numbers,
+    end_care_at_eighteen,
+)
+from generator.synth.contacts import contacts_without_referral
 from generator.synth.days import day_number, defer_to_working_time, inspection_uplift, short_lag
 from generator.synth.episodes import EpisodeInputs, simulate_episodes
 from generator.synth.frames import to_event_log
@@ -74,21 +80,17 @@ def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
 
     n_referred = round(children * REFERRED_SHARE)
     burn_in_start = window[0] - int(BURN_IN_YEARS * 365.25)
-    referred, referred_events = _first_with_events(
-        rng,
-        n_referred,
-        window,
-        lambda m: simulate_referred(rng, m, burn_in_start, window, inspection, episodes, early_help),
-    )
+
+    def referred_batch(n: int) -> Simulated:
+        return simulate_referred(rng, n, burn_in_start, window, inspection, episodes, early_help)
+
+    referred, referred_events = _first_with_events(rng, n_referred, window, referred_batch)
     contacted, contact_events = _contact_only_children(
-        rng, children - n_referred, window, inspection, referred_events, episodes, early_help,
-        offset=n_referred,
-    )  # fmt: skip
+        rng, children - n_referred, window, inspection, referred_events, episodes, early_help
+    )
+    contact_events.child += n_referred
     everyone = Children.concat(referred, contacted)
-    events = EventColumns(
-        *(np.concatenate(pair) for pair in zip(referred_events.__dict__.values(),
-                                               contact_events.__dict__.values()))
-    )  # fmt: skip
+    events = EventColumns.concat(referred_events, contact_events)
     return to_event_log(rng, everyone, events, DEMO_LA, DEMO_SOURCE)
 
 
@@ -97,9 +99,11 @@ def extract(
 ) -> EventColumns:
     """The events an extract of the window holds: those dated in it, in records opened in it.
 
-    Records are closed at 18 before the window's end is applied, since closing moves events
-    earlier, possibly into the window; records opened before the window are dropped first,
-    which keeps that step small.
+    Like a real extract, it opens on children part-way through: a child referred before
+    1 April 2014 may first appear at the start of a plan or a period of care. Records are
+    closed at 18 before the window's end is applied, since closing moves events earlier,
+    possibly into the window; records opened before the window are dropped first, which keeps
+    that step small.
     """
     events = events.take((events.anchor >= window[0]) & (events.day >= window[0]))
     events = end_care_at_eighteen(rng, events, children.adult_day - 1)
@@ -117,25 +121,35 @@ def _first_with_events(
     Children are independent, so the first ones that qualify are as good a sample as any;
     batches are sized from the share that qualified so far, and usually one is enough.
     """
-    chosen_children, chosen_events, got, share = [], [], 0, 0.45
+    children, events, got, share = [], [], 0, 0.45
     while got < wanted:
         batch = int((wanted - got) / share * 1.08) + 64
         sim = simulate(batch)
-        events = extract(rng, sim.buffer.columns(), sim.children, window)
-        seen = np.zeros(batch, dtype=bool)
-        seen[events.child] = True
-        qualified = np.flatnonzero(seen)
-        chosen = qualified[: wanted - got]
-        new_index = np.full(batch, -1, dtype=np.int64)
-        new_index[chosen] = got + np.arange(len(chosen))
-        events = events.take(new_index[events.child] >= 0)
-        events.child = new_index[events.child]
-        chosen_children.append(sim.children.take(chosen))
-        chosen_events.append(events)
+        extracted = extract(rng, sim.buffer.columns(), sim.children, window)
+        chosen, new_index, share = _first_qualified(extracted.child, batch, wanted - got, got)
+        extracted = extracted.take(new_index[extracted.child] >= 0)
+        extracted.child = new_index[extracted.child]
+        children.append(sim.children.take(chosen))
+        events.append(extracted)
         got += len(chosen)
-        share = max(len(qualified) / batch, 0.02)
-    merged = EventColumns(*(np.concatenate(cols) for cols in zip(*(e.__dict__.values() for e in chosen_events))))
-    return Children.concat(*chosen_children), merged
+    return Children.concat(*children), EventColumns.concat(*events)
+
+
+def _first_qualified(
+    rows: np.ndarray, batch: int, wanted: int, offset: int
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Of a batch's children, the first ``wanted`` that have any of ``rows``.
+
+    Returns the chosen children, each batch child's new index (``offset`` onwards; -1 if not
+    chosen), and the share of the batch that qualified (to size the next batch).
+    """
+    seen = np.zeros(batch, dtype=bool)
+    seen[rows] = True
+    qualified = np.flatnonzero(seen)
+    chosen = qualified[:wanted]
+    new_index = np.full(batch, -1, dtype=np.int64)
+    new_index[chosen] = offset + np.arange(len(chosen))
+    return chosen, new_index, max(len(qualified) / batch, 0.02)
 
 
 def _contact_only_children(
@@ -146,7 +160,6 @@ def _contact_only_children(
     referred_events: EventColumns,
     episodes: Numbers,
     early_help: Numbers,
-    offset: int,
 ) -> tuple[Children, EventColumns]:
     """Children known only through contacts, some referred in the push after the inspection."""
     children, child, day = _contact_histories(rng, wanted, window)
@@ -160,10 +173,11 @@ def _contact_only_children(
     uplift = inspection_uplift(day, inspection)
     candidate = is_last & (uplift > 0) & (day < children.adult_day[child] - 31)
     # Referrals added per day must be the uplift times the usual flow; the chance for each
-    # candidate contact is that over how many candidates there are around its date.
-    fortnight = np.clip((day - inspection) // 14, 0, None)
-    density = np.bincount(fortnight[candidate], minlength=fortnight.max(initial=0) + 1) / 14
-    chance = uplift * per_day / np.maximum(density[fortnight], 1e-9)
+    # candidate contact is that over how many candidates there are around its date. Quarters,
+    # not shorter spans, so that the extra referrals keep the August and Christmas dips.
+    quarter = np.clip((day - inspection) // 91, 0, None)
+    density = np.bincount(quarter[candidate], minlength=quarter.max(initial=0) + 1) / 91
+    chance = uplift * per_day / np.maximum(density[quarter], 1e-9)
     converted = candidate & (rng.random(len(day)) < np.minimum(chance, MOST_CONVERTED))
 
     buf = EventBuffer()
@@ -189,42 +203,38 @@ def _contact_only_children(
     rest = ~converted
     contacts_without_referral(rng, buf, early_help, child[rest], day[rest], next_day[rest])
 
-    events = extract(rng, buf.columns(), children, window)
-    events.child = events.child + offset
-    return children, events
+    return children, extract(rng, buf.columns(), children, window)
 
 
 def _contact_histories(
     rng: np.random.Generator, wanted: int, window: tuple[int, int]
 ) -> tuple[Children, np.ndarray, np.ndarray]:
-    """``wanted`` children with contacts in the extract: the children, each contact's child
-    and day. First contacts start three years before the extract so that the flow of repeat
-    contacts is already steady when it opens."""
-    parts, child_parts, day_parts, got, share = [], [], [], 0, 0.6
+    """``wanted`` children with contacts in the extract, and each contact's child and day.
+
+    First contacts start three years before the extract so that the flow of repeat contacts
+    is already steady when it opens.
+    """
+    width = CONTACTS_PER_CHILD_MAX
+    children, child_parts, day_parts, got, share = [], [], [], 0, 0.6
     while got < wanted:
         batch = int((wanted - got) / share * 1.08) + 64
         first = rng.integers(window[0] - 3 * 365, window[1] + 1, batch)
         kids = draw_children(rng, first, CONTACT_AGE_SHARES)
-        count = np.minimum(rng.geometric(1 / CONTACTS_PER_CHILD_MEAN, batch), CONTACTS_PER_CHILD_MAX)
-        gaps = 1 + rng.exponential(CONTACT_GAP_MEAN_DAYS, (batch, CONTACTS_PER_CHILD_MAX))
+        count = np.minimum(rng.geometric(1 / CONTACTS_PER_CHILD_MEAN, batch), width)
+        gaps = 1 + rng.exponential(CONTACT_GAP_MEAN_DAYS, (batch, width)).astype(np.int64)
         gaps[:, 0] = 0
-        days = first[:, None] + np.cumsum(gaps.astype(np.int64), axis=1)
-        row, col = np.nonzero(np.arange(CONTACTS_PER_CHILD_MAX)[None, :] < count[:, None])
+        days = first[:, None] + np.cumsum(gaps, axis=1)
+        row, col = np.nonzero(np.arange(width)[None, :] < count[:, None])
         day = defer_to_working_time(rng, days[row, col])
         inside = (day >= window[0]) & (day <= window[1]) & (day < kids.adult_day[row])
-        # Two contacts on one day about one child are one contact recorded twice.
-        key = np.unique(row[inside] * (1 << 32) + day[inside])
+        # Two contacts about one child on one day are one contact recorded twice.
+        key = np.sort(row[inside] * (1 << 32) + day[inside])
+        key = key[np.append(True, key[1:] != key[:-1])]
         row, day = key >> 32, key & ((1 << 32) - 1)
-        seen = np.zeros(batch, dtype=bool)
-        seen[row] = True
-        qualified = np.flatnonzero(seen)
-        chosen = qualified[: wanted - got]
-        new_index = np.full(batch, -1, dtype=np.int64)
-        new_index[chosen] = got + np.arange(len(chosen))
+        chosen, new_index, share = _first_qualified(row, batch, wanted - got, got)
         keep = new_index[row] >= 0
-        parts.append(kids.take(chosen))
+        children.append(kids.take(chosen))
         child_parts.append(new_index[row[keep]])
         day_parts.append(day[keep])
         got += len(chosen)
-        share = max(len(qualified) / batch, 0.02)
-    return Children.concat(*parts), np.concatenate(child_parts), np.concatenate(day_parts)
+    return Children.concat(*children), np.concatenate(child_parts), np.concatenate(day_parts)

@@ -27,7 +27,7 @@ ASSESSMENT_MEDIAN_DAYS = 30
 ASSESSMENT_SIGMA = 0.62
 #: Assessments ending "not in need" by the child's number of previous referrals (0, 1, 2, 3+).
 #: Kent's map showed NFA rising with previous referrals, against expectation.
-NFA_BY_PREVIOUS_REFERRALS = np.array([0.18, 0.23, 0.27, 0.40])
+NFA_BY_PREVIOUS_REFERRALS = np.array([0.17, 0.22, 0.26, 0.43])
 #: District teams differ a little in their thresholds (the map prompted that question).
 NFA_OFFSET_BY_LOCALITY = dict.fromkeys(LOCALITIES, 0.0) | {
     "Thanet": 0.03, "Swale": 0.02, "Sevenoaks": -0.03, "Dartford": -0.02, "Ashford": 0.01,
@@ -36,7 +36,7 @@ NFA_OFFSETS = np.array([NFA_OFFSET_BY_LOCALITY[name] for name in LOCALITIES])
 #: Of children assessed as in need: child protection concerns, care without a child protection
 #: plan (teenagers accommodated under section 20 most often), a CIN plan, or other support.
 STRATEGY_SHARE = 0.30
-CARE_SHARE_TEENAGER = 0.07
+CARE_SHARE_TEENAGER = 0.06
 CARE_SHARE_CHILD = 0.025
 CIN_PLAN_SHARE = 0.38
 #: CIN census ReferralSource: police, schools, health, LA services and individuals lead.
@@ -82,19 +82,20 @@ def simulate_episodes(
         Episodes closed with no further action, at referral or after assessment.
     """
     n = len(e.child)
-    child, episode, referral, anchor = e.child, e.episode, e.referral_day, e.referral_day
+    child, episode, referral = e.child, e.episode, e.referral_day
     if contact_day is None:
         contact_day = np.maximum(referral - short_lag(rng, n, 0.55, 5), e.earliest_contact_day)
-    buf.add(child, "contact", contact_day, EPISODE, episode, CODE["referral"], anchor=anchor)
+    # The contact belongs to the episode it opened: it is in the extract if the referral is.
+    buf.add(child, "contact", contact_day, EPISODE, episode, CODE["referral"], referral)
     source = rng.choice(codes(*REFERRAL_SOURCES[0]), n, p=REFERRAL_SOURCES[1])
-    buf.add(child, "referral", referral, EPISODE, episode, source, anchor=anchor)
+    buf.add(child, "referral", referral, EPISODE, episode, source)
 
     end = np.empty(n, dtype=np.int64)
-    p_referral_nfa = REFERRAL_NFA_SHARE * np.clip(1 - REFERRAL_NFA_INSPECTION_CUT * e.uplift, 0.2, 1)
-    referral_nfa = rng.random(n) < p_referral_nfa
+    cut = np.clip(1 - REFERRAL_NFA_INSPECTION_CUT * e.uplift, 0.2, 1)
+    referral_nfa = rng.random(n) < REFERRAL_NFA_SHARE * cut
     r = np.flatnonzero(referral_nfa)
     end[r] = next_working_day(referral[r] + short_lag(rng, len(r), 0.5, 7))
-    buf.add(child[r], "referral_nfa", end[r], EPISODE, episode[r], anchor=anchor[r])
+    buf.add(child[r], "referral_nfa", end[r], EPISODE, episode[r], anchor=referral[r])
 
     a = np.flatnonzero(~referral_nfa)
     start = next_working_day(referral[a] + short_lag(rng, len(a), 0.45, 7))
@@ -103,16 +104,15 @@ def simulate_episodes(
     p_nfa = NFA_BY_PREVIOUS_REFERRALS[np.minimum(e.previous_referrals[a], 3)]
     nfa = rng.random(len(a)) < p_nfa + NFA_OFFSETS[e.locality[a]]
     outcome = np.where(nfa, CODE["nfa"], CODE["in_need"])
-    buf.add(child[a], "assessment_start", start, ASSESSMENT, episode[a], anchor=anchor[a])
+    buf.add(child[a], "assessment_start", start, ASSESSMENT, episode[a])
     buf.add(
-        child[a], "assessment_authorised", authorised, ASSESSMENT, episode[a], outcome,
-        anchor=anchor[a],
-    )  # fmt: skip
+        child[a], "assessment_authorised", authorised, ASSESSMENT, episode[a], outcome, start
+    )
 
     closed = a[nfa]
     end[closed] = authorised[nfa] + short_lag(rng, len(closed), 0.6, 10)
     buf.add(child[closed], "cin_end", end[closed], EPISODE, episode[closed], CODE["RC8"],
-            anchor=anchor[closed])  # fmt: skip
+            anchor=referral[closed])
 
     need = a[~nfa]
     end[need] = _child_in_need(rng, buf, e, need, start[~nfa], authorised[~nfa])
@@ -144,13 +144,13 @@ def _child_in_need(rng, buf, e: EpisodeInputs, i, start, authorised) -> np.ndarr
     )
     c = np.flatnonzero(care)
     care_day = start[c] + (rng.random(len(c)) * (authorised[c] - start[c])).astype(np.int64)
+    age_in_care = age[c] + care_day - referral[c]
     closure[c], code[c] = looked_after(
-        rng, buf, child[c], episode[c], referral[c], care_day, age[c] + care_day - referral[c],
-        "voluntary",
-    )  # fmt: skip
+        rng, buf, child[c], episode[c], care_day, age_in_care, "voluntary"
+    )
     p = np.flatnonzero(plan)
     plan_end = cin_plan(
-        rng, buf, child[p], episode[p], referral[p], authorised[p] + short_lag(rng, len(p), 0.5, 14)
+        rng, buf, child[p], episode[p], authorised[p] + short_lag(rng, len(p), 0.5, 14)
     )
     closure[p] = plan_end + closing_lag(rng, len(p))
     o = np.flatnonzero(other)

@@ -50,10 +50,11 @@ def child_protection(
         When the CIN episode can close, and its ReasonForClosure code.
     """
     n = len(child)
-    anchor = referral_day
     gap = np.minimum(rng.geometric(0.22, n) - 1, np.maximum(authorised_day - referral_day, 0))
     strategy = referral_day + np.where(rng.random(n) < 0.4, 0, gap)
-    buf.add(child, "strategy_discussion", strategy, PROTECTION, episode, anchor=anchor)
+    buf.add(child, "strategy_discussion", strategy, PROTECTION, episode)
+    # The enquiry and conference belong to the strategy discussion's record.
+    anchor = strategy
 
     draw = rng.random((4, n))
     s47 = draw[0] < S47_AFTER_STRATEGY
@@ -64,17 +65,15 @@ def child_protection(
     plan = icpc & (draw[3] < PLAN_AT_ICPC)
     icpc_day = next_working_day(strategy + rng.integers(*ICPC_DAYS_AFTER_STRATEGY, n))
     icpc_code = np.where(plan, CODE["cpp"], CODE["no_plan"])
-    buf.add(
-        child[icpc], "icpc", icpc_day[icpc], PROTECTION, episode[icpc], icpc_code[icpc],
-        anchor=anchor[icpc],
-    )  # fmt: skip
+    buf.add(child[icpc], "icpc", icpc_day[icpc], PROTECTION, episode[icpc], icpc_code[icpc],
+            anchor=anchor[icpc])
 
     closure = authorised_day + lognormal_days(rng, n, 25, 0.8, 0, 400)
     closure_code = np.full(n, CODE["RC7"], dtype=np.int16)
 
     def plan_after(mask: np.ndarray, share: float, start: np.ndarray) -> None:
         chosen = np.flatnonzero(mask & (rng.random(n) < share))
-        end = cin_plan(rng, buf, child[chosen], episode[chosen], anchor[chosen], start[chosen])
+        end = cin_plan(rng, buf, child[chosen], episode[chosen], start[chosen])
         closure[chosen] = end + closing_lag(rng, len(chosen))
 
     plan_after(~s47, CIN_PLAN_AFTER_STRATEGY_ONLY, authorised_day + short_lag(rng, n, 0.5, 14))
@@ -82,42 +81,42 @@ def child_protection(
     plan_after(icpc & ~plan, CIN_PLAN_AFTER_NO_PLAN_ICPC, icpc_day + short_lag(rng, n, 0.6, 7))
 
     e = np.flatnonzero(emergency)
+    removed = s47_day[e] + short_lag(rng, len(e), 0.6, 3)
+    age_removed = age_days[e] + removed - referral_day[e]
     closure[e], closure_code[e] = looked_after(
-        rng, buf, child[e], episode[e], anchor[e], s47_day[e] + short_lag(rng, len(e), 0.6, 3),
-        age_days[e] + (s47_day[e] - referral_day[e]), "emergency",
-    )  # fmt: skip
+        rng, buf, child[e], episode[e], removed, age_removed, "emergency"
+    )
 
     p = np.flatnonzero(plan)
+    age_at_plan = age_days[p] + icpc_day[p] - referral_day[p]
     closure[p], closure_code[p] = _cp_plan(
-        rng, buf, child[p], episode[p], anchor[p], icpc_day[p], age_days[p] + icpc_day[p] - anchor[p]
+        rng, buf, child[p], episode[p], icpc_day[p], age_at_plan
     )
     # The episode cannot close before the last piece of child protection work on it.
     latest = np.where(icpc, icpc_day, np.where(s47, s47_day, strategy))
     return np.maximum(closure, np.maximum(latest, authorised_day)), closure_code
 
 
-def _cp_plan(rng, buf, child, episode, anchor, start, age_days):
+def _cp_plan(rng, buf, child, episode, start, age_days):
     """A child protection plan from the conference, ending in care, a CIN plan or closure."""
     n = len(child)
     category = rng.choice(codes(*ABUSE_CATEGORIES[0]), n, p=ABUSE_CATEGORIES[1])
-    buf.add(child, "cpp_start", start, CP_PLAN, episode, category, anchor=anchor)
+    buf.add(child, "cpp_start", start, CP_PLAN, episode, category)
     length = lognormal_days(rng, n, CP_PLAN_MEDIAN_DAYS, CP_PLAN_SIGMA, 42, 1500)
     into_care = rng.random(n) < CARE_DURING_CP_PLAN
     # A plan usually ends on the day the child becomes looked after, at any point in it.
     care_day = start + (length * rng.uniform(0.05, 0.9, n)).astype(np.int64)
     end = np.where(into_care, care_day, next_working_day(start + length))
-    buf.add(child, "cpp_end", end, CP_PLAN, episode, anchor=anchor)
+    buf.add(child, "cpp_end", end, CP_PLAN, episode, anchor=start)
 
     closure = end + closing_lag(rng, n)
     closure_code = np.full(n, CODE["RC7"], dtype=np.int16)
     c = np.flatnonzero(into_care)
+    age_in_care = age_days[c] + care_day[c] - start[c]
     closure[c], closure_code[c] = looked_after(
-        rng, buf, child[c], episode[c], anchor[c], care_day[c],
-        age_days[c] + (care_day[c] - start[c]), "protection",
-    )  # fmt: skip
-    s = np.flatnonzero(~into_care & (rng.random(n) < STEP_DOWN_AFTER_CP_PLAN))
-    plan_end = cin_plan(
-        rng, buf, child[s], episode[s], anchor[s], end[s] + short_lag(rng, len(s), 0.3, 7)
+        rng, buf, child[c], episode[c], care_day[c], age_in_care, "protection"
     )
+    s = np.flatnonzero(~into_care & (rng.random(n) < STEP_DOWN_AFTER_CP_PLAN))
+    plan_end = cin_plan(rng, buf, child[s], episode[s], end[s] + short_lag(rng, len(s), 0.3, 7))
     closure[s] = plan_end + closing_lag(rng, len(s))
     return closure, closure_code

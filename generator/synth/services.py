@@ -40,15 +40,15 @@ STEP_DOWN_AFTER_RETURN_HOME = 0.35
 
 
 def cin_plan(
-    rng: np.random.Generator, buf: EventBuffer, child, episode, anchor, start_day
+    rng: np.random.Generator, buf: EventBuffer, child, episode, start_day
 ) -> np.ndarray:
     """A child in need plan from ``start_day``; returns the day it ends."""
     start = next_working_day(np.asarray(start_day, dtype=np.int64))
     end = next_working_day(
         start + lognormal_days(rng, len(start), CIN_PLAN_MEDIAN_DAYS, CIN_PLAN_SIGMA, 28, 1500)
     )
-    buf.add(child, "cin_plan_start", start, CIN_PLAN, episode, anchor=anchor)
-    buf.add(child, "cin_plan_end", end, CIN_PLAN, episode, anchor=anchor)
+    buf.add(child, "cin_plan_start", start, CIN_PLAN, episode)
+    buf.add(child, "cin_plan_end", end, CIN_PLAN, episode, anchor=start)
     return end
 
 
@@ -62,7 +62,6 @@ def looked_after(
     buf: EventBuffer,
     child,
     episode,
-    anchor,
     start_day,
     age_days,
     route: str,
@@ -75,7 +74,7 @@ def looked_after(
     legal_status = rng.choice(codes(*statuses), n, p=shares)
     # Remand (J1) is for young people of 10 and over; younger children are accommodated.
     legal_status[(legal_status == codes("J1")[0]) & (age_days < 10 * 365)] = codes("V2")[0]
-    buf.add(child, "lac_start", start, CARE, episode, legal_status, anchor=anchor)
+    buf.add(child, "lac_start", start, CARE, episode, legal_status)
 
     young = age_days < YOUNG_AT_ENTRY_DAYS
     median = np.where(young, CARE_MEDIAN_DAYS_YOUNG, CARE_MEDIAN_DAYS_OLDER)
@@ -87,7 +86,7 @@ def looked_after(
     reason[permanence] = rng.choice(
         codes(*PERMANENCE_REASONS[0]), int(permanence.sum()), p=PERMANENCE_REASONS[1]
     )
-    buf.add(child, "lac_end", end, CARE, episode, reason, anchor=anchor)
+    buf.add(child, "lac_end", end, CARE, episode, reason, anchor=start)
 
     closure_code = np.full(n, codes("RC7")[0])
     for care_reason, cin_reason in CLOSURE_FOR_REASON.items():
@@ -101,7 +100,6 @@ def looked_after(
         buf,
         np.asarray(child)[step_down],
         np.asarray(episode)[step_down],
-        np.asarray(anchor)[step_down],
         end[step_down] + short_lag(rng, len(step_down), 0.4, 7),
     )
     closure[step_down] = plan_end + closing_lag(rng, len(step_down))

@@ -66,9 +66,14 @@ def simulate_referred(
 
     child = np.flatnonzero(entry <= last_referral_day)
     referral = entry[child]
-    _contacts(rng, buf, early_help_numbers, child,
-              referral - int(YEARS_OF_CONTACTS_BEFORE_REFERRAL * 365.25), referral - 1,
-              referral, CONTACTS_PER_YEAR_BEFORE_REFERRAL, window)  # fmt: skip
+    def contacts(of_child, first, horizon, per_year):
+        """Contacts that go no further, from ``first`` to the day before ``horizon``."""
+        row, day = contacts_between(rng, first, horizon - 1, per_year, window)
+        next_day = next_in_row(row, day, horizon[row])
+        contacts_without_referral(rng, buf, early_help_numbers, of_child[row], day, next_day)
+
+    years_before = int(YEARS_OF_CONTACTS_BEFORE_REFERRAL * 365.25)
+    contacts(child, referral - years_before, referral, CONTACTS_PER_YEAR_BEFORE_REFERRAL)
     earliest_contact = referral - 3650
     previous = 0
     while len(child):
@@ -89,8 +94,7 @@ def simulate_referred(
         next_referral = defer_to_working_time(rng, end + _return_gap(rng, len(child)))
         again &= next_referral <= last_referral_day[child]
         horizon = np.where(again, next_referral, children.adult_day[child])
-        _contacts(rng, buf, early_help_numbers, child, end + 1, horizon - 1, horizon,
-                  CONTACTS_PER_YEAR_BETWEEN_EPISODES, window)  # fmt: skip
+        contacts(child, end + 1, horizon, CONTACTS_PER_YEAR_BETWEEN_EPISODES)
         child, referral, earliest_contact = child[again], next_referral[again], end[again] + 1
         previous += 1
     return Simulated(children, buf)
@@ -101,9 +105,3 @@ def _return_gap(rng: np.random.Generator, n: int) -> np.ndarray:
     long = LONG_RETURN_MEDIAN_DAYS * np.exp(LONG_RETURN_SIGMA * rng.standard_normal(n))
     return np.rint(np.where(rng.random(n) < QUICK_RETURN_SHARE, quick, long)).astype(np.int64)
 
-
-def _contacts(rng, buf, early_help_numbers, child, first, last, horizon, per_year, window):
-    """Contacts between ``first`` and ``last``, none of them reaching ``horizon``."""
-    row, day = contacts_between(rng, first, last, per_year, window)
-    next_day = next_in_row(row, day, horizon[row])
-    contacts_without_referral(rng, buf, early_help_numbers, child[row], day, next_day)

@@ -24,8 +24,9 @@
   // capped so a dot stays near its track.
   var TRAVERSE_PER_SQRT_DAY = 0.03;
   var TRAVERSE_MAX = 0.42;
+  var STATION_SPREAD = 0.12;    // grid units: dots waiting at a station do not all stack
   var DEFAULT_SPEED = 30.4375;  // days per second: a month a second
-  var DOT_RADIUS = 2.1;         // CSS pixels
+  var DOT_RADIUS = 2.3;         // CSS pixels
   var FRAME_SAMPLES = 90;
 
   // ------------------------------------------------------------------ pure functions
@@ -116,9 +117,11 @@
     var days = (t - start) / ticksPerDay;
     var drift = traverseOffset(days, grid);
     if (route.count < 2 || end === OPEN) {
+      // A small disc of its own around the station, then outwards with the wait.
       var angle = seed * 2 * Math.PI;
-      out[0] = route.xy[2 * route.first] + Math.cos(angle) * drift;
-      out[1] = route.xy[2 * route.first + 1] + Math.sin(angle) * drift;
+      var radius = STATION_SPREAD * grid * ((seed * 7.31) % 1) + drift;
+      out[0] = route.xy[2 * route.first] + Math.cos(angle) * radius;
+      out[1] = route.xy[2 * route.first + 1] + Math.sin(angle) * radius;
       return out;
     }
     var fraction = end > start ? (t - start) / (end - start) : 1;
@@ -330,10 +333,9 @@
     this.countNodes = [];
     this.arrivedNodes = [];
     this.shownCounts = [];
-    var svg = this.svg;
     model.data.stations.forEach(function (id, i) {
-      this.countNodes[i] = svg.querySelector('[data-count="' + id + '"]');
-      this.arrivedNodes[i] = svg.querySelector('[data-arrived="' + id + '"]');
+      this.countNodes[i] = root.querySelector('[data-count="' + id + '"]');
+      this.arrivedNodes[i] = root.querySelector('[data-arrived="' + id + '"]');
     }, this);
     this.resize();
   }
@@ -446,7 +448,6 @@
   View.prototype.draw = function (t) {
     var m = this.model, seg = m.segments, tpd = m.tpd;
     t += this.offsetTicks;
-    this.resize();
     this.advance(t);
     var pixels = this.pixels, width = this.canvas.width, height = this.canvas.height;
     pixels.fill(0);
@@ -610,7 +611,7 @@
   Player.prototype.setPalette = function () {
     var colours = this.payload.palettes[this.colourBy] || this.payload.palettes.cycle;
     this.palette32 = colours.map(function (hex) { return rgba32(parseColour(hex), 255); });
-    this.ring32 = rgba32([34, 34, 34], 200);
+    this.ring32 = rgba32([40, 40, 40], 150);
   };
 
   Player.prototype.draw = function () {
@@ -621,6 +622,7 @@
     if (this.drawTimes.length > FRAME_SAMPLES) { this.drawTimes.shift(); }
     if (this.firstFrameMs === null) { this.firstFrameMs = performance.now(); }
     this.showTime();
+    this.showTotal();
     if (this.recorder) { this.recorder.frame(); }
   };
 
@@ -775,7 +777,17 @@
     });
     var speed = root.querySelector('[data-control="speed"]');
     if (speed) { this.speed = +speed.value || DEFAULT_SPEED; }
-    window.addEventListener('resize', function () { if (!self.playing) { self.draw(); } });
+    // Canvas size follows the map's: measured on resize only, never per frame (no forced layout).
+    var onResize = function () {
+      self.views.forEach(function (v) { v.resize(); });
+      if (!self.playing && self.firstFrameMs !== null) { self.draw(); }
+    };
+    if (typeof window.ResizeObserver === 'function') {
+      var observer = new window.ResizeObserver(onResize);
+      this.views.forEach(function (v) { observer.observe(v.stage); });
+    } else {
+      window.addEventListener('resize', onResize);
+    }
     var record = root.querySelector('[data-action="record"]');
     if (record && (typeof window.MediaRecorder !== 'function' || !HTMLCanvasElement.prototype.captureStream)) {
       record.disabled = true;
@@ -785,7 +797,6 @@
 
   Player.prototype.showPlaying = function () {
     if (!this.playButton) { return; }
-    this.playButton.setAttribute('aria-pressed', this.playing ? 'true' : 'false');
     this.playButton.textContent = this.playing ? 'Pause' : 'Play';
     this.root.classList.toggle('is-playing', this.playing);
   };
@@ -805,6 +816,14 @@
     if (this.scrubber) { this.scrubber.setAttribute('aria-valuetext', unique.join(', ')); }
     var labels = this.root.querySelectorAll('.pathway-view-date');
     for (var i = 0; i < labels.length; i++) { labels[i].textContent = texts[i] || ''; }
+  };
+
+  Player.prototype.showTotal = function () {
+    var node = this.root.querySelector('.pathway-total');
+    if (!node) { return; }
+    var text = this.views.map(function (v) { return v.dotsDrawn.toLocaleString('en-GB'); }).join(' and ');
+    text += this.views.length > 1 ? ' children on the maps' : ' children on the map';
+    if (node.textContent !== text) { node.textContent = text; }
   };
 
   // ------------------------------------------------------------------ station panel
@@ -918,11 +937,11 @@
     if (this.recorder) {
       var recorder = this.recorder;
       this.recorder = null;
-      if (button) { button.textContent = 'Record video'; button.setAttribute('aria-pressed', 'false'); }
+      if (button) { button.textContent = 'Record video'; button.classList.remove('is-recording'); }
       return recorder.stop().then(function (blob) { self.offerDownload(blob); return blob; });
     }
     this.recorder = new Recorder(this);
-    if (button) { button.textContent = 'Stop recording'; button.setAttribute('aria-pressed', 'true'); }
+    if (button) { button.textContent = 'Stop recording'; button.classList.add('is-recording'); }
     if (!this.playing) { this.play(); }
     return Promise.resolve(null);
   };

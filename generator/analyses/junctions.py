@@ -1,0 +1,126 @@
+"""Decision points of the front door: at each junction, which way each case went.
+
+The seed report (section 9) asks for "a tool to assess the impact of current referral
+thresholds": the flow through the map depends on decisions at its junctions. Each junction is
+a kind of case, the day it is counted on, and the branches it can take (first match wins):
+
+========================  ==================  =============================================
+junction (unit)           counted on          branches
+========================  ==================  =============================================
+referral                  referral day        assessment; no further action at referral;
+                                              no recorded next step
+assessment                authorisation day   strategy discussion (one linked to the same
+                                              referral); no further action (code ``nfa``);
+                                              child in need, no strategy discussion
+strategy discussion       discussion day      section 47 enquiry; no section 47 enquiry
+section 47 enquiry        enquiry day         conference and plan; conference, no plan;
+                                              no conference
+initial conference        conference day      child protection plan; no plan
+========================  ==================  =============================================
+
+Cases whose next step could still come (open at the end of the data, see
+`generator.analyses.front_door`) are left out of their junction. Shares carry Wilson
+intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from generator.analyses.intervals import with_rate
+from generator.analyses.period import Period
+
+#: (key, name, unit, branches in order) of every junction.
+JUNCTIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("referral", "Referral", "referrals", ("Assessment", "No further action at referral", "No recorded next step")),
+    ("assessment", "Assessment", "assessments", ("Strategy discussion", "No further action", "Child in need, no strategy discussion")),
+    ("strategy", "Strategy discussion", "strategy discussions", ("Section 47 enquiry", "No section 47 enquiry")),
+    ("s47", "Section 47 enquiry", "section 47 enquiries", ("Conference and plan", "Conference, no plan", "No conference")),
+    ("icpc", "Initial conference", "conferences", ("Child protection plan", "No plan")),
+)
+JUNCTION_NAMES = {key: name for key, name, _, _ in JUNCTIONS}
+JUNCTION_UNITS = {key: unit for key, _, unit, _ in JUNCTIONS}
+BRANCHES = {key: branches for key, _, _, branches in JUNCTIONS}
+
+
+def _decisions(junction: str, date: pd.Series, branch: np.ndarray, keep: pd.Series, child: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"junction": junction, "child_id": child[keep].to_numpy(), "date": date[keep].to_numpy(),
+                         "branch": branch[keep.to_numpy()]})
+
+
+def junction_decisions(episodes: pd.DataFrame, enquiries: pd.DataFrame) -> pd.DataFrame:
+    """Every decision at every junction, one row each.
+
+    Parameters
+    ----------
+    episodes : DataFrame
+        From `generator.analyses.front_door.referral_episodes`.
+    enquiries : DataFrame
+        From `generator.analyses.front_door.protection_enquiries`.
+
+    Returns
+    -------
+    DataFrame
+        ``junction`` (key), ``child_id``, ``date`` (the day it is counted on), ``branch``.
+    """
+    parts = []
+    e = episodes
+    branch = np.select([e["assessment_start"].notna(), e["referral_nfa"].notna()], BRANCHES["referral"][:2],
+                       BRANCHES["referral"][2])
+    parts.append(_decisions("referral", e["referral"], branch, ~e["decision_open"], e["child_id"]))
+
+    outcome = e["outcome"].fillna("")
+    assessed = e["authorised"].notna() & outcome.isin(["nfa", "in_need"])
+    branch = np.select([e["strategy"].notna(), outcome == "nfa"], BRANCHES["assessment"][:2], BRANCHES["assessment"][2])
+    parts.append(_decisions("assessment", e["authorised"], branch, assessed, e["child_id"]))
+
+    q = enquiries
+    discussed = q["strategy"].notna() & ~q["s47_open"]
+    branch = np.where(q["s47"].notna(), *BRANCHES["strategy"])
+    parts.append(_decisions("strategy", q["strategy"], branch, discussed, q["child_id"]))
+
+    plan = q["plan"].fillna(False).astype(bool)
+    enquired = q["s47"].notna() & ~q["icpc_open"]
+    branch = np.select([q["icpc"].notna() & plan, q["icpc"].notna()], BRANCHES["s47"][:2], BRANCHES["s47"][2])
+    parts.append(_decisions("s47", q["s47"], branch, enquired, q["child_id"]))
+
+    branch = np.where(plan, *BRANCHES["icpc"])
+    parts.append(_decisions("icpc", q["icpc"], branch, q["icpc"].notna(), q["child_id"]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def junction_shares(decisions: pd.DataFrame, period: Period, freq: str | None = None) -> pd.DataFrame:
+    """The share of decisions taking each branch, per junction (and per month or quarter).
+
+    Parameters
+    ----------
+    decisions : DataFrame
+        From `junction_decisions`.
+    freq : {None, "M", "Q"}
+        None for the whole period; "M" per calendar month, "Q" per quarter (zero-filled, so a
+        month without decisions has ``n`` = 0 and no share).
+
+    Returns
+    -------
+    DataFrame
+        ``junction``, ``branch``, (``month``: the first day of the month or quarter), ``count``,
+        ``n`` (decisions at the junction), ``pct``, ``pct_low``, ``pct_high``; junctions and
+        branches in the order of `JUNCTIONS`.
+    """
+    rows = decisions[period.contains(decisions["date"])]
+    keys = ["junction", "branch"]
+    full = [(key, branch) for key, _, _, branches in JUNCTIONS for branch in branches]
+    if freq is None:
+        counted = rows.groupby(keys).size().reindex(pd.MultiIndex.from_tuples(full, names=keys), fill_value=0)
+        table = counted.rename("count").reset_index()
+        table["n"] = table.groupby("junction")["count"].transform("sum")
+    else:
+        rows = rows.assign(month=rows["date"].dt.to_period(freq).dt.start_time)
+        months = pd.period_range(period.start, period.end, freq=freq).start_time
+        index = pd.MultiIndex.from_tuples([(k, b, m) for k, b in full for m in months], names=keys + ["month"])
+        counted = rows.groupby(keys + ["month"]).size().reindex(index, fill_value=0)
+        table = counted.rename("count").reset_index()
+        table["n"] = table.groupby(["junction", "month"])["count"].transform("sum")
+    table = table.astype({"count": "int64", "n": "int64"})
+    return with_rate(table)

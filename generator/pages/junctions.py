@@ -1,0 +1,121 @@
+"""Junctions: at each decision point of the front door, the share of cases going each way.
+
+The "threshold" view the seed report asks for (section 9): one chart of every junction over
+the whole period, then each junction month by month (by quarter where months are too thin to
+read), with 95% intervals and the report's annotations.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from generator.analyses.front_door import protection_enquiries, referral_episodes
+from generator.analyses.junctions import BRANCHES, JUNCTION_NAMES, JUNCTION_UNITS, JUNCTIONS, junction_decisions, junction_shares
+from generator.charts.rates import MIN_DENOMINATOR, monthly_rates, rate_rows
+from generator.pages.base import PageContext, PageKind, RenderedPage
+from generator.pages.windows import WindowOptions, share
+
+INTRO = (
+    "Where cases go at each decision point of the front door, and whether that changes. Each "
+    "share is of the cases that reached the junction in the period and whose next step is "
+    "known; the bars and bands show 95% intervals."
+)
+
+
+class JunctionOptions(WindowOptions):
+    kind: Literal["junctions"]
+    intro: str = INTRO
+    frequency: Literal["auto", "month", "quarter"] = Field(
+        "auto", description="Time step of the junction charts; auto uses quarters for a junction whose months average "
+                            f"fewer than {MIN_DENOMINATOR} decisions.")
+
+
+def summary_sentence(table) -> str:
+    """The whole-period shares in words (the summary chart's description)."""
+    rows = {(r.junction, r.branch): r for r in table.itertuples()}
+
+    def said(junction, branch):
+        r = rows[(junction, branch)]
+        return share(r.count, r.n)
+
+    unit = JUNCTION_UNITS
+    parts = [
+        f"of {unit['referral']}, {said('referral', 'Assessment')} went to assessment",
+        f"of {unit['assessment']}, {said('assessment', 'No further action')} ended in no further action and "
+        f"{said('assessment', 'Strategy discussion')} led to a strategy discussion",
+        f"of {unit['strategy']}, {said('strategy', 'Section 47 enquiry')} led to a section 47 enquiry",
+        f"of {unit['s47']}, {said('s47', 'No conference')} closed without a conference",
+        f"of {unit['icpc']}, {said('icpc', 'Child protection plan')} made a child protection plan",
+    ]
+    s47 = table[table["junction"] == "s47"]
+    without_plan = int(s47[s47["branch"] != "Conference and plan"]["count"].sum())
+    total = int(s47["n"].iloc[0]) if len(s47) else 0
+    return ("Bar chart of the share of cases taking each branch at each junction over the period: "
+            + "; ".join(parts) + f". In all, {share(without_plan, total)} of section 47 enquiries ended without a plan.")
+
+
+class JunctionPage(PageKind):
+    kind = "junctions"
+    Options = JunctionOptions
+
+    def build(self, options: JunctionOptions, ctx: PageContext) -> RenderedPage:
+        windows = options.link_windows()
+        decisions = junction_decisions(referral_episodes(ctx.log, windows), protection_enquiries(ctx.log, windows))
+        overall = junction_shares(decisions, ctx.period)
+        overall = overall.assign(junction_name=overall["junction"].map(JUNCTION_NAMES),
+                                 step=overall["junction"].map(JUNCTION_NAMES) + " → " + overall["branch"])
+        charts = [rate_rows(
+            f"{options.slug}-summary", overall[["junction_name", "step", "branch", "count", "n", "pct", "pct_low", "pct_high"]],
+            title="Which way cases went at each junction", description=summary_sentence(overall),
+            label="step", label_title="Junction → branch", group="junction_name", group_title="Junction",
+            count_title="Cases taking this branch", n_title="Cases at the junction", x_title="Share of cases at the junction (%)",
+            names=("branch", "junction"),
+        )]
+        monthly = junction_shares(decisions, ctx.period, "M")
+        quarterly = None
+        for key, name, unit, branches in JUNCTIONS:
+            table = monthly[monthly["junction"] == key]
+            freq = options.frequency
+            if freq == "auto":
+                freq = "month" if table.groupby("month")["n"].first().mean() >= MIN_DENOMINATOR else "quarter"
+            if freq == "quarter":
+                quarterly = junction_shares(decisions, ctx.period, "Q") if quarterly is None else quarterly
+                table = quarterly[quarterly["junction"] == key]
+            # With two branches the second is 100% minus the first: draw only the first.
+            drawn = branches[:1] if len(branches) == 2 else branches
+            # A branch no case took in the whole period is a flat line at zero: leave it out.
+            taken = set(overall[(overall["junction"] == key) & (overall["count"] > 0)]["branch"])
+            drawn = [b for b in drawn if b in taken] or list(drawn[:1])
+            table = table[table["branch"].isin(drawn)].drop(columns="junction").reset_index(drop=True)
+            charts.append(monthly_rates(
+                f"{options.slug}-{key.replace('_', '-')}", table,
+                title=f"{name}: share of {unit} going each way, by {freq}",
+                description=self._trend_sentence(table, name, unit, freq, branches, ctx),
+                count_title="Cases taking this branch", n_title=f"{unit.capitalize()} in the {freq}",
+                annotations=ctx.annotations, series="branch", series_title="Branch",
+                y_title=f"Share of {unit} (%)", names=("branch", "junction"),
+                period_title="Month" if freq == "month" else "Quarter starting",
+            ))
+        return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
+
+    @staticmethod
+    def _trend_sentence(table, name, unit, freq, branches, ctx) -> str:
+        steps = "months" if freq == "month" else "quarters"
+        sentence = f"Line chart of the share of {unit} taking each branch at the {name.lower()} junction, by {freq}, with 95% bands"
+        if len(branches) == 2:
+            sentence += f" (only '{branches[0]}' is drawn; '{branches[1]}' is the rest)"
+        parts = []
+        for branch, rows in table.groupby("branch", sort=False):
+            rows = rows[rows["n"] >= MIN_DENOMINATOR]
+            if len(rows):
+                low, high = rows.loc[rows["pct"].idxmin()], rows.loc[rows["pct"].idxmax()]
+                parts.append(f"'{branch}' ranged from {low['pct']:.1f}% ({low['month']:%b %Y}) to {high['pct']:.1f}% "
+                             f"({high['month']:%b %Y})")
+        sentence += (": " + "; ".join(parts) if parts else f": no {freq} had {MIN_DENOMINATOR} or more {unit}")
+        sentence += f". {steps.capitalize()} with fewer than {MIN_DENOMINATOR} {unit} are left as gaps"
+        return sentence + "".join(f". Marked: {a.label} ({a.date:%d %B %Y})" for a in ctx.annotations) + "."
+
+
+__all__ = ["JunctionPage", "BRANCHES"]

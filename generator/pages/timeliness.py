@@ -1,0 +1,101 @@
+"""Timeliness: how long assessments and the road to a conference take, against the standards.
+
+For each of the two statutory timescales (assessment authorised within 45 working days;
+initial conference within 15 working days of the strategy discussion): the distribution with
+the standard drawn, the share within it by month, and the median by month.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from generator.analyses.front_door import protection_enquiries, referral_episodes
+from generator.analyses.timeliness import (
+    ASSESSMENT_STANDARD_DAYS,
+    ICPC_STANDARD_DAYS,
+    assessment_durations,
+    conference_durations,
+    duration_bins,
+    timeliness_by_month,
+)
+from generator.charts.durations import duration_histogram, monthly_durations
+from generator.charts.rates import MIN_DENOMINATOR, monthly_rates
+from generator.pages.base import PageContext, PageKind, RenderedPage
+from generator.pages.windows import WindowOptions, share
+
+INTRO = (
+    "How long the front door's steps take, in working days (Monday to Friday, not counting "
+    "bank holidays in England and Wales), against the statutory timescales: an assessment "
+    "authorised within 45 working days, and an initial child protection conference within 15 "
+    "working days of the strategy discussion."
+)
+
+
+class TimelinessOptions(WindowOptions):
+    kind: Literal["timeliness"]
+    intro: str = INTRO
+    assessment_clock: Literal["assessment_start", "referral"] = Field(
+        "assessment_start", description="Time assessments from their start (as the DfE's published figures) or from the referral.")
+
+
+class TimelinessPage(PageKind):
+    kind = "timeliness"
+    Options = TimelinessOptions
+
+    def build(self, options: TimelinessOptions, ctx: PageContext) -> RenderedPage:
+        windows = options.link_windows()
+        assessments = assessment_durations(referral_episodes(ctx.log, windows), ctx.period, options.assessment_clock)
+        conferences = conference_durations(protection_enquiries(ctx.log, windows), ctx.period)
+        clock = "the referral" if options.assessment_clock == "referral" else "the assessment's start"
+        charts = self._step(options.slug, "assessment", assessments, ctx, ASSESSMENT_STANDARD_DAYS, width=5, cap=120,
+                            unit="assessments", what=f"assessments authorised in the period, from {clock} to authorisation",
+                            name="Assessment")
+        charts += self._step(options.slug, "icpc", conferences, ctx, ICPC_STANDARD_DAYS, width=1, cap=40,
+                             unit="conferences", what="initial conferences held in the period, from the strategy discussion",
+                             name="Strategy discussion to initial conference")
+        return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
+
+    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name):
+        within, n = int(table["within"].sum()), len(table)
+        median = f"{table['working_days'].median():.0f} working days ({table['calendar_days'].median():.0f} calendar days)" if n else "none"
+        bins = duration_bins(table, width, cap, standard)
+        histogram = duration_histogram(
+            f"{slug}-{key}-distribution", bins, title=f"{name}: working days taken", standard=standard, unit=unit,
+            description=(f"Histogram of working days taken by {n:,} {what}. {share(within, n)} took {standard} working days "
+                         f"or fewer (the standard, drawn as a dashed line); the median was {median}."),
+        )
+        freq = "M"
+        monthly = timeliness_by_month(table, ctx.period, "M")
+        if monthly["n"].mean() < MIN_DENOMINATOR:
+            freq = "Q"
+            monthly = timeliness_by_month(table, ctx.period, "Q")
+        step, period_title = ("month", "Month") if freq == "M" else ("quarter", "Quarter starting")
+        readable = monthly[monthly["n"] >= MIN_DENOMINATOR]
+        marked = "".join(f". Marked: {a.label} ({a.date:%d %B %Y})" for a in ctx.annotations)
+        if len(readable):
+            low, high = readable.loc[readable["pct"].idxmin()], readable.loc[readable["pct"].idxmax()]
+            span = (f"from {low['pct']:.1f}% ({low['month']:%b %Y}, {int(low['count']):,} of {int(low['n']):,}) to "
+                    f"{high['pct']:.1f}% ({high['month']:%b %Y}, {int(high['count']):,} of {int(high['n']):,})")
+            slow = readable.loc[readable["median"].idxmax()]
+            medians = (f"the median ranged from {readable['median'].min():.0f} to {readable['median'].max():.0f} working days, "
+                       f"longest in {slow['month']:%b %Y}")
+        else:
+            span = medians = f"no {step} had {MIN_DENOMINATOR} or more {unit}"
+        rates = monthly_rates(
+            f"{slug}-{key}-within-standard", monthly[["month", "count", "n", "pct", "pct_low", "pct_high"]],
+            title=f"{name}: share within {standard} working days, by {step}",
+            description=(f"Line chart of the share of {unit} within {standard} working days, by {step} ended, with 95% bands: "
+                         f"{span}. {step.capitalize()}s with fewer than {MIN_DENOMINATOR} {unit} are gaps{marked}."),
+            count_title=f"{unit.capitalize()} within {standard} working days", n_title=f"{unit.capitalize()} ended",
+            annotations=ctx.annotations, y_title=f"{unit.capitalize()} within the standard (%)",
+            names=(f"within_{standard}_working_days", unit), period_title=period_title,
+        )
+        medians_chart = monthly_durations(
+            f"{slug}-{key}-median", monthly, title=f"{name}: median working days, by {step}", standard=standard,
+            unit=unit, annotations=ctx.annotations, min_n=MIN_DENOMINATOR, period_title=period_title,
+            description=(f"Line chart of the median working days taken by {unit} ended in each {step}, with its 95% band, and "
+                         f"the 90th percentile dotted, against the standard of {standard} working days: {medians}{marked}."),
+        )
+        return [histogram, rates, medians_chart]

@@ -1,0 +1,94 @@
+"""Workload: cases open at each stage week by week, starts and ends by month, and (when the
+data says who holds a case) open cases by team or locality. A resource-planning view the
+seed report asks for (section 9: "a workload indicator / resource planning tool")."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from generator.analyses.workload import STAGE_NAMES, STAGES, breakdown_column, monthly_flow, stock_by_group, weekly_stock
+from generator.charts.workload import count_lines, group_heatmap
+from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+
+INTRO = (
+    "How much work sits at each stage of children's social care, week by week, and how much "
+    "comes in and goes out each month. A case is open from the day it starts until the day "
+    "it ends."
+)
+StageKey = Literal["early_help", "assessment", "cin_plan", "cp_plan", "looked_after"]
+
+
+class WorkloadOptions(PageOptions):
+    kind: Literal["workload"]
+    intro: str = INTRO
+    stages: list[StageKey] = Field(default_factory=lambda: [s[0] for s in STAGES],
+                                   description="Stages to chart: " + ", ".join(s[0] for s in STAGES) + ".")
+    breakdown: str | None = Field(None, description="Column naming the team or locality (on the events or the children); "
+                                                    "default: team or locality when the data has one.")
+    breakdown_stage: StageKey = Field("assessment", description="The stage whose open cases are broken down.")
+
+    @field_validator("stages")
+    @classmethod
+    def _some(cls, value):
+        if not value:
+            raise ValueError("list at least one stage")
+        return value
+
+
+class WorkloadPage(PageKind):
+    kind = "workload"
+    Options = WorkloadOptions
+
+    def build(self, options: WorkloadOptions, ctx: PageContext) -> RenderedPage:
+        slug, period = options.slug, ctx.period
+        marked = "".join(f" Marked: {a.label} ({a.date:%d %B %Y})." for a in ctx.annotations)
+        stock = weekly_stock(ctx.log, period, options.stages)
+        charts = [count_lines(
+            f"{slug}-open-by-week", stock[["week", "stage_name", "open"]], title="Cases open at each stage, week by week",
+            description=self._stock_sentence(stock) + marked, date="week", series="stage_name", value="open",
+            y_title="Cases open", annotations=ctx.annotations, weekly=True,
+        )]
+        for stage in options.stages:
+            flow = monthly_flow(ctx.log, period, stage)
+            name = STAGE_NAMES[stage]
+            long = flow.melt(id_vars="month", value_vars=["started", "ended"], var_name="measure", value_name="count")
+            long["measure"] = long["measure"].map({"started": "Started", "ended": "Ended"})
+            description = (f"Line chart of {name.lower()} started and ended each month: {int(flow['started'].sum()):,} started "
+                           f"and {int(flow['ended'].sum()):,} ended in the period")
+            if flow["started"].sum():
+                busiest = flow.loc[flow["started"].idxmax()]
+                description += f"; the most starts in {busiest['month']:%B %Y} ({int(busiest['started']):,})"
+            charts.append(count_lines(
+                f"{slug}-{stage.replace('_', '-')}-starts-ends", long, title=f"{name}: started and ended each month",
+                description=description + "." + marked, date="month", series="measure", value="count",
+                y_title="Cases per month", annotations=ctx.annotations, dashed="Ended",
+            ))
+        column = breakdown_column(ctx.log, options.breakdown)
+        if column:
+            table = stock_by_group(ctx.log, period, options.breakdown_stage, column)
+            name = STAGE_NAMES[options.breakdown_stage].lower()
+            means = table.groupby("group")["open"].mean().sort_values()
+            words = column.replace("_", " ")
+            description = (f"Heat map of {name} open on Mondays, averaged over each month, by {words} (rows) and month "
+                           f"(columns); darker is more. Over the period the most were open in {means.index[-1]} "
+                           f"(on average {means.iloc[-1]:.1f}) and the fewest in {means.index[0]} ({means.iloc[0]:.1f}).")
+            charts.append(group_heatmap(
+                f"{slug}-{options.breakdown_stage.replace('_', '-')}-by-{words.replace(' ', '-')}", table,
+                title=f"{STAGE_NAMES[options.breakdown_stage]} open, by {words} and month", description=description,
+                group_title=words.capitalize(), value_title="Open on Mondays (monthly average)",
+            ))
+        return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
+
+    @staticmethod
+    def _stock_sentence(stock) -> str:
+        if stock.empty:
+            return "No cases."
+        last = stock[stock["week"] == stock["week"].max()]
+        parts = [f"{int(r.open):,} {r.stage_name.lower()}" for r in last.itertuples()]
+        peaks = stock.loc[stock.groupby("stage")["open"].idxmax()]
+        peak = "Highest: " + "; ".join(f"{r.stage_name.lower()} {int(r.open):,} ({r.week:%d %b %Y})" for r in peaks.itertuples())
+        return (f"Line chart of cases open on each Monday, one line per stage. On {last['week'].iloc[0]:%d %B %Y}: "
+                + ", ".join(parts) + f". {peak}. The first months read low: cases open before the data began and with "
+                "no event in it are not counted.")

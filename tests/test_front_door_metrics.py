@@ -1,0 +1,37 @@
+"""The analytics pages' headline figures in metrics.json, on the junction fixture by hand."""
+
+from generator.analyses.headline import headline_metrics
+from tests.helpers import log_of
+from tests.test_junctions import PERIOD, ROWS
+
+
+def test_junction_and_timeliness_figures_with_numerators_and_denominators():
+    metrics = headline_metrics(log_of(ROWS), PERIOD)
+    expected = {
+        "referral_to_assessment": (75.0, 3, 4),  # h's referral is still open
+        "assessment_to_strategy": (33.3, 1, 3),
+        "strategy_to_s47": (75.0, 3, 4),
+        "s47_to_icpc": (66.7, 2, 3),
+        "s47_without_plan": (66.7, 2, 3),
+        "icpc_to_plan": (50.0, 1, 2),
+        # a: Tue 6 Jan - Tue 10 Feb = 25; b: Mon 12 Jan - Fri 20 Feb = 29; d: Tue 10 Feb - Mon 2 Mar = 14
+        "assessment_within_45wd": (100.0, 3, 3),
+        # a: Sat 10 Jan - Wed 28 Jan = 13; g: Mon 2 Mar - Fri 20 Mar = 14
+        "icpc_within_15wd": (100.0, 2, 2),
+        "assessment_nfa_prev0": (33.3, 1, 3),
+    }
+    for key, (pct, n, d) in expected.items():
+        assert (metrics[f"{key}_pct"], metrics[f"{key}_n"], metrics[f"{key}_d"]) == (pct, n, d), key
+    assert metrics["assessment_median_working_days"] == 25.0
+    assert metrics["icpc_median_working_days"] == 13.5
+    assert metrics["assessment_nfa_prev1_d"] == 0 and metrics["assessment_nfa_prev1_pct"] is None
+
+
+def test_cumulative_rereferral_figures_follow_referrals_to_the_end_of_the_data():
+    rows = [("a", "referral", "2015-01-01"), ("a", "referral", "2015-03-01"), ("b", "referral", "2015-01-01"),
+            ("z", "contact", "2018-12-31")]
+    metrics = headline_metrics(log_of(rows), PERIOD.of("2015-01-01", "2015-12-31"))
+    # 3 referrals; a's first is followed by another after 59 days; nobody else ever is
+    assert (metrics["rereferral_12m_cumulative_pct"], metrics["rereferral_12m_cumulative_n"],
+            metrics["rereferral_12m_cumulative_d"]) == (33.3, 1, 3)
+    assert metrics["rereferral_36m_cumulative_pct"] == 33.3

@@ -1,0 +1,81 @@
+"""Junction shares on a hand-made front door with known answers."""
+
+import pandas as pd
+
+from generator.analyses.front_door import protection_enquiries, referral_episodes
+from generator.analyses.junctions import junction_decisions, junction_shares
+from generator.analyses.period import Period
+from tests.helpers import log_of
+
+ROWS = [
+    # a: referral -> assessment (January) -> authorised in need (February) with a strategy
+    # discussion -> section 47 -> conference with a plan
+    ("a", "referral", "2015-01-05"),
+    ("a", "assessment_start", "2015-01-06"),
+    ("a", "strategy_discussion", "2015-01-10"),
+    ("a", "s47", "2015-01-10"),
+    ("a", "icpc", "2015-01-28", "cpp"),
+    ("a", "assessment_authorised", "2015-02-10", "in_need"),
+    # b: referral -> assessment -> no further action
+    ("b", "referral", "2015-01-12"),
+    ("b", "assessment_start", "2015-01-12"),
+    ("b", "assessment_authorised", "2015-02-20", "nfa"),
+    # c: referral closed with no further action at referral
+    ("c", "referral", "2015-02-02"),
+    ("c", "referral_nfa", "2015-02-03"),
+    # d: referral -> assessment -> in need, no strategy discussion
+    ("d", "referral", "2015-02-09"),
+    ("d", "assessment_start", "2015-02-10"),
+    ("d", "assessment_authorised", "2015-03-02", "in_need"),
+    # e: strategy discussion -> section 47 -> no conference; f: strategy discussion, no s47
+    ("e", "strategy_discussion", "2015-02-16"),
+    ("e", "s47", "2015-02-17"),
+    ("f", "strategy_discussion", "2015-02-18"),
+    # g: strategy discussion -> section 47 -> conference, no plan
+    ("g", "strategy_discussion", "2015-03-02"),
+    ("g", "s47", "2015-03-02"),
+    ("g", "icpc", "2015-03-20", "no_plan"),
+    # h: a referral three days before the data ends: its next step is not known yet
+    ("h", "referral", "2015-06-27"),
+    ("z", "contact", "2015-06-30"),
+]
+PERIOD = Period.of("2015-01-01", "2015-06-30")
+
+
+def _decisions():
+    log = log_of(ROWS)
+    return junction_decisions(referral_episodes(log), protection_enquiries(log))
+
+
+def test_each_case_takes_one_branch_at_each_junction_it_reaches():
+    table = junction_shares(_decisions(), PERIOD).set_index(["junction", "branch"])
+    counts = table["count"].to_dict()
+    assert counts[("referral", "Assessment")] == 3
+    assert counts[("referral", "No further action at referral")] == 1
+    assert table.loc[("referral", "Assessment"), "n"] == 4  # h's referral is still open
+    assert counts[("assessment", "Strategy discussion")] == 1
+    assert counts[("assessment", "No further action")] == 1
+    assert counts[("assessment", "Child in need, no strategy discussion")] == 1
+    assert counts[("strategy", "Section 47 enquiry")] == 3 and counts[("strategy", "No section 47 enquiry")] == 1
+    assert counts[("s47", "Conference and plan")] == 1
+    assert counts[("s47", "Conference, no plan")] == 1
+    assert counts[("s47", "No conference")] == 1
+    assert counts[("icpc", "Child protection plan")] == 1 and counts[("icpc", "No plan")] == 1
+    assert table.loc[("strategy", "Section 47 enquiry"), "pct"] == 75.0
+
+
+def test_decisions_are_counted_in_the_month_of_their_junction_day():
+    table = junction_shares(_decisions(), PERIOD, "M")
+    assessment = table[(table["junction"] == "assessment")].set_index(["month", "branch"])
+    february, march = pd.Timestamp("2015-02-01"), pd.Timestamp("2015-03-01")
+    assert assessment.loc[(february, "Strategy discussion"), ["count", "n"]].tolist() == [1, 2]  # a and b authorised
+    assert assessment.loc[(march, "Child in need, no strategy discussion"), ["count", "n"]].tolist() == [1, 1]
+    # months without decisions are zero-filled with no share
+    april = assessment.loc[(pd.Timestamp("2015-04-01"), "No further action")]
+    assert april["n"] == 0 and pd.isna(april["pct"])
+
+
+def test_quarters_pool_their_months():
+    table = junction_shares(_decisions(), PERIOD, "Q")
+    referral = table[(table["junction"] == "referral") & (table["branch"] == "Assessment")].set_index("month")
+    assert referral.loc[pd.Timestamp("2015-01-01"), ["count", "n"]].tolist() == [3, 4]
