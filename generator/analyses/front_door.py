@@ -25,6 +25,7 @@ first one after its start and before the child's next assessment start, however 
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,26 @@ class LinkWindows:
     strategy_to_s47: int = 14
     strategy_to_icpc: int = 60
     icpc_to_plan: int = 7
+
+
+#: Linked tables by (what, id of the log's events, windows): several pages and the headline
+#: figures link the same log with the same windows, and linking a large log takes seconds.
+#: Each entry keeps a weak reference to its events frame, so a new log never hits an old entry.
+_LINKED: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def _memo(what: str, log: EventLog, windows: "LinkWindows", compute) -> pd.DataFrame:
+    """``compute()`` once per log and windows. The table returned is shared: read it, never
+    change it in place."""
+    key = (what, id(log.events), windows)
+    hit = _LINKED.get(key)
+    if hit is not None and hit[0]() is log.events:
+        return hit[1]
+    for stale in [k for k, (ref, _) in _LINKED.items() if ref() is None]:
+        del _LINKED[stale]
+    table = compute()
+    _LINKED[key] = (weakref.ref(log.events), table)
+    return table
 
 
 def distinct_days(log: EventLog, event: str) -> pd.DataFrame:
@@ -113,6 +134,12 @@ def window_open(dates: pd.Series, next_dates: pd.Series, window_days: int | None
 
 
 def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
+    """Every strategy discussion (and lone section 47 enquiry) with what followed; see
+    `link_protection_enquiries`. Computed once per log and windows."""
+    return _memo("enquiries", log, windows, lambda: link_protection_enquiries(log, windows))
+
+
+def link_protection_enquiries(log: EventLog, windows: LinkWindows) -> pd.DataFrame:
     """Every strategy discussion with the section 47 enquiry and conference linked to it, and
     every section 47 enquiry that follows no strategy discussion.
 
@@ -167,6 +194,12 @@ def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) ->
 
 
 def referral_episodes(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
+    """Every referral with the steps that followed it; see `link_referral_episodes`.
+    Computed once per log and windows."""
+    return _memo("episodes", log, windows, lambda: link_referral_episodes(log, windows))
+
+
+def link_referral_episodes(log: EventLog, windows: LinkWindows) -> pd.DataFrame:
     """Every referral (child and day) with the steps that followed it.
 
     Returns

@@ -51,3 +51,10 @@ def download_table(table: pd.DataFrame, numerator: str, denominator: str) -> pd.
     count (``<numerator>_count``, ``<denominator>_count``; the privacy stage knows counts by
     that ending), ``pct`` columns kept."""
     return table.rename(columns={"count": f"{numerator}_count", "n": f"{denominator}_count"})
+
+
+def spec_of(chart) -> dict:
+    """The Vega-Lite dict of an Altair chart, not validated here: validation walks every row
+    of the inline data and took seconds per page for a large county. The analytics pages'
+    specs are validated against the Vega-Lite schema in tests/test_analytics_pages.py."""
+    return chart.to_dict(validate=False)

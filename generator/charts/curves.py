@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from generator.charts.annotations import records
+from generator.charts.annotations import records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import PALETTE, base_properties
 
@@ -60,4 +60,4 @@ def cumulative_curve(
             x="months:Q", y="pct:Q", text="label:N"))
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = table.rename(columns={"at_risk": "at_risk_count", "rereferred": "rereferred_count"})
-    return Chart(chart_id, title, description, chart.to_dict(), data)
+    return Chart(chart_id, title, description, spec_of(chart), data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from generator.charts.annotations import annotation_layers, iso_dates, records
+from generator.charts.annotations import annotation_layers, iso_dates, records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import PALETTE, base_properties
 
@@ -57,7 +57,7 @@ def duration_histogram(
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = bins.rename(columns={"low": "working_days_from", "high": "working_days_to", "count": f"{unit.replace(' ', '_')}_count",
                                 "pct": "pct_of_all"})
-    return Chart(chart_id, title, description, chart.to_dict(), data)
+    return Chart(chart_id, title, description, spec_of(chart), data)
 
 
 def monthly_durations(
@@ -100,4 +100,4 @@ def monthly_durations(
     layers = [band, lines] + _standard_layers(standard, f"Standard: {standard} working days", "y") + annotation_layers(annotations)
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = table[["month", "n", "median", "median_low", "median_high", "p90"]].rename(columns={"n": f"{unit.replace(' ', '_')}_count"})
-    return Chart(chart_id, title, description, chart.to_dict(), data.assign(month=data["month"].dt.strftime("%Y-%m")))
+    return Chart(chart_id, title, description, spec_of(chart), data.assign(month=data["month"].dt.strftime("%Y-%m")))

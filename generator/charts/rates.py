@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from generator.charts.annotations import annotation_layers, download_table, iso_dates, rate_tooltip, records
+from generator.charts.annotations import annotation_layers, download_table, iso_dates, rate_tooltip, records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import PALETTE, base_properties
 
@@ -77,7 +77,7 @@ def rate_bars(
         y=alt.Y("top:Q"), text="label:N", **encodings
     ).transform_calculate(top="datum.drawn ? datum.pct_high : 0")
     chart = alt.layer(bars, whiskers, labels).properties(description=description, **{**base_properties(), "height": height})
-    return Chart(chart_id, title, description, chart.to_dict(), download_table(table, *names))
+    return Chart(chart_id, title, description, spec_of(chart), download_table(table, *names))
 
 
 def monthly_rates(
@@ -136,7 +136,7 @@ def monthly_rates(
     layers += annotation_layers(annotations)
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = download_table(table.assign(month=table["month"].dt.strftime("%Y-%m")), *names)
-    return Chart(chart_id, title, description, chart.to_dict(), data)
+    return Chart(chart_id, title, description, spec_of(chart), data)
 
 
 def rate_rows(
@@ -212,4 +212,4 @@ def rate_rows(
         y=y, yOffset=below, x=alt.X("pct_low:Q"), text="text:N"))
     height = max(80, row_height * len(order))
     chart = alt.layer(*layers).properties(description=description, **{**base_properties(), "height": height})
-    return Chart(chart_id, title, description, chart.to_dict(), download_table(table, *names))
+    return Chart(chart_id, title, description, spec_of(chart), download_table(table, *names))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from generator.charts.annotations import annotation_layers, iso_dates, records
+from generator.charts.annotations import annotation_layers, iso_dates, records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import PALETTE, base_properties
 
@@ -48,7 +48,7 @@ def count_lines(
     )
     chart = alt.layer(line, *annotation_layers(annotations)).properties(description=description, **base_properties())
     data = table.assign(**{date: table[date].dt.strftime("%Y-%m-%d" if weekly else "%Y-%m")})
-    return Chart(chart_id, title, description, chart.to_dict(), data)
+    return Chart(chart_id, title, description, spec_of(chart), data)
 
 
 def group_heatmap(
@@ -71,4 +71,4 @@ def group_heatmap(
         tooltip=[alt.Tooltip("group:N", title=group_title), alt.Tooltip("utcyearmonth(month):T", title="Month", format="%B %Y"),
                  alt.Tooltip("open:Q", title=value_title, format=".1f")],
     ).properties(description=description, width="container", height=max(120, 22 * len(groups)))
-    return Chart(chart_id, title, description, chart.to_dict(), table.assign(month=table["month"].dt.strftime("%Y-%m")))
+    return Chart(chart_id, title, description, spec_of(chart), table.assign(month=table["month"].dt.strftime("%Y-%m")))

@@ -223,7 +223,7 @@ def _dates(events: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Findin
     events = events.copy()
     events["date"], found = lenient_dates(events["date"], source, "date", events["_row"], events["child_id"])
     keep(findings, found)
-    events["referral_date"] = pd.to_datetime(events["referral"], errors="coerce", format="mixed", dayfirst=True)
+    events["referral_date"] = pd.to_datetime(events["referral"], errors="coerce", format="%Y-%m-%d")
     no_date = events["date"].isna()
     keep(findings, finding("events without a date", events[no_date & ~events["event"].isin(["referral"])],
                            "assessments, enquiries or plans recorded with no start date",

@@ -39,6 +39,8 @@ def join_sources(parts: list[tuple[str, str | None, EventLog]]) -> tuple[EventLo
     order of ``parts`` (the order of READERS: the statutory returns before a tidy log).
     """
     findings: list[Finding] = []
+    if len(parts) == 1 and parts[0][1] is None:
+        return parts[0][2], findings  # one format, one LA: nothing to join
     parts = [(name, la, _with_la(log, la)) for name, la, log in parts]
     authorities = set()
     for _, _, log in parts:

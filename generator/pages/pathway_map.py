@@ -32,6 +32,7 @@ from generator.frames import (
     monthly_stock,
     pack_frames,
     station_stock,
+    station_summary,
 )
 from generator.journeys import build_journeys
 from generator.maps import ProcessMap
@@ -100,7 +101,17 @@ class PathwayMapPage(PageKind):
         table = monthly_stock(journeys, start, end)
         if public and ctx.privacy is not None:
             table = ctx.privacy.table(table, [s.label for s in pmap.stations])
-        opening = station_stock(journeys, start - pd.Timedelta(days=1))
+        # The counters as written into the page: the player replaces them from its first frame;
+        # a page without the player shows the end of the period and the period's arrivals.
+        if animate:
+            opening = station_stock(journeys, start - pd.Timedelta(days=1))
+            arrived = {sid: 0 for sid in pmap.station_ids}
+        else:
+            opening = station_stock(journeys, end)
+            arrived = {row["id"]: row["arrivals"] for row in station_summary(journeys, start, end)}
+        if public and ctx.privacy is not None:
+            opening = {k: ctx.privacy.count(v) for k, v in opening.items()}
+            arrived = {k: ctx.privacy.count(v) for k, v in arrived.items()}
 
         frames: list[dict] = []
         views: list[dict] = []
@@ -149,6 +160,7 @@ class PathwayMapPage(PageKind):
             "period_start": f"{scrubber[0]:%Y-%m-%d}",
             "period_end": f"{end:%Y-%m-%d}",
             "opening": opening,
+            "arrived": arrived,
             "table": table,
             "table_columns": [s.label for s in pmap.stations],
             "findings": journeys.findings,

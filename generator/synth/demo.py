@@ -9,6 +9,21 @@ conference and 86% of conferences to a plan, assessments taking a median of abou
 seasonal dips in August and at Christmas, and a visible change after an Ofsted inspection.
 
 Nothing in it is about a real child. It is deterministic for a seed.
+
+What the frames hold, beyond the EventLog contract:
+
+* ``record_id``: an episode (one referral, as a CIN census CINdetails) is ``E<n>``, numbered
+  in the order episodes appear; its contact, referral, ``referral_nfa``, ``cin_start`` and
+  ``cin_end`` carry it. Records inside it add a suffix: ``-A`` assessment, ``-S`` strategy
+  discussion, section 47 and conference, ``-P`` CIN plan, ``-CP`` CP plan, ``-LA`` period of
+  care. Early help assessments are ``H<n>``; other contacts have none.
+* ``code``: a contact's outcome (``referral``, ``information_advice``, ``early_help``,
+  ``nfa``); a referral's CIN census ReferralSource (``6`` police, ``2A`` schools...);
+  ``cpp_start`` the InitialCategoryOfAbuse (``NEG``, ``EMO``, ``PHY``, ``SAB``, ``MUL``);
+  the others as the vocabulary says.
+* children opened before 1 April 2014 appear part-way: their records opened earlier are left
+  out whole, so no end event lacks its start. A cin_end coded RC8 (NFA after assessment)
+  has no cin_start: the child was never a child in need.
 """
 
 from __future__ import annotations
@@ -41,7 +56,7 @@ DEMO_LA = "Demo County"
 DEMO_SOURCE = "synth demo"
 
 #: Share of the extract's children with a referral history (the rest only ever had contacts);
-#: sets referrals to about 4,300 a year for 25,000 children, Kent's volume at 20%.
+#: sets referrals to about 4,000 a year for 25,000 children, Kent's volume at 20%.
 REFERRED_SHARE = 0.60
 #: Referred children are simulated from this many years before the extract, so that it opens
 #: on children who already have histories, as a real extract does.

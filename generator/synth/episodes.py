@@ -22,7 +22,7 @@ from generator.synth.services import cin_plan, closing_lag, looked_after
 REFERRAL_NFA_SHARE = 0.10
 REFERRAL_NFA_INSPECTION_CUT = 2.0
 #: Child and family assessment length (DfE: median about 30 days; the standard is 45 working
-#: days, which one assessment in seven or so misses).
+#: days, which about one assessment in ten misses).
 ASSESSMENT_MEDIAN_DAYS = 30
 ASSESSMENT_SIGMA = 0.62
 #: Assessments ending "not in need" by the child's number of previous referrals (0, 1, 2, 3+).
@@ -64,7 +64,10 @@ class EpisodeInputs:
 
 
 def simulate_episodes(
-    rng: np.random.Generator, buf: EventBuffer, e: EpisodeInputs, contact_day=None
+    rng: np.random.Generator,
+    buf: EventBuffer,
+    e: EpisodeInputs,
+    contact_day: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add every event of each episode to ``buf``.
 
@@ -105,9 +108,8 @@ def simulate_episodes(
     nfa = rng.random(len(a)) < p_nfa + NFA_OFFSETS[e.locality[a]]
     outcome = np.where(nfa, CODE["nfa"], CODE["in_need"])
     buf.add(child[a], "assessment_start", start, ASSESSMENT, episode[a])
-    buf.add(
-        child[a], "assessment_authorised", authorised, ASSESSMENT, episode[a], outcome, start
-    )
+    buf.add(child[a], "assessment_authorised", authorised, ASSESSMENT, episode[a], outcome,
+            anchor=start)
 
     closed = a[nfa]
     end[closed] = authorised[nfa] + short_lag(rng, len(closed), 0.6, 10)
@@ -121,7 +123,14 @@ def simulate_episodes(
     return end, closed_without_service
 
 
-def _child_in_need(rng, buf, e: EpisodeInputs, i, start, authorised) -> np.ndarray:
+def _child_in_need(
+    rng: np.random.Generator,
+    buf: EventBuffer,
+    e: EpisodeInputs,
+    i: np.ndarray,
+    start: np.ndarray,
+    authorised: np.ndarray,
+) -> np.ndarray:
     """Services for the children assessed as in need (rows ``i`` of ``e``); returns end days."""
     n = len(i)
     child, episode, referral, age = e.child[i], e.episode[i], e.referral_day[i], e.age_days[i]

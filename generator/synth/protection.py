@@ -97,7 +97,14 @@ def child_protection(
     return np.maximum(closure, np.maximum(latest, authorised_day)), closure_code
 
 
-def _cp_plan(rng, buf, child, episode, start, age_days):
+def _cp_plan(
+    rng: np.random.Generator,
+    buf: EventBuffer,
+    child: np.ndarray,
+    episode: np.ndarray,
+    start: np.ndarray,
+    age_days: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """A child protection plan from the conference, ending in care, a CIN plan or closure."""
     n = len(child)
     category = rng.choice(codes(*ABUSE_CATEGORIES[0]), n, p=ABUSE_CATEGORIES[1])

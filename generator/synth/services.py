@@ -40,7 +40,11 @@ STEP_DOWN_AFTER_RETURN_HOME = 0.35
 
 
 def cin_plan(
-    rng: np.random.Generator, buf: EventBuffer, child, episode, start_day
+    rng: np.random.Generator,
+    buf: EventBuffer,
+    child: np.ndarray,
+    episode: np.ndarray,
+    start_day: np.ndarray,
 ) -> np.ndarray:
     """A child in need plan from ``start_day``; returns the day it ends."""
     start = next_working_day(np.asarray(start_day, dtype=np.int64))
@@ -60,10 +64,10 @@ def closing_lag(rng: np.random.Generator, n: int) -> np.ndarray:
 def looked_after(
     rng: np.random.Generator,
     buf: EventBuffer,
-    child,
-    episode,
-    start_day,
-    age_days,
+    child: np.ndarray,
+    episode: np.ndarray,
+    start_day: np.ndarray,
+    age_days: np.ndarray,
     route: str,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A period of care from ``start_day``; returns the CIN closure day and its code."""

@@ -575,7 +575,8 @@
       setFilter: function (name, value) { player.setFilter(name, value); },
       setColour: function (mode) { player.setColour(mode); },
       setSpeed: function (daysPerSecond) { player.setSpeed(daysPerSecond); },
-      record: function (seconds) { return player.recordFor(seconds); }
+      record: function (seconds) { return player.recordFor(seconds); },
+      snapshot: function () { return player.snapshot(); }
     };
   };
 
@@ -870,53 +871,101 @@
   };
 
   // ------------------------------------------------------------------ recording
-  /** Records the map and its dots to WebM in the browser (MediaRecorder); nothing is sent. */
-  function Recorder(player) {
-    var view = player.views[0];
-    this.player = player;
+  /** An SVG layer of the map as an image (counts blanked: they are drawn live). */
+  function layerImage(svg, size, onload) {
+    var clone = svg.cloneNode(true);
+    clone.setAttribute('width', String(size[0]));
+    clone.setAttribute('height', String(size[1]));
+    Array.prototype.forEach.call(clone.querySelectorAll('[data-count]'), function (node) {
+      node.parentNode.textContent = '';  // the whole "N now · M in" line
+    });
+    var image = new Image();
+    image.onload = function () { onload(image); };
+    image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(clone));
+    return image;
+  }
+
+  /**
+   * A frame of the first map as one canvas: map, dots, labels, live counts and the date. The
+   * Recorder streams it to MediaRecorder; `snapshot()` returns it as a PNG data URL.
+   */
+  function Composer(view, onready) {
     this.view = view;
     this.canvas = document.createElement('canvas');
     this.canvas.width = view.canvas.width;
     this.canvas.height = view.canvas.height;
     this.context = this.canvas.getContext('2d');
-    this.background = null;
-    var clone = view.svg.cloneNode(true);
-    clone.setAttribute('width', String(view.model.data.size[0]));
-    clone.setAttribute('height', String(view.model.data.size[1]));
-    var text = new XMLSerializer().serializeToString(clone);
-    var image = new Image();
+    this.layers = [null, null];
+    var self = this, size = view.model.data.size, waiting = 2;
+    var svgs = view.root.querySelectorAll('.pathway-stage > svg');
+    Array.prototype.forEach.call(svgs, function (svg, i) {
+      layerImage(svg, size, function (image) {
+        self.layers[i] = image;
+        waiting -= 1;
+        if (!waiting && onready) { onready(self); }
+      });
+    });
+    // Where each station's count line is written on the page, in map units.
+    this.countAt = view.countNodes.map(function (node) {
+      if (!node) { return null; }
+      var line = node.parentNode, text = line.closest('text');
+      var box = line.getBBox();
+      return { x: +line.getAttribute('x'), y: box.y + box.height * 0.78, anchor: text.getAttribute('text-anchor'),
+               size: parseFloat(line.getAttribute('font-size')) || 11 };
+    });
+  }
+
+  Composer.prototype.frame = function () {
+    var view = this.view, ctx = this.context, w = this.canvas.width, h = this.canvas.height;
+    var scale = w / view.model.data.size[0];
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, w, h);
+    if (this.layers[0]) { ctx.drawImage(this.layers[0], 0, 0, w, h); }
+    ctx.drawImage(view.canvas, 0, 0, w, h);
+    if (this.layers[1]) { ctx.drawImage(this.layers[1], 0, 0, w, h); }
+    ctx.lineJoin = 'round';
+    for (var i = 0; i < this.countAt.length; i++) {
+      var at = this.countAt[i];
+      if (!at) { continue; }
+      var text = view.counts[i].toLocaleString('en-GB') + ' now \u00b7 ' + view.arrivals[i].toLocaleString('en-GB') + ' in';
+      ctx.font = 'bold ' + (at.size * scale).toFixed(1) + 'px system-ui, sans-serif';
+      ctx.textAlign = at.anchor === 'middle' ? 'center' : (at.anchor === 'end' ? 'right' : 'left');
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 3 * scale;
+      ctx.strokeText(text, at.x * scale, at.y * scale);
+      ctx.fillStyle = '#1d4f91';
+      ctx.fillText(text, at.x * scale, at.y * scale);
+    }
+    ctx.fillStyle = '#0b0c0c';
+    ctx.font = 'bold ' + Math.round(22 * scale) + 'px system-ui, sans-serif';
+    ctx.textAlign = 'right';
+    ctx.fillText(view.date(), w - 16 * scale, h - 16 * scale);
+  };
+
+  /** Records the map and its dots to WebM in the browser (MediaRecorder); nothing is sent. */
+  function Recorder(player) {
     var self = this;
-    image.onload = function () { self.background = image; self.frame(); };
-    image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+    this.player = player;
+    this.composer = new Composer(player.views[0], function () { self.frame(); });
     var types = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'];
     var type = types.filter(function (t) { return window.MediaRecorder.isTypeSupported(t); })[0] || '';
     this.chunks = [];
-    this.stream = this.canvas.captureStream(30);
+    this.stream = this.composer.canvas.captureStream(30);
     this.media = new window.MediaRecorder(this.stream, type ? { mimeType: type } : undefined);
     this.media.ondataavailable = function (event) { if (event.data && event.data.size) { self.chunks.push(event.data); } };
     this.frame();
     this.media.start(250);
   }
 
-  Recorder.prototype.frame = function () {
-    var ctx = this.context, w = this.canvas.width, h = this.canvas.height;
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, w, h);
-    if (this.background) { ctx.drawImage(this.background, 0, 0, w, h); }
-    ctx.drawImage(this.view.canvas, 0, 0, w, h);
-    var scale = w / this.view.model.data.size[0];
-    ctx.fillStyle = '#0b0c0c';
-    ctx.font = 'bold ' + Math.round(18 * scale) + 'px sans-serif';
-    ctx.textAlign = 'right';
-    ctx.fillText(this.view.date(), w - 12 * scale, h - 12 * scale);
-    // The live counts, where the page shows them.
-    ctx.font = Math.round(11 * scale) + 'px sans-serif';
-    ctx.textAlign = 'left';
-    var data = this.view.model.data, counts = this.view.counts;
-    for (var i = 0; i < data.stations.length; i++) {
-      var xy = data.stationXY[i];
-      ctx.fillText(counts[i].toLocaleString('en-GB'), (xy[0] + 8) * scale, (xy[1] - 8) * scale);
-    }
+  Recorder.prototype.frame = function () { this.composer.frame(); };
+
+  /** The current frame as a PNG data URL (resolves once the map's layers are loaded). */
+  Player.prototype.snapshot = function () {
+    var view = this.views[0];
+    return new Promise(function (resolve) {
+      var composer = new Composer(view, function (ready) { ready.frame(); resolve(ready.canvas.toDataURL('image/png')); });
+      return composer;
+    });
   };
 
   Recorder.prototype.stop = function () {

@@ -306,6 +306,8 @@ def test_recording_makes_a_webm_in_the_browser(report_page, built):
     link = page.locator(".pathway-download")
     assert link.is_visible() and link.get_attribute("href").startswith("blob:")
     assert link.get_attribute("download").endswith(".webm")
+    still = page.evaluate("window.carejourneys.players[0].snapshot()")
+    assert still.startswith("data:image/png;base64,") and len(still) > 10_000
     assert page.console_errors == [] and page.blocked == []
 
 
@@ -330,3 +332,17 @@ def test_a_label_that_looks_like_markup_is_shown_as_text(report_page, tmp_path):
     assert page.locator('[data-station="referral"] text').first.text_content().startswith(hostile)
     assert page.evaluate("window.carejourneysData.pathway.frames[0].stationLabels").count(hostile) == 1
     assert dialogs == [] and page.console_errors == []
+
+
+def test_a_public_report_of_real_data_shows_no_dots(report_page, tmp_path):
+    report = write_report(tmp_path, "  - {kind: pathway_map, slug: pathway, title: Map, map: MAP}")
+    report.write_text(report.read_text(encoding="utf-8").replace("synthetic: true", "synthetic: false"), encoding="utf-8")
+    build_report(report, tmp_path / "build", audience="public")
+    assert not (tmp_path / "build" / "data" / "pathway.js").exists()
+    page = report_page(tmp_path / "build" / "pathway.html")
+    assert page.evaluate("window.carejourneys.players.length") == 0
+    assert page.locator("canvas").count() == 0
+    assert page.locator(".pathway-stage svg").count() == 2  # the map itself is still drawn
+    cells = page.locator("table.pathway-table td").all_text_contents()
+    assert "c" in cells and not any(c in {"1", "2", "3", "4", "5"} for c in cells)
+    assert page.console_errors == []
