@@ -31,8 +31,8 @@ class Strict(BaseModel):
 class Source(Strict):
     """A data file or folder, relative to report.yaml's folder."""
 
-    path: str = Field(description="File or folder, relative to this report file.")
-    format: Literal["auto", "events"] = Field("auto", description="auto detects each file from its content.")
+    path: str = Field(description="File or folder, relative to this report file. Each file's format "
+                      "(SSDA903, CIN census, Annex A, tidy event log) is recognised from its content.")
 
 
 class AnnotationEntry(Strict):

@@ -139,7 +139,12 @@ def station_summary(journeys: Journeys, start: pd.Timestamp, end: pd.Timestamp) 
     return out
 
 
-def child_attributes(children: pd.DataFrame, origin_day: int) -> dict[str, np.ndarray]:
+def la_groups(children: pd.DataFrame) -> list[str]:
+    """The LAs named in the children table, sorted: the player's ``la`` codes index them."""
+    return sorted({str(v) for v in children["la"].dropna()})
+
+
+def child_attributes(children: pd.DataFrame, origin_day: int, la_names: list[str]) -> dict[str, np.ndarray]:
     """Per-child attribute codes (uint8) and birth day (int16, from ``origin_day``)."""
     sex_label = children["sex"].astype("object").map(lambda v: SEX_LABELS.get(str(v), None) if pd.notna(v) else None)
     sex = np.where(sex_label == "Male", 0, np.where(sex_label == "Female", 1, 2)).astype(np.uint8)
@@ -152,11 +157,9 @@ def child_attributes(children: pd.DataFrame, origin_day: int) -> dict[str, np.nd
     disabled = children["disability"].astype("boolean")
     disability = np.where(disabled.isna(), 2, np.where(disabled.fillna(False), 0, 1)).astype(np.uint8)
 
-    la_values = children["la"].astype("object").where(children["la"].notna(), None)
-    la_names = sorted({str(v) for v in la_values if v is not None})
-    la_index = {name: i for i, name in enumerate(la_names)}
-    la = np.array([la_index.get(str(v), len(la_names)) if v is not None else len(la_names)
-                   for v in la_values], dtype=np.uint16)
+    la_codes = pd.Categorical(children["la"].astype("object").where(children["la"].notna(), None)
+                              .map(lambda v: None if v is None else str(v)), categories=la_names).codes
+    la = np.where(la_codes < 0, len(la_names), la_codes).astype(np.uint16)
 
     birth = children["birth_month"]
     born = birth.notna().to_numpy()
@@ -225,7 +228,7 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
     # Renumber the children that remain 0..n-1, in order.
     old_children = kept_child[kept_first] if len(kept) else np.array([], dtype=np.int64)
     table = journeys.children.iloc[old_children].reset_index(drop=True)
-    attributes = child_attributes(table, origin_day)
+    attributes = child_attributes(table, origin_day, la_groups(journeys.children))
 
     stock = daily_stock(journeys, first_day, last_day)
     routes = [[a, b, [c for p in pts for c in p]] for (a, b), pts in sorted(tube.routes.items())]

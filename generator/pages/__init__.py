@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from generator.pages.base import PageKind
 from generator.pages.data_quality import DataQualityPage
+from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
@@ -29,6 +30,7 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         JunctionPage,
         TimelinessPage,
         WorkloadPage,
+        FlowPage,
         DataQualityPage,
     )
 }

@@ -29,6 +29,7 @@ from generator.frames import (
     ETHNICITY_GROUPS,
     SEX_GROUPS,
     data_script,
+    la_groups,
     monthly_stock,
     pack_frames,
     station_stock,
@@ -93,57 +94,15 @@ class PathwayMapPage(PageKind):
         ctx.findings.extend(f for f in journeys.findings if f.check not in known)
         tube = layout(pmap)
         start, end = ctx.period.start, ctx.period.end
-
         public = bool(ctx.privacy is not None and ctx.privacy.public)
-        synthetic = bool(getattr(ctx.report, "synthetic", False))
-        animate = not public or synthetic
+        animate = not public or bool(getattr(ctx.report, "synthetic", False))
+        la_names = _la_names(journeys)
 
         table = monthly_stock(journeys, start, end)
-        if public and ctx.privacy is not None:
+        if public:
             table = ctx.privacy.table(table, [s.label for s in pmap.stations])
-        # The counters as written into the page: the player replaces them from its first frame;
-        # a page without the player shows the end of the period and the period's arrivals.
-        if animate:
-            opening = station_stock(journeys, start - pd.Timedelta(days=1))
-            arrived = {sid: 0 for sid in pmap.station_ids}
-        else:
-            opening = station_stock(journeys, end)
-            arrived = {row["id"]: row["arrivals"] for row in station_summary(journeys, start, end)}
-        if public and ctx.privacy is not None:
-            opening = {k: ctx.privacy.count(v) for k, v in opening.items()}
-            arrived = {k: ctx.privacy.count(v) for k, v in arrived.items()}
-
-        frames: list[dict] = []
-        views: list[dict] = []
-        scrubber = (start, end)  # the dates the one scrubber runs over: the first map's
-        frames.append(pack_frames(journeys, tube, start, end, ctx.annotations))
-        la_names = frames[0]["attributes"]["la"]
-        if options.compare is None:
-            views.append({"frames": 0, "filter": {}, "label": ""})
-        elif options.compare.by == "period":
-            left, right = options.compare.left, options.compare.right
-            if not isinstance(left, PeriodRange) or not isinstance(right, PeriodRange):
-                raise InputError(Problem("report.yaml", f"pages[{options.slug}].compare",
-                                         "by: period needs left and right as {start, end}",
-                                         "write e.g. left: {start: 2014-04-01, end: 2015-03-31}"))
-            frames = [pack_frames(journeys, tube, pd.Timestamp(p.start), pd.Timestamp(p.end), ctx.annotations)
-                      for p in (left, right)]
-            views = [{"frames": i, "filter": {}, "label": f"{p.start:%-d %b %Y} to {p.end:%-d %b %Y}"}
-                     for i, p in enumerate((left, right))]
-            scrubber = (pd.Timestamp(left.start), pd.Timestamp(left.end))
-        else:
-            groups = _groups(options.compare.by, la_names)
-            for side in ("left", "right"):
-                value = getattr(options.compare, side)
-                code = _group_code(groups, value)
-                if code is None:
-                    raise InputError(Problem("report.yaml", f"pages[{options.slug}].compare.{side}",
-                                             f"expected one of {', '.join(groups)}, got {value!r}",
-                                             f"name a {options.compare.by} group present in the data"))
-                views.append({"frames": 0, "filter": {options.compare.by: code}, "label": groups[code]})
-
-        payload = {"frames": frames, "views": views, "palettes": PALETTES}
-
+        views, periods = _views(options, la_names, (start, end))
+        scrubber = periods[0]  # the one scrubber runs over the first map's period
         context = {
             "slug": options.slug,
             "intro": options.intro or pmap.description,
@@ -159,12 +118,10 @@ class PathwayMapPage(PageKind):
             "annotations": _annotation_marks(ctx.annotations, *scrubber),
             "period_start": f"{scrubber[0]:%Y-%m-%d}",
             "period_end": f"{end:%Y-%m-%d}",
-            "opening": opening,
-            "arrived": arrived,
             "table": table,
             "table_columns": [s.label for s in pmap.stations],
             "findings": journeys.findings,
-            "compare": options.compare,
+            **_counters(journeys, start, end, animate, ctx.privacy if public else None),
         }
         page = RenderedPage(
             template="map.html",
@@ -173,8 +130,60 @@ class PathwayMapPage(PageKind):
             scripts=["player.css"] + (["player.js"] if animate else []),
         )
         if animate:
+            frames = [pack_frames(journeys, tube, a, b, ctx.annotations) for a, b in periods]
+            payload = {"frames": frames, "views": views, "palettes": PALETTES}
             page.data_scripts[f"{options.slug}.js"] = data_script(options.slug, payload)
         return page
+
+
+def _views(options: PathwayMapOptions, la_names: list[str], period: tuple) -> tuple[list[dict], list[tuple]]:
+    """The map views (frames index, fixed filter, caption) and the period of each frames."""
+    if options.compare is None:
+        return [{"frames": 0, "filter": {}, "label": ""}], [period]
+    compare = options.compare
+    if compare.by == "period":
+        if not isinstance(compare.left, PeriodRange) or not isinstance(compare.right, PeriodRange):
+            raise InputError(Problem("report.yaml", f"pages[{options.slug}].compare",
+                                     "by: period needs left and right as {start, end}",
+                                     "write e.g. left: {start: 2014-04-01, end: 2015-03-31}"))
+        sides = (compare.left, compare.right)
+        views = [{"frames": i, "filter": {}, "label": f"{p.start:%-d %b %Y} to {p.end:%-d %b %Y}"}
+                 for i, p in enumerate(sides)]
+        return views, [(pd.Timestamp(p.start), pd.Timestamp(p.end)) for p in sides]
+    groups = _groups(compare.by, la_names)
+    views = []
+    for side in ("left", "right"):
+        value = getattr(compare, side)
+        code = _group_code(groups, value)
+        if code is None:
+            raise InputError(Problem("report.yaml", f"pages[{options.slug}].compare.{side}",
+                                     f"expected one of {', '.join(groups)}, got {value!r}",
+                                     f"name a {compare.by} group present in the data"))
+        views.append({"frames": 0, "filter": {compare.by: code}, "label": groups[code]})
+    return views, [period]
+
+
+def _counters(journeys, start, end, animate: bool, privacy) -> dict:
+    """The station counters as written into the page.
+
+    The player replaces them from its first frame; a page without the player shows the stock
+    at the end of the period and the period's arrivals (disclosure-controlled when public).
+    """
+    if animate:
+        now = station_stock(journeys, start - pd.Timedelta(days=1))
+        arrived = {sid: 0 for sid in journeys.map.station_ids}
+    else:
+        now = station_stock(journeys, end)
+        arrived = {row["id"]: row["arrivals"] for row in station_summary(journeys, start, end)}
+    if privacy is not None:
+        now = {k: privacy.count(v) for k, v in now.items()}
+        arrived = {k: privacy.count(v) for k, v in arrived.items()}
+    return {"opening": now, "arrived": arrived}
+
+
+def _la_names(journeys) -> list[str]:
+    """The LAs in the data, then "Not known": the player's `la` codes index this list."""
+    return la_groups(journeys.children) + ["Not known"]
 
 
 def _map_path(name: str, report_dir) -> Path:

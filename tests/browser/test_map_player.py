@@ -53,7 +53,8 @@ def synthetic_events(children: int = 600, seed: int = 7) -> tuple[pd.DataFrame, 
             day += int(rng.integers(30, 400))
         kids.append((child, str(rng.choice(["1", "2", "9"], p=[0.5, 0.48, 0.02])),
                      start - pd.Timedelta(days=int(rng.integers(0, 17 * 365))),
-                     str(rng.choice(["WBRI", "MWBC", "APKN", "BAFR", "OOTH", "REFU"])), bool(rng.random() < 0.1)))
+                     str(rng.choice(["WBRI", "MWBC", "APKN", "BAFR", "OOTH", "REFU"])), bool(rng.random() < 0.1),
+                     str(rng.choice(["North Shire", "South Borough"]))))
     # Hand-made children with known answers.
     rows += [
         ("ZSAME", "contact", pd.Timestamp(SAME_DAY), "referral"),
@@ -62,11 +63,12 @@ def synthetic_events(children: int = 600, seed: int = 7) -> tuple[pd.DataFrame, 
         ("ZOPEN", "referral", pd.Timestamp("2018-03-01"), None),
         ("ZOPEN", "assessment_start", pd.Timestamp("2018-03-02"), None),
     ]
-    kids += [("ZSAME", "2", pd.Timestamp("2010-01-01"), "WBRI", False), ("ZOPEN", "1", pd.Timestamp("2012-01-01"), "WBRI", False)]
+    kids += [("ZSAME", "2", pd.Timestamp("2010-01-01"), "WBRI", False, "North Shire"),
+             ("ZOPEN", "1", pd.Timestamp("2012-01-01"), "WBRI", False, "South Borough")]
     rows = [r for r in rows if r[2] <= pd.Timestamp("2018-03-31")]
     events = pd.DataFrame(rows, columns=["child_id", "event", "date", "code"])
     events["date"] = events["date"].dt.strftime("%Y-%m-%d")
-    children = pd.DataFrame(kids, columns=["child_id", "sex", "birth_month", "ethnicity", "disability"])
+    children = pd.DataFrame(kids, columns=["child_id", "sex", "birth_month", "ethnicity", "disability", "la"])
     children["birth_month"] = pd.to_datetime(children["birth_month"]).dt.strftime("%Y-%m")
     return events, children
 
@@ -105,7 +107,13 @@ def built(tmp_path_factory):
     title: A year apart
     map: MAP
     autoplay: false
-    compare: {by: period, left: {start: 2015-04-01, end: 2016-03-31}, right: {start: 2016-04-01, end: 2017-03-31}}""")
+    compare: {by: period, left: {start: 2015-04-01, end: 2016-03-31}, right: {start: 2016-04-01, end: 2017-03-31}}
+  - kind: pathway_map
+    slug: las
+    title: Two LAs
+    map: MAP
+    autoplay: false
+    compare: {by: la, left: North Shire, right: South Borough}""")
     build_report(report, folder / "build")
     loaded = load(report)
     journeys = build_journeys(loaded.log, ProcessMap.load(MAP))
@@ -295,6 +303,21 @@ def test_period_against_period_runs_a_year_apart_on_one_scrubber(report_page, bu
     assert right["stationCounts"] == station_stock(built[1], "2016-10-01")
     page.get_by_role("button", name="Forward one day").click()
     assert (state(page, 0)["date"], state(page, 1)["date"]) == ("2015-10-02", "2016-10-02")
+    assert page.console_errors == []
+
+
+def test_one_la_against_another(report_page, built):
+    page = report_page(built[0] / "las.html")
+    captions = page.locator(".pathway-view-label").all_text_contents()
+    assert captions[0].startswith("North Shire") and captions[1].startswith("South Borough")
+    left = seek(page, "2017-06-30", player=0)
+    right = state(page, player=1)
+    everyone = station_stock(built[1], "2017-06-30")
+    assert left["dotsDrawn"] + right["dotsDrawn"] == sum(everyone.values())
+    both = {k: left["stationCounts"][k] + right["stationCounts"][k] for k in everyone}
+    assert both == everyone
+    page.get_by_label("Colour dots by").select_option("la")
+    assert state(page)["colourBy"] == "la"
     assert page.console_errors == []
 
 
