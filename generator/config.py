@@ -53,6 +53,13 @@ class PeriodEntry(Strict):
         return self
 
 
+class PseudonymiseEntry(Strict):
+    """Internal reports: every child and record id replaced by a keyed hash (HMAC-SHA256)."""
+
+    key_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                         description="The environment variable holding the secret key (never the key itself).")
+
+
 class Report(Strict):
     """A report definition: where the data is, what period, which pages in which order."""
 
@@ -62,6 +69,9 @@ class Report(Strict):
     period: PeriodEntry | None = Field(None, description="Default: the first to the last date in the data.")
     audience: Literal["internal", "public"] = "internal"
     synthetic: bool = Field(False, description="Say on every page that the data is synthetic.")
+    shared: bool = Field(False, description="An internal report that will be shared: the output audit runs and warns.")
+    pseudonymise: PseudonymiseEntry | None = Field(
+        None, description="Internal reports: replace child and record ids by a keyed hash, e.g. {key_env: CAREJOURNEYS_KEY}.")
     sources: list[Source] = Field(default_factory=list)
     annotations: list[AnnotationEntry] = Field(default_factory=list)
     pages: list[PageEntry] = Field(min_length=1)  # type: ignore[valid-type]
@@ -120,7 +130,7 @@ def _problem(file: str, error: dict, known: dict[str, list[str]]) -> Problem:
 def _known_keys(raw: dict) -> dict[str, list[str]]:
     """Key names each mapping may hold, by key path, for 'did you mean' hints."""
     known = {"(top level)": sorted(Report.model_fields)}
-    for name, model in (("period", PeriodEntry),):
+    for name, model in (("period", PeriodEntry), ("pseudonymise", PseudonymiseEntry)):
         known[name] = sorted(model.model_fields)
     for i, source in enumerate(raw.get("sources") or []):
         known[f"sources[{i}]"] = sorted(Source.model_fields)

@@ -86,3 +86,13 @@ def test_a_report_with_every_analytics_page_builds(tmp_path):
     assert result.pages == ["index"] + REGISTERED
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert {c["page"] for c in manifest["charts"]} >= set(REGISTERED)
+
+
+@pytest.mark.parametrize("kind", REGISTERED)
+def test_pages_build_on_a_log_with_no_front_door_events(kind):
+    # An SSDA903 return alone: periods of care, no referrals, assessments or enquiries.
+    log = log_of([("a", "lac_start", "2015-01-05", "C2"), ("a", "lac_end", "2015-09-10", "E11"),
+                  ("b", "lac_start", "2015-04-01", "V2")])
+    page = _build(kind, log, Period.of("2015-01-01", "2015-12-31"))
+    for chart in page.charts:
+        json.dumps(chart.spec, allow_nan=False)

@@ -28,6 +28,23 @@ class Chart:
         Vega-Lite spec (from Altair's ``to_dict()``), data inlined.
     data : DataFrame
         The numbers behind the chart, as offered for download.
+
+    The optional declarations tell the privacy stage (`generator.privacy.charts`) what each
+    column of ``data`` is; an undeclared column is read by its name (``count``, ``n``,
+    ``*_count`` are counts; ``pct*``, ``median*`` statistics; ``at_risk*`` a curve's number at
+    risk).
+
+    counts : list of str, optional
+        The count columns.
+    groups : list of (str or tuple of str), optional
+        Each entry names the column(s) whose groups of rows have counts that add up to a total
+        shown elsewhere (``()``: the whole table). Default: every other column, and the whole.
+    rates : dict, optional
+        Rate column -> (numerator column, denominator column).
+    at_risk : str, optional
+        For a survival or cumulative curve, the column of the number at risk.
+    curves_by : list of str, optional
+        Columns telling several curves in ``data`` apart (each is cut on its own).
     """
 
     id: str
@@ -35,3 +52,8 @@ class Chart:
     description: str
     spec: dict
     data: pd.DataFrame
+    counts: list[str] | None = None
+    groups: list | None = None
+    rates: dict[str, tuple[str, str]] | None = None
+    at_risk: str | None = None
+    curves_by: list[str] | None = None

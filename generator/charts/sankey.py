@@ -107,7 +107,7 @@ def sankey(
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, right], nice=False, zero=False))
     bottom = float(table["y1"].max()) if len(table) else 1.0
     y_scale = alt.Scale(domain=[0, bottom], reverse=True, nice=False, zero=False)
-    colour = alt.Color("kind:N", title=None, scale=scale, legend=alt.Legend(orient="top", labelLimit=320, columns=3, symbolOpacity=1))
+    colour = alt.Color("kind:N", title=None, scale=scale, legend=alt.Legend(orient="top", labelLimit=320, columns=2, symbolOpacity=1))
     band_layer = alt.Chart(alt.Data(values=records(bands))).mark_area(interpolate="linear", opacity=0.45).encode(
         x=x, y=alt.Y("y_top:Q", axis=None, scale=y_scale), y2="y_bottom:Q", detail="link:N", color=colour,
         tooltip=[alt.Tooltip("step:N", title="From → to"), alt.Tooltip("count:Q", title=unit.capitalize(), format=","),

@@ -8,7 +8,9 @@ would: a module in this package with a `PageKind` subclass, and one line below.
 from __future__ import annotations
 
 from generator.pages.base import PageKind
+from generator.pages.cohorts import CohortPage
 from generator.pages.data_quality import DataQualityPage
+from generator.pages.events import EventPage
 from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.markdown_page import MarkdownPage
@@ -31,6 +33,8 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         TimelinessPage,
         WorkloadPage,
         FlowPage,
+        CohortPage,
+        EventPage,
         DataQualityPage,
     )
 }

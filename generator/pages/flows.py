@@ -26,8 +26,8 @@ TONES = {
     "onward": ("Onward", PALETTE[0]),
     "return": ("Re-referral within 12 months", PALETTE[3]),
     "service": ("Child in need services", PALETTE[2]),
-    "stop": ("Ends: no further action, no section 47, no conference or no plan", PALETTE[1]),
-    "unknown": ("Not recorded, or not known yet", PALETTE[7]),
+    "stop": ("Ends here", PALETTE[1]),
+    "unknown": ("Not recorded or not yet known", PALETTE[7]),
 }
 
 

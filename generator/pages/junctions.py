@@ -13,7 +13,8 @@ from pydantic import Field
 
 from generator.analyses.front_door import protection_enquiries, referral_episodes
 from generator.analyses.junctions import BRANCHES, JUNCTION_NAMES, JUNCTION_UNITS, JUNCTIONS, junction_decisions, junction_shares
-from generator.charts.rates import MIN_DENOMINATOR, monthly_rates, rate_rows
+from generator.charts.rates import MIN_DENOMINATOR, monthly_rates
+from generator.charts.rows import rate_rows
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.pages.windows import WindowOptions, share
 

@@ -121,7 +121,7 @@ class PathwayMapPage(PageKind):
             "table": table,
             "table_columns": [s.label for s in pmap.stations],
             "findings": journeys.findings,
-            **_counters(journeys, start, end, animate, ctx.privacy if public else None),
+            **_counters(journeys, start, end, ctx.privacy if public else None),
         }
         page = RenderedPage(
             template="map.html",
@@ -163,18 +163,13 @@ def _views(options: PathwayMapOptions, la_names: list[str], period: tuple) -> tu
     return views, [period]
 
 
-def _counters(journeys, start, end, animate: bool, privacy) -> dict:
-    """The station counters as written into the page.
-
-    The player replaces them from its first frame; a page without the player shows the stock
-    at the end of the period and the period's arrivals (disclosure-controlled when public).
+def _counters(journeys, start, end, privacy) -> dict:
+    """The station counters as written into the page: the stock at the end of the period and
+    the period's arrivals (disclosure-controlled when public). The player replaces them with
+    live figures from its first frame; without it (no JavaScript, print, public) they stand.
     """
-    if animate:
-        now = station_stock(journeys, start - pd.Timedelta(days=1))
-        arrived = {sid: 0 for sid in journeys.map.station_ids}
-    else:
-        now = station_stock(journeys, end)
-        arrived = {row["id"]: row["arrivals"] for row in station_summary(journeys, start, end)}
+    now = station_stock(journeys, end)
+    arrived = {row["id"]: row["arrivals"] for row in station_summary(journeys, start, end)}
     if privacy is not None:
         now = {k: privacy.count(v) for k, v in now.items()}
         arrived = {k: privacy.count(v) for k, v in arrived.items()}

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.pages.base import RenderedPage
-from generator.privacy import Privacy
+from generator.privacy import Privacy, count_columns
 from generator.resources import resource_dir
 from generator.site.render import environment
 from generator.site.static_charts import static_svg
@@ -38,7 +38,7 @@ def _main_of(html: str) -> str:
 TABLE_ROWS = 120
 
 
-def _table_of(frame: pd.DataFrame) -> dict:
+def _table_of(frame: pd.DataFrame, numeric: list[bool] | None = None) -> dict:
     def cell(value):
         if isinstance(value, float):
             return "" if pd.isna(value) else f"{value:,.1f}"
@@ -47,7 +47,9 @@ def _table_of(frame: pd.DataFrame) -> dict:
         return "" if value is None or value is pd.NA else str(value)
 
     rows = [[cell(v) for v in row] for row in frame.head(TABLE_ROWS).itertuples(index=False)]
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    # A public table's counts hold "c": still numbers, aligned as such (``numeric`` from the
+    # table before suppression).
+    numeric = numeric or [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     return {"columns": [str(c).replace("_", " ") for c in frame.columns], "numeric": numeric, "rows": rows,
             "truncated": len(frame) > TABLE_ROWS, "total": len(frame)}
 
@@ -56,8 +58,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def _count_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c == "count" or c.endswith("_count") or c in ("n", "children")]
+def _numeric_of(original: pd.DataFrame, shown: pd.DataFrame) -> list[bool]:
+    return [c in original.columns and pd.api.types.is_numeric_dtype(original[c]) for c in shown.columns]
 
 
 def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metrics: dict, inputs: list,
@@ -77,14 +79,18 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
                 assets.append(name)
         charts = []
         for chart in page.charts:
-            data = privacy.table(chart.data, _count_columns(chart.data))
+            # Public: the CSV, the table under the chart and the spec's inline data all come
+            # from one suppressed table (generator.privacy.charts).
+            data, spec = privacy.chart(chart)
             files[f"downloads/{chart.id}.csv"] = csv_bytes(data)
-            files[f"charts/{chart.id}.svg"] = static_svg(chart.spec)
-            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
-                           "table": _table_of(data)})
-            manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv"})
+            files[f"charts/{chart.id}.svg"] = static_svg(spec)
+            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": spec,
+                           "table": _table_of(data, _numeric_of(chart.data, data))})
+            counts = chart.counts if chart.counts is not None else count_columns(chart.data)
+            manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv",
+                                    "counts": [c for c in counts if c in data.columns]})
         for name, table in page.downloads.items():
-            files[f"downloads/{name}.csv"] = csv_bytes(privacy.table(table, _count_columns(table)))
+            files[f"downloads/{name}.csv"] = csv_bytes(privacy.table(table))
         for name, text in page.data_scripts.items():
             files[f"data/{name}"] = text.encode("utf-8")
         html = env.get_template(page.template).render(

@@ -815,6 +815,13 @@
     var unique = texts.filter(function (x, i) { return texts.indexOf(x) === i; });
     if (this.dateOutput) { this.dateOutput.textContent = unique.join(' | '); }
     if (this.scrubber) { this.scrubber.setAttribute('aria-valuetext', unique.join(', ')); }
+    // A marked date (an inspection) is named beside the date for a month after it.
+    var note = this.root.querySelector('.pathway-event');
+    if (note) {
+      var recent = view.model.data.annotations.filter(function (a) { return dayIndex - a.day >= 0 && dayIndex - a.day < 31; });
+      var said = recent.map(function (a) { return a.label + ' (' + a.date + ')'; }).join('; ');
+      if (note.textContent !== said) { note.textContent = said; }
+    }
     var labels = this.root.querySelectorAll('.pathway-view-date');
     for (var i = 0; i < labels.length; i++) { labels[i].textContent = texts[i] || ''; }
   };
@@ -844,7 +851,8 @@
     };
     panel.querySelector('.pathway-panel-title').textContent = label;
     var fmt = function (n) { return n === null || n === undefined ? 'not available' : n.toLocaleString('en-GB'); };
-    panel.querySelector('[data-panel="now"]').textContent = fmt(waits.length) + ' children on ' + view.date();
+    panel.querySelector('[data-panel="now"]').textContent = fmt(waits.length) + (waits.length === 1 ? ' child' : ' children');
+    panel.querySelector('[data-panel="now-label"]').textContent = 'Waiting on ' + view.date();
     panel.querySelector('[data-panel="wait-now"]').textContent = waits.length ? fmt(waits[waits.length >> 1]) + ' days' : 'nobody waiting';
     panel.querySelector('[data-panel="arrivals"]').textContent = fmt(summary.arrivals);
     panel.querySelector('[data-panel="median"]').textContent = summary.medianWait === null ? 'not available' : fmt(summary.medianWait) + ' days';
@@ -1027,6 +1035,8 @@
       var drawn = new Promise(function (resolve, reject) {
         var payload = (window.carejourneysData || {})[root.getAttribute('data-pathway')];
         if (!payload) { reject(new Error('invalid pathway data: ' + root.getAttribute('data-pathway') + ' is not loaded')); return; }
+        var interactive = root.querySelector('.pathway-interactive');
+        if (interactive) { interactive.hidden = false; }
         var player = new Player(root, payload);
         player.views.forEach(function (v) { cj.players.push(v.hooks()); });
         player.draw();

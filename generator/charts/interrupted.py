@@ -1,0 +1,59 @@
+"""A monthly series before and after an event with its segmented regression: the months as
+points, the fitted trend on each side with its 95% band, and the trend before continued
+(dashed) to show what the fit would have expected without a change."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from generator.charts.annotations import annotation_layers, iso_dates, records, spec_of
+from generator.charts.chart import Chart
+from generator.charts.theme import PALETTE, base_properties
+
+SERIES = ("Each month", "Fitted trend", "Trend before, continued")
+
+
+def segmented_chart(
+    chart_id: str,
+    fitted: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    y_title: str,
+    count_title: str,
+    n_title: str,
+    annotation,
+    rate: bool,
+) -> Chart:
+    """``fitted`` from `analyses.interrupted.SegmentedFit.fitted`, joined with ``count`` and
+    ``n`` per month; ``annotation`` is drawn as a dashed rule with its label."""
+    shown = iso_dates(fitted, "month")
+    x = alt.X("utcyearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    colour = alt.Color("series:N", title=None, sort=list(SERIES),
+                       scale=alt.Scale(domain=list(SERIES), range=["#505a5f", PALETTE[0], PALETTE[1]]),
+                       legend=alt.Legend(orient="top", labelLimit=320))
+    fmt = ".1f" if rate else ",.0f"
+    tooltip = [alt.Tooltip("utcyearmonth(month):T", title="Month", format="%B %Y"), alt.Tooltip("value:Q", title=y_title, format=fmt),
+               alt.Tooltip("fitted:Q", title="Fitted", format=".1f")]
+    if rate:
+        tooltip += [alt.Tooltip("count:Q", title=count_title, format=","), alt.Tooltip("n:Q", title=n_title, format=",")]
+    base = alt.Chart(alt.Data(values=records(shown)))
+    free = alt.Scale(zero=not rate, nice=True)
+    band = base.mark_area(opacity=0.18, color=PALETTE[0]).encode(
+        x=x, y=alt.Y("fitted_low:Q", title=y_title, scale=free), y2="fitted_high:Q", detail="side:N")
+    lines = base.transform_fold(["fitted", "counterfactual"], as_=["which", "level"]).transform_calculate(
+        series=f"datum.which == 'fitted' ? '{SERIES[1]}' : '{SERIES[2]}'").mark_line(strokeWidth=2.5).encode(
+        x=x, y=alt.Y("level:Q", title=y_title, scale=free), color=colour, detail="side:N",
+        strokeDash=alt.StrokeDash("series:N", sort=list(SERIES), legend=None,
+                                  scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [1, 0], [6, 4]])))
+    points = base.transform_calculate(series=f"'{SERIES[0]}'").mark_point(filled=True, size=36).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=free), color=colour, tooltip=tooltip)
+    layers = [band, lines, points] + annotation_layers([annotation])
+    chart = alt.layer(*layers).properties(description=description, **base_properties())
+    data = fitted.assign(month=fitted["month"].dt.strftime("%Y-%m"))
+    if rate:
+        data = data.rename(columns={"count": f"{count_title.lower().replace(' ', '_')}_count", "n": f"{n_title.lower().replace(' ', '_')}_count"})
+    else:
+        data = data.drop(columns=["count", "n"], errors="ignore")
+    return Chart(chart_id, title, description, spec_of(chart), data)
