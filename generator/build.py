@@ -93,13 +93,14 @@ def build_report(
         else Period.of(log.first_date, log.last_date)
     )
     privacy = Privacy(audience or report.audience)
+    annotations = [Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations]
     with progress.step("Computing headline figures"):
-        metrics = privacy.metrics(headline_metrics(log, period))
+        metrics = privacy.metrics(headline_metrics(log, period, annotations))
     ctx = PageContext(
         report=report,
         log=log,
         period=period,
-        annotations=[Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations],
+        annotations=annotations,
         metrics=metrics,
         findings=list(loaded.findings),
         report_dir=loaded.report_path.parent,

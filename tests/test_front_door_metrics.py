@@ -1,5 +1,7 @@
 """The analytics pages' headline figures in metrics.json, on the junction fixture by hand."""
 
+import pandas as pd
+
 from generator.analyses.headline import headline_metrics
 from tests.helpers import log_of
 from tests.test_junctions import PERIOD, ROWS
@@ -35,3 +37,27 @@ def test_cumulative_rereferral_figures_follow_referrals_to_the_end_of_the_data()
     assert (metrics["rereferral_12m_cumulative_pct"], metrics["rereferral_12m_cumulative_n"],
             metrics["rereferral_12m_cumulative_d"]) == (33.3, 1, 3)
     assert metrics["rereferral_36m_cumulative_pct"] == 33.3
+
+
+def test_open_cases_at_the_end_of_the_period():
+    rows = [("a", "cpp_start", "2015-01-05"), ("b", "cpp_start", "2015-02-01"), ("b", "cpp_end", "2015-06-30"),
+            ("c", "lac_start", "2015-03-01"), ("c", "lac_end", "2015-07-01")]
+    metrics = headline_metrics(log_of(rows), PERIOD)  # the period ends on 30 June 2015
+    assert metrics["open_cp_plan_at_end"] == 1  # b's plan ended on the last day
+    assert metrics["open_looked_after_at_end"] == 1 and metrics["open_assessment_at_end"] == 0
+
+
+def test_event_figures_come_with_their_interval_when_annotations_are_given():
+    from generator.analyses.period import Period
+    from generator.pages.base import Annotation
+
+    rows = [("z", "contact", "2014-01-01")]
+    # 3 referrals a month for two years, then 6 a month
+    for month in pd.date_range("2014-01-01", "2015-12-01", freq="MS"):
+        rows += [(f"r{month:%Y%m}{i}", "referral", month + pd.Timedelta(days=i)) for i in range(3 if month.year == 2014 else 6)]
+    log = log_of(rows)
+    period = Period.of("2014-01-01", "2015-12-31")
+    metrics = headline_metrics(log, period, [Annotation(pd.Timestamp("2015-01-01"), "New front door")])
+    assert metrics["event1_referrals_level_change"] == 3.0
+    assert metrics["event1_referrals_level_low"] <= 3.0 <= metrics["event1_referrals_level_high"]
+    assert "event1_referrals_level_change" not in headline_metrics(log, period)

@@ -7,9 +7,13 @@ privacy stage can suppress a rate with its small counts; keys are documented in 
 
 from __future__ import annotations
 
+import pandas as pd
+
 from generator.analyses.front_door import LinkWindows, protection_enquiries, referral_episodes
 from generator.analyses.junctions import junction_decisions, junction_shares
+from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
 from generator.analyses.timeliness import assessment_durations, conference_durations
+from generator.analyses.workload import STAGES, open_on, stage_intervals
 from generator.analyses.period import Period
 from generator.analyses.rereferral_curves import (
     PREVIOUS_GROUPS,
@@ -25,7 +29,7 @@ def _rate(metrics: dict, key: str, count: int, n: int) -> None:
     metrics[f"{key}_n"], metrics[f"{key}_d"] = int(count), int(n)
 
 
-def front_door_metrics(log: EventLog, period: Period) -> dict:
+def front_door_metrics(log: EventLog, period: Period, annotations: list | None = None) -> dict:
     """Headline figures of the re-referral, junction and timeliness pages.
 
     Returns
@@ -42,7 +46,12 @@ def front_door_metrics(log: EventLog, period: Period) -> dict:
         conferences whose next step is known); ``assessment_within_45wd_pct`` and
         ``icpc_within_15wd_pct`` (assessments authorised within 45 working days of their
         start; conferences within 15 working days of the strategy discussion) with
-        ``assessment_median_working_days`` and ``icpc_median_working_days``.
+        ``assessment_median_working_days`` and ``icpc_median_working_days``;
+        ``open_<stage>_at_end`` (cases open on the last day of the period, for each stage of
+        `workload.STAGES`); and for the i-th annotation (1, 2, ...) and each measure of
+        `interrupted.MEASURES`, ``event<i>_<measure>_level_change`` with ``_level_low`` and
+        ``_level_high`` (its 95% interval; 24 months before, 12 after, Newey-West lag 3), null
+        when there are too few months for a fit.
     """
     metrics: dict = {}
     if log.events.empty:
@@ -83,4 +92,16 @@ def front_door_metrics(log: EventLog, period: Period) -> dict:
         standard = "45wd" if key == "assessment" else "15wd"
         _rate(metrics, f"{key}_within_{standard}", int(table["within"].sum()), len(table))
         metrics[f"{key}_median_working_days"] = float(table["working_days"].median()) if len(table) else None
+
+    last_day = pd.DatetimeIndex([period.end])
+    for key, _, start, end in STAGES:
+        metrics[f"open_{key}_at_end"] = int(open_on(stage_intervals(log, start, end), last_day)[0])
+
+    if annotations:
+        monthly = monthly_measures(log, period, episodes, enquiries)
+        for number, annotation in enumerate(annotations, start=1):
+            for key, *_ in MEASURES:
+                fit = segmented_regression(monthly[monthly["measure"] == key], pd.Timestamp(annotation.date))
+                for part in ("level_change", "level_low", "level_high"):
+                    metrics[f"event{number}_{key}_{part}"] = None if fit is None else round(getattr(fit, part), 2)
     return metrics

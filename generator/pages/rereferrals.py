@@ -61,7 +61,7 @@ class RereferralPage(PageKind):
             latest = table[(table["year"] == years[-1])].set_index("window_days")
             sentence += (f"In {years[-1]}, {share(latest.loc[1095, 'count'], latest.loc[1095, 'n'])} of referrals with three "
                          f"years of history had a previous referral within 36 months, against {latest.loc[365, 'pct']:.1f}% "
-                         "within 12 months.")
+                         "within 12 months. Years marked 'too early' have no referral with three years of data before it.")
         else:
             sentence += "No year has enough referrals with three years of history before them for a 36-month rate."
         short = [r.year for r in twelve.itertuples() if not r.complete and r.n]

@@ -8,7 +8,18 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from generator.analyses.workload import STAGE_NAMES, STAGES, breakdown_column, monthly_flow, stock_by_group, weekly_stock
+import pandas as pd
+
+from generator.analyses.workload import (
+    STAGE_NAMES,
+    STAGES,
+    breakdown_column,
+    monthly_flow,
+    open_on,
+    stage_intervals,
+    stock_by_group,
+    weekly_stock,
+)
 from generator.charts.workload import count_lines, group_heatmap
 from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
 
@@ -45,9 +56,11 @@ class WorkloadPage(PageKind):
         slug, period = options.slug, ctx.period
         marked = "".join(f" Marked: {a.label} ({a.date:%d %B %Y})." for a in ctx.annotations)
         stock = weekly_stock(ctx.log, period, options.stages)
+        at_end = {key: int(open_on(stage_intervals(ctx.log, start, end), pd.DatetimeIndex([period.end]))[0])
+                  for key, _, start, end in STAGES if key in options.stages}
         charts = [count_lines(
             f"{slug}-open-by-week", stock[["week", "stage_name", "open"]], title="Cases open at each stage, week by week",
-            description=self._stock_sentence(stock) + marked, date="week", series="stage_name", value="open",
+            description=self._stock_sentence(stock, at_end, period.end) + marked, date="week", series="stage_name", value="open",
             y_title="Cases open", annotations=ctx.annotations, weekly=True,
         )]
         for stage in options.stages:
@@ -82,13 +95,12 @@ class WorkloadPage(PageKind):
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
 
     @staticmethod
-    def _stock_sentence(stock) -> str:
+    def _stock_sentence(stock, at_end: dict, end) -> str:
         if stock.empty:
             return "No cases."
-        last = stock[stock["week"] == stock["week"].max()]
-        parts = [f"{int(r.open):,} {r.stage_name.lower()}" for r in last.itertuples()]
-        peaks = stock.loc[stock.groupby("stage")["open"].idxmax()]
+        parts = [f"{at_end[key]:,} {STAGE_NAMES[key].lower()}" for key in at_end]
+        peaks = stock.loc[stock.groupby("stage", sort=False)["open"].idxmax()]
         peak = "Highest: " + "; ".join(f"{r.stage_name.lower()} {int(r.open):,} ({r.week:%d %b %Y})" for r in peaks.itertuples())
-        return (f"Line chart of cases open on each Monday, one line per stage. On {last['week'].iloc[0]:%d %B %Y}: "
+        return (f"Line chart of cases open on each Monday, one line per stage. Open at the end of {end:%d %B %Y}: "
                 + ", ".join(parts) + f". {peak}. The first months read low: cases open before the data began and with "
                 "no event in it are not counted.")

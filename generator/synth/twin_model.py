@@ -1,0 +1,286 @@
+"""Fitting the journey model behind synthetic twins (`generator.synth.twins`).
+
+The model is a semi-Markov chain over the tokens and states of `generator.synth.twin_states`:
+from a state, the next token and the days until it are drawn together, as one of the real
+(next token, gap) pairs seen leaving that state, or "no further event" (END). Each state is a
+*context* read at the most detailed of eight levels that was left at least `MIN_CONTEXT`
+times:
+
+====== ==================================================================
+level  context
+====== ==================================================================
+0      token, open flags, clock, history, year, age band, sex
+1      token, open flags, clock, history, year, age band
+2      token, open flags, clock, history, year
+3      token, open flags, clock, history
+4      token, open flags, clock
+5      token, open flags
+6      token, main open record (care, CP plan, CIN plan, CIN, early help)
+7      token
+====== ==================================================================
+
+The main open record keeps a child in care in care when their exact mix of open flags is
+too rare to read: without it, a child who entered care would drift into new episodes as if
+nothing were open.
+
+Censoring. The data stop on their last day, so a long gap is only ever seen after an early
+event, and a child whose last event is late may not have finished. Counting raw pairs would
+make long gaps rare and END common. Instead each context's pairs get the jumps of the
+Aalen-Johansen estimator (competing next tokens, censored at the data's end): the chance of
+a pair is the chance of no event before its gap over the departures still at risk then, and
+END gets the chance of no event at all (`_weights`). Gaps too long to be seen from any
+departure of a context are folded into END, which only matters for departures that would be
+censored anyway.
+
+Codes that are not part of a token (a referral's source, a legal status) are drawn from the
+real codes of the token in the same year (the token's codes in any year when the year has
+fewer than `MIN_CONTEXT`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.synth.twin_states import AGE_BAND_YEARS, RECORD_FLAGS, EncodedLog, flag_effects
+
+MIN_CONTEXT = 50
+LEVELS = 8
+#: Record flags from the one that shapes a child's path most (care) to the least.
+MAIN_RECORDS = (5, 4, 3, 2, 0)
+END = -1
+
+
+@dataclass
+class Outcomes:
+    """One level's contexts and what followed them.
+
+    ``keys`` sorted context keys; per context a block of outcomes (``next`` token or `END`,
+    ``gap`` days) with ``position`` = block number + cumulative chance within the block, so
+    that one `numpy.searchsorted` over all blocks draws an outcome for many children at once.
+    """
+
+    keys: np.ndarray
+    next: np.ndarray
+    gap: np.ndarray
+    position: np.ndarray
+    end_share: np.ndarray  # per context: the chance of END (END is first in every block)
+
+    def draw(self, block: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Indices of the outcomes drawn for contexts ``block`` with uniforms ``u`` in [0, 1)."""
+        index = np.searchsorted(self.position, block + u, side="right")
+        return np.minimum(index, len(self.position) - 1)
+
+
+@dataclass
+class CodeTable:
+    """Codes by token and year (``keys`` = token * 64 + year, or token * 64 + 63 for any year)."""
+
+    keys: np.ndarray
+    codes: np.ndarray  # object array of strings (None = no code)
+    position: np.ndarray
+
+
+@dataclass
+class JourneyModel:
+    """A fitted model: everything `generator.synth.twins.sample_twins` needs, no child ids."""
+
+    start: pd.Timestamp
+    days: int
+    years: int
+    tokens: list[str]
+    token_event: list[str]
+    opens: np.ndarray
+    closes: np.ndarray
+    ends_flag: np.ndarray
+    closing_token: np.ndarray  # per record flag: the token that closes it at 18 (-1: none seen)
+    levels: list[Outcomes]
+    codes: CodeTable
+    entries: pd.DataFrame  # one row per real child: week, day, token, flags, referrals, age, sex, attributes
+    attributes: list[str]  # the children columns twins carry (besides ethnicity)
+    ethnicities: np.ndarray
+    children: int
+
+
+def context_keys(level: int, token, flags, clock, history, year, age_band, sex) -> np.ndarray:
+    """The int64 key of each state's context at ``level`` (fields dropped as in the table).
+
+    Bits: sex 0-1, age band 2-4, year 5-10, history 11-16, clock 17-20, flags 21-31,
+    token 32-39.
+    """
+    key = np.asarray(token, dtype=np.int64) << 32
+    if level <= 5:
+        key = key | (np.asarray(flags, dtype=np.int64) << 21)
+    elif level == 6:
+        key = key | (main_record(np.asarray(flags, dtype=np.int64)) << 21)
+    if level <= 4:
+        key = key | (np.asarray(clock, dtype=np.int64) << 17)
+    if level <= 3:
+        key = key | (np.asarray(history, dtype=np.int64) << 11)
+    if level <= 2:
+        key = key | (np.asarray(year, dtype=np.int64) << 5)
+    if level <= 1:
+        key = key | (np.asarray(age_band, dtype=np.int64) << 2)
+    if level == 0:
+        key = key | np.asarray(sex, dtype=np.int64)
+    return key
+
+
+def main_record(flags: np.ndarray) -> np.ndarray:
+    """1 + the position in `MAIN_RECORDS` of the main open record of each state; 0 for none."""
+    main = np.zeros(len(flags), dtype=np.int64)
+    for rank, bit in reversed(list(enumerate(MAIN_RECORDS))):
+        main = np.where(((flags >> bit) & 1) == 1, rank + 1, main)
+    return main
+
+
+def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.ndarray,
+             last_day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Aalen-Johansen jumps: the chance of each observed departure's (next, gap), and of END.
+
+    Per context, departures are ordered by time to their next event (observed) or to the
+    data's end (censored), events before censorings on ties. With r the departures still at
+    risk and S the chance of no event yet, each event's chance is S / r and S shrinks by
+    (1 - 1/r) (processing tied events one at a time gives the grouped product). END is what
+    S is left with. Kaplan and Meier (1958); Aalen and Johansen (1978).
+
+    Returns
+    -------
+    (weight, keys, end) : per departure (0 when censored); the sorted context keys; END per key
+    """
+    time = np.where(observed, gap, last_day - day)
+    order = np.lexsort((~observed, time, ctx))
+    c, event = ctx[order], observed[order].astype(float)
+    keys, first, counts = np.unique(c, return_index=True, return_counts=True)
+    block = np.repeat(np.arange(len(keys)), counts)
+    at_risk = (first + counts)[block] - np.arange(len(c))
+    factor = 1.0 - event / at_risk
+    survival = pd.Series(factor).groupby(block).cumprod().to_numpy()
+    before = np.ones(len(c))
+    before[1:] = survival[:-1]
+    before[first] = 1.0
+    weight = np.zeros(len(ctx))
+    weight[order] = event * before / at_risk
+    end = survival[first + counts - 1]
+    return weight, keys, end
+
+
+def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray) -> Outcomes:
+    ctx = context_keys(level, enc.token, enc.flags, enc.clock, enc.history, enc.year, enc.age_band, enc.sex)
+    observed = next_token != END
+    weight, keys, end_mass = _weights(ctx, enc.day, np.where(observed, gap, 0), observed, enc.days - 1)
+    inverse = np.searchsorted(keys, ctx)
+    counts = np.bincount(inverse, minlength=len(keys))
+    enough = counts >= (1 if level == LEVELS - 1 else MIN_CONTEXT)
+
+    rows = enough[inverse] & observed
+    frame = pd.DataFrame({"block": inverse[rows], "next": next_token[rows], "gap": gap[rows], "w": weight[rows]})
+    ends = pd.DataFrame({"block": np.flatnonzero(enough), "next": END, "gap": 0, "w": end_mass[enough]})
+    frame = pd.concat([frame, ends], ignore_index=True)
+    # Renumber the kept contexts 0..k-1 so that block numbers are dense.
+    dense = np.cumsum(enough) - 1
+    frame["block"] = dense[frame["block"].to_numpy()]
+    frame = frame.sort_values(["block", "next", "gap"], kind="mergesort").reset_index(drop=True)
+    total = frame.groupby("block")["w"].transform("sum").to_numpy()
+    share = np.divide(frame["w"].to_numpy(), total, out=np.zeros(len(frame)), where=total > 0)
+    # A context whose weights are all zero (never left, never seen to end) ends.
+    share[(total == 0) & (frame["next"].to_numpy() == END)] = 1.0
+    within = pd.Series(share).groupby(frame["block"].to_numpy()).cumsum().to_numpy()
+    position = frame["block"].to_numpy() + np.minimum(within, 1.0)
+    end_share = np.zeros(int(enough.sum()))
+    is_end = frame["next"].to_numpy() == END
+    end_share[frame["block"].to_numpy()[is_end]] = within[is_end]
+    return Outcomes(keys=keys[enough], next=frame["next"].to_numpy(np.int64), gap=frame["gap"].to_numpy(np.int64),
+                    position=position, end_share=end_share)
+
+
+def fit_codes(enc: EncodedLog) -> CodeTable:
+    code = enc.code.astype("object").where(enc.code.notna(), None).to_numpy()
+    frame = pd.DataFrame({"token": enc.token, "year": enc.year, "code": code})
+    frame["code_text"] = frame["code"].map(lambda v: "\x00" if v is None else str(v))
+    by_year = frame.groupby(["token", "year"]).size()
+    rich = set(by_year[by_year >= MIN_CONTEXT].index)
+    year_key = frame["token"].to_numpy() * 64 + frame["year"].to_numpy()
+    keep_year = np.array([(t, y) in rich for t, y in zip(frame["token"], frame["year"])]) if len(frame) else np.zeros(0, bool)
+    any_year = frame.assign(key=frame["token"].to_numpy() * 64 + 63)
+    with_year = frame[keep_year].assign(key=year_key[keep_year])
+    table = pd.concat([with_year, any_year], ignore_index=True)
+    counts = table.groupby(["key", "code_text"]).size().reset_index(name="n").sort_values(["key", "code_text"])
+    keys, block = np.unique(counts["key"].to_numpy(), return_inverse=True)
+    total = counts.groupby("key")["n"].transform("sum").to_numpy()
+    within = (counts["n"] / total).groupby(block).cumsum().to_numpy()
+    codes = np.array([None if c == "\x00" else c for c in counts["code_text"]], dtype=object)
+    return CodeTable(keys=keys, codes=codes, position=block + np.minimum(within, 1.0))
+
+
+#: Children columns a twin may carry: few values, each shared by many children (never ids,
+#: dates of birth or postcodes, which are many-valued).
+MAX_ATTRIBUTE_VALUES = 60
+MIN_ATTRIBUTE_CHILDREN = 10
+
+
+def carried_attributes(children: pd.DataFrame) -> list[str]:
+    """The low-cardinality attribute columns twins copy from a donor (rare values become NA)."""
+    carried = []
+    for column in children.columns:
+        if column in ("child_id", "birth_month", "ethnicity"):
+            continue
+        values = children[column].dropna()
+        if values.nunique() <= MAX_ATTRIBUTE_VALUES:
+            carried.append(column)
+    return carried
+
+
+def fit_model(enc: EncodedLog) -> JourneyModel:
+    """Fit the journey model to an encoded real log."""
+    same_child = np.zeros(len(enc.child), dtype=bool)
+    same_child[:-1] = enc.child[1:] == enc.child[:-1]
+    next_token = np.full(len(enc.child), END, dtype=np.int64)
+    next_token[:-1][same_child[:-1]] = enc.token[1:][same_child[:-1]]
+    gap = np.zeros(len(enc.child), dtype=np.int64)
+    gap[:-1] = np.where(same_child[:-1], enc.day[1:] - enc.day[:-1], 0)
+    opens, closes, ends_flag = flag_effects(enc.tokens)
+    levels = [fit_level(level, enc, next_token, gap) for level in range(LEVELS)]
+
+    first = np.flatnonzero(enc.first)
+    children = enc.children
+    attributes = carried_attributes(children)
+    entries = pd.DataFrame({
+        "child": enc.child[first],
+        "day": enc.day[first],
+        "week": enc.day[first] // 7,
+        "token": enc.token[first],
+        "flags": enc.flags[first],
+        "history": enc.history[first],
+        "sex": enc.sex[first],
+        "age": enc.day[first] - enc.birth_day[enc.child[first]],
+        "age_known": enc.birth_day[enc.child[first]] > -10**6,
+    })
+    for column in attributes:
+        values = children[column].astype("object")
+        counts = values.value_counts()
+        rare = set(counts[counts < MIN_ATTRIBUTE_CHILDREN].index)
+        entries[column] = values.where(~values.isin(rare), None).to_numpy()[entries["child"].to_numpy()]
+    ethnicity = children["ethnicity"].astype("object") if "ethnicity" in children else pd.Series([None] * len(children))
+    counts = ethnicity.value_counts()
+    ethnicity = ethnicity.where(ethnicity.isin(counts[counts >= MIN_ATTRIBUTE_CHILDREN].index), None)
+    # Records still open at 18 close with the token that most often closes them for 16-17s.
+    closing_token = np.full(RECORD_FLAGS, -1, dtype=np.int64)
+    for bit in range(RECORD_FLAGS):
+        candidates = np.flatnonzero(ends_flag == bit)
+        if candidates.size == 0:
+            continue
+        rows = np.isin(enc.token, candidates)
+        older = rows & (enc.age_band == len(AGE_BAND_YEARS))
+        pool = enc.token[older] if older.any() else enc.token[rows]
+        if pool.size:
+            closing_token[bit] = int(np.bincount(pool).argmax())
+    return JourneyModel(start=enc.start, days=enc.days, years=enc.years, tokens=enc.tokens, token_event=enc.token_event,
+                        opens=opens, closes=closes, ends_flag=ends_flag, closing_token=closing_token, levels=levels, codes=fit_codes(enc),
+                        entries=entries.drop(columns="child"), attributes=attributes,
+                        ethnicities=ethnicity.to_numpy(dtype=object), children=len(children))
+
+
+__all__ = ["JourneyModel", "Outcomes", "CodeTable", "fit_model", "context_keys", "END", "LEVELS", "MIN_CONTEXT"]

@@ -1,0 +1,237 @@
+"""The states of the journey model behind synthetic twins, read off a real EventLog.
+
+A child's journey is a chain of *tokens*: the event, with its code where the code decides
+what comes next (a contact's outcome, an assessment's nfa / in_need, a conference's plan or
+none, a CIN closure's RC8). After each token the child is in a *state*:
+
+* ``flags``: which records are open (early help, assessment, CIN, CIN plan, CP plan, period
+  of care, missing episode, court case) and which steps are pending (a referral waiting for
+  its assessment, a strategy discussion for its section 47, a section 47 for its conference);
+* ``history``: referrals so far in the data (0 to 4, 4 = four or more), contacts so far
+  (0 to 3, 3 = three or more) and whether the child was already known when the data begin
+  (first seen in its first `KNOWN_AT_START_DAYS`): the memory that makes re-referral and "no
+  further action" depend on a child's past (DOMAIN.md: children with several previous
+  referrals were NFA'd more often). A child known at the start brings a past the data do not
+  show, and comes back more often than a new one; one number, `history_code`;
+* ``clock``: how long the most pressing open flag has been open (a section 47 waiting for its
+  conference before a plan that has run for months), in doubling bands: what happens next
+  depends on how long a child has waited, and without it a conference would drift later with
+  every event recorded in between;
+* ``age band`` (DfE bands), ``sex`` and ``year`` (years since the data's first day): the
+  cohort and the time the next step is conditioned on.
+
+Records open when the data starts (a plan whose start is before the extract) are open from
+the child's first event: a child whose first CP event is ``cpp_end`` had a plan open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.eventlog import EventLog
+
+#: Events whose code is part of the token (the code decides the next step), and how many of
+#: their most common codes are kept apart (the rest are "other").
+DECISIVE_EVENTS = {"contact": 5, "assessment_authorised": 2, "icpc": 2, "cin_end": 2}
+MIN_CODE_SHARE = 0.01
+
+#: (flag, events that open it, events that end it, other events that close it). Pending steps
+#: end with what they wait for, and close on a new episode too.
+FLAGS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    ("early_help", ("early_help_assessment_start",), ("early_help_assessment_completion",), ()),
+    ("assessment", ("assessment_start",), ("assessment_authorised",), ()),
+    ("cin", ("cin_start",), ("cin_end",), ()),
+    ("cin_plan", ("cin_plan_start",), ("cin_plan_end",), ()),
+    ("cpp", ("cpp_start",), ("cpp_end",), ()),
+    ("lac", ("lac_start",), ("lac_end",), ()),
+    ("missing", ("missing_start",), ("missing_end",), ()),
+    ("court", ("court_application",), ("final_order",), ()),
+    ("referral_pending", ("referral",), ("assessment_start", "referral_nfa"), ("cin_end",)),
+    ("strategy_pending", ("strategy_discussion",), ("s47",), ("icpc", "referral")),
+    ("s47_pending", ("s47",), ("icpc",), ("referral", "cin_end")),
+)
+#: Flags that are records (opened before the data when their first event closes them).
+RECORD_FLAGS = 8
+#: The flag whose clock is read, most pressing first (by index into FLAGS).
+CLOCK_ORDER = (10, 9, 8, 1, 0, 6, 7, 5, 4, 3, 2)
+#: Clock bands (days open): finer in the first four weeks, where conferences and assessments
+#: are due, then doubling.
+CLOCK_EDGES = np.array([1, 3, 5, 7, 10, 14, 18, 22, 28, 56, 112, 224, 448])
+UNKNOWN_CLOCK = len(CLOCK_EDGES) + 1  # the flag opened before the data
+NO_CLOCK = UNKNOWN_CLOCK + 1  # nothing open
+#: Lower bounds of the DfE age bands, in years; band 5 = birth month not known.
+AGE_BAND_YEARS = (1, 5, 10, 16)
+UNKNOWN_AGE_BAND = len(AGE_BAND_YEARS) + 1
+#: Referrals so far are counted 0..4 (4 = four or more: three or more before this one),
+#: contacts 0..3.
+MAX_REFERRALS = 4
+MAX_CONTACTS = 3
+CONTACT_BANDS = MAX_CONTACTS + 1
+KNOWN_AT_START_DAYS = 183
+
+
+def history_code(referrals, contacts, first_day):
+    """The history field: referrals and contacts so far, and known at the start or not."""
+    known = np.asarray(first_day) < KNOWN_AT_START_DAYS
+    return (np.asarray(referrals) * CONTACT_BANDS + np.asarray(contacts)) * 2 + known.astype(np.int64)
+#: Sex codes of the model (the EventLog's 1 and 2; everything else is 2 = not known).
+SEX_CODES = {"1": 0, "2": 1}
+
+
+@dataclass
+class EncodedLog:
+    """A real log as the model sees it, one row per event in the log's order.
+
+    ``child`` indexes ``children`` (the log's children with events); ``day`` counts days from
+    ``start``; ``token`` indexes ``tokens``; ``flags``, ``history``, ``age_band``, ``sex``,
+    ``year`` are the state after the event; ``opened`` (events x flags) the day each open
+    flag opened (-1: closed, or opened before the data); ``first`` marks each child's first
+    event.
+    """
+
+    start: pd.Timestamp
+    days: int
+    tokens: list[str]
+    token_event: list[str]
+    children: pd.DataFrame
+    child: np.ndarray
+    day: np.ndarray
+    token: np.ndarray
+    code: pd.Series
+    flags: np.ndarray
+    opened: np.ndarray
+    clock: np.ndarray
+    history: np.ndarray
+    age_band: np.ndarray
+    sex: np.ndarray
+    year: np.ndarray
+    first: np.ndarray
+    birth_day: np.ndarray  # per child, days from start (NaN-free: -10**6 when unknown)
+
+    @property
+    def years(self) -> int:
+        return years_in(self.days)
+
+
+def token_names(events: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The token vocabulary of a log and each event's token number."""
+    names = events["event"].astype("object").fillna("unknown").to_numpy()
+    codes = events["code"].astype("object")
+    labels = names.astype(object).copy()
+    for event, keep in DECISIVE_EVENTS.items():
+        rows = names == event
+        if not rows.any():
+            continue
+        values = codes[rows].fillna("none").astype(str)
+        shares = values.value_counts(normalize=True)
+        kept = set(shares[shares >= MIN_CODE_SHARE].index[:keep])
+        labels[rows] = [f"{event}:{v if v in kept else 'other'}" for v in values]
+    vocabulary, token = np.unique(labels.astype(str), return_inverse=True)
+    return [str(v) for v in vocabulary], token.astype(np.int64)
+
+
+def age_band_of(age_days: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """DfE age band (0..4) of ages in days; `UNKNOWN_AGE_BAND` where the birth is unknown."""
+    years = age_days / 365.25
+    band = np.searchsorted(np.array(AGE_BAND_YEARS, dtype=float), years, side="right")
+    return np.where(known, band, UNKNOWN_AGE_BAND).astype(np.int64)
+
+
+def years_in(days: int) -> int:
+    """Whole years in ``days`` (a last part-year of a day or two joins the year before)."""
+    return max(1, days // 365)
+
+
+def year_of(day: np.ndarray, years: int) -> np.ndarray:
+    return np.clip(day // 365, 0, years - 1).astype(np.int64)
+
+
+def clock_band(flags: np.ndarray, opened: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The clock band of each state: days since its most pressing open flag opened."""
+    band = np.full(len(flags), NO_CLOCK, dtype=np.int64)
+    chosen = np.zeros(len(flags), dtype=bool)
+    for bit in CLOCK_ORDER:
+        on = ~chosen & (((flags >> bit) & 1) == 1)
+        if on.any():
+            since = opened[on, bit]
+            band[on] = np.where(since >= 0, np.searchsorted(CLOCK_EDGES, day[on] - since, side="right"), UNKNOWN_CLOCK)
+            chosen |= on
+    return band
+
+
+def flag_effects(tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per token, the bit mask of flags it opens, the mask it closes, and the flag it ends
+    (whose opening day its timing is measured from; -1 for none)."""
+    opens = np.zeros(len(tokens), dtype=np.int64)
+    closes = np.zeros(len(tokens), dtype=np.int64)
+    ends_flag = np.full(len(tokens), -1, dtype=np.int64)
+    for t, token in enumerate(tokens):
+        event = token.split(":", 1)[0]
+        for bit, (_, starts, ends, others) in enumerate(FLAGS):
+            if event in starts:
+                opens[t] |= 1 << bit
+            if event in ends or event in others:
+                closes[t] |= 1 << bit
+            if event in ends and ends_flag[t] < 0:
+                ends_flag[t] = bit
+    return opens, closes, ends_flag
+
+
+def encode(log: EventLog) -> EncodedLog:
+    """Read ``log`` into the model's states (see the module docstring)."""
+    events = log.events
+    start = log.first_date
+    days = int((log.last_date - start).days) + 1
+    ids, child = np.unique(events["child_id"].astype(str).to_numpy(), return_inverse=True)
+    children = (pd.DataFrame({"child_id": ids})
+                .merge(log.children.assign(child_id=log.children["child_id"].astype(str)), on="child_id", how="left"))
+    day = ((events["date"] - start).dt.days).to_numpy(dtype=np.int64)
+    tokens, token = token_names(events)
+    token_event = [t.split(":", 1)[0] for t in tokens]
+    first = np.ones(len(events), dtype=bool)
+    first[1:] = child[1:] != child[:-1]
+
+    event_names = events["event"].astype("object").to_numpy()
+    flags = np.zeros(len(events), dtype=np.int64)
+    opened_day = np.full((len(events), len(FLAGS)), -1, dtype=np.int64)
+    frame = pd.DataFrame({"child": child})
+    for bit, (_, starts, ends, others) in enumerate(FLAGS):
+        opened, closed = np.isin(event_names, starts), np.isin(event_names, ends + others)
+        action = pd.Series(np.where(opened, 1.0, np.where(closed, 0.0, np.nan)))
+        state = action.groupby(child).ffill()
+        since = pd.Series(np.where(opened, day, np.where(closed, -1, np.nan))).groupby(child).ffill()
+        opened_day[:, bit] = since.fillna(-1).to_numpy(dtype=np.int64)
+        if bit < RECORD_FLAGS:
+            # Open before the data if the child's first event of this record closes it.
+            relevant = frame[opened | closed].assign(closes=closed[opened | closed])
+            first_is_end = relevant.groupby("child")["closes"].first()
+            initial = np.zeros(len(ids))
+            initial[first_is_end.index.to_numpy()] = first_is_end.to_numpy(dtype=float)
+            state = state.fillna(pd.Series(initial[child]))
+        flags |= (state.fillna(0).to_numpy() > 0).astype(np.int64) << bit
+
+    is_referral = (event_names == "referral").astype(np.int64)
+    referrals = np.minimum(pd.Series(is_referral).groupby(child).cumsum().to_numpy(), MAX_REFERRALS)
+    first_day = pd.Series(day).groupby(child).transform("min").to_numpy()
+    is_contact = (event_names == "contact").astype(np.int64)
+    contacts = np.minimum(pd.Series(is_contact).groupby(child).cumsum().to_numpy(), MAX_CONTACTS)
+
+    birth = pd.to_datetime(children["birth_month"]) if "birth_month" in children else pd.Series(pd.NaT, index=children.index)
+    known = birth.notna().to_numpy()
+    birth_day = np.where(known, (birth - start).dt.days.fillna(0).to_numpy(), -10**6).astype(np.int64)
+    age_band = age_band_of(day - birth_day[child], known[child])
+    sex = children["sex"].astype("object").map(lambda v: SEX_CODES.get(str(v), 2) if pd.notna(v) else 2)
+    sex = sex.to_numpy(dtype=np.int64)[child]
+    return EncodedLog(start=start, days=days, tokens=tokens, token_event=token_event, children=children,
+                      child=child, day=day, token=token, code=events["code"].reset_index(drop=True),
+                      flags=flags, opened=opened_day, clock=clock_band(flags, opened_day, day),
+                      history=history_code(referrals, contacts, first_day), age_band=age_band, sex=sex,
+                      year=year_of(day, years_in(days)), first=first, birth_day=birth_day)
+
+
+__all__ = ["EncodedLog", "encode", "FLAGS", "clock_band", "flag_effects", "age_band_of", "year_of", "years_in", "token_names",
+           "AGE_BAND_YEARS", "UNKNOWN_AGE_BAND",
+           "MAX_REFERRALS", "MAX_CONTACTS", "CONTACT_BANDS", "history_code"]

@@ -1,0 +1,332 @@
+"""Synthetic twins: a dataset with the statistical shape of a real one and nobody in it.
+
+The seed report's prototype map ran on "a synthetic dataset having the same statistical
+properties as the original but randomly generated". `synthetic_twins(log)` makes one:
+
+1. **Fit** (`generator.synth.twin_model`): a semi-Markov model of journeys. From each state
+   (the last event, the records open, referrals so far, year, age band, sex) the next event
+   and the days until it are drawn together from what followed that state in the real data,
+   censoring by the data's end corrected for.
+2. **Arrivals**: one twin per real child, arriving in the same week as that child first
+   appears (so weekly volumes are the real ones), on the first day of another child of that
+   week. Its first event, open records, age at arrival (moved by up to a month), sex and
+   other attributes are those of a random *donor* arriving that week; its ethnicity is drawn
+   from the whole population. No twin carries a real child's id, date of birth, postcode or
+   any attribute that fewer than 10 children share.
+3. **Sample** every twin's journey forward from its arrival, one step at a time for all
+   twins at once, until the model says it ends, the child turns 18 or the data's period ends.
+4. **Privacy check** (`generator.synth.journey_keys`): a twin whose journey equals a rare
+   real journey (shared by fewer than 6 real children) is sampled again; after
+   `RESAMPLE_ROUNDS` tries its last events are dropped until it is not.
+
+Deterministic for a seed. The twins' ids are ``T`` and a number (another letter if the real
+ids already start with T and a number), in an order that says nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.eventlog import EventLog
+from generator.synth.journey_keys import journey_keys, rare_journeys, log_journey_keys
+from generator.synth.twin_model import END, LEVELS, JourneyModel, context_keys, fit_model
+from generator.synth.twin_states import (
+    CONTACT_BANDS,
+    FLAGS,
+    MAX_CONTACTS,
+    MAX_REFERRALS,
+    RECORD_FLAGS,
+    age_band_of,
+    clock_band,
+    encode,
+    history_code,
+    year_of,
+)
+
+TWIN_SOURCE = "synthetic twin"
+#: Arrivals' ages are moved by up to this many days, so a twin's birth month is not a donor's.
+AGE_JITTER_DAYS = 31
+#: Twins stop at 18 (birth months are months: the birthday is taken as the month's middle).
+ADULT_DAYS = int(18 * 365.25) + 14
+RESAMPLE_ROUNDS = 8
+MAX_STEPS = 5000
+#: Care and child protection plans (twin_states.FLAGS bits 5 and 4): an END drawn while one
+#: is open is drawn again (see `_draw`).
+LONG_RECORDS = (1 << 5) | (1 << 4)
+END_WITH_OPEN_RECORD_REDRAWN = True
+
+
+@dataclass
+class Arrivals:
+    """The twins' starting states (one row per twin)."""
+
+    day: np.ndarray
+    token: np.ndarray
+    flags: np.ndarray
+    history: np.ndarray
+    sex: np.ndarray
+    birth_day: np.ndarray
+    birth_known: np.ndarray
+
+    def take(self, rows: np.ndarray) -> "Arrivals":
+        return Arrivals(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+
+def fit_twin_model(log: EventLog) -> JourneyModel:
+    """Fit the journey model of ``log`` (`generator.synth.twin_model`)."""
+    return fit_model(encode(log))
+
+
+def _arrivals(model: JourneyModel, rng: np.random.Generator) -> tuple[Arrivals, pd.DataFrame]:
+    """One arrival per real child, in its week, from donors of that week; and their attributes."""
+    entries = model.entries.sort_values(["week", "day"], kind="mergesort").reset_index(drop=True)
+    week = entries["week"].to_numpy()
+    starts = np.searchsorted(week, week, side="left")
+    sizes = np.searchsorted(week, week, side="right") - starts
+    donor = starts + (rng.random(len(entries)) * sizes).astype(np.int64)
+    day_donor = starts + (rng.random(len(entries)) * sizes).astype(np.int64)
+    chosen = entries.iloc[donor].reset_index(drop=True)
+    day = entries["day"].to_numpy()[day_donor]
+    known = chosen["age_known"].to_numpy()
+    age = chosen["age"].to_numpy() + rng.integers(-AGE_JITTER_DAYS, AGE_JITTER_DAYS + 1, len(chosen))
+    birth = model.start + pd.to_timedelta(np.where(known, day - age, 0), unit="D")
+    birth_month = birth.to_period("M").to_timestamp()
+    birth_day = np.where(known, (birth_month - model.start).days.to_numpy(), -10**6).astype(np.int64)
+    attributes = chosen[model.attributes].copy()
+    attributes["birth_month"] = pd.Series(birth_month, index=attributes.index).where(known)
+    pool = model.ethnicities
+    attributes["ethnicity"] = pool[rng.integers(0, len(pool), len(chosen))] if len(pool) else None
+    arrivals = Arrivals(day=day.astype(np.int64), token=chosen["token"].to_numpy(np.int64),
+                        flags=chosen["flags"].to_numpy(np.int64), history=chosen["history"].to_numpy(np.int64),
+                        sex=chosen["sex"].to_numpy(np.int64), birth_day=birth_day, birth_known=known)
+    return arrivals, attributes
+
+
+def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
+              twins: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every twin's events from its arrival on: (twin, token, day) arrays, each twin's events
+    in step order."""
+    referral_tokens = np.array([event == "referral" for event in model.token_event])
+    contact_tokens = np.array([event == "contact" for event in model.token_event])
+    n_flags = len(FLAGS)
+    out_twin, out_token, out_day = [twins], [start.token], [start.day]
+    token, flags, day = start.token.copy(), start.flags.copy(), start.day.copy()
+    refs, contacts = (start.history // 2) // CONTACT_BANDS, (start.history // 2) % CONTACT_BANDS
+    # Flags the arrival's own event opened opened that day; others before the data (unknown).
+    opened = np.where((model.opens[token][:, None] >> np.arange(n_flags)) & 1, day[:, None], -1)
+    adult_day = np.where(start.birth_known, start.birth_day + ADULT_DAYS, np.iinfo(np.int64).max // 2)
+    alive = np.arange(len(twins))
+    last_day = model.days - 1
+    for _ in range(MAX_STEPS):
+        if alive.size == 0:
+            break
+        clock = clock_band(flags[alive], opened[alive], day[alive])
+        history = history_code(refs[alive], contacts[alive], start.day[alive])
+        nxt, gap = _draw(model, rng, token[alive], flags[alive], clock, history, day[alive],
+                         start.birth_day[alive], start.birth_known[alive], start.sex[alive])
+        new_day = day[alive] + gap
+        grown_up = (nxt != END) & (new_day > adult_day[alive])
+        if grown_up.any():
+            _come_of_age(model, alive[grown_up], flags, adult_day, last_day, out_twin, out_token, out_day, twins)
+        going = (nxt != END) & (new_day <= last_day) & ~grown_up
+        alive, nxt, new_day = alive[going], nxt[going], new_day[going]
+        token[alive] = nxt
+        day[alive] = new_day
+        flags[alive] = (flags[alive] & ~model.closes[nxt]) | model.opens[nxt]
+        closed = (model.closes[nxt][:, None] >> np.arange(n_flags)) & 1
+        opening = (model.opens[nxt][:, None] >> np.arange(n_flags)) & 1
+        opened[alive] = np.where(opening == 1, new_day[:, None], np.where(closed == 1, -1, opened[alive]))
+        refs[alive] = np.minimum(refs[alive] + referral_tokens[nxt], MAX_REFERRALS)
+        contacts[alive] = np.minimum(contacts[alive] + contact_tokens[nxt], MAX_CONTACTS)
+        out_twin.append(twins[alive])
+        out_token.append(nxt)
+        out_day.append(new_day)
+    twin = np.concatenate(out_twin)
+    token_all, day_all = np.concatenate(out_token), np.concatenate(out_day)
+    order = np.lexsort((np.arange(len(twin)), twin))  # each twin's events in step order
+    return twin[order], token_all[order], day_all[order]
+
+
+def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, history, day, birth_day, birth_known, sex):
+    """Next token and gap for each state, drawn from its most detailed known context."""
+    band = age_band_of(day - birth_day, birth_known)
+    year = year_of(day, model.years)
+    level_of = np.full(len(token), -1)
+    block = np.zeros(len(token), dtype=np.int64)
+    for level in range(LEVELS):
+        todo = np.flatnonzero(level_of < 0)
+        if todo.size == 0:
+            break
+        keys = context_keys(level, token[todo], flags[todo], clock[todo], history[todo], year[todo], band[todo], sex[todo])
+        table = model.levels[level].keys
+        if len(table) == 0:
+            continue
+        pos = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+        found = table[pos] == keys
+        level_of[todo[found]] = level
+        block[todo[found]] = pos[found]
+    nxt = np.full(len(token), END, dtype=np.int64)
+    gap = np.zeros(len(token), dtype=np.int64)
+    u = rng.random(len(token))
+    for level in range(LEVELS):
+        rows = np.flatnonzero(level_of == level)
+        if rows.size:
+            outcomes = model.levels[level]
+            drawn = outcomes.draw(block[rows], u[rows])
+            if END_WITH_OPEN_RECORD_REDRAWN:
+                # Care and CP plans never stay open for ever: an END while one is open (a
+                # wait longer than the data could show) is drawn again among the others.
+                again = (outcomes.next[drawn] == END) & ((flags[rows] & LONG_RECORDS) != 0)
+                share = outcomes.end_share[block[rows]]
+                again &= share < 1.0
+                if again.any():
+                    u2 = share[again] + rng.random(int(again.sum())) * (1.0 - share[again])
+                    drawn[again] = outcomes.draw(block[rows][again], np.minimum(u2, np.nextafter(1.0, 0.0)))
+            nxt[rows], gap[rows] = outcomes.next[drawn], outcomes.gap[drawn]
+    return nxt, gap
+
+
+def _come_of_age(model, rows, flags, adult_day, last_day, out_twin, out_token, out_day, twins) -> None:
+    """Close the records still open when a twin turns 18 (as returns do), on that day."""
+    for bit in range(RECORD_FLAGS):
+        ending = model.closing_token[bit]
+        if ending < 0:
+            continue
+        open_ = rows[((flags[rows] >> bit) & 1 == 1) & (adult_day[rows] <= last_day)]
+        if open_.size:
+            out_twin.append(twins[open_])
+            out_token.append(np.full(open_.size, ending, dtype=np.int64))
+            out_day.append(adult_day[open_])
+
+
+def _codes(model: JourneyModel, rng: np.random.Generator, token: np.ndarray, day: np.ndarray) -> np.ndarray:
+    table = model.codes
+    with_year = token * 64 + year_of(day, model.years)
+    pos = np.minimum(np.searchsorted(table.keys, with_year), len(table.keys) - 1)
+    use = np.where(table.keys[pos] == with_year, pos, np.searchsorted(table.keys, token * 64 + 63))
+    index = np.minimum(np.searchsorted(table.position, use + rng.random(len(token)), side="right"), len(table.position) - 1)
+    return table.codes[index]
+
+
+def _record_ids(twin: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """Record ids tying each start to its end (``<flag initials><n>``); referrals get ``R<n>``."""
+    ids = np.full(len(twin), None, dtype=object)
+    for name, starts, ends, _ in FLAGS[:RECORD_FLAGS]:
+        prefix = "".join(part[0] for part in name.split("_")).upper()
+        is_start, is_end = np.isin(event, starts), np.isin(event, ends)
+        if not (is_start.any() or is_end.any()):
+            continue
+        number = pd.Series(np.where(is_start, np.cumsum(is_start), np.nan))
+        current = number.groupby(twin).ffill().to_numpy()
+        # An end with no start in the data (open before it) gets a number of its own.
+        orphan = is_end & np.isnan(current)
+        current[orphan] = is_start.sum() + np.cumsum(orphan)[orphan]
+        rows = is_start | is_end
+        ids[rows] = [f"{prefix}{int(n)}" for n in current[rows]]
+    referral = event == "referral"
+    ids[referral] = [f"R{n}" for n in range(1, int(referral.sum()) + 1)]
+    return ids
+
+
+def _twin_prefix(real_ids) -> str:
+    taken = {str(i)[:1] for i in real_ids if len(str(i)) > 1 and str(i)[1:].isdigit()}
+    return next((p for p in "TSYZXWV" if p not in taken), "TWIN-")
+
+
+def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[bytes] | None = None) -> EventLog:
+    """A synthetic EventLog from ``model``: as many children as the real log, the same period.
+
+    Parameters
+    ----------
+    model : JourneyModel
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same twins.
+    real_ids : iterable of str
+        The real child ids, so that no twin's id can be one of them.
+    rare : set of bytes, optional
+        Rare real journeys (`generator.synth.journey_keys.rare_journeys`) no twin may equal.
+    """
+    rng = np.random.default_rng(seed)
+    arrivals, attributes = _arrivals(model, rng)
+    n = len(attributes)
+    twins = np.arange(n)
+    twin, token, day = _simulate(model, rng, arrivals, twins)
+    if rare:
+        twin, token, day = _avoid_rare(model, rng, arrivals, twin, token, day, rare)
+
+    event = np.array(model.token_event, dtype=object)[token]
+    prefix = _twin_prefix(real_ids)
+    width = max(6, len(str(n)))
+    names = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
+    events = pd.DataFrame({
+        "child_id": names[twin],
+        "event": event,
+        "date": model.start + pd.to_timedelta(day, unit="D"),
+        "record_id": _record_ids(twin, event),
+        "code": _codes(model, rng, token, day),
+        "source": TWIN_SOURCE,
+    })
+    children = attributes.assign(child_id=names)
+    return EventLog.from_frames(events, children)
+
+
+def _event_numbers(model: JourneyModel, token: np.ndarray) -> np.ndarray:
+    from generator.eventlog import EVENT_RANK, VOCABULARY
+
+    ranks = np.array([EVENT_RANK.get(e, len(VOCABULARY)) for e in model.token_event], dtype=np.int64)
+    return ranks[token]
+
+
+def _keys_of(model, twin, token, day, n) -> list[bytes]:
+    """Journey keys per twin 0..n-1 (in the log's same-day order, as an EventLog sorts)."""
+    event = _event_numbers(model, token)
+    order = np.lexsort((event, day, twin))
+    twin, event, day = twin[order], event[order], day[order]
+    first = pd.Series(day).groupby(twin).transform("min").to_numpy()
+    keys = journey_keys(twin, event, day - first)
+    present = np.unique(twin)
+    full = [b""] * n
+    for t, key in zip(present, keys):
+        full[t] = key
+    return full
+
+
+def _avoid_rare(model, rng, arrivals, twin, token, day, rare):
+    """Sample again every twin whose journey is a rare real one; then trim the stubborn."""
+    n = len(arrivals.day)
+    for _ in range(RESAMPLE_ROUNDS):
+        keys = _keys_of(model, twin, token, day, n)
+        clash = np.array([k in rare for k in keys])
+        if not clash.any():
+            return twin, token, day
+        redo = np.flatnonzero(clash)
+        keep = ~np.isin(twin, redo)
+        new_twin, new_token, new_day = _simulate(model, rng, arrivals.take(redo), redo)
+        twin = np.concatenate([twin[keep], new_twin])
+        token = np.concatenate([token[keep], new_token])
+        day = np.concatenate([day[keep], new_day])
+        order = np.lexsort((np.arange(len(twin)), twin))
+        twin, token, day = twin[order], token[order], day[order]
+    while True:
+        keys = _keys_of(model, twin, token, day, n)
+        clash = np.array([k in rare for k in keys])
+        if not clash.any():
+            return twin, token, day
+        # Drop each clashing twin's last step (its events are in step order).
+        last = np.ones(len(twin), dtype=bool)
+        last[:-1] = twin[1:] != twin[:-1]
+        drop = last & clash[twin]
+        twin, token, day = twin[~drop], token[~drop], day[~drop]
+
+
+def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
+    """Fit the model to ``log`` and sample its twins, no twin on a rare real journey."""
+    model = fit_twin_model(log)
+    rare = rare_journeys(log_journey_keys(log))
+    return sample_twins(model, seed=seed, real_ids=log.children["child_id"].astype(str), rare=rare)
+
+
+__all__ = ["synthetic_twins", "fit_twin_model", "sample_twins", "TWIN_SOURCE"]
