@@ -92,3 +92,9 @@ def test_init_refuses_a_folder_with_files(tmp_path, capsys):
     assert "not empty" in capsys.readouterr().err
 
 
+
+
+def test_print_document_shows_the_map_at_four_dates(demo_build):
+    html = (demo_build / "print.html").read_text()
+    assert html.count('class="pathway-print-view"') >= 4
+    assert 'href="assets/player.css"' in html  # the map's print rules reach the print document

@@ -121,6 +121,7 @@ class PathwayMapPage(PageKind):
             "table": table,
             "table_columns": [s.label for s in pmap.stations],
             "findings": journeys.findings,
+            "snapshots": _snapshots(journeys, start, end, ctx.privacy if public else None),
             **_counters(journeys, start, end, ctx.privacy if public else None),
         }
         page = RenderedPage(
@@ -174,6 +175,19 @@ def _counters(journeys, start, end, privacy) -> dict:
         now = {k: privacy.count(v) for k, v in now.items()}
         arrived = {k: privacy.count(v) for k, v in arrived.items()}
     return {"opening": now, "arrived": arrived}
+
+
+def _snapshots(journeys, start, end, privacy) -> list[dict]:
+    """The stock at four evenly spaced dates ending on the period's last day: the map as it
+    prints (small multiples), where no dot can move."""
+    snapshots = []
+    for quarter in (1, 2, 3, 4):
+        date = (start + (end - start) * quarter / 4).normalize()
+        counts = station_stock(journeys, date)
+        if privacy is not None:
+            counts = {k: privacy.count(v) for k, v in counts.items()}
+        snapshots.append({"label": f"{date:%-d %B %Y}", "counts": counts})
+    return snapshots
 
 
 def _la_names(journeys) -> list[str]:

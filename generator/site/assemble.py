@@ -114,7 +114,8 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
 
     footer = f"{report.title} | {period.start:%-d %B %Y} to {period.end:%-d %B %Y}"
     files[PRINT_DOCUMENT] = env.get_template("print.html").render(
-        report=report, period=period, sections=sections, footer=footer).encode("utf-8")
+        report=report, period=period, sections=sections, footer=footer,
+        styles=[a for a in assets if a.endswith(".css") and a != "report.css"]).encode("utf-8")
 
     for name in assets:
         files[f"assets/{name}"] = (templates / "assets" / name).read_bytes()

@@ -107,10 +107,10 @@ class JourneyModel:
 def context_keys(level: int, token, flags, clock, history, year, age_band, sex) -> np.ndarray:
     """The int64 key of each state's context at ``level`` (fields dropped as in the table).
 
-    Bits: sex 0-1, age band 2-4, year 5-10, history 11-16, clock 17-20, flags 21-31,
-    token 32-39.
+    Bits: sex 0-1, age band 2-4, year 5-10, history 11-16, clock 17-20, flags 21-32,
+    token 33-40.
     """
-    key = np.asarray(token, dtype=np.int64) << 32
+    key = np.asarray(token, dtype=np.int64) << 33
     if level <= 5:
         key = key | (np.asarray(flags, dtype=np.int64) << 21)
     elif level == 6:

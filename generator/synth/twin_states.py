@@ -52,18 +52,20 @@ FLAGS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
     ("referral_pending", ("referral",), ("assessment_start", "referral_nfa"), ("cin_end",)),
     ("strategy_pending", ("strategy_discussion",), ("s47",), ("icpc", "referral")),
     ("s47_pending", ("s47",), ("icpc",), ("referral", "cin_end")),
+    # Between episodes: from a closed episode to the next referral (its clock times returns).
+    ("between_episodes", ("cin_end", "referral_nfa"), ("referral",), ()),
 )
 #: Flags that are records (opened before the data when their first event closes them).
 RECORD_FLAGS = 8
 #: The flag whose clock is read, most pressing first (by index into FLAGS).
-CLOCK_ORDER = (10, 9, 8, 1, 0, 6, 7, 5, 4, 3, 2)
+CLOCK_ORDER = (10, 9, 8, 1, 0, 6, 7, 5, 4, 3, 2, 11)
 #: Clock bands (days open): finer in the first four weeks, where conferences and assessments
 #: are due, then doubling.
 CLOCK_EDGES = np.array([1, 3, 5, 7, 10, 14, 18, 22, 28, 56, 112, 224, 448])
 UNKNOWN_CLOCK = len(CLOCK_EDGES) + 1  # the flag opened before the data
 NO_CLOCK = UNKNOWN_CLOCK + 1  # nothing open
 #: Lower bounds of the DfE age bands, in years; band 5 = birth month not known.
-AGE_BAND_YEARS = (1, 5, 10, 16)
+AGE_BAND_YEARS = (1, 5, 10, 16, 17)
 UNKNOWN_AGE_BAND = len(AGE_BAND_YEARS) + 1
 #: Referrals so far are counted 0..4 (4 = four or more: three or more before this one),
 #: contacts 0..3.

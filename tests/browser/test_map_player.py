@@ -366,7 +366,7 @@ def test_a_public_report_of_real_data_shows_no_dots(report_page, tmp_path):
     page = report_page(tmp_path / "build" / "pathway.html")
     assert page.evaluate("window.carejourneys.players.length") == 0
     assert page.locator("canvas").count() == 0
-    assert page.locator(".pathway-stage svg").count() == 2  # the map itself is still drawn
+    assert page.locator(".pathway-views .pathway-stage svg").count() == 2  # the map itself is still drawn
     cells = page.locator("table.pathway-table td").all_text_contents()
     assert "c" in cells and not any(c in {"1", "2", "3", "4", "5"} for c in cells)
     assert page.console_errors == []
