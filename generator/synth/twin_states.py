@@ -70,7 +70,7 @@ UNKNOWN_AGE_BAND = len(AGE_BAND_YEARS) + 1
 #: Referrals so far are counted 0..4 (4 = four or more: three or more before this one),
 #: contacts 0..3.
 MAX_REFERRALS = 4
-MAX_CONTACTS = 3
+MAX_CONTACTS = 0
 CONTACT_BANDS = MAX_CONTACTS + 1
 KNOWN_AT_START_DAYS = 183
 
