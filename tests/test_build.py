@@ -121,3 +121,10 @@ def test_markdown_passes_no_raw_html_or_javascript_links(tmp_path):
     assert "<img" not in html
     assert 'href="javascript:' not in html
     assert 'href="https://example.org"' in html
+
+
+def test_the_whole_demo_report_builds_byte_identically(demo_build, tmp_path):
+    from tests.conftest import DEMO_REPORT
+
+    build_report(DEMO_REPORT, tmp_path / "again")
+    assert _digest(tmp_path / "again") == _digest(demo_build)
