@@ -52,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-q", "--quiet", action="store_true")
     demo.add_argument("--debug", action="store_true")
 
+    like = synth_kinds.add_parser("like", help="synthetic twins of your data: its shape, nobody in it")
+    like.add_argument("--data", type=Path, required=True, help="the real data: a file or folder, any format carejourneys reads")
+    like.add_argument("--out", type=Path, required=True, help="the folder to write the tidy events and children to")
+    like.add_argument("--seed", type=int, default=2018)
+    like.add_argument("--file-type", choices=["csv", "parquet"], default="csv", help="table file type (default csv)")
+    like.add_argument("-q", "--quiet", action="store_true")
+    like.add_argument("--debug", action="store_true")
+
     pdf = commands.add_parser("pdf", help="print a built report to one PDF with Chromium")
     pdf.add_argument("build", nargs="?", type=Path, default=Path("build"), help="the build folder (default build/)")
     pdf.add_argument("--pdf", type=Path, help="the PDF to write (default <build>/<slug>.pdf)")
@@ -104,6 +112,8 @@ def _synth(args) -> int:
     from generator.progress import Progress
     from generator.synth.demo import generate_demo
 
+    if args.synth_kind == "like":
+        return _synth_like(args)
     if args.synth_kind != "demo":
         raise InputError(_not_yet(f"synth {args.synth_kind or ''}".strip()))
     if args.children < 1:
@@ -120,6 +130,27 @@ def _synth(args) -> int:
 
         paths = WRITERS[args.format](log, args.out)
     progress.say(f"Wrote {len(log.events):,} events for {len(log.children):,} children: {', '.join(map(str, paths))}")
+    return EXIT_OK
+
+
+def _synth_like(args) -> int:
+    from generator.ingest import read_sources
+    from generator.ingest.tidy import write_tidy
+    from generator.progress import Progress
+    from generator.synth.twins import synthetic_twins
+
+    progress = Progress(quiet=args.quiet)
+    with progress.step(f"Reading {args.data}"):
+        log, _, _ = read_sources([args.data])
+    if log.events.empty:
+        from generator.errors import Problem
+
+        raise InputError(Problem(str(args.data), "", "holds no events", "point --data at an export with events"))
+    with progress.step(f"Fitting and sampling twins of {log.children['child_id'].nunique():,} children"):
+        twins = synthetic_twins(log, seed=args.seed)
+    paths = write_tidy(twins, args.out, args.file_type)
+    progress.say(f"Wrote {len(twins.events):,} synthetic events for {len(twins.children):,} children "
+                 f"(from {len(log.events):,} real events): {', '.join(map(str, paths))}")
     return EXIT_OK
 
 

@@ -28,3 +28,13 @@ def demo_single_file_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo-single") / "build"
     build_report(DEMO_REPORT, out, single_file=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_public_build(tmp_path_factory) -> Path:
+    """The demo report built for publication (twins on the map, audit passed), once per session."""
+    from generator.build import build_report
+
+    out = tmp_path_factory.mktemp("demo-public") / "build"
+    build_report(DEMO_REPORT, out, audience="public")
+    return out

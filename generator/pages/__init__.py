@@ -11,6 +11,7 @@ from generator.pages.base import PageKind
 from generator.pages.cohorts import CohortPage
 from generator.pages.data_quality import DataQualityPage
 from generator.pages.events import EventPage
+from generator.pages.fidelity import FidelityPage
 from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.markdown_page import MarkdownPage
@@ -36,5 +37,6 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         CohortPage,
         EventPage,
         DataQualityPage,
+        FidelityPage,
     )
 }

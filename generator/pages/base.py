@@ -50,6 +50,9 @@ class PageContext:
     report_dir: Any = None  # pathlib.Path of report.yaml's folder, for page sources
     inputs: list = field(default_factory=list)  # generator.ingest.InputFile, for 'data sources'
     privacy: Any = None  # generator.privacy.Privacy
+    #: Synthetic twins of ``log`` (generator.synth.twins): built for public reports and for
+    #: page kinds that set ``needs_twins``; public maps animate these, never ``log``.
+    twins: EventLog | None = None
 
 
 @dataclass

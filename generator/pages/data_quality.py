@@ -67,6 +67,9 @@ class DataQualityPage(PageKind):
         table["examples"] = table["examples"].map(lambda values: "; ".join(values))
         if public:
             table = table.drop(columns="examples")
+            # The page shows what the CSV shows: secondary suppression included (severity totals are shown).
+            for row, shown in zip(rows, ctx.privacy.table(table)["count"]):
+                row["count"] = shown
         return RenderedPage(
             template="data_quality.html",
             context={

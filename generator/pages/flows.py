@@ -15,6 +15,7 @@ from generator.charts.sankey import sankey
 from generator.charts.theme import PALETTE
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.pages.windows import WindowOptions
+from generator.privacy.suppression import suppress
 
 INTRO = (
     "Where referrals went, year by year: each band is as wide as the number of referrals "
@@ -66,6 +67,10 @@ class FlowPage(PageKind):
 
     def build(self, options: FlowOptions, ctx: PageContext) -> RenderedPage:
         links = flow_links(referral_episodes(ctx.log, options.link_windows()), ctx.period)
+        if ctx.privacy is not None and ctx.privacy.public:
+            # A Sankey's geometry adds its links up: draw it from the links that may be shown.
+            hidden = suppress(links, counts=["count"], groups=[("year", "source"), ("year", "target")]).hidden_rows
+            links = links[~hidden]
         charts = []
         for year, rows in links.groupby("year", sort=True):
             rows = rows.reset_index(drop=True)

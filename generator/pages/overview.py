@@ -59,7 +59,12 @@ class OverviewPage(PageKind):
                 "headlines": headlines,
                 "rates": rates,
                 "inputs": ctx.inputs,
-                "quality": {"errors": errors, "warnings": warnings, "checks": len(ctx.findings)},
+                "quality": {"errors": _count(ctx, errors), "warnings": _count(ctx, warnings), "checks": len(ctx.findings)},
                 "annotations": ctx.annotations,
             },
         )
+
+
+def _count(ctx: PageContext, value: int):
+    """A count as this report may show it ("c" for 1-5 in public reports)."""
+    return ctx.privacy.count(value) if ctx.privacy is not None else value

@@ -9,8 +9,9 @@ player's controls, and the month-by-month table that is the map's text alternati
 age band, ethnicity group or disability: ``left`` and ``right`` name the groups), or two
 periods (``by: period``, ``left`` and ``right`` are ``{start, end}``).
 
-Per-child dots reveal unique journeys (DOMAIN.md): a public report of real data gets the map
-and the suppressed monthly table but no dots and no data script.
+Per-child dots reveal unique journeys (DOMAIN.md): in a public report the dots are synthetic
+twins (``ctx.twins``, `generator.synth.twins`), never real children, and the page says so;
+the monthly table and the counters stay the real, disclosure-controlled counts.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ CYCLE_LABELS = ["1st time", "2nd", "3rd", "4th", "5th", "6th or more"]
 SPEEDS = [(1, "A day a second"), (7, "A week a second"), (30.4375, "A month a second"),
           (91.3125, "A quarter a second")]
 DEFAULT_SPEED = 30.4375
+TWINS_NOTE = ("The dots are synthetic twins, not real children: they were drawn from a model of these "
+              "journeys fitted to the real data, so they move with the same flows, timings and volumes, "
+              "but no dot follows a real child. The monthly table counts the real children "
+              "(counts of 1 to 5 are shown as c).")
 COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", "disability": "disability"}
 
 
@@ -77,26 +82,60 @@ class CompareOptions(BaseModel):
 
 class PathwayMapOptions(PageOptions):
     kind: Literal["pathway_map"]
-    map: str = Field("maps/front_door.yaml", description="The process map, relative to report.yaml's folder.")
+    map: str | None = Field(None, description=(
+        "The process map, relative to report.yaml's folder. Left out: maps/looked_after.yaml when the "
+        "data holds periods of care (lac_start) and no front-door events (SSDA903 data alone), "
+        "else maps/front_door.yaml."))
     intro: str = ""
     compare: CompareOptions | None = None
     autoplay: bool = Field(True, description="Start playing on opening (never with reduced motion).")
+
+
+#: The maps a page without `map:` chooses between (`default_map`).
+FRONT_DOOR_MAP = "maps/front_door.yaml"
+LOOKED_AFTER_MAP = "maps/looked_after.yaml"
+#: Events of a looked-after child's record (SSDA903) and of the courts: data holding only
+#: these has no front door to draw.
+CARE_EVENTS = frozenset({"lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end",
+                         "court_application", "final_order"})
+
+
+def default_map(log) -> str:
+    """The map of a page that names none: the looked-after map when the data holds periods of
+    care (lac_start) and no front-door event (903 data alone), else the front-door map."""
+    events = set(log.events["event"].dropna().unique())
+    return LOOKED_AFTER_MAP if "lac_start" in events and events <= CARE_EVENTS else FRONT_DOOR_MAP
 
 
 class PathwayMapPage(PageKind):
     kind = "pathway_map"
     Options = PathwayMapOptions
 
+    @staticmethod
+    def animated_journeys(options: PathwayMapOptions, report_dir, period) -> list:
+        """The maps and the periods this page animates, so that the build can keep synthetic
+        twins off real journeys there (`generator.privacy.journeys`). A page without `map:`
+        draws one of the two defaults, chosen from the data (`default_map`): both are listed."""
+        names = [options.map] if options.map else [FRONT_DOOR_MAP, LOOKED_AFTER_MAP]
+        compare = options.compare
+        if compare is not None and isinstance(compare.left, PeriodRange) and isinstance(compare.right, PeriodRange):
+            spans = [(compare.left.start, compare.left.end), (compare.right.start, compare.right.end)]
+        else:
+            spans = [(period.start, period.end)]
+        return [(ProcessMap.load(_map_path(name, report_dir)), spans) for name in names]
+
     def build(self, options: PathwayMapOptions, ctx: PageContext) -> RenderedPage:
-        pmap = ProcessMap.load(_map_path(options.map, ctx.report_dir))
+        pmap = ProcessMap.load(_map_path(options.map or default_map(ctx.log), ctx.report_dir))
         journeys = build_journeys(ctx.log, pmap)
         known = {f.check for f in ctx.findings}
         ctx.findings.extend(f for f in journeys.findings if f.check not in known)
         tube = layout(pmap)
         start, end = ctx.period.start, ctx.period.end
         public = bool(ctx.privacy is not None and ctx.privacy.public)
-        animate = not public or bool(getattr(ctx.report, "synthetic", False))
-        la_names = _la_names(journeys)
+        twins = getattr(ctx, "twins", None) if public else None
+        animate = not public or twins is not None or bool(getattr(ctx.report, "synthetic", False))
+        dots = build_journeys(twins, pmap) if twins is not None else journeys  # public: never real children
+        la_names = _la_names(dots)
 
         table = monthly_stock(journeys, start, end)
         if public:
@@ -105,7 +144,7 @@ class PathwayMapPage(PageKind):
         scrubber = periods[0]  # the one scrubber runs over the first map's period
         context = {
             "slug": options.slug,
-            "intro": options.intro or pmap.description,
+            "intro": (options.intro or pmap.description) + (" " + TWINS_NOTE if twins is not None else ""),
             "map_title": pmap.title,
             "tube": tube,
             "views": views,
@@ -131,7 +170,7 @@ class PathwayMapPage(PageKind):
             scripts=["player.css"] + (["player.js"] if animate else []),
         )
         if animate:
-            frames = [pack_frames(journeys, tube, a, b, ctx.annotations) for a, b in periods]
+            frames = [pack_frames(dots, tube, a, b, ctx.annotations) for a, b in periods]
             payload = {"frames": frames, "views": views, "palettes": PALETTES}
             page.data_scripts[f"{options.slug}.js"] = data_script(options.slug, payload)
         return page

@@ -63,4 +63,29 @@ def pseudonymise_text(text: str, mapping: dict[str, str]) -> str:
     return re.sub(r"[A-Za-z0-9][A-Za-z0-9_\-/]*", lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
-__all__ = ["pseudonym", "key_from_environment", "pseudonymise_series", "pseudonymise_text", "PSEUDONYM_HEX"]
+
+
+def pseudonymise_log(log, findings: list, key: bytes):
+    """The log with every child and record id replaced by its pseudonym, and the quality
+    findings' examples with them (``dataclasses.replace``: findings are not changed in place)."""
+    from dataclasses import replace
+
+    from generator.eventlog import EventLog
+
+    events = log.events.copy()
+    children = log.children.copy()
+    child_ids = pd.concat([events["child_id"], children["child_id"]]).dropna().astype(str).unique()
+    mapping = {v: pseudonym(key, "child", v) for v in child_ids}
+    records = events["record_id"].dropna().astype(str).unique() if "record_id" in events else []
+    record_mapping = {v: pseudonym(key, "record", v) for v in records}
+    events["child_id"] = events["child_id"].astype(str).map(mapping).astype("string")
+    children["child_id"] = children["child_id"].astype(str).map(mapping).astype("string")
+    if "record_id" in events:
+        events["record_id"] = events["record_id"].map(lambda v: record_mapping.get(str(v)) if pd.notna(v) else v)
+    text_mapping = {**record_mapping, **mapping}
+    shown = [replace(f, examples=[pseudonymise_text(str(e), text_mapping) for e in f.examples]) for f in findings]
+    return EventLog.from_frames(events, children), shown
+
+
+__all__ = ["pseudonym", "key_from_environment", "pseudonymise_series", "pseudonymise_text", "pseudonymise_log",
+           "PSEUDONYM_HEX"]

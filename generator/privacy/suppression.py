@@ -11,8 +11,9 @@ in another (a table of months by branches has groups both ways).
 
 Rates go with their counts: a rate is hidden when its numerator or denominator is hidden, or
 its numerator is below `SMALLEST_RATE_EVENTS` (DOMAIN.md: "rates on < 3 events not shown"),
-and every statistic of a row (percentages, medians) is hidden with the row's hidden counts, so
-that "20.0% of 15" cannot give back a hidden 3.
+and every statistic of a row (percentages, medians, any fractional number that does not place
+the row: `statistic_columns`) is hidden with the row's hidden counts, so that "20.0% of 15"
+cannot give back a hidden 3.
 
 The same rules, applied twice, give the same table, and they only ever hide more: a cell
 shown in the result was shown in the input.
@@ -56,6 +57,24 @@ def is_count_name(name: str) -> bool:
 def is_statistic_name(name: str) -> bool:
     """Whether a column name reads as a rate or another statistic of the row's cases."""
     return bool(_STAT_PATTERN.search(str(name).lower()))
+
+
+#: Numeric columns that place a row (its time, its bin) rather than measure its cases.
+_POSITION_PATTERN = re.compile(r"^(days?|weeks?|months?|years?|age|window_days|previous_referrals|x\d?|y\d?)$|_(from|to)$")
+
+
+def statistic_columns(frame: pd.DataFrame, counts: list[str]) -> list[str]:
+    """The columns hidden with a row's hidden counts: those named as statistics, and every
+    other column of fractional numbers that does not place the row (a share called
+    ``value`` gives back its numerator as surely as one called ``pct``)."""
+    out = []
+    for column in frame.columns:
+        if column in counts:
+            continue
+        name = str(column).lower()
+        if is_statistic_name(name) or (pd.api.types.is_float_dtype(frame[column]) and not _POSITION_PATTERN.search(name)):
+            out.append(column)
+    return out
 
 
 def count_columns(frame: pd.DataFrame) -> list[str]:
@@ -171,7 +190,8 @@ def suppress(
     """
     counts = [c for c in (count_columns(frame) if counts is None else counts) if c in frame.columns]
     rates = {r: pair for r, pair in (rates or {}).items() if r in frame.columns}
-    keys = [c for c in frame.columns if c not in counts and c not in rates and not is_statistic_name(c)]
+    statistics = statistic_columns(frame, counts)
+    keys = [c for c in frame.columns if c not in counts and c not in rates and c not in statistics]
     if groups is None:
         groupings_spec: list[tuple[str, ...]] = [()] + [(c,) for c in keys]
     else:
@@ -202,11 +222,10 @@ def suppress(
         rate_hidden |= hide
         table[rate] = table[rate].astype(object).where(~hide, SUPPRESSED)
     hidden_rows = hidden_rows | rate_hidden
-    statistics = [c for c in frame.columns if is_statistic_name(c) and c not in counts]
     for column in statistics:
         table[column] = table[column].astype(object).where(~hidden_rows, SUPPRESSED)
     return Suppressed(table, hidden_cells, hidden_rows, secondary)
 
 
 __all__ = ["SUPPRESSED", "SMALLEST_SHOWN", "SMALLEST_RATE_EVENTS", "Suppressed", "suppress",
-           "secondary_suppression", "count_columns", "is_count_name", "is_statistic_name"]
+           "secondary_suppression", "count_columns", "is_count_name", "is_statistic_name", "statistic_columns"]

@@ -46,7 +46,7 @@ import pandas as pd
 
 from generator.synth.twin_states import AGE_BAND_YEARS, RECORD_FLAGS, EncodedLog, flag_effects
 
-MIN_CONTEXT = 50
+MIN_CONTEXT = 40
 LEVELS = 8
 #: Record flags from the one that shapes a child's path most (care) to the least.
 MAIN_RECORDS = (5, 4, 3, 2, 0)
@@ -98,7 +98,7 @@ class JourneyModel:
     closing_token: np.ndarray  # per record flag: the token that closes it at 18 (-1: none seen)
     levels: list[Outcomes]
     codes: CodeTable
-    entries: pd.DataFrame  # one row per real child: week, day, token, flags, referrals, age, sex, attributes
+    entries: pd.DataFrame  # one row per real child: week, day, token, flags, history, age, sex, ATTRIBUTE + columns
     attributes: list[str]  # the children columns twins carry (besides ethnicity)
     ethnicities: np.ndarray
     children: int
@@ -218,6 +218,9 @@ def fit_codes(enc: EncodedLog) -> CodeTable:
 #: Children columns a twin may carry: few values, each shared by many children (never ids,
 #: dates of birth or postcodes, which are many-valued).
 MAX_ATTRIBUTE_VALUES = 60
+#: Prefix of the children's attribute columns in `JourneyModel.entries` (apart from the
+#: model's own fields of the same names, such as its sex code).
+ATTRIBUTE = "attribute:"
 MIN_ATTRIBUTE_CHILDREN = 10
 
 
@@ -262,7 +265,7 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
         values = children[column].astype("object")
         counts = values.value_counts()
         rare = set(counts[counts < MIN_ATTRIBUTE_CHILDREN].index)
-        entries[column] = values.where(~values.isin(rare), None).to_numpy()[entries["child"].to_numpy()]
+        entries[ATTRIBUTE + column] = values.where(~values.isin(rare), None).to_numpy()[entries["child"].to_numpy()]
     ethnicity = children["ethnicity"].astype("object") if "ethnicity" in children else pd.Series([None] * len(children))
     counts = ethnicity.value_counts()
     ethnicity = ethnicity.where(ethnicity.isin(counts[counts >= MIN_ATTRIBUTE_CHILDREN].index), None)

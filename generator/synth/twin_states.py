@@ -7,12 +7,10 @@ none, a CIN closure's RC8). After each token the child is in a *state*:
 * ``flags``: which records are open (early help, assessment, CIN, CIN plan, CP plan, period
   of care, missing episode, court case) and which steps are pending (a referral waiting for
   its assessment, a strategy discussion for its section 47, a section 47 for its conference);
-* ``history``: referrals so far in the data (0 to 4, 4 = four or more), contacts so far
-  (0 to 3, 3 = three or more) and whether the child was already known when the data begin
-  (first seen in its first `KNOWN_AT_START_DAYS`): the memory that makes re-referral and "no
-  further action" depend on a child's past (DOMAIN.md: children with several previous
-  referrals were NFA'd more often). A child known at the start brings a past the data do not
-  show, and comes back more often than a new one; one number, `history_code`;
+* ``history``: referrals so far in the data (0 to 4, 4 = four or more) and contacts so far
+  (0 to 3, 3 = three or more), the memory that makes re-referral and "no further action"
+  depend on a child's past (DOMAIN.md: children with several previous referrals were NFA'd
+  more often); one number, `history_code`;
 * ``clock``: how long the most pressing open flag has been open (a section 47 waiting for its
   conference before a plan that has run for months), in doubling bands: what happens next
   depends on how long a child has waited, and without it a conference would drift later with
@@ -64,21 +62,20 @@ CLOCK_ORDER = (10, 9, 8, 1, 0, 6, 7, 5, 4, 3, 2, 11)
 CLOCK_EDGES = np.array([1, 3, 5, 7, 10, 14, 18, 22, 28, 56, 112, 224, 448])
 UNKNOWN_CLOCK = len(CLOCK_EDGES) + 1  # the flag opened before the data
 NO_CLOCK = UNKNOWN_CLOCK + 1  # nothing open
-#: Lower bounds of the DfE age bands, in years; band 5 = birth month not known.
+#: Lower bounds of the age bands, in years: the DfE bands with 16-17 split at 17 (leaving
+#: care is near); the band after the last = birth month not known.
 AGE_BAND_YEARS = (1, 5, 10, 16, 17)
 UNKNOWN_AGE_BAND = len(AGE_BAND_YEARS) + 1
 #: Referrals so far are counted 0..4 (4 = four or more: three or more before this one),
 #: contacts 0..3.
 MAX_REFERRALS = 4
-MAX_CONTACTS = 0
+MAX_CONTACTS = 3
 CONTACT_BANDS = MAX_CONTACTS + 1
-KNOWN_AT_START_DAYS = 183
 
 
-def history_code(referrals, contacts, first_day):
-    """The history field: referrals and contacts so far, and known at the start or not."""
-    known = np.asarray(first_day) < KNOWN_AT_START_DAYS
-    return (np.asarray(referrals) * CONTACT_BANDS + np.asarray(contacts)) * 2 + known.astype(np.int64)
+def history_code(referrals, contacts):
+    """The history field: referrals and contacts so far, as one number."""
+    return np.asarray(referrals) * CONTACT_BANDS + np.asarray(contacts)
 #: Sex codes of the model (the EventLog's 1 and 2; everything else is 2 = not known).
 SEX_CODES = {"1": 0, "2": 1}
 
@@ -217,7 +214,6 @@ def encode(log: EventLog) -> EncodedLog:
 
     is_referral = (event_names == "referral").astype(np.int64)
     referrals = np.minimum(pd.Series(is_referral).groupby(child).cumsum().to_numpy(), MAX_REFERRALS)
-    first_day = pd.Series(day).groupby(child).transform("min").to_numpy()
     is_contact = (event_names == "contact").astype(np.int64)
     contacts = np.minimum(pd.Series(is_contact).groupby(child).cumsum().to_numpy(), MAX_CONTACTS)
 
@@ -230,7 +226,7 @@ def encode(log: EventLog) -> EncodedLog:
     return EncodedLog(start=start, days=days, tokens=tokens, token_event=token_event, children=children,
                       child=child, day=day, token=token, code=events["code"].reset_index(drop=True),
                       flags=flags, opened=opened_day, clock=clock_band(flags, opened_day, day),
-                      history=history_code(referrals, contacts, first_day), age_band=age_band, sex=sex,
+                      history=history_code(referrals, contacts), age_band=age_band, sex=sex,
                       year=year_of(day, years_in(days)), first=first, birth_day=birth_day)
 
 

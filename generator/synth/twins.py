@@ -4,9 +4,10 @@ The seed report's prototype map ran on "a synthetic dataset having the same stat
 properties as the original but randomly generated". `synthetic_twins(log)` makes one:
 
 1. **Fit** (`generator.synth.twin_model`): a semi-Markov model of journeys. From each state
-   (the last event, the records open, referrals so far, year, age band, sex) the next event
-   and the days until it are drawn together from what followed that state in the real data,
-   censoring by the data's end corrected for.
+   (the last event, the records open and how long the most pressing one has been open,
+   referrals and contacts so far, year, age band, sex) the next event and the days until it
+   are drawn together from what followed that state in the real data, censoring by the
+   data's end corrected for.
 2. **Arrivals**: one twin per real child, arriving in the same week as that child first
    appears (so weekly volumes are the real ones), on the first day of another child of that
    week. Its first event, open records, age at arrival (moved by up to a month), sex and
@@ -18,6 +19,11 @@ properties as the original but randomly generated". `synthetic_twins(log)` makes
 4. **Privacy check** (`generator.synth.journey_keys`): a twin whose journey equals a rare
    real journey (shared by fewer than 6 real children) is sampled again; after
    `RESAMPLE_ROUNDS` tries its last events are dropped until it is not.
+
+What the model does not keep: a child's history before the data begin (families referred
+again and again are a little less alike in the twins, so three-year re-referral runs a point
+or two low), and seasons after arrival (August and Christmas dips show in arrivals only).
+The fidelity page (`generator.pages.fidelity`) shows every figure beside the real one.
 
 Deterministic for a seed. The twins' ids are ``T`` and a number (another letter if the real
 ids already start with T and a number), in an order that says nothing.
@@ -31,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
-from generator.synth.journey_keys import journey_keys, rare_journeys, log_journey_keys
-from generator.synth.twin_model import END, LEVELS, JourneyModel, context_keys, fit_model
+from generator.synth.journey_keys import journey_keys, log_journey_keys, rare_journeys
+from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, JourneyModel, context_keys, fit_model
 from generator.synth.twin_states import (
     CONTACT_BANDS,
     FLAGS,
@@ -95,7 +101,8 @@ def _arrivals(model: JourneyModel, rng: np.random.Generator) -> tuple[Arrivals, 
     birth = model.start + pd.to_timedelta(np.where(known, day - age, 0), unit="D")
     birth_month = birth.to_period("M").to_timestamp()
     birth_day = np.where(known, (birth_month - model.start).days.to_numpy(), -10**6).astype(np.int64)
-    attributes = chosen[model.attributes].copy()
+    attributes = chosen[[ATTRIBUTE + c for c in model.attributes]].copy()
+    attributes.columns = list(model.attributes)
     attributes["birth_month"] = pd.Series(birth_month, index=attributes.index).where(known)
     pool = model.ethnicities
     attributes["ethnicity"] = pool[rng.integers(0, len(pool), len(chosen))] if len(pool) else None
@@ -114,7 +121,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
     n_flags = len(FLAGS)
     out_twin, out_token, out_day = [twins], [start.token], [start.day]
     token, flags, day = start.token.copy(), start.flags.copy(), start.day.copy()
-    refs, contacts = (start.history // 2) // CONTACT_BANDS, (start.history // 2) % CONTACT_BANDS
+    refs, contacts = start.history // CONTACT_BANDS, start.history % CONTACT_BANDS
     # Flags the arrival's own event opened opened that day; others before the data (unknown).
     opened = np.where((model.opens[token][:, None] >> np.arange(n_flags)) & 1, day[:, None], -1)
     adult_day = np.where(start.birth_known, start.birth_day + ADULT_DAYS, np.iinfo(np.int64).max // 2)
@@ -124,7 +131,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         if alive.size == 0:
             break
         clock = clock_band(flags[alive], opened[alive], day[alive])
-        history = history_code(refs[alive], contacts[alive], start.day[alive])
+        history = history_code(refs[alive], contacts[alive])
         nxt, gap = _draw(model, rng, token[alive], flags[alive], clock, history, day[alive],
                          start.birth_day[alive], start.birth_known[alive], start.sex[alive])
         new_day = day[alive] + gap

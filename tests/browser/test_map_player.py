@@ -358,15 +358,16 @@ def test_a_label_that_looks_like_markup_is_shown_as_text(report_page, tmp_path):
     assert dialogs == [] and page.console_errors == []
 
 
-def test_a_public_report_of_real_data_shows_no_dots(report_page, tmp_path):
+def test_a_public_report_of_real_data_animates_synthetic_twins(report_page, tmp_path):
+    # Issue 6: public dots are synthetic twins (never real children; the output audit checks
+    # the frames), and the page says so; the table stays the real, suppressed counts.
     report = write_report(tmp_path, "  - {kind: pathway_map, slug: pathway, title: Map, map: MAP}")
     report.write_text(report.read_text(encoding="utf-8").replace("synthetic: true", "synthetic: false"), encoding="utf-8")
     build_report(report, tmp_path / "build", audience="public")
-    assert not (tmp_path / "build" / "data" / "pathway.js").exists()
+    assert (tmp_path / "build" / "data" / "pathway.js").exists()
     page = report_page(tmp_path / "build" / "pathway.html")
-    assert page.evaluate("window.carejourneys.players.length") == 0
-    assert page.locator("canvas").count() == 0
-    assert page.locator(".pathway-views .pathway-stage svg").count() == 2  # the map itself is still drawn
+    assert page.evaluate("window.carejourneys.players.length") == 1
+    assert "synthetic twins, not real children" in page.inner_text(".pathway-intro")
     cells = page.locator("table.pathway-table td").all_text_contents()
     assert "c" in cells and not any(c in {"1", "2", "3", "4", "5"} for c in cells)
     assert page.console_errors == []

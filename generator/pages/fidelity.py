@@ -1,0 +1,149 @@
+"""The fidelity page: synthetic twins beside the real data, and how close they come.
+
+A public report animates synthetic twins (`generator.synth.twins`); this page is the
+evidence that they are fit for it: monthly volumes, the shares at each junction, the
+quartiles of durations and the re-referral rates, real and synthetic side by side with a
+distance for each (`generator.synth.fidelity` defines them and their tolerances), and the
+privacy check: how near any synthetic journey comes to a real one.
+
+In a public report the real figures pass the privacy stage like any other: a real count of
+1 to 5 is "c", and so is the distance that would give it back.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from generator.charts.fidelity import paired_shares
+from generator.charts.workload import count_lines
+from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.privacy.suppression import SMALLEST_SHOWN, SUPPRESSED
+from generator.synth import fidelity
+
+INTRO = (
+    "The animated map of a published report shows synthetic twins: children drawn from a model "
+    "of the journeys in the data, so that no dot is a real child. Here the twins are set beside "
+    "the real data, so that a reader can see what the model keeps and where it falls short."
+)
+#: Headline figures shown first, with their names (the rest follow under their keys).
+NAMED = {
+    "referrals": "Referrals", "assessments": "Assessments", "s47": "Section 47 enquiries", "icpc": "Initial conferences",
+    "cpp_starts": "Child protection plans started", "lac_starts": "Started to be looked after",
+    "rereferral_12m_pct": "Re-referrals within 12 months (%)", "rereferral_36m_pct": "Re-referrals within 36 months (%)",
+    "assessment_nfa_pct": "Assessments ending in no further action (%)",
+}
+
+
+class FidelityOptions(PageOptions):
+    kind: Literal["fidelity"]
+    intro: str = INTRO
+
+
+class FidelityPage(PageKind):
+    kind = "fidelity"
+    Options = FidelityOptions
+    needs_twins = True  # generator.build samples them for this page in internal reports too
+
+    def build(self, options: FidelityOptions, ctx: PageContext) -> RenderedPage:
+        real, twins, period = ctx.log, ctx.twins, ctx.period
+        public = bool(ctx.privacy is not None and ctx.privacy.public)
+        headlines = fidelity.headline_comparison(real, twins, period)
+        volumes, volume_distances = fidelity.volume_comparison(real, twins, period)
+        junctions = fidelity.junction_comparison(real, twins, period)
+        junction_shares = _junction_long(junctions)
+        durations = fidelity.duration_comparison(real, twins, period)
+        check = fidelity.privacy_check(real, twins)
+
+        if public:
+            headlines = _public_headlines(headlines, ctx.metrics)
+            junctions = _public_rows(junctions, ctx.privacy.table(
+                junctions[["junction", "branch", "real_count", "real_n", "real_pct"]],
+                ["real_count", "real_n"], groups=[("junction",)], rates={"real_pct": ("real_count", "real_n")}), "real_pct")
+            durations = _public_durations(durations)
+
+        charts = []
+        distances = dict(zip(volume_distances["series"], volume_distances["distance"]))
+        for event, label in fidelity.VOLUME_EVENTS.items():
+            if label not in distances:
+                continue  # no such events in the data (a 903 extract has no contacts)
+            part = volumes[volumes["event"] == event][["month", "source", "count"]].reset_index(drop=True)
+            distance = distances[label]
+            chart = count_lines(
+                f"{options.slug}-{event.replace('_', '-')}", part, title=f"{label} each month: real and synthetic",
+                description=f"{label} per month in the real data and among the synthetic twins; over rolling three-month "
+                            f"totals they differ by {distance}% of the real volume.",
+                date="month", series="source", value="count", y_title=f"{label} per month",
+                annotations=ctx.annotations, dashed="Synthetic twins")
+            chart.counts, chart.groups = ["count"], [("source",)]
+            charts.append(chart)
+        charts.append(paired_shares(
+            f"{options.slug}-junctions", junction_shares,
+            title="Decisions at each junction: real and synthetic",
+            description="The share of cases taking each branch at each junction of the front door, real (dots) and "
+                        "synthetic (diamonds)."))
+
+        return RenderedPage(
+            template="fidelity.html",
+            context={
+                "intro": options.intro,
+                "public": public,
+                "headlines": _rows(headlines),
+                "volumes": _rows(volume_distances),
+                "junctions": _rows(junctions),
+                "durations": _rows(durations),
+                "rereferrals": _rows(fidelity.rereferral_comparison(headlines)),
+                "check": check,
+                "tolerances": {"points": fidelity.PCT_TOLERANCE, "relative": int(100 * fidelity.RELATIVE_TOLERANCE)},
+                "children": {"real": int(real.children["child_id"].nunique()), "synthetic": int(twins.children["child_id"].nunique())},
+            },
+            charts=charts,
+            downloads={
+                f"{options.slug}-headlines": headlines,
+                f"{options.slug}-junctions-table": junctions,
+                f"{options.slug}-durations": durations,
+            },
+        )
+
+
+def _rows(table: pd.DataFrame) -> list[dict]:
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _junction_long(table: pd.DataFrame) -> pd.DataFrame:
+    step = table["junction"] + ": " + table["branch"]
+    real = pd.DataFrame({"junction": table["junction"], "step": step, "source": "Real", "pct": table["real_pct"],
+                         "count": table["real_count"], "n": table["real_n"]})
+    synthetic = pd.DataFrame({"junction": table["junction"], "step": step, "source": "Synthetic twins",
+                              "pct": table["synthetic_pct"], "count": None, "n": None})
+    return pd.concat([real, synthetic], ignore_index=True).astype({"count": "Int64", "n": "Int64"})
+
+
+def _public_headlines(table: pd.DataFrame, shown_metrics: dict) -> pd.DataFrame:
+    """Real figures as metrics.json shows them; a distance that would give back a hidden one is hidden."""
+    table = table.copy()
+    table["real"] = [shown_metrics.get(key, value) for key, value in zip(table["figure"], table["real"])]
+    hidden = table["real"] == SUPPRESSED
+    for column in ("distance", "within"):
+        table[column] = table[column].astype(object).where(~hidden, SUPPRESSED)
+    return table
+
+
+def _public_rows(table: pd.DataFrame, shown: pd.DataFrame, rate: str) -> pd.DataFrame:
+    table = table.copy()
+    for column in shown.columns:
+        table[column] = shown[column].to_numpy()
+    hidden = (table[rate] == SUPPRESSED).to_numpy()
+    for column in ("distance", "within"):
+        table[column] = table[column].astype(object).where(~hidden, SUPPRESSED)
+    return table
+
+
+def _public_durations(table: pd.DataFrame) -> pd.DataFrame:
+    """Quartiles of fewer than 6 real cases describe those cases: hidden, with their distance."""
+    table = table.copy()
+    few = (table["cases"] > 0) & (table["cases"] < SMALLEST_SHOWN)
+    for column in ("cases", "real", "distance", "within"):
+        table[column] = table[column].astype(object).where(~few, SUPPRESSED)
+    return table
