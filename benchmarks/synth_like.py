@@ -11,11 +11,12 @@ process, so that only the `synth like` child is counted).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import measured_run
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -37,18 +38,8 @@ def main() -> None:
         print(f"demo at {args.children:,} children: {len(log.events):,} events "
               f"(generated and written in {time.perf_counter() - started:.1f} s)")
         out = Path(tmp) / "twins"
-        code = (
-            "import resource, subprocess, sys, time;"
-            "t = time.perf_counter();"
-            f"r = subprocess.run([sys.executable, '-m', 'generator', 'synth', 'like', '--data', {str(Path(tmp) / 'real')!r}, "
-            f"'--out', {str(out)!r}, '--file-type', {args.file_type!r}, '-q'], cwd={str(REPO)!r});"
-            "w = time.perf_counter() - t;"
-            "print(r.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
-        )
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-        if result[0] != "0":
-            sys.exit("synth like failed")
-        wall, peak = float(result[1]), float(result[2])
+        wall, peak = measured_run([sys.executable, "-m", "generator", "synth", "like", "--data", str(Path(tmp) / "real"),
+                                   "--out", str(out), "--file-type", args.file_type, "-q"], cwd=str(REPO))
         written = sum(p.stat().st_size for p in out.iterdir())
         print(f"synth like at {args.children:,} children: wall {wall:.1f} s, peak memory {peak:.0f} MB, "
               f"wrote {written / 1e6:.1f} MB ({'within' if wall < 120 and peak < 4096 else 'OVER'} the 2 min / 4 GB target)")

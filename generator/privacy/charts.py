@@ -170,23 +170,9 @@ def public_spec(spec: dict, frame: pd.DataFrame, hidden: np.ndarray, counts: lis
     index = _RowIndex(frame.reset_index(drop=True), set(counts))
     count_set = set(counts)
 
-    def walk(node):
-        if isinstance(node, dict):
-            data = node.get("data")
-            if isinstance(data, dict) and isinstance(data.get("values"), list):
-                data["values"] = filter_records(data["values"], index, hidden, count_set)
-            for key, value in node.items():
-                if key == "datasets" and isinstance(value, dict):
-                    for name in list(value):
-                        if isinstance(value[name], list):
-                            value[name] = filter_records(value[name], index, hidden, count_set)
-                elif key != "data":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(spec)
+    # inline_datasets hands back the spec's own lists, so filtering them in place edits the copy.
+    for records in inline_datasets(spec):
+        records[:] = filter_records(records, index, hidden, count_set)
     return spec
 
 
