@@ -133,3 +133,12 @@ def test_round_trip_of_the_annex_a_writer(tmp_path):
         frame.loc[frame["event"] == "referral_nfa", "date"] = None
         return sorted(map(tuple, frame[["child_id", "event", "date", "code"]].astype(str).replace("<NA>", "None").values))
     assert rows(back.events) == rows(log.events)
+
+
+def test_an_old_excel_97_workbook_loads(tmp_path):
+    # tests/fixtures/annex_a/annex_a_2015.xls was written with xlwt (Excel 97-2003 format):
+    # a title row, date cells, prefixed values, as LAs still send them.
+    log, inputs, _ = read_sources([FIXTURES / "annex_a" / "annex_a_2015.xls"])
+    assert inputs[0].format == "annex_a"
+    assert events_of(log, "X1") == [("contact", "2015-01-05", "1A"), ("referral", "2015-01-05", "1A")]
+    assert log.children.set_index("child_id").loc["X1", "sex"] == "1"
