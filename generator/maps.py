@@ -138,6 +138,8 @@ class ProcessMap(_Model):
     grid: float = Field(default=60.0, gt=4, le=400)  # pixels per grid unit
     exit_linger_days: int = Field(default=7, ge=1, le=365)
     cycle_starts_at: str = "referral"
+    #: How the player's colour menu names the cycle count ("Periods of care" on a 903 map).
+    cycle_label: str = Field(default="Times through the front door", min_length=1, max_length=60)
     areas: list[Area] = Field(default_factory=list)
     stations: list[Station] = Field(min_length=2)
     lines: list[Line] = Field(min_length=1)

@@ -197,3 +197,12 @@ def test_a_page_without_map_lists_both_defaults_for_the_twins_check():
     assert maps == ["The front door", "Children looked after"]
     named = PathwayMapOptions(kind="pathway_map", slug="p", title="P", map=LOOKED_AFTER_MAP)
     assert [pmap.title for pmap, _ in PathwayMapPage.animated_journeys(named, None, period)] == ["Children looked after"]
+
+
+def test_the_looked_after_map_names_its_cycles_periods_of_care(tmp_path):
+    from generator.maps import ProcessMap
+    from generator.resources import resource_dir
+
+    content = resource_dir("content") / "maps"
+    assert ProcessMap.load(content / "looked_after.yaml").cycle_label == "Periods of care"
+    assert ProcessMap.load(content / "front_door.yaml").cycle_label == "Times through the front door"

@@ -151,7 +151,7 @@ class PathwayMapPage(PageKind):
             "animate": animate,
             "autoplay": options.autoplay,
             "speeds": [{"value": v, "label": label, "selected": v == DEFAULT_SPEED} for v, label in SPEEDS],
-            "colour_modes": _colour_modes(la_names),
+            "colour_modes": _colour_modes(la_names, pmap.cycle_label),
             "filters": _filters(la_names),
             "keys": _keys(la_names),
             "annotations": _annotation_marks(ctx.annotations, *scrubber),
@@ -264,8 +264,8 @@ def _group_code(groups: list[str], value) -> int | None:
     return lowered.index(value.lower()) if value.lower() in lowered else None
 
 
-def _colour_modes(la_names: list[str]) -> list[dict]:
-    modes = [("cycle", "Times through the front door"), ("sex", "Sex"), ("age", "Age band"),
+def _colour_modes(la_names: list[str], cycle_label: str) -> list[dict]:
+    modes = [("cycle", cycle_label), ("sex", "Sex"), ("age", "Age band"),
              ("ethnicity", "Ethnicity"), ("disability", "Disability")]
     if len(la_names) > 2:  # la_names ends with "Not known"
         modes.append(("la", "Local authority"))
