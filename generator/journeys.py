@@ -229,6 +229,10 @@ class _Replay:
         is_exit, is_entry, last_day = self.is_exit, self.is_entry, self.last_day
         pending_of = self._pending
 
+        def visit(child_id, station, on_day, cycle_no):
+            v_child.append(child_id); v_station.append(station); v_day.append(on_day)
+            v_cycle.append(max(cycle_no, 1))
+
         row = 0
         while row < n:
             c = child[row]
@@ -243,13 +247,9 @@ class _Replay:
                 # Automatic moves (timeouts, leaving an exit) dated before this event's day.
                 while pending is not None and pending[0] < d:
                     p_day, p_to = pending
-                    v_child.append(c); v_station.append(p_to); v_day.append(p_day)
-                    v_cycle.append(max(cycle, 1))
+                    visit(c, p_to, p_day, cycle)
                     current = p_to
-                    if p_to == OFF:
-                        seen = set()
-                    else:
-                        seen.add(p_to)
+                    seen = _remember(seen, p_to)
                     pending = pending_of(current, p_day)
 
                 t = target[row]
@@ -284,8 +284,7 @@ class _Replay:
                     continue
                 if current == OFF and t != OFF and not is_entry[t]:
                     self.mid_map_rows.append(row)
-                v_child.append(c); v_station.append(t); v_day.append(d)
-                v_cycle.append(max(cycle, 1))
+                visit(c, t, d, cycle)
                 if new_cycle:
                     # The contact(s) that led straight to this referral belong to its cycle.
                     k = len(v_station) - 2
@@ -294,10 +293,7 @@ class _Replay:
                         v_cycle[k] = cycle
                         k -= 1
                 current = t
-                if t == OFF:
-                    seen = set()
-                else:
-                    seen.add(t)
+                seen = _remember(seen, t)
                 pending = pending_of(current, d)
                 if then_to[row] != _NONE and then_to[row] != current:
                     pending = (d + then_days[row], then_to[row])
@@ -305,8 +301,7 @@ class _Replay:
             # After the child's last event: automatic moves up to the end of the data only.
             while pending is not None and pending[0] <= last_day:
                 p_day, p_to = pending
-                v_child.append(c); v_station.append(p_to); v_day.append(p_day)
-                v_cycle.append(max(cycle, 1))
+                visit(c, p_to, p_day, cycle)
                 current = p_to
                 pending = pending_of(current, p_day)
 
@@ -347,3 +342,12 @@ def _assign_ticks(visits: pd.DataFrame) -> pd.DataFrame:
     end[:-1][follows] = visits["tick"].to_numpy()[1:][follows]
     visits["end_tick"] = end
     return visits[["child", "station", "day", "slot", "tick", "end_tick", "cycle"]]
+
+
+def _remember(seen: set, station: int) -> set:
+    """The stations of the child's current stay on the map: forgotten when the child leaves
+    (OFF), so an ending event after a fresh start is judged against the new stay only."""
+    if station == OFF:
+        return set()
+    seen.add(station)
+    return seen
