@@ -27,16 +27,12 @@ from tests.conftest import REPO
 from tests.helpers import log_of
 
 #: Headline percentages the twins are held to within 2 points: metrics.json's DESIGN.md keys
-#: and the junctions'. The 36-month re-referral rates and the NFA rate after three or more
-#: referrals are held to 3: the model remembers a child's referrals within the data only, not
-#: the history before it, so families who come back again and again are a little less alike
-#: in the twins (the three-year rates run 1-2 points low; `generator.synth.twins`).
-WITHIN_2_POINTS = ("rereferral_12m_pct", "assessment_nfa_pct", "rereferral_12m_cumulative_pct",
-                   "assessment_nfa_prev0_pct", "assessment_nfa_prev1_pct", "assessment_nfa_prev2_pct",
-                   "referral_to_assessment_pct", "assessment_to_strategy_pct", "strategy_to_s47_pct",
-                   "s47_to_icpc_pct", "s47_without_plan_pct", "icpc_to_plan_pct", "assessment_within_45wd_pct",
-                   "icpc_within_15wd_pct")
-WITHIN_3_POINTS = ("rereferral_36m_pct", "rereferral_36m_cumulative_pct", "assessment_nfa_prev3plus_pct")
+#: and the junctions'.
+WITHIN_2_POINTS = ("rereferral_12m_pct", "rereferral_36m_pct", "assessment_nfa_pct", "rereferral_12m_cumulative_pct",
+                   "rereferral_36m_cumulative_pct", "assessment_nfa_prev0_pct", "assessment_nfa_prev1_pct",
+                   "assessment_nfa_prev2_pct", "assessment_nfa_prev3plus_pct", "referral_to_assessment_pct",
+                   "assessment_to_strategy_pct", "strategy_to_s47_pct", "s47_to_icpc_pct", "s47_without_plan_pct",
+                   "icpc_to_plan_pct", "assessment_within_45wd_pct", "icpc_within_15wd_pct")
 HEADLINE_COUNTS = ("children", "events", "contacts", "referrals", "assessments", "s47", "icpc", "cpp_starts", "lac_starts")
 
 
@@ -84,14 +80,22 @@ def test_the_same_seed_gives_the_same_twins_and_another_seed_others(demo, twins)
     assert len(other.events) != len(twins.events) or not other.events.equals(twins.events)
 
 
-def test_twin_headline_percentages_are_within_2_points_of_the_real_ones(demo, twins, period):
-    table = fidelity.headline_comparison(demo, twins, period).set_index("figure")
+def _assert_headline_within_tolerance(table: pd.DataFrame) -> None:
     for key in WITHIN_2_POINTS:
         assert table.loc[key, "distance"] <= 2.0, (key, table.loc[key, "real"], table.loc[key, "synthetic"])
-    for key in WITHIN_3_POINTS:
-        assert table.loc[key, "distance"] <= 3.0, (key, table.loc[key, "real"], table.loc[key, "synthetic"])
     for key in HEADLINE_COUNTS:
         assert table.loc[key, "distance"] <= 10.0, key  # per cent of the real count
+
+
+def test_twin_headline_percentages_are_within_2_points_of_the_real_ones(demo, twins, period):
+    _assert_headline_within_tolerance(fidelity.headline_comparison(demo, twins, period).set_index("figure"))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_other_seeds_hold_the_headline_figures_too(demo, period, seed):
+    # Not the luck of one draw: the model, not the seed, keeps the figures within 2 points.
+    other = synthetic_twins(demo, seed=seed)
+    _assert_headline_within_tolerance(fidelity.headline_comparison(demo, other, period).set_index("figure"))
 
 
 def test_twin_monthly_volumes_junction_shares_and_duration_quartiles_are_within_10_per_cent(demo, twins, period):

@@ -3,7 +3,7 @@
 The model is a semi-Markov chain over the tokens and states of `generator.synth.twin_states`:
 from a state, the next token and the days until it are drawn together, as one of the real
 (next token, gap) pairs seen leaving that state, or "no further event" (END). Each state is a
-*context* read at the most detailed of eight levels that was left at least `MIN_CONTEXT`
+*context* read at the most detailed of nine levels that was left at least `MIN_CONTEXT`
 times:
 
 ====== ==================================================================
@@ -13,11 +13,16 @@ level  context
 1      token, open flags, clock, history, year, age band
 2      token, open flags, clock, history, year
 3      token, open flags, clock, history
-4      token, open flags, clock
-5      token, open flags
-6      token, main open record (care, CP plan, CIN plan, CIN, early help)
-7      token
+4      token, open flags, clock, referrals so far
+5      token, open flags, clock
+6      token, open flags
+7      token, main open record (care, CP plan, CIN plan, CIN, early help)
+8      token
 ====== ==================================================================
+
+Level 4 keeps the referrals when the contacts so far split the history too finely (a
+between-episodes contact late after a closure): the referrals are what says whether a family
+comes back.
 
 The main open record keeps a child in care in care when their exact mix of open flags is
 too rare to read: without it, a child who entered care would drift into new episodes as if
@@ -32,6 +37,13 @@ END gets the chance of no event at all (`_weights`). Gaps too long to be seen fr
 departure of a context are folded into END, which only matters for departures that would be
 censored anyway.
 
+The 18th birthday censors too. Children's services stop at 18, so a 15-year-old's family
+that would have come back at 19 is never seen to. Were that silence counted as END, a
+context pooling 10- to 15-year-olds would end the young ones' journeys too often, and the
+twins, stopped at 18 as well (`generator.synth.twins`), would lose the older ones twice:
+three-year re-referral ran two points low that way. So a departure with no next event is
+censored at whichever comes first, the data's end or the child's 18th birthday.
+
 Codes that are not part of a token (a referral's source, a legal status) are drawn from the
 real codes of the token in the same year (the token's codes in any year when the year has
 fewer than `MIN_CONTEXT`).
@@ -44,10 +56,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.synth.twin_states import AGE_BAND_YEARS, RECORD_FLAGS, EncodedLog, flag_effects
+from generator.synth.twin_states import (
+    ADULT_DAYS,
+    AGE_BAND_YEARS,
+    CONTACT_BANDS,
+    RECORD_FLAGS,
+    UNKNOWN_BIRTH_DAY,
+    EncodedLog,
+    flag_effects,
+)
 
-MIN_CONTEXT = 40
-LEVELS = 8
+MIN_CONTEXT = 60
 #: Record flags from the one that shapes a child's path most (care) to the least.
 MAIN_RECORDS = (5, 4, 3, 2, 0)
 END = -1
@@ -104,27 +123,37 @@ class JourneyModel:
     children: int
 
 
-def context_keys(level: int, token, flags, clock, history, year, age_band, sex) -> np.ndarray:
-    """The int64 key of each state's context at ``level`` (fields dropped as in the table).
+#: Each level's context fields, most detailed first (see the module docstring).
+LEVEL_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("token", "flags", "clock", "history", "year", "age_band", "sex"),
+    ("token", "flags", "clock", "history", "year", "age_band"),
+    ("token", "flags", "clock", "history", "year"),
+    ("token", "flags", "clock", "history"),
+    ("token", "flags", "clock", "referrals"),
+    ("token", "flags", "clock"),
+    ("token", "flags"),
+    ("token", "main_record"),
+    ("token",),
+)
+LEVELS = len(LEVEL_FIELDS)
+#: Bits each field takes in a context key.
+FIELD_BITS = {"token": 10, "flags": 12, "main_record": 3, "clock": 4, "history": 5, "referrals": 3, "year": 6,
+              "age_band": 3, "sex": 2}
 
-    Bits: sex 0-1, age band 2-4, year 5-10, history 11-16, clock 17-20, flags 21-32,
-    token 33-40.
-    """
-    key = np.asarray(token, dtype=np.int64) << 33
-    if level <= 5:
-        key = key | (np.asarray(flags, dtype=np.int64) << 21)
-    elif level == 6:
-        key = key | (main_record(np.asarray(flags, dtype=np.int64)) << 21)
-    if level <= 4:
-        key = key | (np.asarray(clock, dtype=np.int64) << 17)
-    if level <= 3:
-        key = key | (np.asarray(history, dtype=np.int64) << 11)
-    if level <= 2:
-        key = key | (np.asarray(year, dtype=np.int64) << 5)
-    if level <= 1:
-        key = key | (np.asarray(age_band, dtype=np.int64) << 2)
-    if level == 0:
-        key = key | np.asarray(sex, dtype=np.int64)
+
+def context_keys(level: int, token, flags, clock, history, year, age_band, sex) -> np.ndarray:
+    """The int64 key of each state's context at ``level``: its fields' bits side by side."""
+    values = {"token": token, "flags": flags, "clock": clock, "history": history, "year": year,
+              "age_band": age_band, "sex": sex}
+    key = np.zeros(len(np.atleast_1d(token)), dtype=np.int64)
+    for field in LEVEL_FIELDS[level]:
+        if field == "main_record":
+            value = main_record(np.asarray(flags, dtype=np.int64))
+        elif field == "referrals":
+            value = np.asarray(history, dtype=np.int64) // CONTACT_BANDS
+        else:
+            value = np.asarray(values[field], dtype=np.int64)
+        key = (key << FIELD_BITS[field]) | value
     return key
 
 
@@ -137,7 +166,7 @@ def main_record(flags: np.ndarray) -> np.ndarray:
 
 
 def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.ndarray,
-             last_day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             horizon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Aalen-Johansen jumps: the chance of each observed departure's (next, gap), and of END.
 
     Per context, departures are ordered by time to their next event (observed) or to the
@@ -150,7 +179,7 @@ def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.nda
     -------
     (weight, keys, end) : per departure (0 when censored); the sorted context keys; END per key
     """
-    time = np.where(observed, gap, last_day - day)
+    time = np.where(observed, gap, np.maximum(horizon - day, 0))
     order = np.lexsort((~observed, time, ctx))
     c, event = ctx[order], observed[order].astype(float)
     keys, first, counts = np.unique(c, return_index=True, return_counts=True)
@@ -167,10 +196,12 @@ def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.nda
     return weight, keys, end
 
 
-def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray) -> Outcomes:
+def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray) -> Outcomes:
+    """The contexts of ``level`` left at least `MIN_CONTEXT` times (all at the last level),
+    each with its (next token, gap) chances; ``horizon`` is each departure's censoring day."""
     ctx = context_keys(level, enc.token, enc.flags, enc.clock, enc.history, enc.year, enc.age_band, enc.sex)
     observed = next_token != END
-    weight, keys, end_mass = _weights(ctx, enc.day, np.where(observed, gap, 0), observed, enc.days - 1)
+    weight, keys, end_mass = _weights(ctx, enc.day, np.where(observed, gap, 0), observed, horizon)
     inverse = np.searchsorted(keys, ctx)
     counts = np.bincount(inverse, minlength=len(keys))
     enough = counts >= (1 if level == LEVELS - 1 else MIN_CONTEXT)
@@ -245,7 +276,10 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
     gap = np.zeros(len(enc.child), dtype=np.int64)
     gap[:-1] = np.where(same_child[:-1], enc.day[1:] - enc.day[:-1], 0)
     opens, closes, ends_flag = flag_effects(enc.tokens)
-    levels = [fit_level(level, enc, next_token, gap) for level in range(LEVELS)]
+    # Censored at the data's end or at 18, whichever comes first (see the module docstring).
+    born = enc.birth_day[enc.child]
+    horizon = np.where(born > UNKNOWN_BIRTH_DAY, np.minimum(enc.days - 1, born + ADULT_DAYS), enc.days - 1)
+    levels = [fit_level(level, enc, next_token, gap, horizon) for level in range(LEVELS)]
 
     first = np.flatnonzero(enc.first)
     children = enc.children
@@ -259,7 +293,7 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
         "history": enc.history[first],
         "sex": enc.sex[first],
         "age": enc.day[first] - enc.birth_day[enc.child[first]],
-        "age_known": enc.birth_day[enc.child[first]] > -10**6,
+        "age_known": enc.birth_day[enc.child[first]] > UNKNOWN_BIRTH_DAY,
     })
     for column in attributes:
         values = children[column].astype("object")

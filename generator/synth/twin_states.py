@@ -64,8 +64,13 @@ UNKNOWN_CLOCK = len(CLOCK_EDGES) + 1  # the flag opened before the data
 NO_CLOCK = UNKNOWN_CLOCK + 1  # nothing open
 #: Lower bounds of the age bands, in years: the DfE bands with 16-17 split at 17 (leaving
 #: care is near); the band after the last = birth month not known.
-AGE_BAND_YEARS = (1, 5, 10, 16, 17)
+AGE_BAND_YEARS = (0, 1, 5, 10, 16, 17)
 UNKNOWN_AGE_BAND = len(AGE_BAND_YEARS) + 1
+#: A birth day that says "not known" (days from the data's start).
+UNKNOWN_BIRTH_DAY = -10**6
+#: Children's services stop at 18 (birth months are months: the birthday is taken as the
+#: month's middle).
+ADULT_DAYS = int(18 * 365.25) + 14
 #: Referrals so far are counted 0..4 (4 = four or more: three or more before this one),
 #: contacts 0..3.
 MAX_REFERRALS = 4
@@ -108,7 +113,7 @@ class EncodedLog:
     sex: np.ndarray
     year: np.ndarray
     first: np.ndarray
-    birth_day: np.ndarray  # per child, days from start (NaN-free: -10**6 when unknown)
+    birth_day: np.ndarray  # per child, days from start (UNKNOWN_BIRTH_DAY when unknown)
 
     @property
     def years(self) -> int:
@@ -219,7 +224,7 @@ def encode(log: EventLog) -> EncodedLog:
 
     birth = pd.to_datetime(children["birth_month"]) if "birth_month" in children else pd.Series(pd.NaT, index=children.index)
     known = birth.notna().to_numpy()
-    birth_day = np.where(known, (birth - start).dt.days.fillna(0).to_numpy(), -10**6).astype(np.int64)
+    birth_day = np.where(known, (birth - start).dt.days.fillna(0).to_numpy(), UNKNOWN_BIRTH_DAY).astype(np.int64)
     age_band = age_band_of(day - birth_day[child], known[child])
     sex = children["sex"].astype("object").map(lambda v: SEX_CODES.get(str(v), 2) if pd.notna(v) else 2)
     sex = sex.to_numpy(dtype=np.int64)[child]
@@ -231,5 +236,5 @@ def encode(log: EventLog) -> EncodedLog:
 
 
 __all__ = ["EncodedLog", "encode", "FLAGS", "clock_band", "flag_effects", "age_band_of", "year_of", "years_in", "token_names",
-           "AGE_BAND_YEARS", "UNKNOWN_AGE_BAND",
+           "AGE_BAND_YEARS", "UNKNOWN_AGE_BAND", "UNKNOWN_BIRTH_DAY", "ADULT_DAYS",
            "MAX_REFERRALS", "MAX_CONTACTS", "CONTACT_BANDS", "history_code"]

@@ -21,8 +21,8 @@ properties as the original but randomly generated". `synthetic_twins(log)` makes
    `RESAMPLE_ROUNDS` tries its last events are dropped until it is not.
 
 What the model does not keep: a child's history before the data begin (families referred
-again and again are a little less alike in the twins, so three-year re-referral runs a point
-or two low), and seasons after arrival (August and Christmas dips show in arrivals only).
+again and again are a little less alike in the twins), and seasons after arrival (August
+and Christmas dips show in arrivals only).
 The fidelity page (`generator.pages.fidelity`) shows every figure beside the real one.
 
 Deterministic for a seed. The twins' ids are ``T`` and a number (another letter if the real
@@ -37,14 +37,17 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
+from generator.synth.balanced import BalancedUniforms
 from generator.synth.journey_keys import journey_keys, log_journey_keys, rare_journeys
 from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, JourneyModel, context_keys, fit_model
 from generator.synth.twin_states import (
+    ADULT_DAYS,
     CONTACT_BANDS,
     FLAGS,
     MAX_CONTACTS,
     MAX_REFERRALS,
     RECORD_FLAGS,
+    UNKNOWN_BIRTH_DAY,
     age_band_of,
     clock_band,
     encode,
@@ -55,8 +58,6 @@ from generator.synth.twin_states import (
 TWIN_SOURCE = "synthetic twin"
 #: Arrivals' ages are moved by up to this many days, so a twin's birth month is not a donor's.
 AGE_JITTER_DAYS = 31
-#: Twins stop at 18 (birth months are months: the birthday is taken as the month's middle).
-ADULT_DAYS = int(18 * 365.25) + 14
 RESAMPLE_ROUNDS = 8
 MAX_STEPS = 5000
 #: Care and child protection plans (twin_states.FLAGS bits 5 and 4): an END drawn while one
@@ -100,7 +101,7 @@ def _arrivals(model: JourneyModel, rng: np.random.Generator) -> tuple[Arrivals, 
     age = chosen["age"].to_numpy() + rng.integers(-AGE_JITTER_DAYS, AGE_JITTER_DAYS + 1, len(chosen))
     birth = model.start + pd.to_timedelta(np.where(known, day - age, 0), unit="D")
     birth_month = birth.to_period("M").to_timestamp()
-    birth_day = np.where(known, (birth_month - model.start).days.to_numpy(), -10**6).astype(np.int64)
+    birth_day = np.where(known, (birth_month - model.start).days.to_numpy(), UNKNOWN_BIRTH_DAY).astype(np.int64)
     attributes = chosen[[ATTRIBUTE + c for c in model.attributes]].copy()
     attributes.columns = list(model.attributes)
     attributes["birth_month"] = pd.Series(birth_month, index=attributes.index).where(known)
@@ -113,7 +114,7 @@ def _arrivals(model: JourneyModel, rng: np.random.Generator) -> tuple[Arrivals, 
 
 
 def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
-              twins: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              twins: np.ndarray, uniforms: BalancedUniforms | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every twin's events from its arrival on: (twin, token, day) arrays, each twin's events
     in step order."""
     referral_tokens = np.array([event == "referral" for event in model.token_event])
@@ -133,7 +134,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         clock = clock_band(flags[alive], opened[alive], day[alive])
         history = history_code(refs[alive], contacts[alive])
         nxt, gap = _draw(model, rng, token[alive], flags[alive], clock, history, day[alive],
-                         start.birth_day[alive], start.birth_known[alive], start.sex[alive])
+                         start.birth_day[alive], start.birth_known[alive], start.sex[alive], uniforms)
         new_day = day[alive] + gap
         grown_up = (nxt != END) & (new_day > adult_day[alive])
         if grown_up.any():
@@ -157,7 +158,8 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
     return twin[order], token_all[order], day_all[order]
 
 
-def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, history, day, birth_day, birth_known, sex):
+def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, history, day, birth_day, birth_known, sex,
+          uniforms: BalancedUniforms | None = None):
     """Next token and gap for each state, drawn from its most detailed known context."""
     band = age_band_of(day - birth_day, birth_known)
     year = year_of(day, model.years)
@@ -177,12 +179,12 @@ def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, hi
         block[todo[found]] = pos[found]
     nxt = np.full(len(token), END, dtype=np.int64)
     gap = np.zeros(len(token), dtype=np.int64)
-    u = rng.random(len(token))
     for level in range(LEVELS):
         rows = np.flatnonzero(level_of == level)
         if rows.size:
             outcomes = model.levels[level]
-            drawn = outcomes.draw(block[rows], u[rows])
+            u = uniforms.take(level, block[rows], rng) if uniforms is not None else rng.random(rows.size)
+            drawn = outcomes.draw(block[rows], u)
             if END_WITH_OPEN_RECORD_REDRAWN:
                 # Care and CP plans never stay open for ever: an END while one is open (a
                 # wait longer than the data could show) is drawn again among the others.
@@ -260,9 +262,10 @@ def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[b
     arrivals, attributes = _arrivals(model, rng)
     n = len(attributes)
     twins = np.arange(n)
-    twin, token, day = _simulate(model, rng, arrivals, twins)
+    uniforms = BalancedUniforms([len(level.keys) for level in model.levels], rng)
+    twin, token, day = _simulate(model, rng, arrivals, twins, uniforms)
     if rare:
-        twin, token, day = _avoid_rare(model, rng, arrivals, twin, token, day, rare)
+        twin, token, day = _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms)
 
     event = np.array(model.token_event, dtype=object)[token]
     prefix = _twin_prefix(real_ids)
@@ -301,7 +304,7 @@ def _keys_of(model, twin, token, day, n) -> list[bytes]:
     return full
 
 
-def _avoid_rare(model, rng, arrivals, twin, token, day, rare):
+def _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms=None):
     """Sample again every twin whose journey is a rare real one; then trim the stubborn."""
     n = len(arrivals.day)
     for _ in range(RESAMPLE_ROUNDS):
@@ -311,7 +314,7 @@ def _avoid_rare(model, rng, arrivals, twin, token, day, rare):
             return twin, token, day
         redo = np.flatnonzero(clash)
         keep = ~np.isin(twin, redo)
-        new_twin, new_token, new_day = _simulate(model, rng, arrivals.take(redo), redo)
+        new_twin, new_token, new_day = _simulate(model, rng, arrivals.take(redo), redo, uniforms)
         twin = np.concatenate([twin[keep], new_twin])
         token = np.concatenate([token[keep], new_token])
         day = np.concatenate([day[keep], new_day])

@@ -1,0 +1,98 @@
+"""The journey model behind synthetic twins: its estimator, its censoring and its draws.
+
+The demo-wide fidelity of the twins is in tests/test_twins.py; these pin the pieces that
+make it: silence after a child turns 18 is not an end (`generator.synth.twin_model`), an
+unborn child is its own age band, and each context's draws are balanced
+(`generator.synth.balanced`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import pandas as pd
+
+from generator.eventlog import EventLog
+from generator.synth import twin_model
+from generator.synth.balanced import BalancedUniforms
+from generator.synth.twin_model import END, _weights, fit_model
+from generator.synth.twin_states import age_band_of, encode
+from generator.synth.twins import _draw
+
+
+def test_a_departure_censored_early_leaves_the_risk_set_instead_of_ending():
+    # 50 departures followed by an event 400 days later; 50 silent ones whose follow-up
+    # stops after 36 days (a 17-year-old turning 18), in one context.
+    n = 50
+    ctx = np.zeros(2 * n, dtype=np.int64)
+    day = np.zeros(2 * n, dtype=np.int64)
+    gap = np.r_[np.full(n, 400), np.zeros(n, dtype=np.int64)]
+    observed = np.r_[np.ones(n, bool), np.zeros(n, bool)]
+    weight, keys, end = _weights(ctx, day, gap, observed, horizon=np.r_[np.full(n, 3000), np.full(n, 36)])
+    assert list(keys) == [0]
+    assert end[0] == 0.0  # nobody seen long enough stayed silent
+    assert np.allclose(weight[:n], 1 / n) and np.allclose(weight[n:], 0.0)
+    # Followed to the data's end (3,000 days), the same silence is an end for half of them.
+    _, _, end = _weights(ctx, day, gap, observed, horizon=np.full(2 * n, 3000))
+    assert end[0] == pytest.approx(0.5)
+
+
+def _families(young: int, old: int) -> EventLog:
+    """Young children referred 400 days after a contact; 17-year-olds silent after theirs."""
+    rows, kids = [], []
+    start = pd.Timestamp("2015-01-05")
+    for i in range(young):
+        rows += [(f"Y{i}", "contact", start, "nfa"), (f"Y{i}", "referral", start + pd.Timedelta(days=400), None)]
+        kids.append((f"Y{i}", "1", "2005-01-01"))
+    for i in range(old):
+        rows.append((f"O{i}", "contact", start, "nfa"))
+        kids.append((f"O{i}", "1", "1997-02-01"))  # 18 on 1 February 2015
+    rows.append(("Z", "contact", pd.Timestamp("2018-03-31"), "nfa"))  # the data run to 2018
+    kids.append(("Z", "1", "2005-01-01"))
+    events = pd.DataFrame(rows, columns=["child_id", "event", "date", "code"])
+    children = pd.DataFrame(kids, columns=["child_id", "sex", "birth_month"])
+    children["birth_month"] = pd.to_datetime(children["birth_month"])
+    return EventLog.from_frames(events, children)
+
+
+def test_a_context_shared_with_children_about_to_turn_18_does_not_end_the_young_ones(monkeypatch):
+    # 40 + 40 children: too few to read apart by age band, so their contact is read in one
+    # context. The 17-year-olds' silence is their 18th birthday, not the end of a journey.
+    monkeypatch.setattr(twin_model, "MIN_CONTEXT", 60)
+    enc = encode(_families(40, 40))
+    model = fit_model(enc)
+    young = np.flatnonzero((enc.child == enc.child[0]) & (np.array(enc.token_event)[enc.token] == "contact"))
+    rows = np.repeat(young, 2000)
+    nxt, gap = _draw(model, np.random.default_rng(1), enc.token[rows], enc.flags[rows], enc.clock[rows],
+                     enc.history[rows], enc.day[rows], enc.birth_day[enc.child[rows]],
+                     enc.birth_day[enc.child[rows]] > -10**6, enc.sex[rows])
+    assert np.mean(nxt == END) < 0.02
+    assert set(gap[nxt != END]) == {400}
+
+
+def test_an_unborn_child_is_an_age_band_of_its_own():
+    days = np.array([-60, 0, 200, 3 * 365, 17 * 365 + 100])
+    bands = age_band_of(days, np.ones(len(days), bool))
+    assert bands[0] != bands[1] == bands[2]
+    assert len(set(bands)) == 4
+
+
+def test_balanced_uniforms_are_uniform_and_spread_each_context_evenly():
+    rng = np.random.default_rng(7)
+    uniforms = BalancedUniforms([3], rng)
+    # 1,000 draws from context 0 in batches of varying size, mixed with other contexts.
+    drawn = []
+    for size in (1, 7, 92, 400, 500):
+        block = rng.permutation(np.r_[np.zeros(size, dtype=np.int64), np.full(size, 2)])
+        u = uniforms.take(0, block, rng)
+        drawn.append(u[block == 0])
+    u = np.concatenate(drawn)
+    assert len(u) == 1000 and ((u >= 0) & (u < 1)).all()
+    # A chance of 0.86 drawn 1,000 times comes up 860 times, give or take 2 (independent
+    # uniforms would be off by 11 on average).
+    assert abs((u < 0.86).sum() - 860) <= 2
+    assert np.abs(np.histogram(u, bins=10, range=(0, 1))[0] - 100).max() <= 2
+    # Which draw gets which point is random: the same contexts in another order differ.
+    again = BalancedUniforms([3], np.random.default_rng(7))
+    assert not np.array_equal(again.take(0, np.zeros(5, dtype=np.int64), np.random.default_rng(1)),
+                              again.take(0, np.zeros(5, dtype=np.int64), np.random.default_rng(1)))
