@@ -40,3 +40,13 @@ def test_the_public_metrics_and_twins_page_show_no_small_counts(report_page, dem
     assert not [k for k, v in metrics.items() if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 6]
     page = report_page(demo_public_build / "twins.html")
     assert page.inner_text("section[aria-labelledby=fidelity-privacy] strong").strip() == "0"
+
+
+def test_the_twins_page_shows_every_headline_figure_within_tolerance(report_page, demo_public_build):
+    page = report_page(demo_public_build / "twins.html")
+    rows = page.eval_on_selector_all(
+        "#fidelity-headline-table tbody tr",
+        "rows => rows.map(r => [r.querySelector('th').innerText, r.querySelector('td:last-child').innerText.trim()])")
+    assert len(rows) > 30
+    assert {within for _, within in rows} == {"yes"}, [row for row in rows if row[1] != "yes"]
+    assert any(name.startswith("Re-referrals within 36 months (%)") for name, _ in rows)
