@@ -16,7 +16,7 @@ from generator.eventlog import EventLog
 from generator.synth import twin_model
 from generator.synth.balanced import BalancedUniforms
 from generator.synth.twin_model import END, _weights, fit_model
-from generator.synth.twin_states import age_band_of, encode
+from generator.synth.twin_states import STATUS_SHIFT, age_band_of, encode, flag_effects, legal_statuses
 from generator.synth.twins import _draw
 
 
@@ -96,3 +96,22 @@ def test_balanced_uniforms_are_uniform_and_spread_each_context_evenly():
     again = BalancedUniforms([3], np.random.default_rng(7))
     assert not np.array_equal(again.take(0, np.zeros(5, dtype=np.int64), np.random.default_rng(1)),
                               again.take(0, np.zeros(5, dtype=np.int64), np.random.default_rng(1)))
+
+
+def test_a_looked_after_childs_legal_status_is_held_in_the_state_until_care_ends():
+    rows = [("A", "lac_start", "2015-01-05", "L1"), ("A", "placement", "2015-01-05", "U6"),
+            ("A", "legal_status", "2015-01-07", "C1"), ("A", "missing_start", "2015-03-01"),
+            ("A", "missing_end", "2015-03-02"), ("A", "legal_status", "2015-06-01", "C2"),
+            ("A", "lac_end", "2016-01-04", "E41"), ("A", "contact", "2016-05-01", "nfa")]
+    events = pd.DataFrame([(r[0], r[1], pd.Timestamp(r[2]), r[3] if len(r) > 3 else None) for r in rows],
+                          columns=["child_id", "event", "date", "code"])
+    enc = encode(EventLog.from_frames(events, None))
+    names = legal_statuses(enc.tokens)
+    held = [names[s - 1] if s else None for s in (enc.flags >> STATUS_SHIFT) & 0xF]
+    assert held == ["L1", "L1", "C1", "C1", "C1", "C2", None, None]
+    # The twins' step rule (flags & ~closes | opens) moves the status the same way.
+    opens, closes, _ = flag_effects(enc.tokens)
+    flags = 0
+    for token, expected in zip(enc.token, enc.flags):
+        flags = (flags & ~closes[token]) | opens[token]
+        assert (flags >> STATUS_SHIFT) == (expected >> STATUS_SHIFT)

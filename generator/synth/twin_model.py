@@ -4,7 +4,7 @@ The model is a semi-Markov chain over the tokens and states of `generator.synth.
 from a state, the next token and the days until it are drawn together, as one of the real
 (next token, gap) pairs seen leaving that state, or "no further event" (END). Each state is a
 *context* read at the most detailed of nine levels that was left at least `MIN_CONTEXT`
-times:
+times (`MIN_COARSE` times from level 6 on):
 
 ====== ==================================================================
 level  context
@@ -15,7 +15,7 @@ level  context
 3      token, open flags, clock, history
 4      token, open flags, clock, referrals so far
 5      token, open flags, clock
-6      token, open flags
+6      token, open flags (and legal status)
 7      token, main open record (care, CP plan, CIN plan, CIN, early help)
 8      token
 ====== ==================================================================
@@ -67,6 +67,12 @@ from generator.synth.twin_states import (
 )
 
 MIN_CONTEXT = 60
+#: From this level on a context is structural (a token and the records open, with no clock,
+#: history or cohort), and is read when left `MIN_COARSE` times: a rare state such as a
+#: child taken into police protection a day ago is better read from its own 25 cases than
+#: from every placement of every child in care.
+COARSE_LEVEL = 6
+MIN_COARSE = 25
 #: Record flags from the one that shapes a child's path most (care) to the least.
 MAIN_RECORDS = (5, 4, 3, 2, 0)
 END = -1
@@ -137,7 +143,7 @@ LEVEL_FIELDS: tuple[tuple[str, ...], ...] = (
 )
 LEVELS = len(LEVEL_FIELDS)
 #: Bits each field takes in a context key.
-FIELD_BITS = {"token": 10, "flags": 12, "main_record": 3, "clock": 4, "history": 5, "referrals": 3, "year": 6,
+FIELD_BITS = {"token": 10, "flags": 16, "main_record": 3, "clock": 4, "history": 5, "referrals": 3, "year": 6,
               "age_band": 3, "sex": 2}
 
 
@@ -204,7 +210,7 @@ def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarr
     weight, keys, end_mass = _weights(ctx, enc.day, np.where(observed, gap, 0), observed, horizon)
     inverse = np.searchsorted(keys, ctx)
     counts = np.bincount(inverse, minlength=len(keys))
-    enough = counts >= (1 if level == LEVELS - 1 else MIN_CONTEXT)
+    enough = counts >= (1 if level == LEVELS - 1 else (MIN_CONTEXT if level < COARSE_LEVEL else MIN_COARSE))
 
     rows = enough[inverse] & observed
     frame = pd.DataFrame({"block": inverse[rows], "next": next_token[rows], "gap": gap[rows], "w": weight[rows]})

@@ -2,11 +2,14 @@
 
 A child's journey is a chain of *tokens*: the event, with its code where the code decides
 what comes next (a contact's outcome, an assessment's nfa / in_need, a conference's plan or
-none, a CIN closure's RC8). After each token the child is in a *state*:
+none, a CIN closure's RC8, a legal status, a placement, the reason care ended). After each
+token the child is in a *state*:
 
 * ``flags``: which records are open (early help, assessment, CIN, CIN plan, CP plan, period
   of care, missing episode, court case) and which steps are pending (a referral waiting for
   its assessment, a strategy discussion for its section 47, a section 47 for its conference);
+* ``legal status``: a looked-after child's current legal status (from the period of care's
+  start or its latest change), held in the flags' upper bits;
 * ``history``: referrals so far in the data (0 to 4, 4 = four or more) and contacts so far
   (0 to 3, 3 = three or more), the memory that makes re-referral and "no further action"
   depend on a child's past (DOMAIN.md: children with several previous referrals were NFA'd
@@ -33,7 +36,8 @@ from generator.eventlog import EventLog
 
 #: Events whose code is part of the token (the code decides the next step), and how many of
 #: their most common codes are kept apart (the rest are "other").
-DECISIVE_EVENTS = {"contact": 5, "assessment_authorised": 2, "icpc": 2, "cin_end": 2}
+DECISIVE_EVENTS = {"contact": 5, "assessment_authorised": 2, "icpc": 2, "cin_end": 2, "lac_start": 4,
+                   "legal_status": 4, "placement": 4, "lac_end": 5}
 MIN_CODE_SHARE = 0.01
 
 #: (flag, events that open it, events that end it, other events that close it). Pending steps
@@ -55,6 +59,15 @@ FLAGS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
 )
 #: Flags that are records (opened before the data when their first event closes them).
 RECORD_FLAGS = 8
+#: A looked-after child's legal status (the code of the latest lac_start or legal_status
+#: token) is part of the state, above the flags' bits: 0 none, else 1 + its place in
+#: `legal_statuses`. The courts' orders lead one to the next (an interim care order, a care
+#: order, a placement order, adoption), and a status is held across the placements and
+#: missing episodes between them.
+STATUS_EVENTS = ("lac_start", "legal_status")
+STATUS_SHIFT = len(FLAGS)
+STATUS_BITS = 4
+STATUS_MASK = ((1 << STATUS_BITS) - 1) << STATUS_SHIFT
 #: The flag whose clock is read, most pressing first (by index into FLAGS).
 CLOCK_ORDER = (10, 9, 8, 1, 0, 6, 7, 5, 4, 3, 2, 11)
 #: Clock bands (days open): finer in the first four weeks, where conferences and assessments
@@ -166,12 +179,34 @@ def clock_band(flags: np.ndarray, opened: np.ndarray, day: np.ndarray) -> np.nda
     return band
 
 
+def legal_statuses(tokens: list[str]) -> list[str]:
+    """The legal status tokens' codes, in order (their place + 1 is the state's status)."""
+    codes = sorted({token.split(":", 1)[1] for token in tokens if token.split(":", 1)[0] in STATUS_EVENTS and ":" in token})
+    return codes[: (1 << STATUS_BITS) - 1]
+
+
+def status_of(tokens: list[str]) -> np.ndarray:
+    """Per token, the status it sets (0 for lac_end, which clears it; -1 for no change)."""
+    codes = legal_statuses(tokens)
+    status = np.full(len(tokens), -1, dtype=np.int64)
+    for t, token in enumerate(tokens):
+        event, _, code = token.partition(":")
+        if event in STATUS_EVENTS and code in codes:
+            status[t] = 1 + codes.index(code)
+        elif event == "lac_end":
+            status[t] = 0
+    return status
+
+
 def flag_effects(tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per token, the bit mask of flags it opens, the mask it closes, and the flag it ends
-    (whose opening day its timing is measured from; -1 for none)."""
+    """Per token, the bit mask of flags (and legal status) it opens, the mask it closes, and
+    the flag it ends (whose opening day its timing is measured from; -1 for none)."""
     opens = np.zeros(len(tokens), dtype=np.int64)
     closes = np.zeros(len(tokens), dtype=np.int64)
     ends_flag = np.full(len(tokens), -1, dtype=np.int64)
+    status = status_of(tokens)
+    closes[status >= 0] |= STATUS_MASK
+    opens[status > 0] |= status[status > 0] << STATUS_SHIFT
     for t, token in enumerate(tokens):
         event = token.split(":", 1)[0]
         for bit, (_, starts, ends, others) in enumerate(FLAGS):
@@ -216,6 +251,10 @@ def encode(log: EventLog) -> EncodedLog:
             initial[first_is_end.index.to_numpy()] = first_is_end.to_numpy(dtype=float)
             state = state.fillna(pd.Series(initial[child]))
         flags |= (state.fillna(0).to_numpy() > 0).astype(np.int64) << bit
+    # The legal status, held from the token that sets it until the period of care ends.
+    set_status = status_of(tokens)[token]
+    held = pd.Series(np.where(set_status >= 0, set_status, np.nan)).groupby(child).ffill()
+    flags |= held.fillna(0).to_numpy(dtype=np.int64) << STATUS_SHIFT
 
     is_referral = (event_names == "referral").astype(np.int64)
     referrals = np.minimum(pd.Series(is_referral).groupby(child).cumsum().to_numpy(), MAX_REFERRALS)
