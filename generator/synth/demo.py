@@ -45,6 +45,7 @@ from generator.synth.contacts import contacts_without_referral
 from generator.synth.days import day_number, defer_to_working_time, inspection_uplift, short_lag
 from generator.synth.episodes import EpisodeInputs, simulate_episodes
 from generator.synth.frames import to_event_log
+from generator.synth.legal import add_legal_journeys
 from generator.synth.population import CONTACT_AGE_SHARES, Children, draw_children
 from generator.synth.timelines import Simulated, simulate_referred
 
@@ -70,6 +71,8 @@ CONTACT_GAP_MEAN_DAYS = 150
 MOST_CONVERTED = 0.9
 #: Those extra referrals are of lower need: fewer child protection concerns than usual.
 CONVERTED_CONCERN = 0.8
+#: Second key of the random generator of `generator.synth.legal`.
+LEGAL_STREAM = 903
 
 
 def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
@@ -106,7 +109,10 @@ def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
     contact_events.child += n_referred
     everyone = Children.concat(referred, contacted)
     events = EventColumns.concat(referred_events, contact_events)
-    return to_event_log(rng, everyone, events, DEMO_LA, DEMO_SOURCE)
+    log = to_event_log(rng, everyone, events, DEMO_LA, DEMO_SOURCE)
+    # Orders and placements within periods of care, from a generator of their own (so the
+    # front door's figures are the same with or without them).
+    return add_legal_journeys(log, np.random.default_rng([seed, LEGAL_STREAM]), DEMO_END)
 
 
 def extract(
