@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.test_twins import HEADLINE_COUNTS, WITHIN_2_POINTS
+
 PAGES = ["index.html", "pathway.html", "pathway-inspection.html", "twins.html", "activity.html", "junctions.html",
          "rereferrals.html", "timeliness.html", "workload.html", "data-quality.html"]
 
@@ -42,11 +44,14 @@ def test_the_public_metrics_and_twins_page_show_no_small_counts(report_page, dem
     assert page.inner_text("section[aria-labelledby=fidelity-privacy] strong").strip() == "0"
 
 
-def test_the_twins_page_shows_every_headline_figure_within_tolerance(report_page, demo_public_build):
+def test_the_twins_page_shows_the_headline_figures_within_tolerance(report_page, demo_public_build):
+    # The figures the issue holds the twins to: every percentage within 2 points, the counts
+    # of events within 10% (tests/test_twins.py checks the same on the data).
     page = report_page(demo_public_build / "twins.html")
-    rows = page.eval_on_selector_all(
+    rows = dict(page.eval_on_selector_all(
         "#fidelity-headline-table tbody tr",
-        "rows => rows.map(r => [r.querySelector('th').innerText, r.querySelector('td:last-child').innerText.trim()])")
-    assert len(rows) > 30
-    assert {within for _, within in rows} == {"yes"}, [row for row in rows if row[1] != "yes"]
-    assert any(name.startswith("Re-referrals within 36 months (%)") for name, _ in rows)
+        "rows => rows.map(r => [r.querySelector('th code').innerText, r.querySelector('td:last-child').innerText.trim()])"))
+    held = WITHIN_2_POINTS + HEADLINE_COUNTS
+    assert set(held) <= set(rows)
+    assert {key: rows[key] for key in held if rows[key] != "yes"} == {}
+    assert "Re-referrals within 36 months (%)" in page.inner_text("#fidelity-headline-table")
