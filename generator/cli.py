@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2018)
     demo.add_argument("--out", type=Path, required=True)
     demo.add_argument("--file-type", choices=["csv", "parquet"], default="csv", help="table file type (default csv)")
-    demo.add_argument("--format", choices=["events", "903", "cin", "annex_a"], default="events",
-                      help="write a tidy event log (default), SSDA903 returns, CIN census XML or an Annex A workbook")
+    demo.add_argument("--format", choices=["events", "903", "903_xml", "cin", "annex_a"], default="events",
+                      help="write a tidy event log (default), SSDA903 returns (CSV or XML), CIN census XML or an "
+                           "Annex A workbook")
     demo.add_argument("-q", "--quiet", action="store_true")
     demo.add_argument("--debug", action="store_true")
 

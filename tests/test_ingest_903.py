@@ -159,16 +159,39 @@ def test_the_committed_903_example_builds_a_report(tmp_path, capsys):
     assert (tmp_path / "out" / "data-quality.html").is_file()
 
 
-def test_round_trip_of_the_903_writer():
-    from generator.export.ssda903 import write_903
-
+def _care_log():
     log = log_of([("C1", "lac_start", "2015-06-01", "V2"), ("C1", "placement", "2015-06-01", "U1"),
                   ("C1", "legal_status", "2016-02-01", "C2"), ("C1", "placement", "2016-07-01", "U4"),
+                  ("C1", "missing_start", "2016-08-01", "M"), ("C1", "missing_end", "2016-08-03", "M"),
                   ("C1", "lac_end", "2017-05-01", "E11"), ("C2", "lac_start", "2017-01-01", "L1")])
-    log.events["record_id"] = log.events["child_id"] + "-LA"
-    out = Path(pytest.importorskip("tempfile").mkdtemp())
-    write_903(log, out)
-    back, _, _ = read_sources([out])
+    log.events["record_id"] = log.events["child_id"] + "-" + log.events["event"].str.split("_").str[0]
+    return log
+
+
+@pytest.mark.parametrize("writer", ["write_903", "write_903_xml"])
+def test_round_trip_of_the_903_writers(writer, tmp_path):
+    from generator.export import ssda903
+
+    log = _care_log()
+    getattr(ssda903, writer)(log, tmp_path)
+    back, _, findings = read_sources([tmp_path])
     keys = ["child_id", "event", "date", "code"]
     assert back.events[keys].astype(str).values.tolist() == log.events[keys].astype(str).values.tolist()
-    assert pd.read_csv(out / "episodes_2016.csv", dtype=str)["DEC"].isna().tolist() == [False, True]
+    if writer == "write_903":
+        assert pd.read_csv(tmp_path / "episodes_2016.csv", dtype=str)["DEC"].isna().tolist() == [False, True]
+    else:
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f"ssda903_{y}.xml" for y in (2016, 2017, 2018)]
+
+
+def test_the_903_xml_writer_gives_what_the_csv_writer_gives_for_the_demo(tmp_path):
+    from generator.export.ssda903 import write_903, write_903_xml
+    from generator.synth.demo import generate_demo
+
+    log = generate_demo(children=2500, seed=4)
+    write_903(log, tmp_path / "csv")
+    write_903_xml(log, tmp_path / "xml")
+    keys = ["child_id", "event", "date", "code"]
+    from_csv = read_sources([tmp_path / "csv"])[0].events[keys].reset_index(drop=True)
+    from_xml = read_sources([tmp_path / "xml"])[0].events[keys].reset_index(drop=True)
+    assert len(from_csv) > 50 and from_xml.equals(from_csv)
+    assert {"legal_status", "placement"} <= set(from_xml["event"])

@@ -26,6 +26,12 @@ def _903(log: EventLog, out_dir: Path) -> list[Path]:
     return write_903(log, out_dir)
 
 
+def _903_xml(log: EventLog, out_dir: Path) -> list[Path]:
+    from generator.export.ssda903 import write_903_xml
+
+    return write_903_xml(log, out_dir)
+
+
 def _cin(log: EventLog, out_dir: Path) -> list[Path]:
     from generator.export.cin_census import write_cin
 
@@ -41,12 +47,14 @@ def _annex_a(log: EventLog, out_dir: Path) -> list[Path]:
 WRITERS: dict[str, Callable[[EventLog, Path], list[Path]]] = {
     "events": _events,
     "903": _903,
+    "903_xml": _903_xml,
     "cin": _cin,
     "annex_a": _annex_a,
 }
 
 CARRIES: dict[str, tuple[str, ...]] = {
     "903": ("lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end"),
+    "903_xml": ("lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end"),
     "cin": ("referral", "referral_nfa", "cin_start", "assessment_start", "assessment_authorised", "s47", "icpc",
             "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cin_end"),
     "annex_a": ("contact", "early_help_assessment_start", "early_help_assessment_completion", "referral",

@@ -1,4 +1,5 @@
-"""An EventLog as SSDA903 returns: one Header, Episodes and Missing CSV per collection year.
+"""An EventLog as SSDA903 returns: per collection year, one Header, Episodes and Missing CSV
+(`write_903`) or one XML file (`write_903_xml`).
 
 Each period of care (lac_start .. lac_end, tied by record_id) becomes episodes: a new episode
 at the start (RNE S) and at each legal_status (RNE L) or placement (RNE P; B when both change
@@ -9,7 +10,10 @@ its 31 March has no DEC there, as in a real return, and appears again in the nex
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -54,13 +58,24 @@ def episodes_of(log: EventLog) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["child_id", "decom", "rne", "ls", "place", "dec", "rec"])
 
 
-def write_903(log: EventLog, out_dir: Path) -> list[Path]:
-    """Write header_<year>.csv, episodes_<year>.csv (and missing_<year>.csv) into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+@dataclass
+class YearReturn:
+    """One collection year's return: episodes open in it, their children, missing episodes.
+
+    Dates are Timestamps (NaT: still open on the year's 31 March); codes are strings.
+    """
+
+    year: int
+    episodes: pd.DataFrame  # child_id, decom, rne, ls, place, dec, rec
+    header: pd.DataFrame  # child_id, sex, dob, ethnic
+    missing: pd.DataFrame  # child_id, dob, missing, start, end
+
+
+def yearly_returns(log: EventLog) -> Iterator[YearReturn]:
+    """The 903 returns an EventLog makes, one per collection year with an episode in it."""
     episodes = episodes_of(log)
     missing = paired(log.events, "missing_start", "missing_end", "end_code")
     children = log.children.set_index("child_id")
-    paths: list[Path] = []
     for year in collection_years(pd.concat([episodes["decom"], episodes["dec"], missing["start"]])):
         first, last = year_bounds(year)
         ep = episodes[(episodes["decom"] <= last) & (episodes["dec"].isna() | (episodes["dec"] >= first))].copy()
@@ -69,28 +84,81 @@ def write_903(log: EventLog, out_dir: Path) -> list[Path]:
         still_open = ep["dec"] > last
         ep.loc[still_open, "dec"] = pd.NaT
         ep.loc[still_open, "rec"] = pd.NA
+        ids = sorted(ep["child_id"].unique())
+        kids = children.reindex(ids)
+        header = pd.DataFrame({"child_id": ids, "sex": kids["sex"].to_numpy(), "dob": kids["birth_month"].to_numpy(),
+                               "ethnic": kids["ethnicity"].to_numpy()})
+        mis = missing[(missing["start"] <= last) & (missing["end"].isna() | (missing["end"] >= first))].copy()
+        mis.loc[mis["end"] > last, "end"] = pd.NaT
+        mis = pd.DataFrame({"child_id": mis["child_id"], "dob": children.reindex(mis["child_id"])["birth_month"].to_numpy(),
+                            "missing": mis["code"].fillna("M"), "start": mis["start"], "end": mis["end"]})
+        yield YearReturn(year, ep.reset_index(drop=True), header, mis.reset_index(drop=True))
+
+
+def write_903(log: EventLog, out_dir: Path) -> list[Path]:
+    """Write header_<year>.csv, episodes_<year>.csv (and missing_<year>.csv) into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for ret in yearly_returns(log):
+        ep = ret.episodes
         table = pd.DataFrame({
             "CHILD": ep["child_id"], "DECOM": uk_date(ep["decom"]), "RNE": ep["rne"], "LS": ep["ls"], "CIN": "N1",
             "PLACE": ep["place"].fillna(""), "PLACE_PROVIDER": "", "DEC": uk_date(ep["dec"]), "REC": ep["rec"].fillna(""),
             "REASON_PLACE_CHANGE": "", "HOME_POST": "", "PL_POST": "", "URN": "",
         })
-        paths.append(_write(table, out_dir / f"episodes_{year}.csv"))
-        ids = sorted(ep["child_id"].unique())
-        kids = children.reindex(ids)
+        paths.append(_write(table, out_dir / f"episodes_{ret.year}.csv"))
         header = pd.DataFrame({
-            "CHILD": ids, "SEX": kids["sex"].fillna("").to_numpy(), "DOB": uk_date(kids["birth_month"]).to_numpy(),
-            "ETHNIC": kids["ethnicity"].fillna("").to_numpy(), "UPN": "", "MOTHER": "", "MC_DOB": "",
+            "CHILD": ret.header["child_id"], "SEX": ret.header["sex"].fillna(""), "DOB": uk_date(ret.header["dob"]),
+            "ETHNIC": ret.header["ethnic"].fillna(""), "UPN": "", "MOTHER": "", "MC_DOB": "",
         })
-        paths.append(_write(header, out_dir / f"header_{year}.csv"))
-        mis = missing[(missing["start"] <= last) & (missing["end"].isna() | (missing["end"] >= first))].copy()
-        if len(mis):
-            mis.loc[mis["end"] > last, "end"] = pd.NaT
-            table = pd.DataFrame({
-                "CHILD": mis["child_id"], "DOB": uk_date(children.reindex(mis["child_id"])["birth_month"]).to_numpy(),
-                "MISSING": mis["code"].fillna("M"), "MIS_START": uk_date(mis["start"]), "MIS_END": uk_date(mis["end"]),
-            })
-            paths.append(_write(table, out_dir / f"missing_{year}.csv"))
+        paths.append(_write(header, out_dir / f"header_{ret.year}.csv"))
+        if len(ret.missing):
+            mis = ret.missing
+            table = pd.DataFrame({"CHILD": mis["child_id"], "DOB": uk_date(mis["dob"]), "MISSING": mis["missing"],
+                                  "MIS_START": uk_date(mis["start"]), "MIS_END": uk_date(mis["end"])})
+            paths.append(_write(table, out_dir / f"missing_{ret.year}.csv"))
     return paths
+
+
+def write_903_xml(log: EventLog, out_dir: Path) -> list[Path]:
+    """Write ssda903_<year>.xml into ``out_dir``: one CHILD per child, with its HEADER, its
+    EPISODES and its MISSING_EPISODES, the shape an SSDA903 XML export has (dates ISO)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for ret in yearly_returns(log):
+        root = ElementTree.Element("EXPSSDA903")
+        episodes = {child: frame for child, frame in ret.episodes.groupby("child_id", sort=False)}
+        missing = {child: frame for child, frame in ret.missing.groupby("child_id", sort=False)}
+        for kid in ret.header.itertuples(index=False):
+            child = ElementTree.SubElement(root, "CHILD")
+            _fields(ElementTree.SubElement(child, "HEADER"), CHILDID=kid.child_id, SEX=kid.sex, DOB=_iso(kid.dob),
+                    ETHNIC=kid.ethnic)
+            listed = ElementTree.SubElement(child, "EPISODES")
+            for ep in episodes[kid.child_id].itertuples(index=False):
+                _fields(ElementTree.SubElement(listed, "EPISODE"), DECOM=_iso(ep.decom), RNE=ep.rne, LS=ep.ls, CIN="N1",
+                        PL=ep.place, DEC=_iso(ep.dec), REC=ep.rec)
+            if kid.child_id in missing:
+                gone = ElementTree.SubElement(child, "MISSING_EPISODES")
+                for mis in missing[kid.child_id].itertuples(index=False):
+                    _fields(ElementTree.SubElement(gone, "MISSING_EPISODE"), MISSING=mis.missing,
+                            MIS_START=_iso(mis.start), MIS_END=_iso(mis.end))
+        ElementTree.indent(root)
+        path = out_dir / f"ssda903_{ret.year}.xml"
+        ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+        paths.append(path)
+    return paths
+
+
+def _fields(parent: ElementTree.Element, **values) -> None:
+    """Child elements of ``parent`` for the values given (a missing value is left out)."""
+    for name, value in values.items():
+        if value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA \
+                and value is not pd.NaT and str(value) != "":
+            ElementTree.SubElement(parent, name).text = str(value)
+
+
+def _iso(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def _write(table: pd.DataFrame, path: Path) -> Path:
