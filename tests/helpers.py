@@ -9,6 +9,15 @@ import pandas as pd
 from generator.eventlog import EventLog
 
 
+def stations_of(journeys, child_id):
+    """The stations a child visits in order ("off" when the dot leaves the map), and the visits."""
+    from generator.journeys import OFF
+
+    index = list(journeys.children["child_id"]).index(child_id)
+    visits = journeys.visits[journeys.visits["child"] == index].reset_index(drop=True)
+    return ["off" if s == OFF else journeys.map.station_ids[s] for s in visits["station"]], visits
+
+
 def log_of(rows: list[tuple], children: list[tuple] | None = None) -> EventLog:
     """EventLog from (child_id, event, date[, code]) tuples and optional (child_id, sex) rows."""
     events = pd.DataFrame(

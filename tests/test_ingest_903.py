@@ -153,12 +153,6 @@ def test_903_and_cin_of_two_las_build_one_report_with_matched_ids(tmp_path, caps
     assert code == 0, capsys.readouterr().err
 
 
-def test_the_committed_903_example_builds_a_report(tmp_path, capsys):
-    code = main(["build", "--data", str(Path(__file__).parents[1] / "data" / "903"), "--out", str(tmp_path / "out"), "-q"])
-    assert code == 0, capsys.readouterr().err
-    assert (tmp_path / "out" / "data-quality.html").is_file()
-
-
 def _care_log():
     log = log_of([("C1", "lac_start", "2015-06-01", "V2"), ("C1", "placement", "2015-06-01", "U1"),
                   ("C1", "legal_status", "2016-02-01", "C2"), ("C1", "placement", "2016-07-01", "U4"),

@@ -10,7 +10,6 @@ from generator.cli import main
 from generator.ingest import read_sources
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).parents[1]
 
 
 def events_of(log, child):
@@ -72,11 +71,6 @@ def test_bad_census_files_exit_2_with_a_message_naming_the_file(tmp_path, capsys
     err = capsys.readouterr().err
     assert code == 2, err
     assert name in err and expected in err and "Traceback" not in err
-
-
-def test_the_committed_cin_example_builds_a_report(tmp_path, capsys):
-    code = main(["build", "--data", str(REPO / "data" / "cin"), "--out", str(tmp_path / "out"), "-q"])
-    assert code == 0, capsys.readouterr().err
 
 
 def test_round_trip_of_the_cin_writer(tmp_path):

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from generator.eventlog import EventLog
-from generator.journeys import OFF, OPEN, TICKS_PER_DAY, build_journeys, day_number
+from generator.journeys import OPEN, TICKS_PER_DAY, build_journeys, day_number
+from tests.helpers import stations_of
 from generator.maps import ProcessMap
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,13 +26,6 @@ def journeys_of(pmap, rows, last_day="2020-12-31"):
     events = pd.DataFrame([(r[0], r[1], r[2], r[3] if len(r) > 3 else None) for r in rows],
                           columns=["child_id", "event", "date", "code"])
     return build_journeys(EventLog.from_frames(events), pmap)
-
-
-def stations_of(journeys, child_id):
-    index = list(journeys.children["child_id"]).index(child_id)
-    visits = journeys.visits[journeys.visits["child"] == index]
-    names = ["off" if s == OFF else journeys.map.station_ids[s] for s in visits["station"]]
-    return names, visits.reset_index(drop=True)
 
 
 def test_a_same_day_transition_is_two_moves_within_the_day(front_door):

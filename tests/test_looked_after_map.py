@@ -11,9 +11,10 @@ from generator.cli import main
 from generator.eventlog import VOCABULARY, EventLog
 from generator.frames import station_stock
 from generator.ingest import read_sources
-from generator.journeys import OFF, OPEN, build_journeys
+from generator.journeys import OPEN, build_journeys
 from generator.maps import ProcessMap
 from generator.pages.pathway_map import FRONT_DOOR_MAP, LOOKED_AFTER_MAP, default_map
+from tests.helpers import stations_of
 
 REPO = Path(__file__).resolve().parents[1]
 MAP = REPO / "content" / "maps" / "looked_after.yaml"
@@ -32,12 +33,6 @@ def log_of(rows, last_day="2018-03-31") -> EventLog:
     events = pd.DataFrame([(r[0], r[1], r[2], r[3] if len(r) > 3 else None) for r in rows],
                           columns=["child_id", "event", "date", "code"])
     return EventLog.from_frames(events)
-
-
-def stations_of(journeys, child_id):
-    index = list(journeys.children["child_id"]).index(child_id)
-    visits = journeys.visits[journeys.visits["child"] == index].reset_index(drop=True)
-    return ["off" if s == OFF else journeys.map.station_ids[s] for s in visits["station"]], visits
 
 
 def test_the_map_validates_with_the_issues_stations_and_areas(looked_after):

@@ -38,7 +38,7 @@ def rate_rows(
     """Rows of ``pct`` with its Wilson interval, "23.4% of 5,273" beside each; ``reference``
     names a column with a value per row (e.g. the rate of all children), drawn as a tick."""
     text = [f"too few to show ({n:,})" if n < min_n else f"{p:.1f}% of {n:,}" for p, n in zip(table["pct"].fillna(0), table["n"])]
-    extra = [alt.Tooltip(f"{label}:N", title=label_title)] + ([alt.Tooltip(f"{group}:N", title=group_title)] if group else [])
+    extra = _row_tooltips(label, label_title, group, group_title)
     chart = _rows(table, text=text, value="pct", low="pct_low", high="pct_high", domain=_rate_domain(table, mark, min_n),
                   description=description,
                   label=label, group=group, x_title=x_title, mark=mark, reference=reference, min_n=min_n,
@@ -67,7 +67,7 @@ def median_rows(
     days (n 5,273)" beside each."""
     text = [f"too few to show ({n:,})" if n < min_n else f"{m:.0f} {unit} (of {n:,})" for m, n in zip(table["median"].fillna(0), table["n"])]
     top = pd.concat([table["median_high"], table["median"], table[reference] if reference else table["median"]]).max()
-    extra = [alt.Tooltip(f"{label}:N", title=label_title)] + ([alt.Tooltip(f"{group}:N", title=group_title)] if group else [])
+    extra = _row_tooltips(label, label_title, group, group_title)
     tooltip = extra + [alt.Tooltip("median:Q", title=f"Median {unit}", format=".1f"),
                        alt.Tooltip("median_low:Q", title="95% interval from", format=".1f"),
                        alt.Tooltip("median_high:Q", title="95% interval to", format=".1f"),
@@ -77,6 +77,11 @@ def median_rows(
                   group=group, x_title=x_title, mark="point", reference=reference, min_n=min_n, tooltip=tooltip,
                   reference_title=f"All cases ({unit})")
     return Chart(chart_id, title, description, chart, table.rename(columns={"n": f"{names}_count"}))
+
+
+def _row_tooltips(label: str, label_title: str, group: str | None, group_title: str | None) -> list:
+    """The row's label (and group) first in every tooltip."""
+    return [alt.Tooltip(f"{label}:N", title=label_title)] + ([alt.Tooltip(f"{group}:N", title=group_title)] if group else [])
 
 
 def _rate_domain(table: pd.DataFrame, mark: str, min_n: int) -> tuple[float, float]:

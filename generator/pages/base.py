@@ -54,6 +54,11 @@ class PageContext:
     #: page kinds that set ``needs_twins``; public maps animate these, never ``log``.
     twins: EventLog | None = None
 
+    @property
+    def public(self) -> bool:
+        """Whether the report is for the public (every number passes the privacy stage)."""
+        return bool(self.privacy is not None and self.privacy.public)
+
 
 @dataclass
 class RenderedPage:

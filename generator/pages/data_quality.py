@@ -44,7 +44,7 @@ class DataQualityPage(PageKind):
     Options = DataQualityOptions
 
     def build(self, options: DataQualityOptions, ctx: PageContext) -> RenderedPage:
-        public = bool(ctx.privacy is not None and ctx.privacy.public)
+        public = ctx.public
         count = ctx.privacy.count if ctx.privacy is not None else (lambda value: value)
         findings = sorted(ctx.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.check, f.source, f.message))
         rows = [

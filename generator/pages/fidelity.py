@@ -71,7 +71,7 @@ class FidelityPage(PageKind):
 
     def build(self, options: FidelityOptions, ctx: PageContext) -> RenderedPage:
         real, twins, period = ctx.log, ctx.twins, ctx.period
-        public = bool(ctx.privacy is not None and ctx.privacy.public)
+        public = ctx.public
         headlines = fidelity.headline_comparison(real, twins, period)
         volumes, volume_distances = fidelity.volume_comparison(real, twins, period)
         junctions = fidelity.junction_comparison(real, twins, period)

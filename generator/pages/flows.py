@@ -67,7 +67,7 @@ class FlowPage(PageKind):
 
     def build(self, options: FlowOptions, ctx: PageContext) -> RenderedPage:
         links = flow_links(referral_episodes(ctx.log, options.link_windows()), ctx.period)
-        if ctx.privacy is not None and ctx.privacy.public:
+        if ctx.public:
             # A Sankey's geometry adds its links up: draw it from the links that may be shown.
             hidden = suppress(links, counts=["count"], groups=[("year", "source"), ("year", "target")]).hidden_rows
             links = links[~hidden]

@@ -131,7 +131,7 @@ class PathwayMapPage(PageKind):
         ctx.findings.extend(f for f in journeys.findings if f.check not in known)
         tube = layout(pmap)
         start, end = ctx.period.start, ctx.period.end
-        public = bool(ctx.privacy is not None and ctx.privacy.public)
+        public = ctx.public
         twins = getattr(ctx, "twins", None) if public else None
         animate = not public or twins is not None or bool(getattr(ctx.report, "synthetic", False))
         dots = build_journeys(twins, pmap) if twins is not None else journeys  # public: never real children

@@ -1,0 +1,19 @@
+"""Every committed example in data/ (README: "each builds with carejourneys build --data
+data/<folder>") builds the demo report, data-quality page included, with exit code 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
+def test_the_committed_example_builds_a_report(folder, tmp_path, capsys):
+    code = main(["build", "--data", str(REPO / "data" / folder), "--out", str(tmp_path / "out"), "-q"])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "out" / "data-quality.html").is_file()
