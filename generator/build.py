@@ -28,7 +28,7 @@ from generator.pages import PAGE_KINDS
 from generator.pages.base import Annotation, PageContext
 from generator.privacy import Privacy
 from generator.privacy.audit import audit_site, secrets_of
-from generator.privacy.journeys import RealJourneys, keep_twins_off_real_journeys, period_days
+from generator.privacy.fingerprints import RealJourneys, keep_twins_off_real_journeys, period_days
 from generator.privacy.pseudonymise import key_from_environment, pseudonymise_log
 from generator.progress import Progress
 from generator.quality import Finding, check_event_log
@@ -171,7 +171,7 @@ def _twins(report, log: EventLog, period: Period, privacy: Privacy, report_dir: 
     kinds = [(options, PAGE_KINDS[options.kind]) for options in report.pages]
     if not (privacy.public or any(getattr(kind, "needs_twins", False) for _, kind in kinds)):
         return None, {}
-    from generator.journeys import build_journeys
+    from generator.pathway.replay import build_journeys
     from generator.synth.twins import synthetic_twins
 
     with progress.step("Sampling synthetic twins"):

@@ -11,7 +11,7 @@ from generator.eventlog import EventLog
 
 def stations_of(journeys, child_id):
     """The stations a child visits in order ("off" when the dot leaves the map), and the visits."""
-    from generator.journeys import OFF
+    from generator.pathway.replay import OFF
 
     index = list(journeys.children["child_id"]).index(child_id)
     visits = journeys.visits[journeys.visits["child"] == index].reset_index(drop=True)

@@ -19,13 +19,13 @@ from generator.build import build_report
 from generator.cli import main
 from generator.errors import InputError
 from generator.eventlog import EventLog
-from generator.frames import data_script, pack_frames
+from generator.pathway.frames import data_script, pack_frames
 from generator.ingest import read_sources
-from generator.journeys import build_journeys
-from generator.maps import ProcessMap
+from generator.pathway.replay import build_journeys
+from generator.pathway.process_map import ProcessMap
 from generator.privacy.audit import audit_site, secrets_of
-from generator.privacy.journeys import RealJourneys
-from generator.tubemap import layout
+from generator.privacy.fingerprints import RealJourneys
+from generator.pathway.tube_layout import layout
 from tests.conftest import REPO
 from tests.helpers import tiny_report, write_report
 

@@ -10,10 +10,10 @@ import pytest
 
 from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
-from generator.frames import station_stock
+from generator.pathway.frames import station_stock
 from generator.ingest import read_sources
-from generator.journeys import build_journeys
-from generator.maps import ProcessMap
+from generator.pathway.replay import build_journeys
+from generator.pathway.process_map import ProcessMap
 from generator.synth import demo as demo_module
 from generator.synth.legal import _steps
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from generator.eventlog import EventLog
-from generator.frames import (
+from generator.pathway.frames import (
     OFF_CODE,
     daily_stock,
     data_script,
@@ -19,9 +19,9 @@ from generator.frames import (
     pack_frames,
     station_stock,
 )
-from generator.journeys import OFF, TICKS_PER_DAY, build_journeys, day_number
-from generator.maps import ProcessMap
-from generator.tubemap import layout
+from generator.pathway.replay import OFF, TICKS_PER_DAY, build_journeys, day_number
+from generator.pathway.process_map import ProcessMap
+from generator.pathway.tube_layout import layout
 
 REPO = Path(__file__).resolve().parents[1]
 

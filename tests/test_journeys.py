@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from generator.eventlog import EventLog
-from generator.journeys import OPEN, TICKS_PER_DAY, build_journeys, day_number
+from generator.pathway.replay import OPEN, TICKS_PER_DAY, build_journeys, day_number
 from tests.helpers import stations_of
-from generator.maps import ProcessMap
+from generator.pathway.process_map import ProcessMap
 
 REPO = Path(__file__).resolve().parents[1]
 

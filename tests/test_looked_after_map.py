@@ -9,10 +9,10 @@ import pytest
 
 from generator.cli import main
 from generator.eventlog import VOCABULARY, EventLog
-from generator.frames import station_stock
+from generator.pathway.frames import station_stock
 from generator.ingest import read_sources
-from generator.journeys import OPEN, build_journeys
-from generator.maps import ProcessMap
+from generator.pathway.replay import OPEN, build_journeys
+from generator.pathway.process_map import ProcessMap
 from generator.pages.pathway_map import FRONT_DOOR_MAP, LOOKED_AFTER_MAP, default_map
 from tests.helpers import stations_of
 
@@ -195,7 +195,7 @@ def test_a_page_without_map_lists_both_defaults_for_the_twins_check():
 
 
 def test_the_looked_after_map_names_its_cycles_periods_of_care(tmp_path):
-    from generator.maps import ProcessMap
+    from generator.pathway.process_map import ProcessMap
     from generator.resources import resource_dir
 
     content = resource_dir("content") / "maps"

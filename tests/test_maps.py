@@ -9,8 +9,8 @@ import pytest
 
 from generator.errors import InputError
 from generator.eventlog import VOCABULARY
-from generator.maps import ProcessMap
-from generator.tubemap import layout, octilinear, wrap_label
+from generator.pathway.process_map import ProcessMap
+from generator.pathway.tube_layout import layout, octilinear, wrap_label
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MAP = REPO / "content" / "maps" / "front_door.yaml"

@@ -17,9 +17,9 @@ from generator.cli import main
 from generator.eventlog import VOCABULARY
 from generator.ingest import read_sources
 from generator.ingest.tidy import write_tidy
-from generator.journeys import build_journeys, day_number
-from generator.maps import ProcessMap
-from generator.privacy.journeys import RealJourneys, journey_fingerprints, keep_twins_off_real_journeys
+from generator.pathway.replay import build_journeys, day_number
+from generator.pathway.process_map import ProcessMap
+from generator.privacy.fingerprints import RealJourneys, journey_fingerprints, keep_twins_off_real_journeys
 from generator.synth import fidelity
 from generator.synth.journey_keys import log_journey_keys, rare_journeys
 from generator.synth.twins import synthetic_twins

@@ -1,8 +1,8 @@
 """The pathway map page: every child a dot on a tube map of the front door (seed, section 8).
 
 Reads a process map (``map:``, relative to report.yaml's folder; the packaged default when
-absent there), replays the EventLog over it (`generator.journeys`), packs the player's frames
-(`generator.frames`) into ``build/data/<slug>.js`` and renders ``map.html``: the SVG map, the
+absent there), replays the EventLog over it (`generator.pathway.replay`), packs the player's frames
+(`generator.pathway.frames`) into ``build/data/<slug>.js`` and renders ``map.html``: the SVG map, the
 player's controls, and the month-by-month table that is the map's text alternative.
 
 ``compare`` shows two synced maps under one scrubber: two groups of children (by ``la``, sex,
@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.errors import InputError, Problem
-from generator.frames import (
+from generator.pathway.frames import (
     AGE_BANDS,
     DISABILITY_GROUPS,
     ETHNICITY_GROUPS,
@@ -36,11 +36,11 @@ from generator.frames import (
     station_stock,
     station_summary,
 )
-from generator.journeys import build_journeys
-from generator.maps import ProcessMap
+from generator.pathway.replay import build_journeys
+from generator.pathway.process_map import ProcessMap
 from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
 from generator.resources import resource_dir
-from generator.tubemap import layout
+from generator.pathway.tube_layout import layout
 
 #: Dot colours per colour mode. Cycle: pale to deep red, every dot ringed in dark grey so the
 #: palest stays visible on the light map. The others: Okabe-Ito, colour-blind safe.
@@ -114,7 +114,7 @@ class PathwayMapPage(PageKind):
     @staticmethod
     def animated_journeys(options: PathwayMapOptions, report_dir, period) -> list:
         """The maps and the periods this page animates, so that the build can keep synthetic
-        twins off real journeys there (`generator.privacy.journeys`). A page without `map:`
+        twins off real journeys there (`generator.privacy.fingerprints`). A page without `map:`
         draws one of the two defaults, chosen from the data (`default_map`): both are listed."""
         names = [options.map] if options.map else [FRONT_DOOR_MAP, LOOKED_AFTER_MAP]
         compare = options.compare

@@ -12,7 +12,7 @@ untouched) and reports, with file and place:
 4. **counts from 1 to 5** in tables (HTML tables, the data inside charts) and downloads
    (CSV, metrics.json), public builds only;
 5. **real journeys in the map data**: a dot whose path on the map is an identifying real
-   child's (`generator.privacy.journeys`), public builds only.
+   child's (`generator.privacy.fingerprints`), public builds only.
 
 Text is tokenised and compared with sets (no regular expression built from the ids).
 
@@ -343,7 +343,7 @@ def _scan_metrics(path: str, text: str, hits: list[Hit]) -> None:
 
 
 def decode_frames(payload: dict) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """A player's frames (`generator.frames.pack_frames`) back to visits: station ids, and per
+    """A player's frames (`generator.pathway.frames.pack_frames`) back to visits: station ids, and per
     visit the dot, the station (-1 = left the map) and the day (days since 1970-01-01)."""
     dday = np.frombuffer(base64.b64decode(payload["visits"]["dday"]), dtype="<u2").astype(np.int64)
     station = np.frombuffer(base64.b64decode(payload["visits"]["station"]), dtype=np.uint8).astype(np.int64)
@@ -376,7 +376,7 @@ def _payloads(text: str):
 
 
 def _scan_map_data(path: str, text: str, secrets: Secrets, hits: list[Hit]) -> None:
-    from generator.privacy.journeys import fingerprints
+    from generator.privacy.fingerprints import fingerprints
 
     for n, payload in enumerate(_payloads(text)):
         if not isinstance(payload, dict) or "visits" not in payload:

@@ -44,7 +44,7 @@ from generator.synth.buffer import (
 from generator.synth.contacts import contacts_without_referral
 from generator.synth.days import day_number, defer_to_working_time, inspection_uplift, short_lag
 from generator.synth.episodes import EpisodeInputs, simulate_episodes
-from generator.synth.frames import to_event_log
+from generator.synth.event_columns import to_event_log
 from generator.synth.legal import add_legal_journeys
 from generator.synth.population import CONTACT_AGE_SHARES, Children, draw_children
 from generator.synth.timelines import Simulated, simulate_referred

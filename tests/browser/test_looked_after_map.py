@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_report, load
-from generator.frames import station_stock
-from generator.journeys import build_journeys
-from generator.maps import ProcessMap
+from generator.pathway.frames import station_stock
+from generator.pathway.replay import build_journeys
+from generator.pathway.process_map import ProcessMap
 
 REPO = Path(__file__).resolve().parents[2]
 MAP = REPO / "content" / "maps" / "looked_after.yaml"

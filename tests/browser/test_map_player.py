@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from generator.build import build_report, load
-from generator.frames import station_stock
-from generator.journeys import build_journeys, day_number
-from generator.maps import ProcessMap
+from generator.pathway.frames import station_stock
+from generator.pathway.replay import build_journeys, day_number
+from generator.pathway.process_map import ProcessMap
 
 REPO = Path(__file__).resolve().parents[2]
 MAP = REPO / "content" / "maps" / "front_door.yaml"

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
-from generator.journeys import OFF, Journeys, build_journeys, day_number
+from generator.pathway.replay import OFF, Journeys, build_journeys, day_number
 from generator.privacy.suppression import SMALLEST_SHOWN
 
 RARE_BELOW = SMALLEST_SHOWN

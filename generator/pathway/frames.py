@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import SEX_LABELS
-from generator.journeys import OFF, OPEN, TICKS_PER_DAY, Journeys, day_number, station_stock_at_tick
-from generator.tubemap import TubeMap
+from generator.pathway.replay import OFF, OPEN, TICKS_PER_DAY, Journeys, day_number, station_stock_at_tick
+from generator.pathway.tube_layout import TubeMap
 
 FORMAT_VERSION = 1
 OFF_CODE = 255

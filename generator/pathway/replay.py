@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
-from generator.maps import LEAVE, STAY, ProcessMap
+from generator.pathway.process_map import LEAVE, STAY, ProcessMap
 from generator.quality import Finding
 
 TICKS_PER_DAY = 8

@@ -6,7 +6,7 @@ them, and which events of the EventLog put a child at which station. This module
 file, validates it with pydantic, and then checks what a schema cannot (an unknown station in
 a line, an event mapped nowhere, two stations on one spot), collecting every problem before it
 raises one `InputError` that names the file, the key path and the fix. Geometry is
-`generator.tubemap`'s job; replaying events is `generator.journeys`'.
+`generator.pathway.tube_layout`'s job; replaying events is `generator.pathway.replay`'.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
-from generator.maps import ProcessMap
+from generator.pathway.process_map import ProcessMap
 
 Point = tuple[float, float]
 
