@@ -37,7 +37,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
 
-    from generator.pages import PAGE_KINDS
 
     kinds = [k for k in KINDS if k in PAGE_KINDS]
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,26 +62,27 @@ def main() -> None:
 
 
 def print_page_times(report: Path, kinds: list[str]) -> None:
-    """Each page's build() in this process, after loading the data once."""
+    """Each page's prepare and render in this process, after loading the data once."""
     import pandas as pd
 
     from generator.analyses.headline import headline_metrics
     from generator.analyses.period import Period
-    from generator.build import load
-    from generator.pages import PAGE_KINDS
-    from generator.pages.base import Annotation, PageContext
+    from generator.inputs import load
+    from generator.build import render_pages
+    from generator.pages.base import Annotation
 
     loaded = load(report)
     period = Period.of("2014-04-01", "2018-03-31")
     start = time.perf_counter()
-    metrics = headline_metrics(loaded.log, period)
+    headline_metrics(loaded.log, period)
     print(f"  headline metrics: {time.perf_counter() - start:.1f} s ({len(loaded.log.events):,} events)")
-    ctx = PageContext(report=loaded.report, log=loaded.log, period=period, metrics=metrics,
-                      annotations=[Annotation(pd.Timestamp(a.date), a.label) for a in loaded.report.annotations])
+    annotations = [Annotation(pd.Timestamp(a.date), a.label) for a in loaded.report.annotations]
     for options in loaded.report.pages:
         if options.kind in kinds:
             start = time.perf_counter()
-            page = PAGE_KINDS[options.kind]().build(options, ctx)
+            # Each page on its own: its links made for it, as a build would once for all pages.
+            _, [(_, page)] = render_pages([options], report=loaded.report, log=loaded.log, period=period,
+                                          annotations=annotations, report_dir=loaded.report_path.parent)
             print(f"  {options.kind}: {time.perf_counter() - start:.1f} s, {len(page.charts)} charts")
 
 

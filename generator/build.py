@@ -1,13 +1,19 @@
 """The build: report.yaml and data in, a static site out. The one orchestrator.
 
-config -> ingest -> EventLog -> quality -> analyses (per page) -> privacy -> site -> build/.
-Each stage raises InputError with every problem it found; the CLI turns that into exit 2.
+The stages run one way (DESIGN.md):
 
-Public builds also sample synthetic twins of the data (the map animates them, never the
-real children) and end with the output audit: any identifier, date of birth, postcode,
-small count or real journey found in the files about to be written fails the build, and
-nothing is written. Internal builds of a report marked ``shared: true`` get the same audit
-as warnings.
+    config -> ingest -> EventLog -> quality -> prepare (each page declares its needs)
+    -> shared products, computed once (`generator.products`: linked episodes, each map's
+       replay, twins) -> render (each page, on a frozen context)
+    -> privacy (`generator.privacy.publish`, one stage) -> site -> audit -> build/.
+
+Each stage raises InputError with every problem it found; the CLI turns that into exit 2.
+Every finding exists before the first page renders, so every page shows the same totals.
+
+Public builds animate synthetic twins (never the real children) and end with the output
+audit: any identifier, date of birth, postcode, small count or real journey found in the
+files about to be written fails the build, and nothing is written. Internal builds of a
+report marked ``shared: true`` get the same audit as warnings.
 """
 
 from __future__ import annotations
@@ -18,29 +24,26 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.analyses.front_door import LinkWindows
 from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
-from generator.config import Report, load_report
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
-from generator.ingest import InputFile, read_sources
+from generator.inputs import load
 from generator.pages import PAGE_KINDS
-from generator.pages.base import Annotation, PageContext
-from generator.privacy import Privacy
+from generator.pages.base import Annotation, PageContext, Plan
 from generator.privacy.audit import audit_site, secrets_of
-from generator.privacy.fingerprints import RealJourneys, keep_twins_off_real_journeys, period_days
+from generator.privacy.publish import publish
 from generator.privacy.pseudonymise import key_from_environment, pseudonymise_log
+from generator.products import compute_products, real_journeys_by_stations
 from generator.progress import Progress
-from generator.quality import Finding, check_event_log
-from generator.resources import default_report
+from generator.quality import Finding
 from generator.site.archive import zip_site
 from generator.site.assemble import assemble
 from generator.site.single_file import single_file_site
 from generator.site.writer import check_target, write_site
 
 
-#: Twins are the same for every build of the same data (DESIGN.md: builds are deterministic).
-TWIN_SEED = 2018
 #: A shared internal report's audit warnings printed before "... and N more".
 SHARED_WARNINGS_SHOWN = 10
 
@@ -52,35 +55,6 @@ class BuildResult:
     charts: int
     metrics: dict
     findings: list[Finding]
-
-
-@dataclass
-class LoadedData:
-    report: Report
-    report_path: Path
-    log: EventLog
-    inputs: list[InputFile]
-    findings: list[Finding]
-
-
-def load(report_path: Path | None = None, data: Path | None = None, progress: Progress | None = None) -> LoadedData:
-    """Read report.yaml and its data, and run the quality checks (shared by build and validate)."""
-    progress = progress or Progress(quiet=True)
-    report_path = Path(report_path) if report_path else default_report()
-    report = load_report(report_path)
-    if data is not None:
-        sources = [Path(data)]
-    else:
-        sources = [report_path.parent / source.path for source in report.sources]
-    if not sources:
-        raise InputError(Problem(str(report_path), "sources", "names no data", "add `sources: [{path: your/data/folder}]` or pass --data PATH"))
-    with progress.step("Reading data"):
-        log, inputs, read_findings = read_sources(sources)
-    if log.events.empty:
-        raise InputError(Problem(", ".join(map(str, sources)), "", "holds no events", "check the export"))
-    with progress.step("Checking data quality"):
-        findings = read_findings + check_event_log(log)
-    return LoadedData(report, report_path, log, inputs, findings)
 
 
 def build_report(
@@ -108,44 +82,37 @@ def build_report(
         if report.period
         else Period.of(log.first_date, log.last_date)
     )
-    privacy = Privacy(audience or report.audience)
+    audience = audience or report.audience
+    public = audience == "public"
+    report_dir = loaded.report_path.parent
     raw_log, findings = log, list(loaded.findings)
     if report.pseudonymise is not None:
         key = key_from_environment(report.pseudonymise.key_env, str(loaded.report_path))
         with progress.step("Pseudonymising ids"):
             log, findings = pseudonymise_log(log, findings, key)
-    annotations = [Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations]
-    with progress.step("Computing headline figures"):
-        metrics = privacy.metrics(headline_metrics(log, period, annotations))
-    twins, real_journeys = _twins(report, log, period, privacy, loaded.report_path.parent, progress)
-    ctx = PageContext(
-        report=report,
-        log=log,
-        period=period,
-        annotations=annotations,
-        metrics=metrics,
-        findings=findings,
-        report_dir=loaded.report_path.parent,
-        inputs=loaded.inputs,
-        privacy=privacy,
-        twins=twins,
-    )
-    rendered = []
-    for options in report.pages:
-        with progress.step(f"Building page '{options.title}'"):
-            rendered.append((options, PAGE_KINDS[options.kind]().build(options, ctx)))
+    annotations = tuple(Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations)
+
+    ctx, rendered = render_pages(report.pages, report=report, log=log, period=period, annotations=annotations,
+                                 report_dir=report_dir, audience=audience, findings=findings,
+                                 inputs=loaded.inputs, progress=progress)
+    metrics = dict(ctx.metrics)
+    products = ctx.products
+
+    with progress.step("Publishing"):
+        published, shown_metrics = publish(rendered, metrics, audience)
     with progress.step("Assembling the site"):
         files = assemble(
-            report, rendered, period=period, metrics=metrics, inputs=loaded.inputs, privacy=privacy,
+            report, published, period=period, metrics=shown_metrics, audience=audience,
+            inputs=[] if public else loaded.inputs,  # file names can name people or places: internal only
             log_counts={"children": int(log.children["child_id"].nunique()), "events": int(len(log.events))},
         )
-    if privacy.public or report.shared:
+    if public or report.shared:
         with progress.step("Auditing the output"):
             dates = [period.start, period.end] + _dates_in(report.model_dump())
-            logs = (raw_log, log) if privacy.public and log is not raw_log else (raw_log,)
-            problems = audit_site(files, secrets_of(*logs, report_dates=dates, journeys=real_journeys),
-                                  public=privacy.public)
-        if problems and privacy.public:
+            logs = (raw_log, log) if public and log is not raw_log else (raw_log,)
+            secrets = secrets_of(*logs, report_dates=dates, journeys=real_journeys_by_stations(products))
+            problems = audit_site(files, secrets, public=public)
+        if problems and public:
             raise InputError(problems)
         for problem in problems[:SHARED_WARNINGS_SHOWN]:
             progress.say(f"[yellow]warning[/yellow] (shared report) {problem.file}: {problem.where}: {problem.message}")
@@ -158,38 +125,36 @@ def build_report(
         if zip_archive:
             files[f"{report.slug}.zip"] = zip_site(files, report.slug)
         write_site(out_dir, files)
-    return BuildResult(out_dir, [o.slug for o, _ in rendered], sum(len(p.charts) for _, p in rendered), metrics, ctx.findings)
+    return BuildResult(out_dir, [o.slug for o, _ in rendered], sum(len(p.charts) for _, p in rendered), shown_metrics,
+                       list(ctx.findings))
 
 
-def _twins(report, log: EventLog, period: Period, privacy: Privacy, report_dir: Path, progress: Progress):
-    """Synthetic twins for public reports and pages that ask for them, kept off every real
-    journey on the maps the report animates; and those maps' real journeys, for the audit.
+def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
+                 report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
+                 progress: Progress | None = None) -> tuple[PageContext, list]:
+    """Prepare every page, compute the shared products once, and render every page.
 
-    A page kind declares what it animates with ``animated_journeys(options, report_dir,
-    period)``: (ProcessMap, [(start, end), ...]) pairs.
+    Returns the frozen context (its ``metrics`` are the headline figures as computed, its
+    ``findings`` every finding, the replays' included) and the rendered pages, in order:
+    [(options, RenderedPage)]. Nothing here is published yet (`generator.privacy.publish`).
     """
-    kinds = [(options, PAGE_KINDS[options.kind]) for options in report.pages]
-    if not (privacy.public or any(getattr(kind, "needs_twins", False) for _, kind in kinds)):
-        return None, {}
-    from generator.pathway.replay import build_journeys
-    from generator.synth.twins import synthetic_twins
-
-    with progress.step("Sampling synthetic twins"):
-        twins = synthetic_twins(log, seed=TWIN_SEED)
-    real: dict = {}
-    periods: set[tuple[int, int]] = {period_days(period)}
-    for options, kind in kinds:
-        animated = getattr(kind, "animated_journeys", None)
-        if animated is None:
-            continue
-        for pmap, spans in animated(options, report_dir, period):
-            real.setdefault(tuple(pmap.station_ids), (pmap, RealJourneys(build_journeys(log, pmap))))
-            periods.update(period_days(Period.of(a, b)) for a, b in spans)
-    if privacy.public and real:
-        with progress.step("Keeping twins off real journeys"):
-            for first, last in sorted(periods):
-                twins, _ = keep_twins_off_real_journeys(twins, real, first, last, seed=TWIN_SEED + first)
-    return twins, {key: reals for key, (_, reals) in real.items()}
+    progress = progress or Progress(quiet=True)
+    pages = [(options, PAGE_KINDS[options.kind]()) for options in page_options]
+    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public")
+    plan.links(LinkWindows())  # the headline figures
+    for options, page in pages:
+        page.prepare(options, plan)
+    products, replay_findings = compute_products(plan, progress)
+    with progress.step("Computing headline figures"):
+        metrics = headline_metrics(log, period, list(annotations), links=products.links[LinkWindows()])
+    ctx = PageContext(report=report, log=log, period=period, annotations=tuple(annotations), metrics=metrics,
+                      findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
+                      audience=audience, products=products)
+    rendered = []
+    for options, page in pages:
+        with progress.step(f"Building page '{options.title}'"):
+            rendered.append((options, page.render(options, ctx)))
+    return ctx, rendered
 
 
 def _dates_in(value) -> list:

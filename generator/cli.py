@@ -93,7 +93,7 @@ def _not_yet(option: str):
 
 
 def _validate(args) -> int:
-    from generator.build import load
+    from generator.inputs import load
     from generator.progress import Progress
 
     loaded = load(args.report, args.data, Progress(quiet=args.quiet))

@@ -1,25 +1,27 @@
 """report.yaml: typed models, and every problem in one go.
 
 The models are the documentation: `carejourneys schema` prints their JSON Schema so editors
-can autocomplete report files. A page entry's options come from its page kind's own model
-(generator/pages), chosen by its `kind`.
+can autocomplete report files. A page entry's options come from its kind's model in
+`generator.page_options`, chosen by its `kind`. Loading checks everything that can be
+checked without the data (MkDocs' way): every key and value, and every file a page names
+(Markdown sources, map files), and reports all problems at once with their key paths.
+Importing this module imports no analysis, chart or statistics library (a test holds it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from generator.errors import InputError, Problem
-from generator.pages import PAGE_KINDS
+from generator.page_options import PAGE_OPTIONS
+from generator.yaml_model import problems_of, read_yaml
 
 PageEntry = Annotated[
-    Union[tuple(kind.Options for kind in PAGE_KINDS.values())],  # type: ignore[misc]
+    Union[tuple(PAGE_OPTIONS.values())],  # type: ignore[misc]
     Field(discriminator="kind"),
 ]
 
@@ -92,41 +94,6 @@ def json_schema() -> dict:
     return Report.model_json_schema()
 
 
-def _key_path(loc: tuple) -> str:
-    parts: list[str] = []
-    for i, item in enumerate(loc):
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif i > 0 and isinstance(loc[i - 1], int) and loc[:1] == ("pages",) and item in PAGE_KINDS:
-            continue  # the discriminator's branch name, not a key the user wrote
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
-
-
-def _problem(file: str, error: dict, known: dict[str, list[str]]) -> Problem:
-    where = _key_path(error["loc"])
-    kind = error["type"]
-    found = error.get("input")
-    if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        choices = known.get(_key_path(error["loc"][:-1]), [])
-        guess = difflib.get_close_matches(key, choices, n=1)
-        fix = f"did you mean '{guess[0]}'?" if guess else "remove it or correct its spelling."
-        if choices:
-            fix += " Keys allowed here: " + ", ".join(choices)
-        return Problem(file, where, "unknown key", fix)
-    if kind == "missing":
-        return Problem(file, where, "is required but missing", "add it (see `carejourneys schema`)")
-    if kind == "union_tag_invalid":
-        tag = error.get("ctx", {}).get("tag", found)
-        return Problem(file, where, f"unknown page kind {tag!r}", "use one of: " + ", ".join(PAGE_KINDS))
-    if kind == "union_tag_not_found":
-        return Problem(file, where, "has no 'kind'", "add kind: one of " + ", ".join(PAGE_KINDS))
-    shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
-    return Problem(file, where, f"{error['msg'].rstrip('.')}; found {shown}", "see `carejourneys schema` for the expected form")
-
-
 def _known_keys(raw: dict) -> dict[str, list[str]]:
     """Key names each mapping may hold, by key path, for 'did you mean' hints."""
     known = {"(top level)": sorted(Report.model_fields)}
@@ -137,36 +104,33 @@ def _known_keys(raw: dict) -> dict[str, list[str]]:
     for i, note in enumerate(raw.get("annotations") or []):
         known[f"annotations[{i}]"] = sorted(AnnotationEntry.model_fields)
     for i, page in enumerate(raw.get("pages") or []):
-        if isinstance(page, dict) and page.get("kind") in PAGE_KINDS:
-            known[f"pages[{i}]"] = sorted(PAGE_KINDS[page["kind"]].Options.model_fields)
+        if isinstance(page, dict) and page.get("kind") in PAGE_OPTIONS:
+            known[f"pages[{i}]"] = sorted(PAGE_OPTIONS[page["kind"]].model_fields)
     return known
 
 
 def load_report(path: Path) -> Report:
-    """Read and validate report.yaml.
+    """Read and validate report.yaml, and the files its pages name.
 
     Raises
     ------
     InputError
         Every problem found: YAML syntax (with line and column), unknown keys (with the
-        nearest known key), missing keys, wrong types, unknown page kinds.
+        nearest known key), missing keys, wrong types, unknown page kinds, page options out
+        of range, Markdown sources that do not exist, map files that do not load.
     """
     file = str(path)
     if not path.is_file():
         raise InputError(Problem(file, "", "no such report file", "give the path to a report.yaml, or run `carejourneys init DIR`"))
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(Problem(file, where, f"is not valid YAML: {error.problem}", "fix the YAML syntax (indentation, colons, quotes)")) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError(Problem(file, "", f"cannot be read as YAML ({error})", "save it as UTF-8 text")) from None
+    raw = read_yaml(path, "give the path to a report.yaml")
     if not isinstance(raw, dict):
         raise InputError(Problem(file, "(top level)", f"expected a mapping of keys (title, pages, ...), found {type(raw).__name__}",
                                  "start from content/report.yaml"))
     try:
-        return Report.model_validate(raw)
+        report = Report.model_validate(raw)
     except ValidationError as error:
-        known = _known_keys(raw)
-        raise InputError([_problem(file, e, known) for e in error.errors()]) from None
+        raise InputError(problems_of(file, error.errors(), _known_keys(raw), {"kind": list(PAGE_OPTIONS)})) from None
+    problems = [p for i, page in enumerate(report.pages) for p in page.file_problems(path.parent, f"pages[{i}]")]
+    if problems:
+        raise InputError(problems)
+    return report

@@ -10,11 +10,11 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
-from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
 from generator.build import build_report
 from generator.pages import PAGE_KINDS
-from generator.pages.base import Annotation, PageContext
+from generator.build import render_pages
+from generator.pages.base import Annotation
 from generator.synth.demo import generate_demo
 from tests.helpers import log_of, tiny_report
 
@@ -28,14 +28,11 @@ def small_county():
     return generate_demo(children=1500, seed=7)
 
 
-def _context(log, period=PERIOD):
-    return PageContext(report=None, log=log, period=period, metrics=headline_metrics(log, period),
-                       annotations=[Annotation(pd.Timestamp("2016-05-16"), "Ofsted inspection")])
-
-
 def _build(kind, log, period=PERIOD, **options):
     page_kind = PAGE_KINDS[kind]
-    return page_kind().build(page_kind.Options(kind=kind, slug=kind, title=kind, **options), _context(log, period))
+    _, [(_, page)] = render_pages([page_kind.Options(kind=kind, slug=kind, title=kind, **options)], log=log, period=period,
+                                  annotations=[Annotation(pd.Timestamp("2016-05-16"), "Ofsted inspection")])
+    return page
 
 
 @pytest.mark.parametrize("kind", REGISTERED)

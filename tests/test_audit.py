@@ -201,7 +201,8 @@ def test_animating_real_children_in_a_public_build_fails_it(tmp_path, monkeypatc
   - {kind: pathway_map, slug: pathway, title: Map}
 """)
     monkeypatch.setattr("generator.synth.twins.synthetic_twins", lambda log, seed=0: log)
-    monkeypatch.setattr("generator.build.keep_twins_off_real_journeys", lambda twins, real, a, b, seed=0: (twins, 0))
+    monkeypatch.setattr("generator.privacy.fingerprints.keep_twins_off_real_journeys",
+                        lambda twins, real, a, b, seed=0: (twins, 0, None))
     with pytest.raises(InputError, match="whose journey is a real child's"):
         build_report(report, tmp_path / "out", audience="public")
     assert not (tmp_path / "out").exists()

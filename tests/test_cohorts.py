@@ -16,7 +16,7 @@ from generator.analyses.front_door import protection_enquiries, referral_episode
 from generator.analyses.period import Period
 from generator.eventlog import EventLog
 from generator.pages.cohorts import CohortPage
-from generator.pages.base import PageContext
+from generator.build import render_pages
 
 
 def test_age_band_counts_completed_years_from_the_first_of_the_birth_month():
@@ -96,7 +96,6 @@ def test_an_attribute_the_data_lacks_is_said_on_the_page_not_an_error():
     # The demo report names `locality`; built with --data on another LA's files it must still build.
     log = _log()
     options = CohortPage.Options(kind="cohorts", slug="cohorts", title="Cohorts", attributes=["team", "locality"])
-    ctx = PageContext(report=None, log=log, period=PERIOD, annotations=[], metrics={})
-    page = CohortPage().build(options, ctx)
+    _, [(_, page)] = render_pages([options], log=log, period=PERIOD)
     assert "no team column" in page.context["intro"]
     assert "Locality: North" in page.charts[0].data["row"].tolist()

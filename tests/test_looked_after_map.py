@@ -13,7 +13,8 @@ from generator.pathway.frames import station_stock
 from generator.ingest import read_sources
 from generator.pathway.replay import OPEN, build_journeys
 from generator.pathway.process_map import ProcessMap
-from generator.pages.pathway_map import FRONT_DOOR_MAP, LOOKED_AFTER_MAP, default_map
+from generator.page_options import FRONT_DOOR_MAP, LOOKED_AFTER_MAP
+from generator.pages.pathway_map import default_map
 from tests.helpers import stations_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,16 +183,18 @@ pages:
     assert "Child and family assessment" in html and "Interim care order" not in html
 
 
-def test_a_page_without_map_lists_both_defaults_for_the_twins_check():
+def test_a_page_without_map_asks_for_the_map_its_data_calls_for():
     from generator.analyses.period import Period
+    from generator.pages.base import Plan
     from generator.pages.pathway_map import PathwayMapOptions, PathwayMapPage
 
     period = Period.of("2014-04-01", "2018-03-31")
     unset = PathwayMapOptions(kind="pathway_map", slug="p", title="P")
-    maps = [pmap.title for pmap, _ in PathwayMapPage.animated_journeys(unset, None, period)]
-    assert maps == ["The front door", "Children looked after"]
-    named = PathwayMapOptions(kind="pathway_map", slug="p", title="P", map=LOOKED_AFTER_MAP)
-    assert [pmap.title for pmap, _ in PathwayMapPage.animated_journeys(named, None, period)] == ["Children looked after"]
+    plan = Plan(report=None, log=read_sources([REPO / "data" / "903"])[0], period=period, report_dir=Path("."), public=True)
+    PathwayMapPage().prepare(unset, plan)
+    assert sorted(Path(file).name + ":" + whose for file, whose in plan.replays) == [
+        "looked_after.yaml:real", "looked_after.yaml:twins"]
+    assert [Path(file).name for file in plan.animated] == ["looked_after.yaml"]
 
 
 def test_the_looked_after_map_names_its_cycles_periods_of_care(tmp_path):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from generator.analyses.period import Period
-from generator.build import TWIN_SEED
+from generator.products import TWIN_SEED
 from generator.cli import main
 from generator.eventlog import VOCABULARY
 from generator.ingest import read_sources
@@ -128,7 +128,7 @@ def test_twins_on_a_map_retrace_no_identifying_real_path(demo, twins):
     pmap = ProcessMap.load(REPO / "content" / "maps" / "front_door.yaml")
     real = RealJourneys(build_journeys(demo, pmap))
     first, last = day_number(demo.first_date), day_number(demo.last_date)
-    kept, moved = keep_twins_off_real_journeys(twins, {1: (pmap, real)}, first, last)
+    kept, moved, _ = keep_twins_off_real_journeys(twins, {1: (pmap, real)}, first, last)
     identifying = real.identifying(first, last)
     assert not identifying & set(journey_fingerprints(build_journeys(kept, pmap), first, last))
     assert moved < 0.01 * len(twins.children)  # chance coincidences only

@@ -25,7 +25,6 @@ first one after its start and before the child's next assessment start, however 
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,24 +45,21 @@ class LinkWindows:
     icpc_to_plan: int = 7
 
 
-#: Linked tables by (what, id of the log's events, windows): several pages and the headline
-#: figures link the same log with the same windows, and linking a large log takes seconds.
-#: Each entry keeps a weak reference to its events frame, so a new log never hits an old entry.
-_LINKED: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
+@dataclass(frozen=True)
+class FrontDoorLinks:
+    """The front door's steps linked with one set of windows: ``episodes`` (one row per
+    referral, `link_referral_episodes`) and ``enquiries`` (one row per strategy discussion or
+    lone section 47 enquiry, `link_protection_enquiries`). Shared by every page and figure
+    that uses the same windows: read them, never change them in place."""
+
+    episodes: pd.DataFrame
+    enquiries: pd.DataFrame
 
 
-def _memo(what: str, log: EventLog, windows: "LinkWindows", compute) -> pd.DataFrame:
-    """``compute()`` once per log and windows. The table returned is shared: read it, never
-    change it in place."""
-    key = (what, id(log.events), windows)
-    hit = _LINKED.get(key)
-    if hit is not None and hit[0]() is log.events:
-        return hit[1]
-    for stale in [k for k, (ref, _) in _LINKED.items() if ref() is None]:
-        del _LINKED[stale]
-    table = compute()
-    _LINKED[key] = (weakref.ref(log.events), table)
-    return table
+def link_front_door(log: EventLog, windows: LinkWindows = LinkWindows()) -> FrontDoorLinks:
+    """Referral episodes and protection enquiries of ``log``, linked with ``windows``."""
+    enquiries = link_protection_enquiries(log, windows)
+    return FrontDoorLinks(link_referral_episodes(log, windows, enquiries), enquiries)
 
 
 def distinct_days(log: EventLog, event: str) -> pd.DataFrame:
@@ -135,8 +131,8 @@ def window_open(dates: pd.Series, next_dates: pd.Series, window_days: int | None
 
 def protection_enquiries(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
     """Every strategy discussion (and lone section 47 enquiry) with what followed; see
-    `link_protection_enquiries`. Computed once per log and windows."""
-    return _memo("enquiries", log, windows, lambda: link_protection_enquiries(log, windows))
+    `link_protection_enquiries`. (A build links once per windows: `link_front_door`.)"""
+    return link_protection_enquiries(log, windows)
 
 
 def link_protection_enquiries(log: EventLog, windows: LinkWindows) -> pd.DataFrame:
@@ -195,11 +191,11 @@ def link_protection_enquiries(log: EventLog, windows: LinkWindows) -> pd.DataFra
 
 def referral_episodes(log: EventLog, windows: LinkWindows = LinkWindows()) -> pd.DataFrame:
     """Every referral with the steps that followed it; see `link_referral_episodes`.
-    Computed once per log and windows."""
-    return _memo("episodes", log, windows, lambda: link_referral_episodes(log, windows))
+    (A build links once per windows: `link_front_door`.)"""
+    return link_referral_episodes(log, windows)
 
 
-def link_referral_episodes(log: EventLog, windows: LinkWindows) -> pd.DataFrame:
+def link_referral_episodes(log: EventLog, windows: LinkWindows, enquiries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every referral (child and day) with the steps that followed it.
 
     Returns
@@ -235,7 +231,8 @@ def link_referral_episodes(log: EventLog, windows: LinkWindows) -> pd.DataFrame:
     out["authorised"] = start["authorised"].astype("datetime64[ns]")
     out["outcome"] = start["outcome"].astype("string")
 
-    enquiries = protection_enquiries(log, windows)
+    if enquiries is None:
+        enquiries = link_protection_enquiries(log, windows)
     discussions = enquiries[enquiries["strategy"].notna()].rename(columns={"strategy": "date"})
     strategy = link_next(referrals, discussions, windows.referral_to_strategy,
                          carry=("s47", "icpc", "plan", "s47_open", "icpc_open"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.analyses.front_door import LinkWindows, protection_enquiries, referral_episodes
+from generator.analyses.front_door import FrontDoorLinks, LinkWindows, link_front_door
 from generator.analyses.junctions import junction_decisions, junction_shares
 from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
 from generator.analyses.timeliness import assessment_durations, conference_durations
@@ -29,7 +29,8 @@ def _rate(metrics: dict, key: str, count: int, n: int) -> None:
     metrics[f"{key}_n"], metrics[f"{key}_d"] = int(count), int(n)
 
 
-def front_door_metrics(log: EventLog, period: Period, annotations: list | None = None) -> dict:
+def front_door_metrics(log: EventLog, period: Period, annotations: list | None = None,
+                       links: FrontDoorLinks | None = None) -> dict:
     """Headline figures of the re-referral, junction and timeliness pages.
 
     Returns
@@ -56,8 +57,8 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
     metrics: dict = {}
     if log.events.empty:
         return metrics
-    windows = LinkWindows()
-    episodes = referral_episodes(log, windows)
+    links = links if links is not None else link_front_door(log, LinkWindows())
+    episodes, enquiries = links.episodes, links.enquiries
 
     durations = time_to_rereferral(log, period)
     curve = cumulative_rereferral(durations, [365, 1095]).set_index("days")
@@ -74,7 +75,6 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
         key = "assessment_nfa_prev" + group.replace("+", "plus")
         _rate(metrics, key, int(nfa.loc[group, "count"]), int(nfa.loc[group, "n"]))
 
-    enquiries = protection_enquiries(log, windows)
     shares = junction_shares(junction_decisions(episodes, enquiries), period)
     shares = shares.set_index(["junction", "branch"])
     for key, junction, branches in (

@@ -26,13 +26,15 @@ def percent(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 1)
 
 
-def headline_metrics(log: EventLog, period: Period, annotations: list | None = None) -> dict:
+def headline_metrics(log: EventLog, period: Period, annotations: list | None = None, links=None) -> dict:
     """The figures DESIGN.md fixes for metrics.json, over the report period.
 
     ``children`` counts children with any event in the period; ``events`` all events in it.
     Each ``*_pct`` comes with its numerator and denominator (``*_n``, ``*_d``) so that every
     percentage can be checked and, in public mode, suppressed by the privacy stage.
     ``annotations`` (the report's dated events), when given, add the events page's figures.
+    ``links`` (`generator.analyses.front_door.FrontDoorLinks` with the default windows), when
+    given, saves linking the log again.
     """
     events = log.events[period.contains(log.events["date"])]
     metrics: dict = {
@@ -52,5 +54,5 @@ def headline_metrics(log: EventLog, period: Period, annotations: list | None = N
     nfa = int((outcomes.str.lower() == "nfa").sum())
     metrics["assessment_nfa_pct"] = percent(nfa, len(outcomes))
     metrics["assessment_nfa_n"], metrics["assessment_nfa_d"] = nfa, int(len(outcomes))
-    metrics.update(front_door_metrics(log, period, annotations))  # the analytics pages' figures (README)
+    metrics.update(front_door_metrics(log, period, annotations, links))  # the analytics pages' figures (README)
     return metrics

@@ -8,6 +8,7 @@ site writes as `downloads/<id>.csv` and links under the chart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 
@@ -45,6 +46,12 @@ class Chart:
         For a survival or cumulative curve, the column of the number at risk.
     curves_by : list of str, optional
         Columns telling several curves in ``data`` apart (each is cut on its own).
+    describe : callable, optional
+        ``describe(published_table) -> str``: the description written from the table as it is
+        published, so that no sentence quotes a hidden number. Replaces ``description``.
+    draw : callable, optional
+        ``draw(published_table) -> spec``: for charts whose geometry adds rows up (a Sankey's
+        bands), the spec drawn from the published table alone. Replaces ``spec``.
     """
 
     id: str
@@ -57,3 +64,5 @@ class Chart:
     rates: dict[str, tuple[str, str]] | None = None
     at_risk: str | None = None
     curves_by: list[str] | None = None
+    describe: Callable[[pd.DataFrame], str] | None = None
+    draw: Callable[[pd.DataFrame], dict] | None = None

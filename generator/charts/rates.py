@@ -17,7 +17,7 @@ from generator.charts.theme import PALETTE, base_properties
 
 #: The smallest denominator whose rate is drawn (below it the 95% interval is wider than
 #: about +/- 18 points, too wide to say anything).
-MIN_DENOMINATOR = 30
+from generator.page_options import MIN_DENOMINATOR  # noqa: E402  (one number for pages and charts)
 
 
 def rate_bars(

@@ -1,35 +1,57 @@
-"""What a page kind is, and what it is given.
+"""What a page kind is, what it may ask for, and what it is given.
 
-A page kind is one module in `generator/pages/` with a class that declares its options (a
-pydantic model whose `kind` field is a Literal of the kind's name) and builds itself from a
-`PageContext` into a `RenderedPage`. The site stage renders the template and writes the
-charts, data scripts and downloads; the page never touches files.
-Register a new kind in `generator/pages/__init__.py` (the one place page kinds are listed).
+A page kind is one module in `generator/pages/` with a `PageKind` subclass. Its options are a
+pydantic model in `generator.page_options` (checked when report.yaml loads). The build runs
+every page in two phases, as Pelican runs its generators:
+
+1. ``prepare(options, plan)``: the page declares what it needs from the shared products
+   (maps to replay, the synthetic twins, front-door episodes linked with its windows) on a
+   `Plan`, which can read the data but holds no product yet. Nothing is rendered.
+2. The build computes every product once (`generator.build`), adds the findings the products
+   raise (events a map cannot place), and freezes a `PageContext`.
+3. ``render(options, ctx)``: the page turns products and the log into a `RenderedPage`:
+   charts, tables, words. It asks the context for products it declared; asking for one it
+   did not declare is a bug in the page and fails loudly.
+
+Pages never suppress anything: every number they publish goes through the one privacy stage
+(`generator.privacy.publish`) after render. What a page shows in its template that is a
+count, a table or a headline figure is wrapped in `generator.published` markers, which that
+stage resolves; a chart's words about its numbers are written from the published table
+(`Chart.describe`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, Mapping
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
+from generator.analyses.front_door import FrontDoorLinks, LinkWindows
 from generator.analyses.period import Period
 from generator.charts import Chart
 from generator.eventlog import EventLog
+from generator.page_options import PageOptions, WindowOptions
+from generator.published import Table
+
+#: Whose journeys a replay follows: the real children, or their synthetic twins.
+Whose = Literal["real", "twins"]
 
 
-class PageOptions(BaseModel):
-    """Options every page has. Subclasses add `kind: Literal["<name>"]` and their own."""
+def link_windows(options: WindowOptions) -> LinkWindows:
+    """The linking windows a page's options set (`generator.analyses.front_door`)."""
+    return LinkWindows(
+        referral_to_assessment=options.referral_to_assessment_days,
+        referral_to_strategy=options.referral_to_strategy_days,
+        strategy_to_s47=options.strategy_to_s47_days,
+        strategy_to_icpc=options.strategy_to_icpc_days,
+        icpc_to_plan=options.icpc_to_plan_days,
+    )
 
-    model_config = ConfigDict(extra="forbid")
 
-    slug: str
-    title: str
-
-
-@dataclass
+@dataclass(frozen=True)
 class Annotation:
     """A dated event the report marks on time axes (an inspection, a new front door)."""
 
@@ -38,34 +60,101 @@ class Annotation:
 
 
 @dataclass
-class PageContext:
-    """Everything a page may read. Built once per report by `generator.build`."""
+class Plan:
+    """What the pages of a report ask the build to compute, collected in ``prepare``.
 
-    report: Any  # generator.config.Report (not imported: config imports the page registry)
+    The data is there to read (a page may choose a map by what the data holds); the products
+    are not: they are computed once, after every page has declared its needs.
+    """
+
+    report: Any
     log: EventLog
     period: Period
-    annotations: list[Annotation]
-    metrics: dict
-    findings: list = field(default_factory=list)  # quality findings
-    report_dir: Any = None  # pathlib.Path of report.yaml's folder, for page sources
-    inputs: list = field(default_factory=list)  # generator.ingest.InputFile, for 'data sources'
-    privacy: Any = None  # generator.privacy.Privacy
-    #: Synthetic twins of ``log`` (generator.synth.twins): built for public reports and for
-    #: page kinds that set ``needs_twins``; public maps animate these, never ``log``.
+    report_dir: Path
+    public: bool
+    replays: dict[tuple[str, Whose], Path] = field(default_factory=dict)
+    linked: set[LinkWindows] = field(default_factory=set)
+    wants_twins: bool = False
+    #: Maps animated on a page and the periods they run over: public twins are kept off every
+    #: real journey on them (`generator.privacy.fingerprints`).
+    animated: dict[str, list[tuple]] = field(default_factory=dict)
+
+    def replay(self, map_file: Path, whose: Whose = "real") -> None:
+        """Ask for the journeys of the real children (or of the twins) over the map in ``map_file``."""
+        self.replays[(str(map_file), whose)] = Path(map_file)
+        if whose == "twins":
+            self.wants_twins = True
+
+    def twins(self) -> None:
+        """Ask for the synthetic twins of the data (`generator.synth.twins`)."""
+        self.wants_twins = True
+
+    def links(self, windows: LinkWindows) -> None:
+        """Ask for the front-door episodes linked with ``windows``."""
+        self.linked.add(windows)
+
+    def animate(self, map_file: Path, spans: list[tuple]) -> None:
+        """Declare that a page animates ``map_file`` over ``spans`` ((start, end) pairs)."""
+        self.animated.setdefault(str(map_file), []).extend(spans)
+
+
+@dataclass(frozen=True)
+class Products:
+    """What the build computed once for the pages that declared a need for it."""
+
+    replays: Mapping[tuple[str, Whose], Any] = field(default_factory=dict)  # generator.pathway.replay.Journeys
+    links: Mapping[LinkWindows, FrontDoorLinks] = field(default_factory=dict)
     twins: EventLog | None = None
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a page may read while it renders. Built once per report, frozen."""
+
+    report: Any  # generator.config.Report
+    log: EventLog
+    period: Period
+    annotations: tuple[Annotation, ...]
+    metrics: Mapping[str, Any]  # headline figures as computed (the privacy stage publishes them)
+    findings: tuple = ()  # every quality finding, the products' included
+    report_dir: Path | None = None
+    inputs: tuple = ()  # generator.ingest.InputFile, for 'data sources'
+    audience: str = "internal"
+    products: Products = field(default_factory=Products)
+
+    def __post_init__(self):
+        object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
 
     @property
     def public(self) -> bool:
         """Whether the report is for the public (every number passes the privacy stage)."""
-        return bool(self.privacy is not None and self.privacy.public)
+        return self.audience == "public"
+
+    @property
+    def twins(self) -> EventLog | None:
+        return self.products.twins
+
+    def replay(self, map_file: Path, whose: Whose = "real"):
+        """The journeys declared with `Plan.replay`."""
+        key = (str(map_file), whose)
+        if key not in self.products.replays:
+            raise LookupError(f"the page did not ask for the replay {key} in prepare()")
+        return self.products.replays[key]
+
+    def links(self, windows: LinkWindows) -> FrontDoorLinks:
+        """The linked front-door episodes declared with `Plan.links`."""
+        if windows not in self.products.links:
+            raise LookupError(f"the page did not ask for front-door links {windows} in prepare()")
+        return self.products.links[windows]
 
 
 @dataclass
 class RenderedPage:
-    """A page's content, ready for the site stage.
+    """A page's content, ready for the privacy stage and then the site.
 
-    ``template`` is a file in site_templates/; ``context`` its variables (autoescaped);
-    ``charts`` are embedded and drawn by report.js; ``data_scripts`` maps a file name under
+    ``template`` is a file in site_templates/; ``context`` its variables (autoescaped), in
+    which counts, tables and headline figures are `generator.published` markers; ``charts``
+    are embedded and drawn by report.js; ``data_scripts`` maps a file name under
     ``build/data/`` to a JavaScript text that assigns a global (loaded with <script src>);
     ``downloads`` maps a CSV name (no extension) to a table, beside each chart's own CSV.
     """
@@ -74,15 +163,25 @@ class RenderedPage:
     context: dict = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)
     data_scripts: dict[str, str] = field(default_factory=dict)
-    downloads: dict[str, pd.DataFrame] = field(default_factory=dict)
+    downloads: dict[str, Table] = field(default_factory=dict)
     scripts: list[str] = field(default_factory=list)  # extra assets, e.g. "player.js"
 
 
 class PageKind:
-    """Base of page kinds. Subclasses set `kind` and `Options`, and implement `build`."""
+    """Base of page kinds. Subclasses set `kind` and `Options`, and implement `render`.
+
+    Optional hooks, with their defaults here:
+
+    * ``prepare(options, plan)``: declare the products the page needs (default: none).
+    * ``shows_numbers``: whether the page publishes figures (the overview's and markdown's
+      templates state what they show themselves).
+    """
 
     kind: ClassVar[str]
     Options: ClassVar[type[PageOptions]]
 
-    def build(self, options: PageOptions, ctx: PageContext) -> RenderedPage:
+    def prepare(self, options: PageOptions, plan: Plan) -> None:
+        """Declare what this page needs from the shared products; the default needs none."""
+
+    def render(self, options: PageOptions, ctx: PageContext) -> RenderedPage:
         raise NotImplementedError

@@ -5,23 +5,13 @@ with 95% intervals against the rate for all children (definitions in
 
 from __future__ import annotations
 
-from typing import Literal
 
-from pydantic import Field
 
 from generator.analyses.cohorts import DIMENSIONS, child_groups, measure_cases, medians_by_group, rates_by_group
-from generator.analyses.front_door import protection_enquiries, referral_episodes
-from generator.charts.rates import MIN_DENOMINATOR
 from generator.charts.rows import median_rows, rate_rows
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.windows import WindowOptions
+from generator.page_options import CohortOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
 
-INTRO = (
-    "Whether the front door's decisions and timescales differ between groups of children. "
-    "Each dot is a group's rate with its 95% interval; the dark tick is the rate for all "
-    "children. Groups too small to say anything are named but not drawn. Differences "
-    "describe what happened; they do not by themselves show why."
-)
 #: (measure key, chart title, what the rate is of, numerator words, denominator words, unit of cases)
 RATE_MEASURES = (
     ("rereferral_12m", "Re-referrals within 12 months, by group of children", "referrals that were re-referrals within 12 months",
@@ -33,13 +23,6 @@ RATE_MEASURES = (
     ("s47_without_plan", "Section 47 enquiries ending without a plan, by group of children",
      "section 47 enquiries that ended without a child protection plan", "Without a plan", "Section 47 enquiries", "enquiries"),
 )
-
-
-class CohortOptions(WindowOptions):
-    kind: Literal["cohorts"]
-    intro: str = INTRO
-    attributes: list[str] = Field(default_factory=list, description="Other columns of the children table to split by, e.g. [locality].")
-    min_group_size: int = Field(MIN_DENOMINATOR, ge=1, description="Groups with fewer cases are named but not drawn.")
 
 
 def _words(table, what: str, unit: str, min_n: int, value: str = "pct", fmt: str = "{:.1f}%") -> str:
@@ -67,7 +50,10 @@ class CohortPage(PageKind):
     kind = "cohorts"
     Options = CohortOptions
 
-    def build(self, options: CohortOptions, ctx: PageContext) -> RenderedPage:
+    def prepare(self, options: CohortOptions, plan: Plan) -> None:
+        plan.links(link_windows(options))
+
+    def render(self, options: CohortOptions, ctx: PageContext) -> RenderedPage:
         # A report may be built on data other than its own (--data): an attribute the data
         # lacks is said on the page rather than stopping the build.
         attributes = [a for a in options.attributes if a in ctx.log.children.columns]
@@ -76,8 +62,8 @@ class CohortPage(PageKind):
         if missing:
             intro += (f" This data has no {', '.join(missing)} column, so the page does not split by "
                       f"{'it' if len(missing) == 1 else 'them'}.")
-        windows = options.link_windows()
-        cases = measure_cases(ctx.log, ctx.period, referral_episodes(ctx.log, windows), protection_enquiries(ctx.log, windows))
+        windows = link_windows(options)
+        cases = measure_cases(ctx.log, ctx.period, ctx.links(windows).episodes, ctx.links(windows).enquiries)
         dimensions = list(DIMENSIONS) + [(a, a.replace("_", " ").capitalize()) for a in attributes]
         min_n, slug, charts = options.min_group_size, options.slug, []
         for key, title, what, count_title, n_title, unit in RATE_MEASURES:

@@ -9,11 +9,11 @@ found nothing are listed too, so a reader sees what was looked for.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.page_options import DataQualityOptions
+from generator.pages.base import PageContext, PageKind, RenderedPage
+from generator.published import Derived, Table
 
 #: The checks carejourneys runs, in the order the page lists checks that found nothing.
 CHECKS: tuple[tuple[str, str], ...] = (
@@ -34,47 +34,31 @@ CHECKS: tuple[tuple[str, str], ...] = (
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-class DataQualityOptions(PageOptions):
-    kind: Literal["data_quality"]
-    intro: str = ""
-
-
 class DataQualityPage(PageKind):
     kind = "data_quality"
     Options = DataQualityOptions
 
-    def build(self, options: DataQualityOptions, ctx: PageContext) -> RenderedPage:
+    def render(self, options: DataQualityOptions, ctx: PageContext) -> RenderedPage:
         public = ctx.public
-        count = ctx.privacy.count if ctx.privacy is not None else (lambda value: value)
         findings = sorted(ctx.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.check, f.source, f.message))
-        rows = [
-            {
-                "check": f.check,
-                "severity": f.severity,
-                "count": count(int(f.count)),
-                "message": f.message,
-                "action": f.action,
-                "source": f.source,
-                "examples": [] if public else list(f.examples),
-            }
-            for f in findings
-        ]
-        found = {f.check for f in findings}
-        clean = [{"check": check, "what": what} for check, what in CHECKS if check not in found]
-        # The download holds raw counts: the site stage's privacy pass suppresses them.
-        table = pd.DataFrame(rows, columns=["check", "severity", "count", "message", "action", "source", "examples"])
-        table["count"] = [int(f.count) for f in findings]
-        table["examples"] = table["examples"].map(lambda values: "; ".join(values))
+        table = pd.DataFrame(
+            [{"check": f.check, "severity": f.severity, "count": int(f.count), "message": f.message,
+              "action": f.action, "source": f.source, "examples": "" if public else "; ".join(f.examples)}
+             for f in findings],
+            columns=["check", "severity", "count", "message", "action", "source", "examples"])
         if public:
             table = table.drop(columns="examples")
-            # The page shows what the CSV shows: secondary suppression included (severity totals are shown).
-            for row, shown in zip(rows, ctx.privacy.table(table)["count"]):
-                row["count"] = shown
+        # The severity totals are shown (the overview's), so each severity's counts are a group.
+        published = Table(table, counts=["count"], groups=[("severity",)])
+        found = {f.check for f in findings}
+        clean = [{"check": check, "what": what} for check, what in CHECKS if check not in found]
         return RenderedPage(
             template="data_quality.html",
             context={
                 "intro": options.intro,
-                "findings": rows,
+                "findings": Derived(published, lambda shown: [
+                    {**row, "examples": [e for e in str(row.get("examples", "")).split("; ") if e]}
+                    for row in shown.astype(object).to_dict("records")]),
                 "clean": clean,
                 "public": public,
                 "totals": {
@@ -83,5 +67,5 @@ class DataQualityPage(PageKind):
                 "events": len(ctx.log.events),
                 "children": len(ctx.log.children),
             },
-            downloads={"data_quality": table},
+            downloads={"data_quality": published},
         )

@@ -6,32 +6,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
 
-from generator.analyses.front_door import protection_enquiries, referral_episodes
 from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
 from generator.charts.interrupted import segmented_chart
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.windows import WindowOptions
+from generator.page_options import EventOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
 
-INTRO = (
-    "How the front door's key measures moved around each dated event in this report. For "
-    "each measure, a line is fitted to the months before and another to the months after "
-    "(a segmented regression); the dashed line carries the trend before on, for comparison. "
-    "A change at the date is a description of the data: anything else that changed then "
-    "would look the same, so it does not show that the event caused it."
-)
 MeasureKey = Literal["referrals", "referral_nfa", "assessment_to_strategy", "assessment_nfa", "rereferral_12m", "assessment_within_45wd"]
-
-
-class EventOptions(WindowOptions):
-    kind: Literal["events"]
-    intro: str = INTRO
-    measures: list[MeasureKey] = Field(default_factory=lambda: [m[0] for m in MEASURES],
-                                       description="Monthly measures to show: " + ", ".join(m[0] for m in MEASURES) + ".")
-    months_before: int = Field(24, ge=3, le=120, description="Months before the event used for the fit.")
-    months_after: int = Field(12, ge=3, le=120, description="Months after the event used for the fit.")
-    newey_west_lags: int = Field(3, ge=0, le=12, description="Lags of the Newey-West standard errors (0: ordinary errors).")
 
 
 def _signed(value: float) -> str:
@@ -59,13 +40,16 @@ class EventPage(PageKind):
     kind = "events"
     Options = EventOptions
 
-    def build(self, options: EventOptions, ctx: PageContext) -> RenderedPage:
+    def prepare(self, options: EventOptions, plan: Plan) -> None:
+        plan.links(link_windows(options))
+
+    def render(self, options: EventOptions, ctx: PageContext) -> RenderedPage:
         intro = options.intro
         if not ctx.annotations:
             return RenderedPage(template="charts.html", context={
                 "intro": intro + " This report names no dated events: add them under `annotations:` in report.yaml."})
-        windows = options.link_windows()
-        table = monthly_measures(ctx.log, ctx.period, referral_episodes(ctx.log, windows), protection_enquiries(ctx.log, windows))
+        windows = link_windows(options)
+        table = monthly_measures(ctx.log, ctx.period, ctx.links(windows).episodes, ctx.links(windows).enquiries)
         charts, skipped = [], []
         for number, annotation in enumerate(ctx.annotations, start=1):
             for key, name, unit, cases, _ in MEASURES:

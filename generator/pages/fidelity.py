@@ -12,21 +12,16 @@ In a public report the real figures pass the privacy stage like any other: a rea
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 
 from generator.charts.fidelity import paired_shares
 from generator.charts.workload import count_lines
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
-from generator.privacy.suppression import SMALLEST_SHOWN, SUPPRESSED
+from generator.analyses.front_door import LinkWindows, link_front_door
+from generator.page_options import FidelityOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
+from generator.published import Derived, Metric, Table
 from generator.synth import fidelity
 
-INTRO = (
-    "The animated map of a published report shows synthetic twins: children drawn from a model "
-    "of the journeys in the data, so that no dot is a real child. Here the twins are set beside "
-    "the real data, so that a reader can see what the model keeps and where it falls short."
-)
 #: The headline figures' names on the page (the CSV keeps metrics.json's keys).
 FIGURE_NAMES = {
     "children": "Children", "events": "Events", "contacts": "Contacts", "referrals": "Referrals",
@@ -59,32 +54,34 @@ FIGURE_NAMES = {
 }
 
 
-class FidelityOptions(PageOptions):
-    kind: Literal["fidelity"]
-    intro: str = INTRO
-
-
 class FidelityPage(PageKind):
     kind = "fidelity"
     Options = FidelityOptions
-    needs_twins = True  # generator.build samples them for this page in internal reports too
 
-    def build(self, options: FidelityOptions, ctx: PageContext) -> RenderedPage:
+    def prepare(self, options: FidelityOptions, plan: Plan) -> None:
+        plan.twins()
+        plan.links(LinkWindows())
+
+    def render(self, options: FidelityOptions, ctx: PageContext) -> RenderedPage:
         real, twins, period = ctx.log, ctx.twins, ctx.period
-        public = ctx.public
-        headlines = fidelity.headline_comparison(real, twins, period)
+        links = (ctx.links(LinkWindows()), link_front_door(twins, LinkWindows()))
+        headlines = fidelity.headline_comparison(real, twins, period, real_metrics=dict(ctx.metrics),
+                                                 synthetic_links=links[1])
         volumes, volume_distances = fidelity.volume_comparison(real, twins, period)
-        junctions = fidelity.junction_comparison(real, twins, period)
+        junctions = fidelity.junction_comparison(real, twins, period, links)
         junction_shares = _junction_long(junctions)
-        durations = fidelity.duration_comparison(real, twins, period)
+        durations = fidelity.duration_comparison(real, twins, period, links)
         check = fidelity.privacy_check(real, twins)
 
-        if public:
-            headlines = _public_headlines(headlines, ctx.metrics)
-            junctions = _public_rows(junctions, ctx.privacy.table(
-                junctions[["junction", "branch", "real_count", "real_n", "real_pct"]],
-                ["real_count", "real_n"], groups=[("junction",)], rates={"real_pct": ("real_count", "real_n")}), "real_pct")
-            durations = _public_durations(durations)
+        # The privacy stage publishes the real figures: a headline as metrics.json shows it,
+        # junction counts suppressed within each junction, quartiles of 1 to 5 cases hidden;
+        # a distance goes with the figure it is measured from.
+        headline_table = Table(headlines.assign(real=[Metric(key) for key in headlines["figure"]]), counts=[],
+                               hidden_with={"real": ["distance", "within"]})
+        junction_table = Table(junctions, counts=["real_count", "real_n"], groups=[("junction",)],
+                               rates={"real_pct": ("real_count", "real_n")}, hidden_with={"real_pct": ["distance", "within"]})
+        duration_table = Table(durations, counts=["cases"], groups=[],
+                               hidden_with={"cases": ["real", "distance", "within"]})
 
         charts = []
         distances = dict(zip(volume_distances["series"], volume_distances["distance"]))
@@ -111,21 +108,21 @@ class FidelityPage(PageKind):
             template="fidelity.html",
             context={
                 "intro": options.intro,
-                "public": public,
-                "headlines": _named(headlines),
+                "public": ctx.public,
+                "headlines": Derived(headline_table, _named),
                 "volumes": _rows(volume_distances),
-                "junctions": _rows(junctions),
-                "durations": _rows(durations),
-                "rereferrals": _named(fidelity.rereferral_comparison(headlines)),
+                "junctions": Derived(junction_table, _rows),
+                "durations": Derived(duration_table, _rows),
+                "rereferrals": Derived(headline_table, lambda shown: _named(fidelity.rereferral_comparison(shown))),
                 "check": check,
                 "tolerances": {"points": fidelity.PCT_TOLERANCE, "relative": int(100 * fidelity.RELATIVE_TOLERANCE)},
                 "children": {"real": int(real.children["child_id"].nunique()), "synthetic": int(twins.children["child_id"].nunique())},
             },
             charts=charts,
             downloads={
-                f"{options.slug}-headlines": headlines,
-                f"{options.slug}-junctions-table": junctions,
-                f"{options.slug}-durations": durations,
+                f"{options.slug}-headlines": headline_table,
+                f"{options.slug}-junctions-table": junction_table,
+                f"{options.slug}-durations": duration_table,
             },
         )
 
@@ -146,32 +143,3 @@ def _junction_long(table: pd.DataFrame) -> pd.DataFrame:
     synthetic = pd.DataFrame({"junction": table["junction"], "step": step, "source": "Synthetic twins",
                               "pct": table["synthetic_pct"], "count": None, "n": None})
     return pd.concat([real, synthetic], ignore_index=True).astype({"count": "Int64", "n": "Int64"})
-
-
-def _public_headlines(table: pd.DataFrame, shown_metrics: dict) -> pd.DataFrame:
-    """Real figures as metrics.json shows them; a distance that would give back a hidden one is hidden."""
-    table = table.copy()
-    table["real"] = [shown_metrics.get(key, value) for key, value in zip(table["figure"], table["real"])]
-    hidden = table["real"] == SUPPRESSED
-    for column in ("distance", "within"):
-        table[column] = table[column].astype(object).where(~hidden, SUPPRESSED)
-    return table
-
-
-def _public_rows(table: pd.DataFrame, shown: pd.DataFrame, rate: str) -> pd.DataFrame:
-    table = table.copy()
-    for column in shown.columns:
-        table[column] = shown[column].to_numpy()
-    hidden = (table[rate] == SUPPRESSED).to_numpy()
-    for column in ("distance", "within"):
-        table[column] = table[column].astype(object).where(~hidden, SUPPRESSED)
-    return table
-
-
-def _public_durations(table: pd.DataFrame) -> pd.DataFrame:
-    """Quartiles of fewer than 6 real cases describe those cases: hidden, with their distance."""
-    table = table.copy()
-    few = (table["cases"] > 0) & (table["cases"] < SMALLEST_SHOWN)
-    for column in ("cases", "real", "distance", "within"):
-        table[column] = table[column].astype(object).where(~few, SUPPRESSED)
-    return table

@@ -7,22 +7,14 @@ on the left (definitions in `generator.analyses.flows`).
 
 from __future__ import annotations
 
-from typing import Literal
+import pandas as pd
 
 from generator.analyses.flows import NODES, flow_links
-from generator.analyses.front_door import referral_episodes
 from generator.charts.sankey import sankey
 from generator.charts.theme import PALETTE
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.windows import WindowOptions
-from generator.privacy.suppression import suppress
+from generator.page_options import FlowOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
 
-INTRO = (
-    "Where referrals went, year by year: each band is as wide as the number of referrals "
-    "taking that route, from where they came from (a re-referral within 12 months, or not) "
-    "through assessment to child protection. A band that stops has reached the end of the "
-    "front door's part of the journey."
-)
 TONES = {
     "onward": ("Onward", PALETTE[0]),
     "return": ("Re-referral within 12 months", PALETTE[3]),
@@ -30,11 +22,6 @@ TONES = {
     "stop": ("Ends here", PALETTE[1]),
     "unknown": ("Not recorded or not yet known", PALETTE[7]),
 }
-
-
-class FlowOptions(WindowOptions):
-    kind: Literal["flows"]
-    intro: str = INTRO
 
 
 def flow_sentence(year: str, links) -> str:
@@ -65,17 +52,40 @@ class FlowPage(PageKind):
     kind = "flows"
     Options = FlowOptions
 
-    def build(self, options: FlowOptions, ctx: PageContext) -> RenderedPage:
-        links = flow_links(referral_episodes(ctx.log, options.link_windows()), ctx.period)
-        if ctx.public:
-            # A Sankey's geometry adds its links up: draw it from the links that may be shown.
-            hidden = suppress(links, counts=["count"], groups=[("year", "source"), ("year", "target")]).hidden_rows
-            links = links[~hidden]
+    def prepare(self, options: FlowOptions, plan: Plan) -> None:
+        plan.links(link_windows(options))
+
+    def render(self, options: FlowOptions, ctx: PageContext) -> RenderedPage:
+        links = flow_links(ctx.links(link_windows(options)).episodes, ctx.period)
         charts = []
         for year, rows in links.groupby("year", sort=True):
-            rows = rows.reset_index(drop=True)
-            charts.append(sankey(
-                f"{options.slug}-{year}", rows, list(NODES), title=f"Journeys through the front door, {year}",
-                description=flow_sentence(year, rows), unit="referrals", tones=TONES,
-            ))
+            chart = _sankey(f"{options.slug}-{year}", year, rows.reset_index(drop=True))
+            # A Sankey's geometry adds its links up: in a public report it is drawn, and
+            # described, from the links the privacy stage lets through, never from the rest.
+            # Each node's total is drawn: its links in and out are groups with a shown total.
+            chart.counts, chart.groups = [UNIT + "_count"], [("source",), ("target",)]
+            chart.draw = lambda shown, chart_id=chart.id, year=year: _sankey(chart_id, year, _shown_links(shown)).spec
+            chart.describe = lambda shown, year=year: flow_sentence(year, _shown_links(shown))
+            charts.append(chart)
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
+
+
+#: What the flows count.
+UNIT = "referrals"
+
+
+def _sankey(chart_id: str, year: str, rows: pd.DataFrame):
+    return sankey(chart_id, rows, list(NODES), title=f"Journeys through the front door, {year}",
+                  description=flow_sentence(year, rows), unit=UNIT, tones=TONES)
+
+
+def _shown_links(shown: pd.DataFrame) -> pd.DataFrame:
+    """The links of a published Sankey table that may be drawn (every number shown), with
+    their chart-function column names back."""
+    links = shown.rename(columns={UNIT + "_count": "count", UNIT + "_at_source_count": "source_count", "pct_of_source": "pct"})
+    numbers = links[["count", "source_count", "pct"]].apply(pd.to_numeric, errors="coerce")
+    drawable = numbers.notna().all(axis=1)
+    links = links[drawable].copy()
+    links[["count", "source_count"]] = numbers[drawable][["count", "source_count"]].astype(int)
+    links["pct"] = numbers[drawable]["pct"].astype(float)
+    return links.reset_index(drop=True)

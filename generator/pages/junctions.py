@@ -7,30 +7,14 @@ read), with 95% intervals and the report's annotations.
 
 from __future__ import annotations
 
-from typing import Literal
 
-from pydantic import Field
 
-from generator.analyses.front_door import protection_enquiries, referral_episodes
 from generator.analyses.junctions import BRANCHES, JUNCTION_NAMES, JUNCTION_UNITS, JUNCTIONS, junction_decisions, junction_shares
 from generator.charts.rates import MIN_DENOMINATOR, monthly_rates
 from generator.charts.rows import rate_rows
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.windows import WindowOptions, share
-
-INTRO = (
-    "Where cases go at each decision point of the front door, and whether that changes. Each "
-    "share is of the cases that reached the junction in the period and whose next step is "
-    "known; the bars and bands show 95% intervals."
-)
-
-
-class JunctionOptions(WindowOptions):
-    kind: Literal["junctions"]
-    intro: str = INTRO
-    frequency: Literal["auto", "month", "quarter"] = Field(
-        "auto", description="Time step of the junction charts; auto uses quarters for a junction whose months average "
-                            f"fewer than {MIN_DENOMINATOR} decisions.")
+from generator.page_options import JunctionOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
+from generator.pages.windows import share
 
 
 def summary_sentence(table) -> str:
@@ -61,9 +45,12 @@ class JunctionPage(PageKind):
     kind = "junctions"
     Options = JunctionOptions
 
-    def build(self, options: JunctionOptions, ctx: PageContext) -> RenderedPage:
-        windows = options.link_windows()
-        decisions = junction_decisions(referral_episodes(ctx.log, windows), protection_enquiries(ctx.log, windows))
+    def prepare(self, options: JunctionOptions, plan: Plan) -> None:
+        plan.links(link_windows(options))
+
+    def render(self, options: JunctionOptions, ctx: PageContext) -> RenderedPage:
+        windows = link_windows(options)
+        decisions = junction_decisions(ctx.links(windows).episodes, ctx.links(windows).enquiries)
         overall = junction_shares(decisions, ctx.period)
         overall = overall.assign(junction_name=overall["junction"].map(JUNCTION_NAMES),
                                  step=overall["junction"].map(JUNCTION_NAMES) + " → " + overall["branch"])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.page_options import OverviewOptions
+from generator.pages.base import PageContext, PageKind, RenderedPage
+from generator.published import Count, Metric
 
 #: (metrics key, label, what it counts) in the order the overview shows them.
 HEADLINES = [
@@ -24,28 +24,22 @@ RATES = [
 ]
 
 
-class OverviewOptions(PageOptions):
-    kind: Literal["overview"]
-    intro: str = ""
-
-
 class OverviewPage(PageKind):
     kind = "overview"
     Options = OverviewOptions
 
-    def build(self, options: OverviewOptions, ctx: PageContext) -> RenderedPage:
-        metrics = ctx.metrics
+    def render(self, options: OverviewOptions, ctx: PageContext) -> RenderedPage:
         headlines = [
-            {"key": key, "label": label, "value": metrics.get(key), "note": note}
+            {"key": key, "label": label, "value": Metric(key), "note": note}
             for key, label, note in HEADLINES
         ]
         rates = [
             {
                 "key": key,
                 "label": label,
-                "value": metrics.get(f"{key}_pct"),
-                "numerator": metrics.get(f"{key}_n"),
-                "denominator": metrics.get(f"{key}_d"),
+                "value": Metric(f"{key}_pct"),
+                "numerator": Metric(f"{key}_n"),
+                "denominator": Metric(f"{key}_d"),
                 "note": note,
             }
             for key, label, note in RATES
@@ -59,12 +53,8 @@ class OverviewPage(PageKind):
                 "headlines": headlines,
                 "rates": rates,
                 "inputs": ctx.inputs,
-                "quality": {"errors": _count(ctx, errors), "warnings": _count(ctx, warnings), "checks": len(ctx.findings)},
+                "quality": {"errors": Count(errors), "warnings": Count(warnings), "checks": len(ctx.findings)},
                 "annotations": ctx.annotations,
             },
         )
 
-
-def _count(ctx: PageContext, value: int):
-    """A count as this report may show it ("c" for 1-5 in public reports)."""
-    return ctx.privacy.count(value) if ctx.privacy is not None else value

@@ -16,14 +16,10 @@ the monthly table and the counters stay the real, disclosure-controlled counts.
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-from typing import Literal
-
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from generator.errors import InputError, Problem
+from generator.page_options import FRONT_DOOR_MAP, LOOKED_AFTER_MAP, PathwayMapOptions, PeriodRange
 from generator.pathway.frames import (
     AGE_BANDS,
     DISABILITY_GROUPS,
@@ -36,11 +32,10 @@ from generator.pathway.frames import (
     station_stock,
     station_summary,
 )
-from generator.pathway.replay import build_journeys
-from generator.pathway.process_map import ProcessMap
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
-from generator.resources import resource_dir
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
+from generator.pathway.process_map import map_path
 from generator.pathway.tube_layout import layout
+from generator.published import Count, Table
 
 #: Dot colours per colour mode. Cycle: pale to deep red, every dot ringed in dark grey so the
 #: palest stays visible on the light map. The others: Okabe-Ito, colour-blind safe.
@@ -64,36 +59,6 @@ TWINS_NOTE = ("The dots are synthetic twins, not real children: they were drawn 
 COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", "disability": "disability"}
 
 
-class PeriodRange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    start: dt.date
-    end: dt.date
-
-
-class CompareOptions(BaseModel):
-    """Two synced maps under one scrubber."""
-
-    model_config = ConfigDict(extra="forbid")
-    by: Literal["la", "sex", "age", "ethnicity", "disability", "period"] = Field(
-        description="What differs between the two maps: a group of children, or the period.")
-    left: str | PeriodRange = Field(description="The left map's group (its label, e.g. 'Female') or period.")
-    right: str | PeriodRange = Field(description="The right map's group or period.")
-
-
-class PathwayMapOptions(PageOptions):
-    kind: Literal["pathway_map"]
-    map: str | None = Field(None, description=(
-        "The process map, relative to report.yaml's folder. Left out: maps/looked_after.yaml when the "
-        "data holds periods of care (lac_start) and no front-door events (SSDA903 data alone), "
-        "else maps/front_door.yaml."))
-    intro: str = ""
-    compare: CompareOptions | None = None
-    autoplay: bool = Field(True, description="Start playing on opening (never with reduced motion).")
-
-
-#: The maps a page without `map:` chooses between (`default_map`).
-FRONT_DOOR_MAP = "maps/front_door.yaml"
-LOOKED_AFTER_MAP = "maps/looked_after.yaml"
 #: Events of a looked-after child's record (SSDA903) and of the courts: data holding only
 #: these has no front door to draw.
 CARE_EVENTS = frozenset({"lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end",
@@ -111,44 +76,41 @@ class PathwayMapPage(PageKind):
     kind = "pathway_map"
     Options = PathwayMapOptions
 
-    @staticmethod
-    def animated_journeys(options: PathwayMapOptions, report_dir, period) -> list:
-        """The maps and the periods this page animates, so that the build can keep synthetic
-        twins off real journeys there (`generator.privacy.fingerprints`). A page without `map:`
-        draws one of the two defaults, chosen from the data (`default_map`): both are listed."""
-        names = [options.map] if options.map else [FRONT_DOOR_MAP, LOOKED_AFTER_MAP]
+    def prepare(self, options: PathwayMapOptions, plan: Plan) -> None:
+        """The map's real journeys (the counts, the table), and in a public report the twins'
+        journeys for the dots; the periods it animates, so that twins are kept off real
+        journeys there (`generator.privacy.fingerprints`)."""
+        file = map_path(options.map or default_map(plan.log), plan.report_dir)
+        plan.replay(file)
+        if plan.public:
+            plan.replay(file, "twins")
         compare = options.compare
-        if compare is not None and isinstance(compare.left, PeriodRange) and isinstance(compare.right, PeriodRange):
+        if compare is not None and compare.by == "period":
             spans = [(compare.left.start, compare.left.end), (compare.right.start, compare.right.end)]
         else:
-            spans = [(period.start, period.end)]
-        return [(ProcessMap.load(_map_path(name, report_dir)), spans) for name in names]
+            spans = [(plan.period.start, plan.period.end)]
+        plan.animate(file, spans)
 
-    def build(self, options: PathwayMapOptions, ctx: PageContext) -> RenderedPage:
-        pmap = ProcessMap.load(_map_path(options.map or default_map(ctx.log), ctx.report_dir))
-        journeys = build_journeys(ctx.log, pmap)
-        known = {f.check for f in ctx.findings}
-        ctx.findings.extend(f for f in journeys.findings if f.check not in known)
+    def render(self, options: PathwayMapOptions, ctx: PageContext) -> RenderedPage:
+        file = map_path(options.map or default_map(ctx.log), ctx.report_dir)
+        journeys = ctx.replay(file)
+        pmap = journeys.map
         tube = layout(pmap)
         start, end = ctx.period.start, ctx.period.end
         public = ctx.public
-        twins = getattr(ctx, "twins", None) if public else None
-        animate = not public or twins is not None or bool(getattr(ctx.report, "synthetic", False))
-        dots = build_journeys(twins, pmap) if twins is not None else journeys  # public: never real children
+        dots = ctx.replay(file, "twins") if public else journeys  # public: never real children
         la_names = _la_names(dots)
 
-        table = monthly_stock(journeys, start, end)
-        if public:
-            table = ctx.privacy.table(table, [s.label for s in pmap.stations])
+        table = Table(monthly_stock(journeys, start, end), counts=[s.label for s in pmap.stations])
         views, periods = _views(options, la_names, (start, end))
         scrubber = periods[0]  # the one scrubber runs over the first map's period
         context = {
             "slug": options.slug,
-            "intro": (options.intro or pmap.description) + (" " + TWINS_NOTE if twins is not None else ""),
+            "intro": (options.intro or pmap.description) + (" " + TWINS_NOTE if public else ""),
             "map_title": pmap.title,
             "tube": tube,
             "views": views,
-            "animate": animate,
+            "animate": True,
             "autoplay": options.autoplay,
             "speeds": [{"value": v, "label": label, "selected": v == DEFAULT_SPEED} for v, label in SPEEDS],
             "colour_modes": _colour_modes(la_names, pmap.cycle_label),
@@ -160,19 +122,18 @@ class PathwayMapPage(PageKind):
             "table": table,
             "table_columns": [s.label for s in pmap.stations],
             "findings": journeys.findings,
-            "snapshots": _snapshots(journeys, start, end, ctx.privacy if public else None),
-            **_counters(journeys, start, end, ctx.privacy if public else None),
+            "snapshots": _snapshots(journeys, start, end),
+            **_counters(journeys, start, end),
         }
         page = RenderedPage(
             template="map.html",
             context=context,
             downloads={f"{options.slug}-monthly": table},
-            scripts=["player.css"] + (["player.js"] if animate else []),
+            scripts=["player.css", "player.js"],
         )
-        if animate:
-            frames = [pack_frames(dots, tube, a, b, ctx.annotations) for a, b in periods]
-            payload = {"frames": frames, "views": views, "palettes": PALETTES}
-            page.data_scripts[f"{options.slug}.js"] = data_script(options.slug, payload)
+        frames = [pack_frames(dots, tube, a, b, ctx.annotations) for a, b in periods]
+        payload = {"frames": frames, "views": views, "palettes": PALETTES}
+        page.data_scripts[f"{options.slug}.js"] = data_script(options.slug, payload)
         return page
 
 
@@ -203,28 +164,23 @@ def _views(options: PathwayMapOptions, la_names: list[str], period: tuple) -> tu
     return views, [period]
 
 
-def _counters(journeys, start, end, privacy) -> dict:
+def _counters(journeys, start, end) -> dict:
     """The station counters as written into the page: the stock at the end of the period and
     the period's arrivals (disclosure-controlled when public). The player replaces them with
     live figures from its first frame; without it (no JavaScript, print, public) they stand.
     """
-    now = station_stock(journeys, end)
-    arrived = {row["id"]: row["arrivals"] for row in station_summary(journeys, start, end)}
-    if privacy is not None:
-        now = {k: privacy.count(v) for k, v in now.items()}
-        arrived = {k: privacy.count(v) for k, v in arrived.items()}
+    now = {k: Count(v) for k, v in station_stock(journeys, end).items()}
+    arrived = {row["id"]: Count(row["arrivals"]) for row in station_summary(journeys, start, end)}
     return {"opening": now, "arrived": arrived}
 
 
-def _snapshots(journeys, start, end, privacy) -> list[dict]:
+def _snapshots(journeys, start, end) -> list[dict]:
     """The stock at four evenly spaced dates ending on the period's last day: the map as it
     prints (small multiples), where no dot can move."""
     snapshots = []
     for quarter in (1, 2, 3, 4):
         date = (start + (end - start) * quarter / 4).normalize()
-        counts = station_stock(journeys, date)
-        if privacy is not None:
-            counts = {k: privacy.count(v) for k, v in counts.items()}
+        counts = {k: Count(v) for k, v in station_stock(journeys, date).items()}
         snapshots.append({"label": f"{date:%-d %B %Y}", "counts": counts})
     return snapshots
 
@@ -232,19 +188,6 @@ def _snapshots(journeys, start, end, privacy) -> list[dict]:
 def _la_names(journeys) -> list[str]:
     """The LAs in the data, then "Not known": the player's `la` codes index this list."""
     return la_groups(journeys.children) + ["Not known"]
-
-
-def _map_path(name: str, report_dir) -> Path:
-    """The map file: relative to report.yaml's folder, else the packaged default content."""
-    candidate = Path(name)
-    if not candidate.is_absolute() and report_dir is not None:
-        local = Path(report_dir) / candidate
-        if local.is_file():
-            return local
-    if candidate.is_absolute():
-        return candidate
-    packaged = resource_dir("content") / candidate
-    return packaged if packaged.is_file() else (Path(report_dir or ".") / candidate)
 
 
 def _groups(by: str, la_names: list[str]) -> list[str]:

@@ -7,11 +7,9 @@ children with more previous referrals end in no further action more often, not l
 
 from __future__ import annotations
 
-from typing import Literal
 
 import numpy as np
 
-from generator.analyses.front_door import referral_episodes
 from generator.analyses.rereferral_curves import (
     cumulative_rereferral,
     nfa_by_previous_referrals,
@@ -20,27 +18,19 @@ from generator.analyses.rereferral_curves import (
 )
 from generator.charts.curves import cumulative_curve
 from generator.charts.rates import MIN_DENOMINATOR, rate_bars
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.windows import WindowOptions, share
-
-INTRO = (
-    "How often children come back to the front door. The Department for Education counts a "
-    "referral as a re-referral when the same child had a referral in the 12 months before; "
-    "looking back three years, and following each referral forward, shows how much repeat "
-    "demand the 12-month figure leaves out."
-)
-
-
-class RereferralOptions(WindowOptions):
-    kind: Literal["rereferrals"]
-    intro: str = INTRO
+from generator.page_options import RereferralOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
+from generator.pages.windows import share
 
 
 class RereferralPage(PageKind):
     kind = "rereferrals"
     Options = RereferralOptions
 
-    def build(self, options: RereferralOptions, ctx: PageContext) -> RenderedPage:
+    def prepare(self, options: RereferralOptions, plan: Plan) -> None:
+        plan.links(link_windows(options))
+
+    def render(self, options: RereferralOptions, ctx: PageContext) -> RenderedPage:
         slug = options.slug
         return RenderedPage(
             template="charts.html",
@@ -100,7 +90,7 @@ class RereferralPage(PageKind):
         )
 
     def _nfa(self, slug, ctx, options):
-        episodes = referral_episodes(ctx.log, options.link_windows())
+        episodes = ctx.links(link_windows(options)).episodes
         table = nfa_by_previous_referrals(episodes, ctx.period)
         words = {"0": "no previous referral", "1": "one", "2": "two", "3+": "three or more"}
         description = (

@@ -7,11 +7,8 @@ the standard drawn, the share within it by month, and the median by month.
 
 from __future__ import annotations
 
-from typing import Literal
 
-from pydantic import Field
 
-from generator.analyses.front_door import protection_enquiries, referral_episodes
 from generator.analyses.timeliness import (
     ASSESSMENT_STANDARD_DAYS,
     ICPC_STANDARD_DAYS,
@@ -22,32 +19,22 @@ from generator.analyses.timeliness import (
 )
 from generator.charts.durations import duration_histogram, monthly_durations
 from generator.charts.rates import MIN_DENOMINATOR, monthly_rates
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.windows import WindowOptions, share
-
-INTRO = (
-    "How long the front door's steps take, in working days (Monday to Friday, not counting "
-    "bank holidays in England and Wales), against the statutory timescales: an assessment "
-    "authorised within 45 working days, and an initial child protection conference within 15 "
-    "working days of the strategy discussion."
-)
-
-
-class TimelinessOptions(WindowOptions):
-    kind: Literal["timeliness"]
-    intro: str = INTRO
-    assessment_clock: Literal["assessment_start", "referral"] = Field(
-        "assessment_start", description="Time assessments from their start (as the DfE's published figures) or from the referral.")
+from generator.page_options import TimelinessOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
+from generator.pages.windows import share
 
 
 class TimelinessPage(PageKind):
     kind = "timeliness"
     Options = TimelinessOptions
 
-    def build(self, options: TimelinessOptions, ctx: PageContext) -> RenderedPage:
-        windows = options.link_windows()
-        assessments = assessment_durations(referral_episodes(ctx.log, windows), ctx.period, options.assessment_clock)
-        conferences = conference_durations(protection_enquiries(ctx.log, windows), ctx.period)
+    def prepare(self, options: TimelinessOptions, plan: Plan) -> None:
+        plan.links(link_windows(options))
+
+    def render(self, options: TimelinessOptions, ctx: PageContext) -> RenderedPage:
+        windows = link_windows(options)
+        assessments = assessment_durations(ctx.links(windows).episodes, ctx.period, options.assessment_clock)
+        conferences = conference_durations(ctx.links(windows).enquiries, ctx.period)
         clock = "the referral" if options.assessment_clock == "referral" else "the assessment's start"
         charts = self._step(options.slug, "assessment", assessments, ctx, ASSESSMENT_STANDARD_DAYS, width=5, cap=120,
                             unit="assessments", what=f"assessments authorised in the period, from {clock} to authorisation",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
 
-from pydantic import Field
+import pandas as pd
 
 from generator.analyses.volumes import monthly_counts
 from generator.charts.time_series import monthly_line
-from generator.eventlog import VOCABULARY
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.page_options import TrendsOptions
+from generator.pages.base import PageContext, PageKind, RenderedPage
 
 #: How each event reads in a chart title and on its axis.
 EVENT_WORDS = {
@@ -25,47 +24,41 @@ EVENT_WORDS = {
 }
 
 
-class TrendsOptions(PageOptions):
-    kind: Literal["trends"]
-    events: list[str] = Field(
-        default_factory=lambda: ["contact", "referral", "assessment_start", "s47"],
-        description="Events to chart, one chart each, in this order.",
-    )
-
-
 class TrendsPage(PageKind):
     kind = "trends"
     Options = TrendsOptions
 
-    def build(self, options: TrendsOptions, ctx: PageContext) -> RenderedPage:
-        unknown = [e for e in options.events if e not in VOCABULARY]
-        if unknown:
-            from generator.errors import InputError, Problem
-
-            raise InputError(Problem("report.yaml", f"pages[{options.slug}].events", f"unknown event(s) {unknown}",
-                                     "use names from the event vocabulary: " + ", ".join(VOCABULARY)))
+    def render(self, options: TrendsOptions, ctx: PageContext) -> RenderedPage:
         table = monthly_counts(ctx.log, ctx.period, options.events)
         charts = []
         for event in options.events:
             title_words, unit = EVENT_WORDS.get(event, (event.replace("_", " ").capitalize(), "events"))
             series = table[table["event"] == event][["month", "count"]].reset_index(drop=True)
-            total = int(series["count"].sum())
-            busiest = series.loc[series["count"].idxmax()] if total else None
-            description = (
-                f"Line chart of {unit} per month from {ctx.period.start:%B %Y} to {ctx.period.end:%B %Y}: "
-                f"{total:,} in all"
-                + (f", the most in {busiest['month']:%B %Y} ({int(busiest['count']):,})" if busiest is not None else "")
-                + "".join(f". Marked: {a.label} ({a.date:%d %B %Y})" for a in ctx.annotations)
-                + "."
+            chart = monthly_line(
+                f"{options.slug}-{event.replace('_', '-')}",
+                series,
+                f"{title_words} per month",
+                "",
+                f"{unit.capitalize()} per month",
+                ctx.annotations,
             )
-            charts.append(
-                monthly_line(
-                    f"{options.slug}-{event.replace('_', '-')}",
-                    series,
-                    f"{title_words} per month",
-                    description,
-                    f"{unit.capitalize()} per month",
-                    ctx.annotations,
-                )
-            )
+            chart.describe = _describer(unit, ctx)
+            charts.append(chart)
         return RenderedPage(template="charts.html", charts=charts)
+
+
+def _describer(unit: str, ctx: PageContext):
+    """The words of a monthly chart, from its published table: the total only when no month is
+    hidden (a total would give a hidden month back), the busiest month always (it is never a
+    hidden one)."""
+    def describe(shown) -> str:
+        counts = pd.to_numeric(shown["count"], errors="coerce")
+        complete = counts.notna().all()
+        said = f"{int(counts.sum()):,} in all" if complete else "months with 1 to 5 shown as c"
+        if counts.notna().any() and counts.max() > 0:
+            top = shown.loc[counts.idxmax()]
+            said += f", the most in {pd.Timestamp(str(top['month'])):%B %Y} ({int(counts.max()):,})"
+        marks = "".join(f". Marked: {a.label} ({a.date:%-d %B %Y})" for a in ctx.annotations)
+        return (f"Line chart of {unit} per month from {ctx.period.start:%B %Y} to {ctx.period.end:%B %Y}: "
+                f"{said}{marks}.")
+    return describe

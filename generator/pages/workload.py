@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
 
 import pandas as pd
 
@@ -21,38 +20,17 @@ from generator.analyses.workload import (
     weekly_stock,
 )
 from generator.charts.workload import count_lines, group_heatmap
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.page_options import WorkloadOptions
+from generator.pages.base import PageContext, PageKind, RenderedPage
 
-INTRO = (
-    "How much work sits at each stage of children's social care, week by week, and how much "
-    "comes in and goes out each month. A case is open from the day it starts until the day "
-    "it ends."
-)
 StageKey = Literal["early_help", "assessment", "cin_plan", "cp_plan", "looked_after"]
-
-
-class WorkloadOptions(PageOptions):
-    kind: Literal["workload"]
-    intro: str = INTRO
-    stages: list[StageKey] = Field(default_factory=lambda: [s[0] for s in STAGES],
-                                   description="Stages to chart: " + ", ".join(s[0] for s in STAGES) + ".")
-    breakdown: str | None = Field(None, description="Column naming the team or locality (on the events or the children); "
-                                                    "default: team or locality when the data has one.")
-    breakdown_stage: StageKey = Field("assessment", description="The stage whose open cases are broken down.")
-
-    @field_validator("stages")
-    @classmethod
-    def _some(cls, value):
-        if not value:
-            raise ValueError("list at least one stage")
-        return value
 
 
 class WorkloadPage(PageKind):
     kind = "workload"
     Options = WorkloadOptions
 
-    def build(self, options: WorkloadOptions, ctx: PageContext) -> RenderedPage:
+    def render(self, options: WorkloadOptions, ctx: PageContext) -> RenderedPage:
         slug, period = options.slug, ctx.period
         marked = "".join(f" Marked: {a.label} ({a.date:%d %B %Y})." for a in ctx.annotations)
         stock = weekly_stock(ctx.log, period, options.stages)

@@ -16,10 +16,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from generator.errors import InputError, Problem
+from generator.yaml_model import problems_of, read_yaml
 from generator.eventlog import VOCABULARY
 
 #: Event targets that are not stations: "stay" leaves the child where they are (the event
@@ -150,22 +150,7 @@ class ProcessMap(_Model):
     def load(cls, path: str | Path) -> "ProcessMap":
         """Read and validate a map file; raise `InputError` listing every problem."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError(
-                Problem(str(path), "", f"cannot read the map file ({error.strerror})",
-                        "check the `map:` path of the page in report.yaml")
-            ) from None
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark else ""
-            raise InputError(
-                Problem(str(path), where, f"not valid YAML: {getattr(error, 'problem', error)}",
-                        "fix the YAML syntax (indentation, colons, quotes)")
-            ) from None
+        data = read_yaml(path, "check the `map:` path of the page in report.yaml")
         return cls.from_dict(data, file=str(path))
 
     @classmethod
@@ -184,7 +169,7 @@ class ProcessMap(_Model):
         try:
             pmap = cls.model_validate(data)
         except ValidationError as error:
-            raise InputError([_problem_of(file, e) for e in error.errors()]) from None
+            raise InputError(problems_of(file, error.errors(), _known_keys(data))) from None
         problems = pmap._consistency_problems()
         if problems:
             raise InputError(problems)
@@ -323,24 +308,28 @@ class ProcessMap(_Model):
         return problems
 
 
-def _problem_of(file: str, error: dict) -> Problem:
-    """A pydantic error as a Problem with a key path like `lines[2].stations[3]`."""
-    where = ""
-    for part in error.get("loc", ()):
-        if isinstance(part, int):
-            where += f"[{part}]"
-        else:
-            where += ("." if where else "") + str(part)
-    kind = error.get("type", "")
-    received = error.get("input")
-    if kind == "missing":
-        message = "is required but missing"
-        fix = "add it"
-    elif kind == "extra_forbidden":
-        message = "is not a map setting"
-        fix = "remove it or correct its spelling"
-    else:
-        text = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        message = text if "got " in text else f"{text}; got {received!r}"
-        fix = "correct the value"
-    return Problem(file, where, message, fix)
+def _known_keys(data: dict) -> dict[str, list[str]]:
+    """Settings each part of a map file may hold, for 'did you mean' hints."""
+    known = {"(top level)": sorted(set(ProcessMap.model_fields) - {"source"})}
+    for key, model in (("stations", Station), ("lines", Line), ("areas", Area)):
+        for i, _ in enumerate(data.get(key) or []):
+            known[f"{key}[{i}]"] = sorted(model.model_fields)
+    for event in data.get("events") or {}:
+        known[f"events.{event}"] = sorted(EventRule.model_fields)
+    return known
+
+
+def map_path(name: str, report_dir) -> Path:
+    """A map file named in report.yaml: relative to report.yaml's folder, else the packaged
+    default content (maps/front_door.yaml, maps/looked_after.yaml)."""
+    from generator.resources import resource_dir
+
+    candidate = Path(name)
+    if candidate.is_absolute():
+        return candidate
+    if report_dir is not None:
+        local = Path(report_dir) / candidate
+        if local.is_file():
+            return local
+    packaged = resource_dir("content") / candidate
+    return packaged if packaged.is_file() else (Path(report_dir or ".") / candidate)

@@ -95,7 +95,7 @@ def _shift(log: EventLog, child_ids: set[str], rng: np.random.Generator) -> Even
 
 
 def keep_twins_off_real_journeys(twins: EventLog, real: dict, first_day: int, last_day: int,
-                                 seed: int = 0) -> tuple[EventLog, int]:
+                                 seed: int = 0) -> tuple[EventLog, int, dict | None]:
     """Twins with no identifying real fingerprint on any of the maps.
 
     Parameters
@@ -108,26 +108,29 @@ def keep_twins_off_real_journeys(twins: EventLog, real: dict, first_day: int, la
 
     Returns
     -------
-    (EventLog, int)
-        The twins, and how many had to be moved.
+    (EventLog, int, dict or None)
+        The twins, how many had to be moved, and the twins' journeys on each map (same keys
+        as ``real``) when the last replay was of the twins returned (None when the last
+        round dropped twins, so that the journeys are of a larger set).
     """
     rng = np.random.default_rng(seed)
     moved_total = 0
     for _ in range(SHIFT_ROUNDS + 1):
         clashing: set[str] = set()
-        for pmap, reals in real.values():
-            journeys = build_journeys(twins, pmap)
+        replayed = {}
+        for key, (pmap, reals) in real.items():
+            journeys = replayed[key] = build_journeys(twins, pmap)
             rare = reals.identifying(first_day, last_day)
             keys = journey_fingerprints(journeys, first_day, last_day)
             ids = journeys.children["child_id"].astype(str).to_numpy()
             clashing.update(ids[i] for i, k in enumerate(keys) if k in rare)
         if not clashing:
-            return twins, moved_total
+            return twins, moved_total, replayed
         moved_total += len(clashing)
         twins = _shift(twins, clashing, rng) if _ < SHIFT_ROUNDS else EventLog.from_frames(
             twins.events[~twins.events["child_id"].isin(clashing)],
             twins.children[~twins.children["child_id"].isin(clashing)])
-    return twins, moved_total
+    return twins, moved_total, None
 
 
 def period_days(period) -> tuple[int, int]:

@@ -14,8 +14,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from generator import __version__
-from generator.pages.base import RenderedPage
-from generator.privacy import Privacy, count_columns
+from generator.published import PublishedPage
 from generator.resources import resource_dir
 from generator.site.render import environment
 from generator.site.static_charts import static_svg
@@ -58,13 +57,22 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def _numeric_of(original: pd.DataFrame, shown: pd.DataFrame) -> list[bool]:
-    return [c in original.columns and pd.api.types.is_numeric_dtype(original[c]) for c in shown.columns]
+def _numeric_columns(shown: pd.DataFrame, counts: list[str]) -> list[bool]:
+    """Which columns hold numbers: a public table's counts and rates hold "c" among numbers
+    and are still aligned as numbers."""
+    def numeric(column) -> bool:
+        if column in counts or pd.api.types.is_numeric_dtype(shown[column]):
+            return True
+        values = shown[column].dropna()
+        values = values[values.astype(str) != "c"]
+        return len(values) > 0 and pd.to_numeric(values, errors="coerce").notna().all()
+    return [numeric(c) for c in shown.columns]
 
 
-def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metrics: dict, inputs: list,
-             privacy: Privacy, log_counts: dict) -> dict[str, bytes]:
-    """All files of the site, keyed by their path under build/."""
+def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metrics: dict, inputs: list,
+             audience: str, log_counts: dict) -> dict[str, bytes]:
+    """All files of the site, keyed by their path under build/, from the pages and figures as
+    the privacy stage published them (`generator.privacy.publish`)."""
     templates = resource_dir("site_templates")
     env = environment(templates)
     files: dict[str, bytes] = {}
@@ -79,18 +87,16 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
                 assets.append(name)
         charts = []
         for chart in page.charts:
-            # Public: the CSV, the table under the chart and the spec's inline data all come
-            # from one suppressed table (generator.privacy.charts).
-            data, spec = privacy.chart(chart)
-            files[f"downloads/{chart.id}.csv"] = csv_bytes(data)
-            files[f"charts/{chart.id}.svg"] = static_svg(spec)
-            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": spec,
-                           "table": _table_of(data, _numeric_of(chart.data, data))})
-            counts = chart.counts if chart.counts is not None else count_columns(chart.data)
+            # The CSV, the table under the chart and the spec's inline data all come from the
+            # one published table.
+            files[f"downloads/{chart.id}.csv"] = csv_bytes(chart.data)
+            files[f"charts/{chart.id}.svg"] = static_svg(chart.spec)
+            charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
+                           "table": _table_of(chart.data, _numeric_columns(chart.data, chart.counts))})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv",
-                                    "counts": [c for c in counts if c in data.columns]})
+                                    "counts": list(chart.counts)})
         for name, table in page.downloads.items():
-            files[f"downloads/{name}.csv"] = csv_bytes(privacy.table(table))
+            files[f"downloads/{name}.csv"] = csv_bytes(table)
         for name, text in page.data_scripts.items():
             files[f"data/{name}"] = text.encode("utf-8")
         html = env.get_template(page.template).render(
@@ -104,7 +110,7 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
             vendor_js=VENDOR_JS if charts else None,
             page_scripts=[s for s in page.scripts if s.endswith(".js")],
             page_styles=[s for s in page.scripts if s.endswith(".css")],
-            audience=privacy.audience,
+            audience=audience,
             version=__version__,
             **page.context,
         )
@@ -126,7 +132,7 @@ def assemble(report, pages: list[tuple[object, RenderedPage]], *, period, metric
         "version": __version__,
         "title": report.title,
         "slug": report.slug,
-        "audience": privacy.audience,
+        "audience": audience,
         "period": {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"},
         "inputs": [asdict(i) for i in inputs],
         "pages": manifest_pages,

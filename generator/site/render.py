@@ -13,6 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator.site.markdown import render_markdown
+
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -56,4 +58,5 @@ def environment(templates: Path) -> Environment:
     env.filters["json_script"] = lambda value: Markup(safe_json(value))
     env.filters["number"] = _number
     env.filters["css_string"] = css_string
+    env.filters["markdown"] = render_markdown  # raw HTML shown as text, javascript: links dropped
     return env

@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.analyses.front_door import LinkWindows, protection_enquiries, referral_episodes
+from generator.analyses.front_door import FrontDoorLinks, LinkWindows, link_front_door
 from generator.analyses.headline import headline_metrics
 from generator.analyses.junctions import JUNCTION_NAMES, junction_decisions, junction_shares
 from generator.analyses.period import Period
@@ -77,17 +77,24 @@ def _close(real: float | None, synthetic: float | None, *, pct: bool = False, sm
     return round(100 * distance, 1), distance <= RELATIVE_TOLERANCE
 
 
-def headline_comparison(real: EventLog, synthetic: EventLog, period: Period) -> pd.DataFrame:
+def headline_comparison(real: EventLog, synthetic: EventLog, period: Period, real_metrics: dict | None = None,
+                        synthetic_links: FrontDoorLinks | None = None) -> pd.DataFrame:
     """Every headline figure (metrics.json keys) of both, with its distance.
 
     Returns ``figure``, ``real``, ``synthetic``, ``distance`` (points for percentages, % of
     the real value for counts), ``unit`` and ``within``.
+
+    ``real_metrics``, when given, are the real log's headline figures (the build's), and
+    ``synthetic_links`` the twins' front-door links, so neither is computed twice.
     """
-    a, b = headline_metrics(real, period), headline_metrics(synthetic, period)
+    a = dict(real_metrics) if real_metrics is not None else headline_metrics(real, period)
+    b = headline_metrics(synthetic, period, links=synthetic_links)
     rows = []
     for key, value in a.items():
         if key.endswith(("_n", "_d")) or not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
+        if key not in b:
+            continue  # the build's figures around the report's annotations: not compared
         other = b.get(key)
         pct = key.endswith("_pct")
         distance, within = _close(float(value), None if other is None else float(other), pct=pct)
@@ -127,17 +134,19 @@ def volume_comparison(real: EventLog, synthetic: EventLog, period: Period) -> tu
     return both, pd.DataFrame(rows, columns=["series", "real", "synthetic", "distance", "unit", "within"])
 
 
-def junction_table(log: EventLog, period: Period) -> pd.DataFrame:
-    windows = LinkWindows()
-    decisions = junction_decisions(referral_episodes(log, windows), protection_enquiries(log, windows))
+def junction_table(log: EventLog, period: Period, links: FrontDoorLinks | None = None) -> pd.DataFrame:
+    links = links if links is not None else link_front_door(log, LinkWindows())
+    decisions = junction_decisions(links.episodes, links.enquiries)
     table = junction_shares(decisions, period)
     return table.assign(junction_name=table["junction"].map(JUNCTION_NAMES))
 
 
-def junction_comparison(real: EventLog, synthetic: EventLog, period: Period) -> pd.DataFrame:
-    """Each junction's branch shares, real and synthetic, with the distance per branch."""
-    a = junction_table(real, period)
-    b = junction_table(synthetic, period)
+def junction_comparison(real: EventLog, synthetic: EventLog, period: Period,
+                        links: tuple[FrontDoorLinks, FrontDoorLinks] | None = None) -> pd.DataFrame:
+    """Each junction's branch shares, real and synthetic, with the distance per branch.
+    ``links``: both logs' front-door links with the default windows, when already made."""
+    a = junction_table(real, period, links[0] if links else None)
+    b = junction_table(synthetic, period, links[1] if links else None)
     joined = a.merge(b, on=["junction", "junction_name", "branch"], suffixes=("_real", "_synthetic"))
     rows = []
     for row in joined.itertuples():
@@ -162,12 +171,12 @@ def _record_lengths(log: EventLog, start: str, end: str, period: Period) -> pd.S
     return (linked["end"] - linked["start"]).dt.days.dropna()
 
 
-def durations_of(log: EventLog, period: Period) -> dict[str, pd.Series]:
-    windows = LinkWindows()
-    episodes = referral_episodes(log, windows)
+def durations_of(log: EventLog, period: Period, links: FrontDoorLinks | None = None) -> dict[str, pd.Series]:
+    links = links if links is not None else link_front_door(log, LinkWindows())
+    episodes = links.episodes
     out = {
         "Assessment (working days)": assessment_durations(episodes, period)["working_days"],
-        "Strategy discussion to conference (working days)": conference_durations(protection_enquiries(log, windows), period)["working_days"],
+        "Strategy discussion to conference (working days)": conference_durations(links.enquiries, period)["working_days"],
     }
     for label, start, end in RECORD_LENGTHS:
         out[label] = _record_lengths(log, start, end, period)
@@ -176,9 +185,12 @@ def durations_of(log: EventLog, period: Period) -> dict[str, pd.Series]:
     return out
 
 
-def duration_comparison(real: EventLog, synthetic: EventLog, period: Period) -> pd.DataFrame:
-    """Quartiles of each duration, real and synthetic, with the distance per quartile."""
-    a, b = durations_of(real, period), durations_of(synthetic, period)
+def duration_comparison(real: EventLog, synthetic: EventLog, period: Period,
+                        links: tuple[FrontDoorLinks, FrontDoorLinks] | None = None) -> pd.DataFrame:
+    """Quartiles of each duration, real and synthetic, with the distance per quartile.
+    ``links``: both logs' front-door links with the default windows, when already made."""
+    a = durations_of(real, period, links[0] if links else None)
+    b = durations_of(synthetic, period, links[1] if links else None)
     rows = []
     for label, values in a.items():
         other = b.get(label, pd.Series(dtype=float))

@@ -1,0 +1,286 @@
+"""Every page kind's options: what a report.yaml page entry may say, checked when it loads.
+
+The options live here, apart from the page kinds that use them (`generator.pages`), so that
+reading and validating report.yaml (`generator.config`, `carejourneys validate`,
+`carejourneys schema`) imports no analysis, chart or statistics library. A page kind names
+its model with ``Options = page_options.<Kind>Options``; `PAGE_OPTIONS` is the one list of
+kinds a report may name, and tests check it against the page registry.
+
+Checks that need the file system (a Markdown source, a map file) are `file_problems`
+methods, run by the config loader with the report's folder; checks that need the data run
+when the page is prepared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from generator.errors import Problem
+from generator.eventlog import VOCABULARY
+
+#: A page's slug becomes a file name and a link: lower-case letters, digits and hyphens only.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+#: Groups with fewer cases than this are named but not drawn (cohorts, junctions, rates).
+MIN_DENOMINATOR = 30
+
+
+class PageOptions(BaseModel):
+    """Options every page has. Subclasses add `kind: Literal["<name>"]` and their own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=SLUG_PATTERN, description="The page's file name (without .html): lower-case letters, "
+                      "digits and hyphens; the first page's is 'index'.")
+    title: str = Field(min_length=1, max_length=120)
+
+    def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
+        """Problems with files this page names, relative to report.yaml's folder (none by default)."""
+        return []
+
+
+class WindowOptions(PageOptions):
+    """A page option per linking window, in days; defaults as on the methods page (and as
+    `generator.analyses.front_door.LinkWindows`: a test holds them equal)."""
+
+    referral_to_assessment_days: int = Field(
+        30, ge=0, le=365,
+        description="An assessment (or a referral NFA) belongs to the child's latest referral at most this many days before it.")
+    referral_to_strategy_days: int = Field(
+        60, ge=0, le=365,
+        description="A strategy discussion belongs to the child's latest referral at most this many days before it.")
+    strategy_to_s47_days: int = Field(
+        14, ge=0, le=365,
+        description="A section 47 enquiry belongs to the child's latest strategy discussion at most this many days before it.")
+    strategy_to_icpc_days: int = Field(
+        60, ge=0, le=365,
+        description="An initial child protection conference belongs to the child's latest strategy discussion at most this many days before it.")
+    icpc_to_plan_days: int = Field(
+        7, ge=0, le=365,
+        description="A conference without an outcome code made a plan if a child protection plan started within this many days.")
+
+
+class OverviewOptions(PageOptions):
+    kind: Literal["overview"]
+    intro: str = ""
+
+
+class MarkdownOptions(PageOptions):
+    kind: Literal["markdown"]
+    source: str = Field(description="Markdown file, relative to report.yaml's folder.")
+
+    def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
+        path = Path(report_dir) / self.source
+        if not path.is_file():
+            return [Problem(str(path), where + ".source", f"page '{self.slug}' names this Markdown file, which does not exist",
+                            "check the path (relative to report.yaml's folder)")]
+        return []
+
+
+class TrendsOptions(PageOptions):
+    kind: Literal["trends"]
+    events: list[str] = Field(
+        default_factory=lambda: ["contact", "referral", "assessment_start", "s47"],
+        description="Events to chart, one chart each, in this order.",
+    )
+
+    @field_validator("events")
+    @classmethod
+    def _known_events(cls, value: list[str]) -> list[str]:
+        unknown = [e for e in value if e not in VOCABULARY]
+        if unknown:
+            raise ValueError(f"unknown event(s) {', '.join(map(repr, unknown))[:200]}; use names from the event "
+                             "vocabulary: " + ", ".join(VOCABULARY))
+        if not value:
+            raise ValueError("list at least one event")
+        return value
+
+
+class PeriodRange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date
+    end: dt.date
+
+
+class CompareOptions(BaseModel):
+    """Two synced maps under one scrubber."""
+
+    model_config = ConfigDict(extra="forbid")
+    by: Literal["la", "sex", "age", "ethnicity", "disability", "period"] = Field(
+        description="What differs between the two maps: a group of children, or the period.")
+    left: str | PeriodRange = Field(description="The left map's group (its label, e.g. 'Female') or period.")
+    right: str | PeriodRange = Field(description="The right map's group or period.")
+
+    @field_validator("right")
+    @classmethod
+    def _same_kind(cls, value, info):
+        by, left = info.data.get("by"), info.data.get("left")
+        if by == "period" and not (isinstance(value, PeriodRange) and isinstance(left, PeriodRange)):
+            raise ValueError("by: period needs left and right as {start, end}, e.g. left: {start: 2014-04-01, end: 2015-03-31}")
+        if by is not None and by != "period" and not (isinstance(value, str) and isinstance(left, str)):
+            raise ValueError(f"by: {by} needs left and right as group names, e.g. left: Female")
+        return value
+
+
+#: The maps a pathway_map page without `map:` chooses between, from the data.
+FRONT_DOOR_MAP = "maps/front_door.yaml"
+LOOKED_AFTER_MAP = "maps/looked_after.yaml"
+
+
+class PathwayMapOptions(PageOptions):
+    kind: Literal["pathway_map"]
+    map: str | None = Field(None, description=(
+        "The process map, relative to report.yaml's folder. Left out: maps/looked_after.yaml when the "
+        "data holds periods of care (lac_start) and no front-door events (SSDA903 data alone), "
+        "else maps/front_door.yaml."))
+    intro: str = ""
+    compare: CompareOptions | None = None
+    autoplay: bool = Field(True, description="Start playing on opening (never with reduced motion).")
+
+    def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
+        """The map files this page may draw, loaded and checked (a page without `map:` may draw
+        either default)."""
+        from generator.pathway.process_map import ProcessMap, map_path  # pydantic and YAML only
+        from generator.errors import InputError
+
+        problems = []
+        for name in [self.map] if self.map else [FRONT_DOOR_MAP, LOOKED_AFTER_MAP]:
+            try:
+                ProcessMap.load(map_path(name, report_dir))
+            except InputError as error:
+                problems += [Problem(p.file, p.where, p.message + f" (the map of pages {where})", p.fix) for p in error.problems]
+        return problems
+
+
+class RereferralOptions(WindowOptions):
+    kind: Literal["rereferrals"]
+    intro: str = (
+        "How often children come back to the front door. The Department for Education counts a "
+        "referral as a re-referral when the same child had a referral in the 12 months before; "
+        "looking back three years, and following each referral forward, shows how much repeat "
+        "demand the 12-month figure leaves out."
+    )
+
+
+class JunctionOptions(WindowOptions):
+    kind: Literal["junctions"]
+    intro: str = (
+        "Where cases go at each decision point of the front door, and whether that changes. Each "
+        "share is of the cases that reached the junction in the period and whose next step is "
+        "known; the bars and bands show 95% intervals."
+    )
+    frequency: Literal["auto", "month", "quarter"] = Field(
+        "auto", description="Time step of the junction charts; auto uses quarters for a junction whose months average "
+                            f"fewer than {MIN_DENOMINATOR} decisions.")
+
+
+class TimelinessOptions(WindowOptions):
+    kind: Literal["timeliness"]
+    intro: str = (
+        "How long the front door's steps take, in working days (Monday to Friday, not counting "
+        "bank holidays in England and Wales), against the statutory timescales: an assessment "
+        "authorised within 45 working days, and an initial child protection conference within 15 "
+        "working days of the strategy discussion."
+    )
+    assessment_clock: Literal["assessment_start", "referral"] = Field(
+        "assessment_start", description="Time assessments from their start (as the DfE's published figures) or from the referral.")
+
+
+#: The workload page's stages (`generator.analyses.workload.STAGES` has their events; a test
+#: holds the two lists equal).
+StageKey = Literal["early_help", "assessment", "cin_plan", "cp_plan", "looked_after"]
+STAGE_KEYS = ("early_help", "assessment", "cin_plan", "cp_plan", "looked_after")
+
+
+class WorkloadOptions(PageOptions):
+    kind: Literal["workload"]
+    intro: str = (
+        "How much work sits at each stage of children's social care, week by week, and how much "
+        "comes in and goes out each month. A case is open from the day it starts until the day "
+        "it ends."
+    )
+    stages: list[StageKey] = Field(default_factory=lambda: list(STAGE_KEYS),
+                                   description="Stages to chart: " + ", ".join(STAGE_KEYS) + ".")
+    breakdown: str | None = Field(None, description="Column naming the team or locality (on the events or the children); "
+                                                    "default: team or locality when the data has one.")
+    breakdown_stage: StageKey = Field("assessment", description="The stage whose open cases are broken down.")
+
+    @field_validator("stages")
+    @classmethod
+    def _some(cls, value):
+        if not value:
+            raise ValueError("list at least one stage")
+        return value
+
+
+class FlowOptions(WindowOptions):
+    kind: Literal["flows"]
+    intro: str = (
+        "Where referrals went, year by year: each band is as wide as the number of referrals "
+        "taking that route, from where they came from (a re-referral within 12 months, or not) "
+        "through assessment to child protection. A band that stops has reached the end of the "
+        "front door's part of the journey."
+    )
+
+
+class CohortOptions(WindowOptions):
+    kind: Literal["cohorts"]
+    intro: str = (
+        "Whether the front door's decisions and timescales differ between groups of children. "
+        "Each dot is a group's rate with its 95% interval; the dark tick is the rate for all "
+        "children. Groups too small to say anything are named but not drawn. Differences "
+        "describe what happened; they do not by themselves show why."
+    )
+    attributes: list[str] = Field(default_factory=list, description="Other columns of the children table to split by, e.g. [locality].")
+    min_group_size: int = Field(MIN_DENOMINATOR, ge=1, description="Groups with fewer cases are named but not drawn.")
+
+
+#: The events page's monthly measures (`generator.analyses.interrupted.MEASURES` defines
+#: them; a test holds the two lists equal).
+MeasureKey = Literal["referrals", "referral_nfa", "assessment_to_strategy", "assessment_nfa", "rereferral_12m", "assessment_within_45wd"]
+MEASURE_KEYS = ("referrals", "referral_nfa", "assessment_to_strategy", "assessment_nfa", "rereferral_12m", "assessment_within_45wd")
+
+
+class EventOptions(WindowOptions):
+    kind: Literal["events"]
+    intro: str = (
+        "How the front door's key measures moved around each dated event in this report. For "
+        "each measure, a line is fitted to the months before and another to the months after "
+        "(a segmented regression); the dashed line carries the trend before on, for comparison. "
+        "A change at the date is a description of the data: anything else that changed then "
+        "would look the same, so it does not show that the event caused it."
+    )
+    measures: list[MeasureKey] = Field(default_factory=lambda: list(MEASURE_KEYS),
+                                       description="Monthly measures to show: " + ", ".join(MEASURE_KEYS) + ".")
+    months_before: int = Field(24, ge=3, le=120, description="Months before the event used for the fit.")
+    months_after: int = Field(12, ge=3, le=120, description="Months after the event used for the fit.")
+    newey_west_lags: int = Field(3, ge=0, le=12, description="Lags of the Newey-West standard errors (0: ordinary errors).")
+
+
+class DataQualityOptions(PageOptions):
+    kind: Literal["data_quality"]
+    intro: str = ""
+
+
+class FidelityOptions(PageOptions):
+    kind: Literal["fidelity"]
+    intro: str = (
+        "The animated map of a published report shows synthetic twins: children drawn from a model "
+        "of the journeys in the data, so that no dot is a real child. Here the twins are set beside "
+        "the real data, so that a reader can see what the model keeps and where it falls short."
+    )
+
+
+#: Every page kind a report may name, by its `kind`: the one list (generator.pages registers
+#: the page kind of each, and a test holds the two equal).
+PAGE_OPTIONS: dict[str, type[PageOptions]] = {
+    model.model_fields["kind"].annotation.__args__[0]: model  # type: ignore[union-attr]
+    for model in (
+        OverviewOptions, TrendsOptions, MarkdownOptions, PathwayMapOptions, RereferralOptions, JunctionOptions,
+        TimelinessOptions, WorkloadOptions, FlowOptions, CohortOptions, EventOptions, DataQualityOptions,
+        FidelityOptions,
+    )
+}
