@@ -133,7 +133,7 @@ def cumulative_incidence(follow_up: pd.DataFrame, times=None, cause: int = 1, al
     Examples
     --------
     >>> follow_up = pd.DataFrame({"group": "SO", "days": [1, 2, 3, 4], "event": [1, 2, 0, 1]})
-    >>> cumulative_incidence(follow_up, times=[1, 4])["estimate"].tolist()
+    >>> cumulative_incidence(follow_up, times=[1, 4])["estimate"].round(4).tolist()
     [0.25, 0.75]
     """
     frame = _checked(follow_up, group, days, event, source)
