@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import binomtest, chi2
 
 from generator.analyses.paired import (
-    abuse_by_carer_problems, change_tests, paired_change, prevalence_by_point, trend_test,
+    abuse_by_carer_problems, change_tests, holm_adjusted, paired_change, prevalence_by_point, trend_test,
 )
 from generator.errors import InputError
 
@@ -126,3 +126,11 @@ def test_bad_profile_values_are_reported():
         change_tests(profiles, source="factors.csv")
     with pytest.raises(InputError, match="missing column\\(s\\) follow_up"):
         prevalence_by_point(profiles.drop(columns="follow_up"))
+
+
+def test_holm_adjustment_equals_statsmodels_multipletests():
+    from statsmodels.stats.multitest import multipletests
+    rng = np.random.default_rng(11)
+    for m in (1, 2, 3, 7):
+        p = rng.random(m) ** 3
+        assert holm_adjusted(p) == pytest.approx(multipletests(p, method="holm")[1], rel=1e-12)

@@ -72,7 +72,8 @@ def _one_group(days: np.ndarray, event: np.ndarray, cause: int, times, alpha: fl
     # The standard error at the last time can be undefined (everyone left at risk has the event).
     error = _step_at(utimes, se, at)
     lower, upper = _log_log_interval(estimate, error, alpha)
-    at_risk = (days[None, :] >= at[:, None]).sum(axis=1)
+    # Still followed at t: days >= t.
+    at_risk = len(days) - np.searchsorted(np.sort(days), at, side="left")
     return pd.DataFrame({"days": at, "estimate": estimate, "lower": lower, "upper": upper, "at_risk": at_risk})
 
 

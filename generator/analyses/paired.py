@@ -19,7 +19,6 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from statsmodels.stats.contingency_tables import Table, cochrans_q, mcnemar
-from statsmodels.stats.multitest import multipletests
 
 from generator.analyses.intervals import wilson_interval
 from generator.errors import InputError, Problem
@@ -68,12 +67,14 @@ def prevalence_by_point(profiles: pd.DataFrame, points=POINTS, alpha: float = 0.
         Wilson 1927 score intervals), one row per factor and point in the order of ``points``.
     """
     frame = _checked(profiles, points, source)
-    rows = []
-    for factor, part in frame.groupby("factor", sort=True):
-        for point in points:
-            present = int(part[point].sum())
-            rows.append({"factor": factor, "point": point, "children": len(part), "present": present})
-    out = pd.DataFrame(rows, columns=["factor", "point", "children", "present"])
+    grouped = frame.groupby("factor", sort=True)
+    present = grouped[list(points)].sum().astype(int)
+    out = (present.reset_index().melt(id_vars="factor", var_name="point", value_name="present")
+           .merge(grouped.size().rename("children"), left_on="factor", right_index=True))
+    out["point"] = pd.Categorical(out["point"], categories=list(points), ordered=True)
+    out = out.sort_values(["factor", "point"], kind="stable").reset_index(drop=True)
+    out["point"] = out["point"].astype(str)
+    out = out[["factor", "point", "children", "present"]]
     low, high = wilson_interval(out["present"], out["children"], alpha)
     with np.errstate(invalid="ignore", divide="ignore"):
         prevalence = out["present"] / out["children"].where(out["children"] > 0)
@@ -115,6 +116,28 @@ def paired_change(before, after, exact: bool = True, correction: bool = True) ->
     return float(result.statistic), float(result.pvalue)
 
 
+def holm_adjusted(p_values) -> np.ndarray:
+    """Holm's (1979) step-down adjusted p-values: the i-th smallest of m is multiplied by
+    m - i + 1, made non-decreasing, capped at 1.
+
+    The same numbers as statsmodels ``multipletests(p, method="holm")[1]``, which is not called
+    here because it runs ``gc.collect()`` on every call (0.25 s each with a large profile table
+    in memory, 8 s for 32 factors).
+
+    Examples
+    --------
+    >>> holm_adjusted([0.01, 0.04, 0.03]).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    adjusted = np.minimum(1.0, np.maximum.accumulate(p[order] * (m - np.arange(m))))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
+
 def change_tests(profiles: pd.DataFrame, points=POINTS, alpha: float = 0.05,
                  source: str = "problem profiles") -> pd.DataFrame:
     """Did each factor's prevalence change? Cochran's Q, then exact McNemar between pairs, Holm.
@@ -150,7 +173,7 @@ def change_tests(profiles: pd.DataFrame, points=POINTS, alpha: float = 0.05,
         holm = np.full(raw.shape, np.nan)
         tested = ~np.isnan(raw)
         if tested.any():
-            holm[tested] = multipletests(raw[tested], method="holm")[1]
+            holm[tested] = holm_adjusted(raw[tested])
         for (i, j), p, p_holm in zip(pairs, raw, holm):
             significant = bool(p_holm < alpha) if not np.isnan(p_holm) else False
             mark = MARKS.get((points[i], points[j]), "") if significant and tuple(points) == POINTS else ""
