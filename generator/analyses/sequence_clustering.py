@@ -116,7 +116,9 @@ def weighted_ward(distances: np.ndarray, weights=None) -> np.ndarray:
     if n < 2:
         return np.empty((0, 4))
     if weights is not None:
-        d *= 2.0 * np.outer(size, size) / np.add.outer(size, size)
+        for start in range(0, n, 1024):  # in row blocks: no n x n temporaries
+            block = size[start:start + 1024, None]
+            d[start:start + 1024] *= 2.0 * block * size / (block + size)
     # The recurrence runs on sqrt(d) with scipy's own expression, so that its rounding, and
     # hence which near-equal merges tie, is scipy's: on integer distances ties are common and
     # decide the tree (R's hclust resolves them the same way on mvad).
