@@ -148,16 +148,16 @@ def weighted_ward(distances: np.ndarray, weights=None) -> np.ndarray:
         height = d[x, y]
         nx, ny = size[x], size[y]
         merges[step] = (x, y, height, nx + ny)
-        # The merged cluster lives in slot y; slot x is retired.
-        others = active.copy()
-        others[[x, y]] = False
-        nk = size[others]
-        t = 1.0 / (nx + ny + nk)
-        dx, dy = d[x, others], d[y, others]
-        row = np.sqrt((nk + nx) * t * dx * dx + (nk + ny) * t * dy * dy - nk * t * height * height)
-        d[y, others] = row
-        d[others, y] = row
-        d[x, :] = np.inf
+        # The merged cluster lives in slot y; slot x is retired. Whole rows are updated: a
+        # retired slot (size 0, distance inf) and x, y themselves come out inf.
+        size[x] = 0.0
+        t = 1.0 / (nx + ny + size)
+        dx, dy = d[x], d[y]
+        row = np.sqrt((size + nx) * t * dx * dx + (size + ny) * t * dy * dy - size * t * height * height)
+        row[y] = np.inf
+        d[y] = row
+        d[:, y] = row
+        d[x] = np.inf
         d[:, x] = np.inf
         size[y] = nx + ny
         active[x] = False
@@ -244,15 +244,24 @@ def silhouette_widths(group_distance_sums: np.ndarray, labels: np.ndarray, weigh
     return np.nan_to_num(s, nan=0.0)
 
 
-def group_distance_sums(unique: np.ndarray, labels: np.ndarray, weights: np.ndarray, method: str,
-                        rows_per_block: int = 2048) -> np.ndarray:
-    """Weighted sums of each unique sequence's distances to each group, in row blocks so the
-    whole matrix is never held (the distances are recomputed: rapidfuzz is fast)."""
-    k = int(labels.max())
-    members = np.zeros((len(unique), k))
-    members[np.arange(len(unique)), labels - 1] = weights
-    sums = np.empty((len(unique), k))
+def group_distance_sums(unique: np.ndarray, labels, weights: np.ndarray, method: str,
+                        rows_per_block: int = 2048):
+    """Weighted sums of each unique sequence's distances to each group.
+
+    ``labels`` is one cut (ints 1..k) or a list of cuts; the result is an (n, k) array, or a
+    list of them. Distances are recomputed in row blocks, once for every cut together, so the
+    whole matrix is never held (rapidfuzz is fast; memory is the limit).
+    """
+    cuts = [labels] if isinstance(labels, np.ndarray) else list(labels)
+    widths = [int(cut.max()) for cut in cuts]
+    members = np.zeros((len(unique), sum(widths)))
+    offset = 0
+    for cut, k in zip(cuts, widths):
+        members[np.arange(len(unique)), offset + cut - 1] = weights
+        offset += k
+    sums = np.empty((len(unique), members.shape[1]))
     for start in range(0, len(unique), rows_per_block):
         block = dissimilarities(unique[start:start + rows_per_block], unique, method=method)
         sums[start:start + rows_per_block] = block @ members
-    return sums
+    parts = np.split(sums, np.cumsum(widths)[:-1], axis=1)
+    return parts[0] if isinstance(labels, np.ndarray) else parts

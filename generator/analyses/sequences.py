@@ -163,15 +163,12 @@ def group_care_histories(sequences: pd.DataFrame, method: str = "lcs", k_range=r
         raise ValueError("need at least two distinct care histories to group them")
     tree = weighted_ward(dissimilarities(unique.sequences, method=method), unique.weights)
     cuts = {k: cut_tree(tree, k) for k in k_values}
-    asw, sums = {}, {}
-    for k in k_values:
-        sums[k] = group_distance_sums(unique.sequences, cuts[k], unique.weights, method)
-        widths = silhouette_widths(sums[k], cuts[k], unique.weights)
-        asw[k] = float(np.average(widths, weights=unique.weights))
+    if groups is not None and groups not in cuts:
+        cuts[groups] = cut_tree(tree, groups)
+    sums = dict(zip(cuts, group_distance_sums(unique.sequences, list(cuts.values()), unique.weights, method)))
+    asw = {k: float(np.average(silhouette_widths(sums[k], cuts[k], unique.weights), weights=unique.weights))
+           for k in k_values}
     chosen = groups if groups is not None else max(k_values, key=lambda k: (asw[k], -k))
-    if chosen not in cuts:
-        cuts[chosen] = cut_tree(tree, chosen)
-        sums[chosen] = group_distance_sums(unique.sequences, cuts[chosen], unique.weights, method)
     labels = cuts[chosen]
     medoids = []
     for g in range(1, chosen + 1):
