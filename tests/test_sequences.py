@@ -10,7 +10,8 @@ from scipy.spatial.distance import pdist, squareform
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from generator.analyses.sequence_clustering import (
-    cut_tree, dissimilarities, group_distance_sums, silhouette_widths, unique_sequences, weighted_ward,
+    cut_tree, dissimilarities, group_distance_sums, number_by_first_child, silhouette_widths, unique_sequences,
+    weighted_ward,
 )
 from generator.analyses.sequences import care_sequences, chronograms, group_care_histories, group_characteristics
 from generator.eventlog import EventLog
@@ -52,11 +53,18 @@ def test_placement_types_replace_legal_status_in_care():
     assert care_sequences(log).loc[0, "sequence"] == "CCCLL"
 
 
-def test_unique_sequences_keep_first_appearance_order_and_expand_back():
+def test_unique_sequences_are_in_order_of_last_child_and_expand_back():
     unique = unique_sequences(["bb", "aa", "bb", "cc", "aa"])
-    assert unique.sequences.tolist() == ["bb", "aa", "cc"]
-    assert unique.weights.tolist() == [2, 2, 1]
+    assert unique.sequences.tolist() == ["bb", "cc", "aa"]  # last children: 2, 3, 4
+    assert unique.weights.tolist() == [2, 1, 2]
     assert unique.sequences[unique.inverse].tolist() == ["bb", "aa", "bb", "cc", "aa"]
+
+
+def test_groups_are_numbered_by_their_first_child():
+    unique = unique_sequences(["bb", "aa", "bb", "cc", "aa"])
+    # Unique "bb", "cc", "aa" in groups 2, 1, 1: children bb, aa, bb, cc, aa -> 1, 2, 1, 2, 2.
+    labels = number_by_first_child(np.array([2, 1, 1]), unique.inverse)
+    assert labels[unique.inverse].tolist() == [1, 2, 1, 2, 2]
 
 
 def test_om_levenshtein_and_lcs_distances_by_hand():

@@ -24,6 +24,7 @@ import pytest
 from generator.analyses.sequence_clustering import (
     cut_tree, dissimilarities, group_distance_sums, silhouette_widths, unique_sequences, weighted_ward,
 )
+from generator.analyses.sequences import group_care_histories
 
 #: ref_mvad_lcs_diss.csv: sum, maximum and sha256 of the 712 x 712 matrix as C-order int64.
 LCS_SUM, LCS_MAX = 43_338_664, 140
@@ -97,6 +98,23 @@ def test_ward_cut_equals_r_hclust_ward_d_cutree(tree, k):
 def test_top_merge_heights_equal_r_ward_d_heights(tree):
     # R's ward.D heights are the squares of scipy's "ward" heights on sqrt(D).
     np.testing.assert_allclose(np.sort(tree[:, 2] ** 2)[-9:], TOP_HEIGHTS, rtol=0, atol=5e-6)
+
+
+@pytest.mark.parametrize("k", range(2, 11))
+def test_grouping_on_unique_sequences_equals_r_cutree_and_weightedcluster_asw(mvad, k):
+    # The whole pipeline: 490 unique sequences weighted by their counts, not 712 children.
+    children = pd.DataFrame({"child_id": [f"{i:03d}" for i in range(len(mvad))], "sequence": mvad})
+    grouped = group_care_histories(children, groups=k, k_range=[k])
+    labels = grouped.membership["group"].to_numpy()
+    sizes, digest = CUTS[k]
+    assert np.bincount(labels)[1:].tolist() == sizes
+    assert hashlib.sha256(",".join(map(str, labels)).encode()).hexdigest() == digest
+    assert grouped.quality["asw"].iloc[0] == pytest.approx(ASW[k], abs=5e-7)
+
+
+def test_number_of_groups_by_silhouette_is_the_best_asw_of_the_r_table(mvad):
+    children = pd.DataFrame({"child_id": [f"{i:03d}" for i in range(len(mvad))], "sequence": mvad})
+    assert group_care_histories(children).groups == max(ASW, key=ASW.get)  # 2 (0.4329)
 
 
 @pytest.mark.parametrize("k", range(2, 11))

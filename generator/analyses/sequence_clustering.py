@@ -39,7 +39,7 @@ class UniqueSequences:
     ``sequences[inverse]`` gives back every child's sequence in the input order.
     """
 
-    sequences: np.ndarray  # object array of str, in order of first appearance
+    sequences: np.ndarray  # object array of str, in order of their last child
     weights: np.ndarray  # int64 counts
     inverse: np.ndarray  # int64, one per input sequence
 
@@ -47,16 +47,31 @@ class UniqueSequences:
 def unique_sequences(sequences) -> UniqueSequences:
     """De-duplicate ``sequences`` (str, one character per state) before any distance.
 
-    The unique sequences keep the order of their first child: Ward's method breaks ties by
-    position (with integer distances ties are common), and first appearance is the order R's
-    ``hclust`` would see them in after merging each sequence's duplicates into its first.
+    The unique sequences are in the order of their *last* child. Ward's method breaks ties by
+    position, and integer distances tie often; run on every child, scipy's nearest-neighbour
+    chain (and R's ``hclust``, on mvad) keeps a merged cluster in the later of the two slots,
+    so a sequence's duplicates end up in its last child's slot. In that order the weighted
+    tree equals the tree of every child (R's ``cutree`` for 2..10 groups on mvad, exactly);
+    in first-appearance order it does not (adjusted Rand 0.48-0.69 for 3..10 groups).
     """
     values = np.asarray(list(sequences), dtype=object)
-    unique, first, inverse, counts = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
-    order = np.argsort(first, kind="mergesort")
+    unique, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    last = np.full(len(unique), -1)
+    np.maximum.at(last, inverse, np.arange(len(values)))
+    order = np.argsort(last, kind="mergesort")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return UniqueSequences(unique[order], counts[order].astype(np.int64), rank[inverse.reshape(-1)].astype(np.int64))
+    return UniqueSequences(unique[order], counts[order].astype(np.int64), rank[inverse].astype(np.int64))
+
+
+def number_by_first_child(labels: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """Unique sequences' group labels renumbered 1..k in order of each group's first child,
+    as R's ``cutree`` numbers groups by their first observation."""
+    first_seen = pd.unique(labels[inverse])
+    number = np.zeros(int(labels.max()) + 1, dtype=np.int64)
+    number[first_seen] = np.arange(1, len(first_seen) + 1)
+    return number[labels]
 
 
 def dissimilarities(sequences, others=None, method: str = "lcs", dtype=np.float64, workers: int = -1) -> np.ndarray:
@@ -190,8 +205,8 @@ def _label(merges: np.ndarray, n: int) -> np.ndarray:
 def cut_tree(linkage: np.ndarray, k: int) -> np.ndarray:
     """Groups 1..k of the n leaves after undoing the last k - 1 merges (R ``cutree(tree, k)``).
 
-    Groups are numbered by their first leaf, as R numbers them by the first observation (with
-    `unique_sequences`, leaf order is the order of each sequence's first child).
+    Groups are numbered by their first leaf, as R numbers them by the first observation; on
+    unique sequences renumber them by child with `number_by_first_child`.
     """
     n = linkage.shape[0] + 1
     parent = np.arange(2 * n - 1)

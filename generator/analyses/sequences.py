@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from generator.analyses.sequence_clustering import (
-    cut_tree, dissimilarities, group_distance_sums, silhouette_widths, unique_sequences, weighted_ward,
+    cut_tree, dissimilarities, group_distance_sums, number_by_first_child, silhouette_widths, unique_sequences,
+    weighted_ward,
 )
 from generator.eventlog import EventLog
 
@@ -153,18 +154,18 @@ def group_care_histories(sequences: pd.DataFrame, method: str = "lcs", k_range=r
     Notes
     -----
     R: ``diss <- seqdist(seq, "LCS"); tree <- hclust(as.dist(diss), "ward.D");
-    as.clustrange(tree, diss, ncluster = 10)``; the best "ASW" row. Ties between equal
-    distances are broken by order of first appearance, so on tie-heavy data a de-duplicated
-    tree can differ from one built on every child (Ward's method is order-dependent under ties).
+    as.clustrange(tree, diss, ncluster = 10)``; the best "ASW" row. Ward's method depends on
+    the order of the children where distances tie; the de-duplicated tree follows the order R
+    and scipy would use on every child (see `unique_sequences`), and equals R's on mvad.
     """
     unique = unique_sequences(sequences["sequence"])
     k_values = [k for k in k_range if 2 <= k <= len(unique.sequences)]
     if not k_values:
         raise ValueError("need at least two distinct care histories to group them")
     tree = weighted_ward(dissimilarities(unique.sequences, method=method), unique.weights)
-    cuts = {k: cut_tree(tree, k) for k in k_values}
+    cuts = {k: number_by_first_child(cut_tree(tree, k), unique.inverse) for k in k_values}
     if groups is not None and groups not in cuts:
-        cuts[groups] = cut_tree(tree, groups)
+        cuts[groups] = number_by_first_child(cut_tree(tree, groups), unique.inverse)
     sums = dict(zip(cuts, group_distance_sums(unique.sequences, list(cuts.values()), unique.weights, method)))
     asw = {k: float(np.average(silhouette_widths(sums[k], cuts[k], unique.weights), weights=unique.weights))
            for k in k_values}
