@@ -40,7 +40,7 @@ SEX_CODES = {"1": "1", "m": "1", "male": "1", "males": "1", "2": "2", "f": "2", 
 #: "0", "age_0", "aged_90+", "90+" -> the age.
 AGE_HEADER = re.compile(r"^(?:age[ds]?_?)?(\d{1,3})\+?$")
 YEAR_HEADER = re.compile(r"^(?:population_|mid_?|pop_?)?((?:19|20)\d\d)$")
-FIX = "save the ONS table as CSV with one header row (see the population input in the README)"
+FIX = "save the ONS table as CSV with one header row (README: \"Data: population estimates\")"
 
 
 def _first(columns, aliases) -> str | None:
