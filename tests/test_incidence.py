@@ -116,3 +116,10 @@ def test_first_entries_take_each_childs_earliest_entry_in_the_records():
     # b has no birth month (no cohort); c never entered care.
     assert first["child_id"].tolist() == ["a"]
     assert first.loc[0, "first_entry_date"] == pd.Timestamp("2012-03-01")
+
+
+def test_age_at_first_entry_from_birth_year_takes_a_birth_on_1_july():
+    entries = pd.DataFrame({"child_id": ["a", "b"], "birth_year": [2010, 2010],
+                            "first_entry_date": ["2013-06-30", "2013-07-01"]})
+    aged = age_at_first_entry(entries)
+    assert aged["age"].tolist() == [2, 3] and aged["cohort"].tolist() == [2010, 2010]
