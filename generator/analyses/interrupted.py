@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from generator.analyses.front_door import completed_assessments
 from generator.analyses.its_model import GlmFit, fit_glm, seasonal_terms
 from generator.analyses.junctions import junction_decisions
 from generator.analyses.period import Period
@@ -78,10 +79,11 @@ def monthly_measures(log, period: Period, episodes: pd.DataFrame, enquiries: pd.
         return pd.DataFrame({"month": months, "count": grouped["sum"].to_numpy(), "n": grouped["size"].to_numpy()})
 
     decisions = junction_decisions(episodes, enquiries)
+    decisions = decisions[~decisions["pending"]]  # a case whose window is still open is in no rate
     referral = decisions[decisions["junction"] == "referral"]
     assessment = decisions[decisions["junction"] == "assessment"]
     history = referral_history(log)
-    timed = assessment_durations(episodes, period)
+    timed = assessment_durations(completed_assessments(log), period)  # DfE basis: every completed assessment
     parts = {
         "referrals": monthly(history["date"], None),
         "referral_nfa": monthly(referral["date"], referral["branch"] == "No further action at referral"),
@@ -210,7 +212,8 @@ def segmented_regression(series: pd.DataFrame, event: pd.Timestamp, before: int 
     fit, X, t0 = _fit(used, post[0], rate, lags)
     if fit is None:
         return None
-    result = _describe(fit, X, t0, used, post[0], alpha, rate, len(pre), len(post))
+    with np.errstate(over="ignore"):  # a rate near 0% or 100% sends its far interval limit to infinity
+        result = _describe(fit, X, t0, used, post[0], alpha, rate, len(pre), len(post))
     if placebo:
         result.placebo = placebo_fits(used[used["month"] < post[0]], rate, lags, alpha, min_months)
     return result
@@ -222,13 +225,15 @@ def _fit(used: pd.DataFrame, first_after: pd.Timestamp, rate: bool, lags: int | 
     t0 = float((first_after.year - first.year) * 12 + first_after.month - first.month)
     after_event = (used["month"] >= first_after).to_numpy(dtype=float)
     core = np.column_stack([np.ones_like(t), t, after_event, (t - t0) * after_event])
-    seasonal, names, _ = seasonal_terms(used["month"].dt.month.to_numpy(), len(t) - core.shape[1])
+    seasonal, names, kind = seasonal_terms(used["month"].dt.month.to_numpy(), len(t) - core.shape[1], core)
     X = np.column_stack([core, seasonal])
     if rate:
         fit = fit_glm(used["count"].to_numpy(float), X, ["intercept", "t", "level", "trend"] + names, t.astype(int),
                       trials=used["n"].to_numpy(float), lags=lags)
     else:
         fit = fit_glm(used["value"].to_numpy(float), X, ["intercept", "t", "level", "trend"] + names, t.astype(int), lags=lags)
+    if fit is not None:
+        fit.seasonal = kind
     return fit, X, t0
 
 
@@ -275,7 +280,6 @@ def _describe(fit: GlmFit, X: np.ndarray, t0: float, used: pd.DataFrame, first_a
         fitted=fitted_mean, fitted_low=low, fitted_high=high,
         counterfactual=np.where(after_event, counterfactual, np.nan),
         side=np.where(after_event, "after", "before"))
-    _, _, seasonal = seasonal_terms(used["month"].dt.month.to_numpy(), len(X) - 4)
     return SegmentedFit(
         level_change=level[0], level_low=level[1], level_high=level[2],
         level_ratio=float(np.exp(ratio[0])), level_ratio_low=float(np.exp(ratio[1])), level_ratio_high=float(np.exp(ratio[2])),
@@ -283,7 +287,7 @@ def _describe(fit: GlmFit, X: np.ndarray, t0: float, used: pd.DataFrame, first_a
         slope_ratio=float(np.exp(slope_ratio[0])), slope_ratio_low=float(np.exp(slope_ratio[1])),
         slope_ratio_high=float(np.exp(slope_ratio[2])), slope_before=slope_before, level_p=level_p,
         months_before=int(months_before), months_after=int(months_after), lags=fit.lags,
-        family="binomial" if rate else "Poisson", seasonal=seasonal, dispersion=fit.dispersion, rho=fit.rho,
+        family="binomial" if rate else "Poisson", seasonal=fit.seasonal, dispersion=fit.dispersion, rho=fit.rho,
         fitted=fitted)
 
 

@@ -50,6 +50,7 @@ class GlmFit:
     lags: int
     df: int
     covariances: tuple[np.ndarray, ...]  # independent, HAC, AR(1)
+    seasonal: str = "none"  # which seasonal terms the design holds (set by the caller)
 
     def mean(self, X: np.ndarray, beta: np.ndarray | None = None) -> np.ndarray:
         """Expected count a month, or the expected proportion 0-1 for a rate."""
@@ -82,26 +83,31 @@ def newey_west_lags(n: int) -> int:
     return int(np.floor(4 * (n / 100.0) ** (2.0 / 9.0)))
 
 
-def seasonal_terms(month_of_year: np.ndarray, free: int) -> tuple[np.ndarray, list[str], str]:
+def seasonal_terms(month_of_year: np.ndarray, free: int, core: np.ndarray | None = None) -> tuple[np.ndarray, list[str], str]:
     """Month-of-year dummies (January the baseline) when ``free`` residual degrees of freedom
     allow them with 8 to spare, else as many Fourier pairs (sin, cos of 2 pi k m / 12, k = 1,
-    2) as leave 8, else none.
+    2) as leave 8, else none. With ``core`` (the other columns of the design), a choice that
+    leaves the design short of full rank is passed over: with one year on each side of the
+    date, month dummies cannot tell a change in level from a trend.
 
     Returns
     -------
     (columns, names, kind) : tuple
         ``kind`` is "month of year", "Fourier, K harmonics" or "none".
     """
-    present = np.unique(month_of_year)
-    if free - (len(present) - 1) >= 8 and len(present) == 12:
+    choices = []
+    if free - 11 >= 8 and len(np.unique(month_of_year)) == 12:
         columns = np.column_stack([(month_of_year == m).astype(float) for m in range(2, 13)])
-        return columns, [f"month_{m}" for m in range(2, 13)], "month of year"
+        choices.append((columns, [f"month_{m}" for m in range(2, 13)], "month of year"))
     for harmonics in (2, 1):
         if free - 2 * harmonics >= 8:
             angle = 2 * np.pi * month_of_year / 12.0
             columns = np.column_stack([f(k * angle) for k in range(1, harmonics + 1) for f in (np.sin, np.cos)])
             names = [f"{f}_{k}" for k in range(1, harmonics + 1) for f in ("sin", "cos")]
-            return columns, names, f"Fourier, {harmonics} harmonic{'s' if harmonics > 1 else ''}"
+            choices.append((columns, names, f"Fourier, {harmonics} harmonic{'s' if harmonics > 1 else ''}"))
+    for columns, names, kind in choices:
+        if core is None or np.linalg.matrix_rank(np.column_stack([core, columns])) == core.shape[1] + columns.shape[1]:
+            return columns, names, kind
     return np.empty((len(month_of_year), 0)), [], "none"
 
 

@@ -16,8 +16,11 @@ from generator.pages.windows import WindowOptions
 
 INTRO = (
     "How the front door's key measures moved around each dated event in this report. For "
-    "each measure, a line is fitted to the months before and another to the months after "
-    "(a segmented regression); the dashed line carries the trend before on, for comparison. "
+    "each measure, a trend with the usual month-of-year pattern is fitted to the months before "
+    "and another to the months after (a segmented regression: Poisson for counts, binomial for "
+    "rates); the dashed line carries the trend before on, for comparison. Intervals allow for "
+    "neighbouring months being alike, and a placebo check fits the same model at every month "
+    "before the date, to show how often it finds a change where none was made. "
     "A change at the date is a description of the data: anything else that changed then "
     "would look the same, so it does not show that the event caused it."
 )
@@ -31,7 +34,9 @@ class EventOptions(WindowOptions):
                                        description="Monthly measures to show: " + ", ".join(m[0] for m in MEASURES) + ".")
     months_before: int = Field(24, ge=3, le=120, description="Months before the event used for the fit.")
     months_after: int = Field(12, ge=3, le=120, description="Months after the event used for the fit.")
-    newey_west_lags: int = Field(3, ge=0, le=12, description="Lags of the Newey-West standard errors (0: ordinary errors).")
+    newey_west_lags: int | None = Field(None, ge=0, le=12, description=(
+        "Lag of the Newey-West errors (default floor(4 (n/100)^(2/9)), 3 for 36 months); intervals are never narrower "
+        "than the independent ones whatever the lag."))
 
 
 def _signed(value: float) -> str:
@@ -42,17 +47,24 @@ def _interval(value: float, low: float, high: float, unit: str) -> str:
     return f"{_signed(value)} {unit} (95% interval {_signed(low)} to {_signed(high)})"
 
 
-def fit_sentence(name: str, fit, annotation, unit: str, lags: int) -> str:
-    """The fit in words: what was seen, with its interval, and what it does not show."""
+def fit_sentence(name: str, fit, annotation, unit: str, lags: int | None = None) -> str:
+    """The fit in words: what was seen, as an absolute change and a ratio with their
+    intervals, the placebo check, and what it does not show."""
     level = _interval(fit.level_change, fit.level_low, fit.level_high, unit)
+    ratio = f"{fit.level_ratio:.2f} times the trend before (95% interval {fit.level_ratio_low:.2f} to {fit.level_ratio_high:.2f})"
     slope = _interval(fit.slope_change, fit.slope_low, fit.slope_high, f"{unit} a month")
-    clear = fit.level_low > 0 or fit.level_high < 0
-    errors = f"Newey-West errors, lag {fit.lags}" if fit.lags else "ordinary least squares errors"
+    model = "Poisson" if fit.family == "Poisson" else "binomial"
+    placebo = ""
+    if fit.placebo_share is not None:
+        found = int(fit.placebo["excludes_no_change"].sum())
+        placebo = (f" Placebo check: the same model at each of {len(fit.placebo)} months before the date found a change at "
+                   f"{found} ({100 * fit.placebo_share:.0f}%; about 5% is expected by chance).")
     return (f"Line chart of {name[0].lower() + name[1:]}, month by month, {fit.months_before} months before and "
-            f"{fit.months_after} after {annotation.label} ({annotation.date:%d %B %Y}), with a segmented regression "
-            f"({errors}). Just after the date the level " + ("moved by " if clear else "showed no clear change: ")
-            + f"{level}, against the trend before; the trend changed by {slope}. This describes a change around the "
-            "date; it does not show that the event caused it.")
+            f"{fit.months_after} after {annotation.label} ({annotation.date:%d %B %Y}), with a segmented {model} regression "
+            f"with {fit.seasonal} terms (intervals allow for correlated months: the widest of independent, Newey-West "
+            f"lag {fit.lags} and autoregressive errors). Just after the date the level "
+            + ("moved by " if fit.clear else "showed no clear change: ") + f"{level}, {ratio}; the trend changed by "
+            f"{slope}.{placebo} This describes a change around the date; it does not show that the event caused it.")
 
 
 class EventPage(PageKind):
@@ -73,7 +85,7 @@ class EventPage(PageKind):
                     continue
                 series = table[table["measure"] == key]
                 fit = segmented_regression(series, annotation.date, options.months_before, options.months_after,
-                                           options.newey_west_lags)
+                                           options.newey_west_lags, rate=unit == "%")
                 if fit is None:
                     skipped.append(f"{name.lower()} around {annotation.label}")
                     continue
