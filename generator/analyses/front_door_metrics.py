@@ -7,6 +7,8 @@ privacy stage can suppress a rate with its small counts; keys are documented in 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from generator.analyses.front_door import LinkWindows, completed_assessments, protection_enquiries, referral_episodes
@@ -132,7 +134,9 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
             for key, _, unit, _, _ in MEASURES:
                 fit = segmented_regression(monthly[monthly["measure"] == key], pd.Timestamp(annotation.date), rate=unit == "%")
                 for part in ("level_change", "level_low", "level_high", "level_ratio", "level_ratio_low", "level_ratio_high"):
-                    metrics[f"event{number}_{key}_{part}"] = None if fit is None else round(getattr(fit, part), 3 if "ratio" in part else 2)
+                    value = None if fit is None else getattr(fit, part)
+                    finite = value is not None and math.isfinite(value)  # an infinite ratio limit is no limit
+                    metrics[f"event{number}_{key}_{part}"] = round(value, 3 if "ratio" in part else 2) if finite else None
                 share = None if fit is None else fit.placebo_share
                 metrics[f"event{number}_{key}_placebo_pct"] = None if share is None else round(100 * share, 1)
     return metrics

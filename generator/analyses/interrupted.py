@@ -274,6 +274,8 @@ def _describe(fit: GlmFit, X: np.ndarray, t0: float, used: pd.DataFrame, first_a
         fitted_mean.append(scale * link(value))
         low.append(scale * link(lo))
         high.append(scale * link(hi))
+    # A rate at 0% or 100% sends a band's far limit to infinity: no limit rather than inf.
+    low, high = [np.where(np.isfinite(v), v, np.nan) for v in (np.asarray(low), np.asarray(high))]
     counterfactual = scale * fit.mean(X, without_event(fit.beta))
     after_event = X[:, 2] == 1
     fitted = used[["month", "value"]].assign(
