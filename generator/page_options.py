@@ -183,10 +183,16 @@ class TimelinessOptions(WindowOptions):
         "How long the front door's steps take, in working days (Monday to Friday, not counting "
         "bank holidays in England and Wales), against the statutory timescales: an assessment "
         "authorised within 45 working days, and an initial child protection conference within 15 "
-        "working days of the strategy discussion."
+        "working days. Unless the report says otherwise, both are on the Department for Education's "
+        "published basis: every completed assessment, and conferences timed from the start of the "
+        "section 47 enquiry."
     )
     assessment_clock: Literal["assessment_start", "referral"] = Field(
         "assessment_start", description="Time assessments from their start (as the DfE's published figures) or from the referral.")
+    assessment_basis: Literal["all", "linked"] = Field(
+        "all", description="All completed assessments (DfE) or only those linked to a referral (always so with the referral clock).")
+    conference_clock: Literal["s47", "strategy"] = Field(
+        "s47", description="Time conferences from the section 47 start (DfE) or from the strategy discussion (Working Together).")
 
 
 #: The workload page's stages (`generator.analyses.workload.STAGES` has their events; a test
@@ -248,8 +254,11 @@ class EventOptions(WindowOptions):
     kind: Literal["events"]
     intro: str = (
         "How the front door's key measures moved around each dated event in this report. For "
-        "each measure, a line is fitted to the months before and another to the months after "
-        "(a segmented regression); the dashed line carries the trend before on, for comparison. "
+        "each measure, a trend with the usual month-of-year pattern is fitted to the months before "
+        "and another to the months after (a segmented regression: Poisson for counts, binomial for "
+        "rates); the dashed line carries the trend before on, for comparison. Intervals allow for "
+        "neighbouring months being alike, and a placebo check fits the same model at every month "
+        "before the date, to show how often it finds a change where none was made. "
         "A change at the date is a description of the data: anything else that changed then "
         "would look the same, so it does not show that the event caused it."
     )
@@ -257,7 +266,9 @@ class EventOptions(WindowOptions):
                                        description="Monthly measures to show: " + ", ".join(MEASURE_KEYS) + ".")
     months_before: int = Field(24, ge=3, le=120, description="Months before the event used for the fit.")
     months_after: int = Field(12, ge=3, le=120, description="Months after the event used for the fit.")
-    newey_west_lags: int = Field(3, ge=0, le=12, description="Lags of the Newey-West standard errors (0: ordinary errors).")
+    newey_west_lags: int | None = Field(None, ge=0, le=12, description=(
+        "Lag of the Newey-West errors (default floor(4 (n/100)^(2/9)), 3 for 36 months); intervals are never narrower "
+        "than the independent ones whatever the lag."))
 
 
 class DataQualityOptions(PageOptions):

@@ -8,7 +8,8 @@ from tests.test_junctions import PERIOD, ROWS
 
 
 def test_junction_and_timeliness_figures_with_numerators_and_denominators():
-    metrics = headline_metrics(log_of(ROWS), PERIOD)
+    # an early contact gives the timeliness figures their look-back (180 days before an end)
+    metrics = headline_metrics(log_of(ROWS + [("zz", "contact", "2014-01-01")]), PERIOD)
     expected = {
         "referral_to_assessment": (75.0, 3, 4),  # h's referral is still open
         "assessment_to_strategy": (33.3, 1, 3),
@@ -18,14 +19,15 @@ def test_junction_and_timeliness_figures_with_numerators_and_denominators():
         "icpc_to_plan": (50.0, 1, 2),
         # a: Tue 6 Jan - Tue 10 Feb = 25; b: Mon 12 Jan - Fri 20 Feb = 29; d: Tue 10 Feb - Mon 2 Mar = 14
         "assessment_within_45wd": (100.0, 3, 3),
-        # a: Sat 10 Jan - Wed 28 Jan = 13; g: Mon 2 Mar - Fri 20 Mar = 14
-        "icpc_within_15wd": (100.0, 2, 2),
+        # from the strategy discussion: a: Sat 10 Jan - Wed 28 Jan = 13; g: Mon 2 Mar - Fri 20 Mar = 14
+        "icpc_from_strategy_within_15wd": (100.0, 2, 2),
         "assessment_nfa_prev0": (33.3, 1, 3),
     }
     for key, (pct, n, d) in expected.items():
         assert (metrics[f"{key}_pct"], metrics[f"{key}_n"], metrics[f"{key}_d"]) == (pct, n, d), key
     assert metrics["assessment_median_working_days"] == 25.0
-    assert metrics["icpc_median_working_days"] == 13.5
+    assert metrics["icpc_from_strategy_median_working_days"] == 13.5
+    assert metrics["icpc_timeliness_basis"].startswith("DfE")
     assert metrics["assessment_nfa_prev1_d"] == 0 and metrics["assessment_nfa_prev1_pct"] is None
 
 

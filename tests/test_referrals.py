@@ -9,12 +9,13 @@ from tests.helpers import log_of
 
 
 def test_referral_within_365_days_counts_as_rereferral():
-    log = log_of([("a", "referral", "2015-01-01"), ("a", "referral", "2016-01-01")])  # 365 days apart
+    # the data start a year earlier, so both referrals have their 365-day look-back
+    log = log_of([("z", "contact", "2014-01-01"), ("a", "referral", "2015-01-01"), ("a", "referral", "2016-01-01")])  # 365 days apart
     assert rereferral_rate(log, pd.Timestamp("2014-01-01"), pd.Timestamp("2017-01-01"), 365) == (1, 2)
 
 
 def test_referral_366_days_later_is_not_a_twelve_month_rereferral():
-    log = log_of([("a", "referral", "2015-01-01"), ("a", "referral", "2016-01-02")])
+    log = log_of([("z", "contact", "2014-01-01"), ("a", "referral", "2015-01-01"), ("a", "referral", "2016-01-02")])
     assert rereferral_rate(log, pd.Timestamp("2014-01-01"), pd.Timestamp("2017-01-01"), 365) == (0, 2)
 
 
@@ -26,8 +27,15 @@ def test_two_referrals_on_the_same_day_are_not_each_others_previous_referral():
 
 
 def test_previous_referral_outside_the_period_still_counts_as_history():
-    log = log_of([("a", "referral", "2014-01-10"), ("a", "referral", "2014-06-01")])
+    log = log_of([("z", "contact", "2013-05-01"), ("a", "referral", "2014-01-10"), ("a", "referral", "2014-06-01")])
     assert rereferral_rate(log, pd.Timestamp("2014-04-01"), pd.Timestamp("2015-03-31"), 365) == (1, 1)
+
+
+def test_twelve_month_rate_counts_only_referrals_with_a_year_of_data_before_them():
+    # the data start on 1 January 2015: a referral in 2015 cannot see its previous year
+    log = log_of([("a", "referral", "2015-01-01"), ("a", "referral", "2015-06-01"), ("b", "referral", "2016-01-01"),
+                  ("b", "referral", "2016-03-01")])
+    assert rereferral_rate(log, pd.Timestamp("2015-01-01"), pd.Timestamp("2016-12-31"), 365) == (1, 2)
 
 
 def test_36_month_rate_counts_only_referrals_with_three_years_of_history():
@@ -60,4 +68,5 @@ def test_headline_metrics_count_the_period_and_give_numerators_and_denominators(
     assert metrics["contacts"] == 1 and metrics["referrals"] == 2 and metrics["assessments"] == 2
     assert (metrics["assessment_nfa_n"], metrics["assessment_nfa_d"]) == (1, 3)
     assert metrics["assessment_nfa_pct"] == 33.3
-    assert metrics["rereferral_12m_pct"] == 0.0
+    # the data start in January 2015: no referral in the period has a year of data before it
+    assert (metrics["rereferral_12m_pct"], metrics["rereferral_12m_d"]) == (None, 0)

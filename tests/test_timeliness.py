@@ -12,6 +12,7 @@ from generator.analyses.timeliness import (
     timeliness_by_month,
     working_days_between,
 )
+from generator.analyses.front_door import completed_assessments
 from tests.helpers import log_of
 
 
@@ -86,10 +87,33 @@ def test_the_assessment_clock_can_start_at_the_referral():
     assert not table.loc["a", "within"]
 
 
-def test_conferences_are_timed_from_the_strategy_discussion_against_15_working_days():
-    table = conference_durations(protection_enquiries(_log()), PERIOD).set_index("child_id")
+def test_conferences_are_timed_from_the_strategy_discussion_on_the_local_basis():
+    table = conference_durations(protection_enquiries(_log()), PERIOD, clock="strategy").set_index("child_id")
     assert table["working_days"].to_dict() == {"e": 15, "f": 16}
     assert table["within"].to_dict() == {"e": True, "f": False}
+
+
+def test_conferences_are_timed_from_the_section_47_start_by_default_as_the_dfe_does():
+    # f's enquiry started a day after its strategy discussion: 15 working days, within
+    table = conference_durations(protection_enquiries(_log()), PERIOD).set_index("child_id")
+    assert table["working_days"].to_dict() == {"e": 15, "f": 15}
+    assert table["within"].all()
+
+
+def test_assessment_timeliness_counts_every_completed_assessment_on_the_dfe_basis():
+    log = log_of([("a", "referral", "2015-03-01"), ("a", "assessment_start", "2015-03-02"),
+                  ("a", "assessment_authorised", "2015-03-20", "nfa"),
+                  ("b", "assessment_start", "2015-03-02"),  # no referral before it (a transfer in)
+                  ("b", "assessment_authorised", "2015-05-08", "in_need"), ("z", "contact", "2015-12-31")])
+    assert len(assessment_durations(referral_episodes(log), PERIOD)) == 1
+    every = assessment_durations(completed_assessments(log), PERIOD).set_index("child_id")
+    assert every["working_days"].to_dict() == {"a": 14, "b": 46}
+
+
+def test_months_without_a_complete_look_back_are_marked():
+    table = timeliness_by_month(assessment_durations(referral_episodes(_log()), PERIOD), PERIOD,
+                                first_date=pd.Timestamp("2015-02-27"), look_back_days=90).set_index("month")
+    assert not table.loc[pd.Timestamp("2015-05-01"), "complete"] and table.loc[pd.Timestamp("2015-06-01"), "complete"]
 
 
 def test_timeliness_by_month_counts_in_the_month_the_step_ended():

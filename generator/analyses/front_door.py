@@ -12,13 +12,16 @@ event"). Here both rules apply at once, one rule for every step:
   earlier step: the most recent one before it.
 * Steps of one child on the same day count once (two referrals on one day are one contact with
   the front door recorded twice).
-* A step not yet linked whose window had not closed by the last date in the data is **open**:
-  its outcome is not known yet, so shares of outcomes leave it out.
+* A step whose window had not closed by the last date in the data is **open** (pending),
+  whether or not a next step has already been linked to it: its outcome is not known yet, so
+  shares of outcomes leave it out. Keeping the open steps whose next step came early, and
+  dropping the others, would count only the quick outcomes near the end of the data.
 
 The windows (`LinkWindows`) are page options with these defaults: referral to assessment or
 to no further action 30 days; referral to strategy discussion 60 days; strategy discussion to
-section 47 enquiry 14 days; strategy discussion to initial conference 60 days (four times the
-15-working-day standard, so late conferences are still found); conference to plan 7 days
+section 47 enquiry 14 days; strategy discussion to initial conference 60 days (about 42
+working days, nearly three times the 15-working-day standard, so late conferences are still
+found); conference to plan 7 days
 (used only when a conference carries no outcome code). An assessment's authorisation is the
 first one after its start and before the child's next assessment start, however long it took.
 """
@@ -182,10 +185,10 @@ def link_protection_enquiries(log: EventLog, windows: LinkWindows) -> pd.DataFra
         plan[uncoded] = plans["linked_date"].notna().to_numpy()
     out["plan"] = plan
     # A section 47 window is closed by the child's next strategy discussion only.
-    s47_open = s47["linked_date"].isna() & window_open(strategy["date"], strategy["next_date"], windows.strategy_to_s47, data_end)
+    s47_open = window_open(strategy["date"], strategy["next_date"], windows.strategy_to_s47, data_end)
     open_at = pd.MultiIndex.from_arrays([strategy["child_id"], strategy["date"]])[s47_open.to_numpy()]
     out["s47_open"] = pd.MultiIndex.from_arrays([starts["child_id"], starts["strategy"]]).isin(open_at)
-    out["icpc_open"] = out["icpc"].isna() & window_open(starts["date"], starts["next_date"], windows.strategy_to_icpc, data_end)
+    out["icpc_open"] = window_open(starts["date"], starts["next_date"], windows.strategy_to_icpc, data_end)
     return out.reset_index(drop=True)
 
 
@@ -207,8 +210,9 @@ def link_referral_episodes(log: EventLog, windows: LinkWindows, enquiries: pd.Da
         referral-to-assessment window), ``authorised`` and ``outcome`` (``nfa`` / ``in_need``)
         of that assessment; ``strategy`` (linked within the referral-to-strategy window) with
         ``s47``, ``icpc`` and ``plan`` from `protection_enquiries`; and the open flags
-        ``decision_open`` (no assessment or NFA yet, window still open), ``authorisation_open``
-        (assessment started, not yet authorised), ``strategy_open``, ``s47_open``, ``icpc_open``.
+        ``decision_open`` (the referral-to-assessment window still open at the end of the data,
+        whether or not a decision is already recorded), ``authorisation_open`` (assessment
+        started, not yet authorised), ``strategy_open``, ``s47_open``, ``icpc_open`` (likewise).
     """
     data_end = log.last_date
     history = referral_history(log).drop_duplicates(["child_id", "date"], keep="first").reset_index(drop=True)
@@ -240,10 +244,26 @@ def link_referral_episodes(log: EventLog, windows: LinkWindows, enquiries: pd.Da
     for column in ("s47", "icpc"):
         out[column] = strategy[column].astype("datetime64[ns]")
     out["plan"] = strategy["plan"].astype("boolean")
-    decided = out["assessment_start"].notna() | out["referral_nfa"].notna()
-    out["decision_open"] = ~decided & window_open(out["referral"], out["next_referral"], windows.referral_to_assessment, data_end)
+    out["decision_open"] = window_open(out["referral"], out["next_referral"], windows.referral_to_assessment, data_end)
     out["authorisation_open"] = out["assessment_start"].notna() & out["authorised"].isna()
-    out["strategy_open"] = out["strategy"].isna() & window_open(out["referral"], out["next_referral"], windows.referral_to_strategy, data_end)
+    out["strategy_open"] = window_open(out["referral"], out["next_referral"], windows.referral_to_strategy, data_end)
     out["s47_open"] = strategy["s47_open"].fillna(False).astype(bool).to_numpy()
     out["icpc_open"] = strategy["icpc_open"].fillna(False).astype(bool).to_numpy()
     return out
+
+
+def completed_assessments(log: EventLog) -> pd.DataFrame:
+    """Every assessment start (child and day) with its authorisation: the first one after the
+    start and before the child's next start, however long it took. The DfE counts assessment
+    timeliness over all of these, whether or not a referral is linked to them.
+
+    Returns
+    -------
+    DataFrame
+        ``child_id``, ``assessment_start``, ``authorised`` (NaT when not yet authorised) and
+        ``outcome``.
+    """
+    starts = distinct_days(log, "assessment_start")
+    authorised = link_next(starts, log.of_event("assessment_authorised"), None, carry=("code",))
+    return pd.DataFrame({"child_id": starts["child_id"], "assessment_start": starts["date"],
+                         "authorised": authorised["linked_date"], "outcome": authorised["code"].str.lower()})

@@ -7,12 +7,20 @@ privacy stage can suppress a rate with its small counts; keys are documented in 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
-from generator.analyses.front_door import FrontDoorLinks, LinkWindows, link_front_door
+from generator.analyses.front_door import FrontDoorLinks, LinkWindows, completed_assessments, link_front_door
 from generator.analyses.junctions import junction_decisions, junction_shares
 from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
-from generator.analyses.timeliness import assessment_durations, conference_durations
+from generator.analyses.timeliness import (
+    ASSESSMENT_LOOK_BACK_DAYS,
+    ICPC_LOOK_BACK_DAYS,
+    assessment_durations,
+    conference_durations,
+    with_look_back,
+)
 from generator.analyses.workload import STAGES, open_on, stage_intervals
 from generator.analyses.period import Period
 from generator.analyses.rereferral_curves import (
@@ -44,15 +52,22 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
         ``referral_to_assessment_pct``, ``assessment_to_strategy_pct``, ``strategy_to_s47_pct``,
         ``s47_to_icpc_pct``, ``s47_without_plan_pct``, ``icpc_to_plan_pct`` (the junctions'
         shares: of referrals, assessments, strategy discussions, section 47 enquiries and
-        conferences whose next step is known); ``assessment_within_45wd_pct`` and
-        ``icpc_within_15wd_pct`` (assessments authorised within 45 working days of their
-        start; conferences within 15 working days of the strategy discussion) with
-        ``assessment_median_working_days`` and ``icpc_median_working_days``;
+        conferences whose window is complete; pending cases are in none);
+        ``assessment_within_45wd_pct`` (all completed assessments within 45 working days of
+        their start: DfE) and ``assessment_linked_within_45wd_pct`` (only those linked to a
+        referral); ``icpc_within_15wd_pct`` (conferences within 15 working days of the section
+        47 start: DfE) and ``icpc_from_strategy_within_15wd_pct`` (of the strategy
+        discussion); each with its ``..._median_working_days``, over steps ended once the
+        look-back is complete; ``assessment_timeliness_basis`` and ``icpc_timeliness_basis``
+        name the default basis;
         ``open_<stage>_at_end`` (cases open on the last day of the period, for each stage of
         `workload.STAGES`); and for the i-th annotation (1, 2, ...) and each measure of
         `interrupted.MEASURES`, ``event<i>_<measure>_level_change`` with ``_level_low`` and
-        ``_level_high`` (its 95% interval; 24 months before, 12 after, Newey-West lag 3), null
-        when there are too few months for a fit.
+        ``_level_high`` (its 95% interval; 24 months before, 12 after; counts a month or
+        percentage points), ``_level_ratio`` with ``_level_ratio_low`` and ``_level_ratio_high``
+        (the same change as a ratio to the trend before) and ``_placebo_pct`` (the share of
+        placebo dates before the event where the model finds a change), null when there are
+        too few months for a fit.
     """
     metrics: dict = {}
     if log.events.empty:
@@ -87,11 +102,27 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
     ):
         rows = shares.loc[[(junction, b) for b in branches]]
         _rate(metrics, key, int(rows["count"].sum()), int(rows["n"].iloc[0]))
+        metrics[f"{key}_pending"] = int(rows["pending"].iloc[0])
 
-    for key, table in (("assessment", assessment_durations(episodes, period)), ("icpc", conference_durations(enquiries, period))):
-        standard = "45wd" if key == "assessment" else "15wd"
-        _rate(metrics, f"{key}_within_{standard}", int(table["within"].sum()), len(table))
-        metrics[f"{key}_median_working_days"] = float(table["working_days"].median()) if len(table) else None
+    # DfE's basis by default (all completed assessments; conferences from the section 47
+    # start), the local alternatives under their own keys; each over steps ended once the
+    # look-back is complete (timeliness module docstring).
+    first = log.first_date
+    timed = (
+        ("assessment_within_45wd", "assessment_median_working_days",
+         assessment_durations(completed_assessments(log), period), ASSESSMENT_LOOK_BACK_DAYS),
+        ("assessment_linked_within_45wd", "assessment_linked_median_working_days",
+         assessment_durations(episodes, period), ASSESSMENT_LOOK_BACK_DAYS),
+        ("icpc_within_15wd", "icpc_median_working_days", conference_durations(enquiries, period), ICPC_LOOK_BACK_DAYS),
+        ("icpc_from_strategy_within_15wd", "icpc_from_strategy_median_working_days",
+         conference_durations(enquiries, period, clock="strategy"), ICPC_LOOK_BACK_DAYS),
+    )
+    for key, median_key, table, look_back in timed:
+        table = with_look_back(table, first, look_back)
+        _rate(metrics, key, int(table["within"].sum()), len(table))
+        metrics[median_key] = float(table["working_days"].median()) if len(table) else None
+    metrics["assessment_timeliness_basis"] = "DfE: all completed assessments, from their start"
+    metrics["icpc_timeliness_basis"] = "DfE: from the start of the section 47 enquiry"
 
     last_day = pd.DatetimeIndex([period.end])
     for key, _, start, end in STAGES:
@@ -100,8 +131,12 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
     if annotations:
         monthly = monthly_measures(log, period, episodes, enquiries)
         for number, annotation in enumerate(annotations, start=1):
-            for key, *_ in MEASURES:
-                fit = segmented_regression(monthly[monthly["measure"] == key], pd.Timestamp(annotation.date))
-                for part in ("level_change", "level_low", "level_high"):
-                    metrics[f"event{number}_{key}_{part}"] = None if fit is None else round(getattr(fit, part), 2)
+            for key, _, unit, _, _ in MEASURES:
+                fit = segmented_regression(monthly[monthly["measure"] == key], pd.Timestamp(annotation.date), rate=unit == "%")
+                for part in ("level_change", "level_low", "level_high", "level_ratio", "level_ratio_low", "level_ratio_high"):
+                    value = None if fit is None else getattr(fit, part)
+                    finite = value is not None and math.isfinite(value)  # an infinite ratio limit is no limit
+                    metrics[f"event{number}_{key}_{part}"] = round(value, 3 if "ratio" in part else 2) if finite else None
+                share = None if fit is None else fit.placebo_share
+                metrics[f"event{number}_{key}_placebo_pct"] = None if share is None else round(100 * share, 1)
     return metrics

@@ -3,16 +3,23 @@ a new front door), described by a segmented regression (interrupted time series)
 
 Model (Wagner et al. 2002, "Segmented regression analysis of interrupted time series studies
 in medication use research"; Bernal, Cummins and Gasparrini 2017, "Interrupted time series
-regression for the evaluation of public health interventions: a tutorial"):
+regression for the evaluation of public health interventions: a tutorial"), on the scale of
+a generalised linear model (`generator.analyses.its_model`):
 
-    y_t = b0 + b1 t + b2 D_t + b3 (t - t0) D_t + e_t
+    g(E y_t) = b0 + b1 t + b2 D_t + b3 (t - t0) D_t + seasonal terms
 
 with t the month number (0 for the first month used), D_t = 1 from the first month after
-the event (t0), so b2 is the **change in level** just after the event and b3 the **change in
-the monthly trend**. Fitted by ordinary least squares (statsmodels) with Newey-West (HAC)
-standard errors, which allow for months being correlated with their neighbours. The month
-the event falls in is left out (part before, part after) unless the event is on its first
-day. Months with no cases are left out of a rate's series.
+the event (t0); g is log for a count (Poisson) and logit for a rate (binomial on its
+numerators and denominators). The **change in level** is reported as a ratio (expected
+value just after the event over the trend before carried on, in the same month) and as an
+absolute change (referrals a month, or percentage points); the **change in trend** as a
+ratio per month and as the average monthly growth of the gap over the months after. The
+month the event falls in is left out (part before, part after) unless the event is on its
+first day. Months with no cases are left out of a rate's series.
+
+A **placebo check** fits the same model at every month of the period before as if the event
+had happened then; the share of those fits whose interval excludes no change is how often
+the method "finds" a change where none was made.
 
 The result describes how the series changed around the date. It cannot say the event caused
 the change: anything else that changed at the same time would look the same.
@@ -21,11 +28,14 @@ the change: anything else that changed at the same time would look the same.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from scipy import stats
 
+from generator.analyses.front_door import completed_assessments
+from generator.analyses.its_model import GlmFit, fit_glm, seasonal_terms
 from generator.analyses.junctions import junction_decisions
 from generator.analyses.period import Period
 from generator.analyses.referrals import DAYS_12_MONTHS, referral_history
@@ -69,10 +79,11 @@ def monthly_measures(log, period: Period, episodes: pd.DataFrame, enquiries: pd.
         return pd.DataFrame({"month": months, "count": grouped["sum"].to_numpy(), "n": grouped["size"].to_numpy()})
 
     decisions = junction_decisions(episodes, enquiries)
+    decisions = decisions[~decisions["pending"]]  # a case whose window is still open is in no rate
     referral = decisions[decisions["junction"] == "referral"]
     assessment = decisions[decisions["junction"] == "assessment"]
     history = referral_history(log)
-    timed = assessment_durations(episodes, period)
+    timed = assessment_durations(completed_assessments(log), period)  # DfE basis: every completed assessment
     parts = {
         "referrals": monthly(history["date"], None),
         "referral_nfa": monthly(referral["date"], referral["branch"] == "No further action at referral"),
@@ -99,20 +110,47 @@ def monthly_measures(log, period: Period, episodes: pd.DataFrame, enquiries: pd.
 
 @dataclass
 class SegmentedFit:
-    """A segmented regression of one monthly series around one date."""
+    """A segmented GLM of one monthly series around one date (see the module docstring).
+
+    Absolute changes are in the series' unit (a count a month, or percentage points); ratios
+    are of expected values (rate ratios for counts, ratios of proportions for rates).
+    """
 
     level_change: float
     level_low: float
     level_high: float
+    level_ratio: float
+    level_ratio_low: float
+    level_ratio_high: float
     slope_change: float
     slope_low: float
     slope_high: float
+    slope_ratio: float
+    slope_ratio_low: float
+    slope_ratio_high: float
     slope_before: float
     level_p: float
     months_before: int
     months_after: int
     lags: int
+    family: str  # "Poisson" or "binomial"
+    seasonal: str  # "month of year", "Fourier, 2 harmonics", ...
+    dispersion: float
+    rho: float
     fitted: pd.DataFrame  # month, value, fitted, fitted_low, fitted_high, counterfactual, side
+    placebo: pd.DataFrame | None = None  # month, level_change, level_low, level_high, excludes_no_change
+
+    @property
+    def clear(self) -> bool:
+        """The level interval excludes no change."""
+        return bool(self.level_low > 0 or self.level_high < 0)
+
+    @property
+    def placebo_share(self) -> float | None:
+        """Share (0-1) of placebo dates whose level interval excludes no change."""
+        if self.placebo is None or self.placebo.empty:
+            return None
+        return float(self.placebo["excludes_no_change"].mean())
 
 
 def event_months(event: pd.Timestamp, months: pd.DatetimeIndex, before: int, after: int) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
@@ -128,48 +166,160 @@ def event_months(event: pd.Timestamp, months: pd.DatetimeIndex, before: int, aft
     return pre, post
 
 
+def _is_rate(series: pd.DataFrame) -> bool:
+    return "n" in series and "count" in series and bool((series["n"] != series["count"]).any())
+
+
 def segmented_regression(series: pd.DataFrame, event: pd.Timestamp, before: int = 24, after: int = 12,
-                         lags: int = 3, alpha: float = 0.05, min_months: int = 3) -> SegmentedFit | None:
-    """Fit the segmented regression of ``series`` (``month``, ``value``) around ``event``.
+                         lags: int | None = None, alpha: float = 0.05, min_months: int = 3,
+                         rate: bool | None = None, placebo: bool = True) -> SegmentedFit | None:
+    """Fit the segmented GLM of ``series`` around ``event``.
+
+    Parameters
+    ----------
+    series : DataFrame
+        ``month``, ``value`` and, for a rate, ``count`` and ``n`` (numerator and denominator;
+        ``value`` is then ignored). A count series may carry ``count`` == ``n``.
+    lags : int, optional
+        Newey-West lag; by default floor(4 (n/100)^(2/9)), 3 for 36 months. The interval is
+        never narrower than the independent one, whatever the lag.
+    rate : bool, optional
+        A binomial rate rather than a Poisson count; by default a rate when ``n`` differs
+        from ``count`` in some month.
+    placebo : bool
+        Also fit the model at every month of the period before (`SegmentedFit.placebo`).
 
     Returns
     -------
     SegmentedFit or None
-        None when fewer than ``min_months`` months with a value fall on either side.
+        None when fewer than ``min_months`` months with a value fall on either side, or the
+        model cannot be fitted.
 
     Notes
     -----
-    R: ``lm(y ~ t + post + t_after)`` with ``sandwich::NeweyWest(fit, lag = 3, prewhite =
-    FALSE, adjust = TRUE)`` gives the same estimates; the standard errors match statsmodels'
-    HAC with the small-sample correction.
+    R: ``glm(y ~ t + post + t_after + factor(month), family = quasipoisson)`` gives the same
+    estimates; the intervals are the widest of that fit's, ``sandwich::NeweyWest(fit, lag,
+    prewhite = FALSE, adjust = TRUE)``'s and an AR(1) sandwich (`its_model`).
     """
     series = series[series["value"].notna()].sort_values("month")
+    rate = _is_rate(series) if rate is None else rate
+    if rate:
+        series = series[series["n"] > 0]
     pre, post = event_months(event, pd.DatetimeIndex(series["month"]), before, after)
     used = series[series["month"].isin(pre.append(post))].reset_index(drop=True)
     if len(pre) < min_months or len(post) < min_months:
         return None
-    # Month numbers by calendar month, so a month left out (no cases, the event's month) keeps its place.
+    fit, X, t0 = _fit(used, post[0], rate, lags)
+    if fit is None:
+        return None
+    with np.errstate(over="ignore"):  # a rate near 0% or 100% sends its far interval limit to infinity
+        result = _describe(fit, X, t0, used, post[0], alpha, rate, len(pre), len(post))
+    if placebo:
+        result.placebo = placebo_fits(used[used["month"] < post[0]], rate, lags, alpha, min_months)
+    return result
+
+
+def _fit(used: pd.DataFrame, first_after: pd.Timestamp, rate: bool, lags: int | None) -> tuple[GlmFit | None, np.ndarray, float]:
     first = used["month"].iloc[0]
     t = ((used["month"].dt.year - first.year) * 12 + used["month"].dt.month - first.month).to_numpy(dtype=float)
-    t0 = float((post[0].year - first.year) * 12 + post[0].month - first.month)
-    after_event = (used["month"] >= post[0]).to_numpy(dtype=float)
-    X = np.column_stack([np.ones_like(t), t, after_event, (t - t0) * after_event])
-    y = used["value"].to_numpy(dtype=float)
-    lags = int(min(lags, len(y) - 5)) if len(y) > 5 else 0
-    model = sm.OLS(y, X)
-    result = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}) if lags > 0 else model.fit()
-    ci = result.conf_int(alpha)
-    prediction = result.get_prediction(X).summary_frame(alpha)
-    counterfactual = X.copy()
-    counterfactual[:, 2:] = 0
+    t0 = float((first_after.year - first.year) * 12 + first_after.month - first.month)
+    after_event = (used["month"] >= first_after).to_numpy(dtype=float)
+    core = np.column_stack([np.ones_like(t), t, after_event, (t - t0) * after_event])
+    seasonal, names, kind = seasonal_terms(used["month"].dt.month.to_numpy(), len(t) - core.shape[1], core)
+    X = np.column_stack([core, seasonal])
+    if rate:
+        fit = fit_glm(used["count"].to_numpy(float), X, ["intercept", "t", "level", "trend"] + names, t.astype(int),
+                      trials=used["n"].to_numpy(float), lags=lags)
+    else:
+        fit = fit_glm(used["value"].to_numpy(float), X, ["intercept", "t", "level", "trend"] + names, t.astype(int), lags=lags)
+    if fit is not None:
+        fit.seasonal = kind
+    return fit, X, t0
+
+
+def _describe(fit: GlmFit, X: np.ndarray, t0: float, used: pd.DataFrame, first_after: pd.Timestamp, alpha: float,
+              rate: bool, months_before: int, months_after: int) -> SegmentedFit:
+    scale = 100.0 if rate else 1.0
+    after_rows = np.flatnonzero(used["month"] >= first_after)
+    first_row, last_row = after_rows[0], after_rows[-1]
+    t = X[:, 1]
+    span = max(t[last_row] - t0, 1.0)
+
+    def without_event(beta: np.ndarray) -> np.ndarray:
+        b = beta.copy()
+        b[2:4] = 0
+        return b
+
+    def gap(row: int) -> Callable[[np.ndarray], float]:
+        return lambda b: scale * (fit.mean(X[row], b) - fit.mean(X[row], without_event(b)))
+
+    def log_ratio(row: int) -> Callable[[np.ndarray], float]:
+        return lambda b: float(np.log(fit.mean(X[row], b)) - np.log(fit.mean(X[row], without_event(b))))
+
+    level = fit.estimate(gap(first_row), alpha)
+    ratio = fit.estimate(log_ratio(first_row), alpha)
+    slope = fit.estimate(lambda b: (gap(last_row)(b) - gap(first_row)(b)) / span, alpha)
+    slope_ratio = fit.estimate(lambda b: float(b[3]), alpha) if not rate else fit.estimate(
+        lambda b: (log_ratio(last_row)(b) - log_ratio(first_row)(b)) / span, alpha)
+    before_row = X[first_row].copy()
+    before_row[[1]] -= 1
+    slope_before = scale * float(fit.mean(X[first_row], without_event(fit.beta)) - fit.mean(before_row, without_event(fit.beta)))
+    z = abs(ratio[0]) / ratio[3] if ratio[3] > 0 else np.inf
+    level_p = float(2 * stats.t.sf(z, fit.df))
+
+    fitted_mean, low, high = [], [], []
+    for row in range(len(X)):
+        value, lo, hi, _ = fit.estimate(lambda b, r=row: float(X[r] @ b), alpha)
+        link = (lambda e: 1 / (1 + np.exp(-e))) if rate else np.exp
+        fitted_mean.append(scale * link(value))
+        low.append(scale * link(lo))
+        high.append(scale * link(hi))
+    # A rate at 0% or 100% sends a band's far limit to infinity: no limit rather than inf.
+    low, high = [np.where(np.isfinite(v), v, np.nan) for v in (np.asarray(low), np.asarray(high))]
+    counterfactual = scale * fit.mean(X, without_event(fit.beta))
+    after_event = X[:, 2] == 1
     fitted = used[["month", "value"]].assign(
-        fitted=prediction["mean"].to_numpy(), fitted_low=prediction["mean_ci_lower"].to_numpy(),
-        fitted_high=prediction["mean_ci_upper"].to_numpy(),
-        counterfactual=np.where(after_event == 1, counterfactual @ result.params, np.nan),
-        side=np.where(after_event == 1, "after", "before"))
+        fitted=fitted_mean, fitted_low=low, fitted_high=high,
+        counterfactual=np.where(after_event, counterfactual, np.nan),
+        side=np.where(after_event, "after", "before"))
     return SegmentedFit(
-        level_change=float(result.params[2]), level_low=float(ci[2, 0]), level_high=float(ci[2, 1]),
-        slope_change=float(result.params[3]), slope_low=float(ci[3, 0]), slope_high=float(ci[3, 1]),
-        slope_before=float(result.params[1]), level_p=float(result.pvalues[2]),
-        months_before=int(len(pre)), months_after=int(len(post)), lags=lags, fitted=fitted,
-    )
+        level_change=level[0], level_low=level[1], level_high=level[2],
+        level_ratio=float(np.exp(ratio[0])), level_ratio_low=float(np.exp(ratio[1])), level_ratio_high=float(np.exp(ratio[2])),
+        slope_change=slope[0], slope_low=slope[1], slope_high=slope[2],
+        slope_ratio=float(np.exp(slope_ratio[0])), slope_ratio_low=float(np.exp(slope_ratio[1])),
+        slope_ratio_high=float(np.exp(slope_ratio[2])), slope_before=slope_before, level_p=level_p,
+        months_before=int(months_before), months_after=int(months_after), lags=fit.lags,
+        family="binomial" if rate else "Poisson", seasonal=fit.seasonal, dispersion=fit.dispersion, rho=fit.rho,
+        fitted=fitted)
+
+
+def placebo_fits(before: pd.DataFrame, rate: bool, lags: int | None = None, alpha: float = 0.05,
+                 min_months: int = 3) -> pd.DataFrame:
+    """The same model fitted to the months before the event, as if the event had happened
+    on the first day of each of them in turn (with at least ``min_months`` months on each
+    side).
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (the placebo date), ``level_change``, ``level_low``, ``level_high`` and
+        ``excludes_no_change`` (the interval lies wholly above or below 0).
+    """
+    rows = []
+    months = list(before["month"])
+    for month in months[min_months: len(months) - min_months + 1]:
+        fit, X, t0 = _fit(before.reset_index(drop=True), month, rate, lags)
+        if fit is None:
+            continue
+        after_row = int(np.flatnonzero(before["month"].to_numpy() >= np.datetime64(month))[0])
+        scale = 100.0 if rate else 1.0
+
+        def gap(b: np.ndarray) -> float:
+            b0 = b.copy()
+            b0[2:4] = 0
+            return scale * float(fit.mean(X[after_row], b) - fit.mean(X[after_row], b0))
+
+        value, low, high, _ = fit.estimate(gap, alpha)
+        rows.append({"month": month, "level_change": value, "level_low": low, "level_high": high,
+                     "excludes_no_change": bool(low > 0 or high < 0)})
+    return pd.DataFrame(rows, columns=["month", "level_change", "level_low", "level_high", "excludes_no_change"])

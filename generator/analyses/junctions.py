@@ -18,9 +18,11 @@ section 47 enquiry        enquiry day         conference and plan; conference, n
 initial conference        conference day      child protection plan; no plan
 ========================  ==================  =============================================
 
-Cases whose next step could still come (open at the end of the data, see
-`generator.analyses.front_door`) are left out of their junction. Shares carry Wilson
-intervals.
+A case counts at its junction only when its window is complete at the end of the data.
+Cases whose window is still open (`generator.analyses.front_door`) are **pending**: reported
+in their own column, never in a share's numerator or denominator, even when their next step
+has already happened (counting those alone would keep the quick outcomes and drop the rest).
+Shares carry Wilson intervals.
 """
 
 from __future__ import annotations
@@ -44,9 +46,16 @@ JUNCTION_UNITS = {key: unit for key, _, unit, _ in JUNCTIONS}
 BRANCHES = {key: branches for key, _, _, branches in JUNCTIONS}
 
 
-def _decisions(junction: str, date: pd.Series, branch: np.ndarray, keep: pd.Series, child: pd.Series) -> pd.DataFrame:
+#: The branch of a case whose window is still open at the end of the data.
+PENDING = "Pending"
+
+
+def _decisions(junction: str, date: pd.Series, branch: np.ndarray, keep: pd.Series, child: pd.Series,
+               pending: pd.Series | None = None) -> pd.DataFrame:
+    waiting = np.zeros(len(branch), bool) if pending is None else pending.to_numpy(dtype=bool)
+    branch = np.where(waiting, PENDING, branch)
     return pd.DataFrame({"junction": junction, "child_id": child[keep].to_numpy(), "date": date[keep].to_numpy(),
-                         "branch": branch[keep.to_numpy()]})
+                         "branch": branch[keep.to_numpy()], "pending": waiting[keep.to_numpy()]})
 
 
 def junction_decisions(episodes: pd.DataFrame, enquiries: pd.DataFrame) -> pd.DataFrame:
@@ -62,28 +71,27 @@ def junction_decisions(episodes: pd.DataFrame, enquiries: pd.DataFrame) -> pd.Da
     Returns
     -------
     DataFrame
-        ``junction`` (key), ``child_id``, ``date`` (the day it is counted on), ``branch``.
+        ``junction`` (key), ``child_id``, ``date`` (the day it is counted on), ``branch``
+        (`PENDING` for a case whose window is still open) and ``pending``.
     """
     parts = []
     e = episodes
     branch = np.select([e["assessment_start"].notna(), e["referral_nfa"].notna()], BRANCHES["referral"][:2],
                        BRANCHES["referral"][2])
-    parts.append(_decisions("referral", e["referral"], branch, ~e["decision_open"], e["child_id"]))
+    parts.append(_decisions("referral", e["referral"], branch, e["referral"].notna(), e["child_id"], e["decision_open"]))
 
     outcome = e["outcome"].fillna("")
     assessed = e["authorised"].notna() & outcome.isin(["nfa", "in_need"])
     branch = np.select([e["strategy"].notna(), outcome == "nfa"], BRANCHES["assessment"][:2], BRANCHES["assessment"][2])
-    parts.append(_decisions("assessment", e["authorised"], branch, assessed, e["child_id"]))
+    parts.append(_decisions("assessment", e["authorised"], branch, assessed, e["child_id"], e["strategy_open"]))
 
     q = enquiries
-    discussed = q["strategy"].notna() & ~q["s47_open"]
     branch = np.where(q["s47"].notna(), *BRANCHES["strategy"])
-    parts.append(_decisions("strategy", q["strategy"], branch, discussed, q["child_id"]))
+    parts.append(_decisions("strategy", q["strategy"], branch, q["strategy"].notna(), q["child_id"], q["s47_open"]))
 
     plan = q["plan"].fillna(False).astype(bool)
-    enquired = q["s47"].notna() & ~q["icpc_open"]
     branch = np.select([q["icpc"].notna() & plan, q["icpc"].notna()], BRANCHES["s47"][:2], BRANCHES["s47"][2])
-    parts.append(_decisions("s47", q["s47"], branch, enquired, q["child_id"]))
+    parts.append(_decisions("s47", q["s47"], branch, q["s47"].notna(), q["child_id"], q["icpc_open"]))
 
     branch = np.where(plan, *BRANCHES["icpc"])
     parts.append(_decisions("icpc", q["icpc"], branch, q["icpc"].notna(), q["child_id"]))
@@ -105,16 +113,22 @@ def junction_shares(decisions: pd.DataFrame, period: Period, freq: str | None = 
     -------
     DataFrame
         ``junction``, ``branch``, (``month``: the first day of the month or quarter), ``count``,
-        ``n`` (decisions at the junction), ``pct``, ``pct_low``, ``pct_high``; junctions and
-        branches in the order of `JUNCTIONS`.
+        ``n`` (decisions at the junction), ``pct``, ``pct_low``, ``pct_high``, ``pending``
+        (cases at the junction in the same period whose window is still open: in no share);
+        junctions and branches in the order of `JUNCTIONS`.
     """
     rows = decisions[period.contains(decisions["date"])]
+    if "pending" not in rows:
+        rows = rows.assign(pending=False)
+    waiting = rows[rows["pending"]]
+    rows = rows[~rows["pending"]]
     keys = ["junction", "branch"]
     full = [(key, branch) for key, _, _, branches in JUNCTIONS for branch in branches]
     if freq is None:
         counted = rows.groupby(keys).size().reindex(pd.MultiIndex.from_tuples(full, names=keys), fill_value=0)
         table = counted.rename("count").reset_index()
         table["n"] = table.groupby("junction")["count"].transform("sum")
+        table["pending"] = table["junction"].map(waiting.groupby("junction").size()).fillna(0)
     else:
         rows = rows.assign(month=rows["date"].dt.to_period(freq).dt.start_time)
         months = pd.period_range(period.start, period.end, freq=freq).start_time
@@ -122,5 +136,8 @@ def junction_shares(decisions: pd.DataFrame, period: Period, freq: str | None = 
         counted = rows.groupby(keys + ["month"]).size().reindex(index, fill_value=0)
         table = counted.rename("count").reset_index()
         table["n"] = table.groupby(["junction", "month"])["count"].transform("sum")
-    table = table.astype({"count": "int64", "n": "int64"})
+        waiting = waiting.assign(month=waiting["date"].dt.to_period(freq).dt.start_time).groupby(["junction", "month"]).size()
+        keys_of = pd.MultiIndex.from_frame(table[["junction", "month"]])
+        table["pending"] = waiting.reindex(keys_of, fill_value=0).to_numpy()
+    table = table.astype({"count": "int64", "n": "int64", "pending": "int64"})
     return with_rate(table)

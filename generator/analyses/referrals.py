@@ -7,8 +7,10 @@ Definitions (written on the methods page, tested in tests/test_referrals.py):
   neither is the other's previous referral.
 * A referral is a *re-referral within N days* when its previous referral is at most N days
   before it. The DfE's 12-month measure uses N = 365; the 36-month measure N = 1095.
-* The 36-month rate is taken only over referrals with 1095 days of data before them, so that
-  a referral early in the extract is not counted as "new" just because its history is missing.
+* Each rate is taken only over referrals with N days of data before them (the **look-back**),
+  so that a referral early in the extract is not counted as "new" just because its history
+  is missing: the 12-month rate over referrals with 365 days of data before them, the
+  36-month rate over those with 1,095.
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ def rereferral_rate(
     """Re-referrals within ``window_days`` among referrals dated ``start``..``end``.
 
     Method: DfE "Characteristics of children in need" re-referral measure (unit: referrals).
-    Only referrals with ``window_days`` of data before them are counted when the look-back is
-    longer than a year (the 36-month measure), so missing history does not pass for none.
+    Only referrals with ``window_days`` of data before them are counted (`has_look_back`), so
+    missing history does not pass for none: in a data's first year the 12-month rate would
+    otherwise read low (13.8% against 24-26.5% later on the demo).
 
     Returns
     -------
@@ -61,7 +64,14 @@ def rereferral_rate(
     """
     history = referral_history(log)
     in_period = history[(history["date"] >= start) & (history["date"] <= end)]
-    if window_days > DAYS_12_MONTHS and log.first_date is not None:
-        in_period = in_period[in_period["date"] - pd.Timedelta(days=window_days) >= log.first_date]
+    in_period = in_period[has_look_back(in_period["date"], log.first_date, window_days)]
     repeat = in_period["days_since_previous"] <= window_days
     return int(repeat.sum()), int(len(in_period))
+
+
+def has_look_back(dates: pd.Series, first_date: pd.Timestamp | None, window_days: int) -> pd.Series:
+    """True where ``window_days`` days of data lie before the date (the look-back is complete):
+    the date less ``window_days`` is on or after the data's first date."""
+    if first_date is None:
+        return pd.Series(True, index=dates.index)
+    return dates - pd.Timedelta(days=window_days) >= first_date

@@ -4,6 +4,17 @@ Standards (Working Together to Safeguard Children, 2015 and 2018): a child and f
 assessment is authorised within 45 working days; an initial child protection conference is
 held within 15 working days of the strategy discussion that started the section 47 enquiry.
 
+**Bases.** By default the figures are on the DfE's published basis ("Characteristics of
+children in need"): conferences timed from the **start of the section 47 enquiry** (the CIN
+census records no strategy discussion), and assessment timeliness over **all completed
+assessments**, whether or not one is linked to a referral. The local alternatives (conferences
+from the strategy discussion, as Working Together words it; assessments linked to a referral,
+which can also be timed from the referral) are options.
+
+**Look-back.** In a data's first months only quick steps can end (a step that started
+before the data began is missing), so a month counts only when its first day is at least
+``look_back_days`` after the data's first date (`timeliness_by_month`'s ``complete``).
+
 **Working days** are Monday to Friday except the bank holidays of England and Wales (the
 `holidays` library, ``country_holidays("GB", subdiv="ENG")``). The start day is day 0; each
 working day after it, up to and including the end day, counts one. So an assessment started
@@ -82,28 +93,54 @@ def durations(start: pd.Series, end: pd.Series, child_id: pd.Series, standard: i
     return table.assign(working_days=table["working_days"].astype("int64"), within=table["working_days"] <= standard)
 
 
+#: Days of data a month of ended steps needs before it: assessments rarely take over 180
+#: days; a conference is linked to a strategy discussion or enquiry at most 60 days before.
+ASSESSMENT_LOOK_BACK_DAYS = 180
+ICPC_LOOK_BACK_DAYS = 60
+
+
 def assessment_durations(episodes: pd.DataFrame, period: Period, clock: str = "assessment_start") -> pd.DataFrame:
     """Assessments authorised in the period, timed from their start (or from the referral,
-    with ``clock="referral"``) to their authorisation, against 45 working days."""
+    with ``clock="referral"``) to their authorisation, against 45 working days.
+
+    ``episodes`` is either `front_door.completed_assessments` (every completed assessment: the
+    DfE basis) or `front_door.referral_episodes` (assessments linked to a referral, needed
+    for ``clock="referral"``)."""
     start = episodes["referral"] if clock == "referral" else episodes["assessment_start"]
     return durations(start, episodes["authorised"], episodes["child_id"], ASSESSMENT_STANDARD_DAYS, period)
 
 
-def conference_durations(enquiries: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Initial conferences held in the period, timed from the strategy discussion they are
-    linked to, against 15 working days."""
-    return durations(enquiries["strategy"], enquiries["icpc"], enquiries["child_id"], ICPC_STANDARD_DAYS, period)
+def conference_durations(enquiries: pd.DataFrame, period: Period, clock: str = "s47") -> pd.DataFrame:
+    """Initial conferences held in the period, timed from the start of the section 47 enquiry
+    they are linked to (the DfE basis), or with ``clock="strategy"`` from the strategy
+    discussion (Working Together's wording; conferences with no strategy discussion are then
+    left out), against 15 working days."""
+    start = enquiries["strategy"] if clock == "strategy" else enquiries["s47"]
+    return durations(start, enquiries["icpc"], enquiries["child_id"], ICPC_STANDARD_DAYS, period)
 
 
-def timeliness_by_month(table: pd.DataFrame, period: Period, freq: str = "M") -> pd.DataFrame:
+def with_look_back(table: pd.DataFrame, first_date: pd.Timestamp | None, look_back_days: int) -> pd.DataFrame:
+    """The steps that ended at least ``look_back_days`` after the data's first date: those
+    whose every possible start is in the data (for headline figures)."""
+    if first_date is None:
+        return table
+    return table[table["end"] >= first_date + pd.Timedelta(days=look_back_days)].reset_index(drop=True)
+
+
+def timeliness_by_month(table: pd.DataFrame, period: Period, freq: str = "M", first_date: pd.Timestamp | None = None,
+                        look_back_days: int = 0) -> pd.DataFrame:
     """Per month (or quarter) of the end day: the share within the standard and the median.
+
+    ``complete`` is False for a month that starts less than ``look_back_days`` after
+    ``first_date`` (the data's first date): its steps lack the slow ones that began before
+    the data, so the page leaves its share and median out.
 
     Returns
     -------
     DataFrame
         ``month`` (first day), ``count`` (within the standard), ``n`` (steps ended), ``pct``,
         ``pct_low``, ``pct_high`` (Wilson), ``median`` working days with ``median_low`` and
-        ``median_high`` (distribution-free 95% interval), ``p90`` (90th percentile); months
+        ``median_high`` (distribution-free 95% interval), ``p90`` (90th percentile), ``complete``; months
         without steps have ``n`` = 0 and NaN elsewhere.
     """
     months = pd.period_range(period.start, period.end, freq=freq).start_time
@@ -117,7 +154,9 @@ def timeliness_by_month(table: pd.DataFrame, period: Period, freq: str = "M") ->
         p90 = float(np.percentile(values, 90)) if len(values) else np.nan
         rows.append({"month": month, "count": int(within.get(month, 0)), "n": int(len(values)), "median": median,
                      "median_low": low, "median_high": high, "p90": p90})
-    return with_rate(pd.DataFrame(rows))
+    out = with_rate(pd.DataFrame(rows))
+    out["complete"] = True if first_date is None else out["month"] >= first_date + pd.Timedelta(days=look_back_days)
+    return out
 
 
 def duration_bins(table: pd.DataFrame, width: int, cap: int, standard: int) -> pd.DataFrame:

@@ -4,16 +4,10 @@ measures in the months before and after it, with a segmented regression and its 
 
 from __future__ import annotations
 
-from typing import Literal
-
-
 from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
 from generator.charts.interrupted import segmented_chart
 from generator.page_options import EventOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
-
-MeasureKey = Literal["referrals", "referral_nfa", "assessment_to_strategy", "assessment_nfa", "rereferral_12m", "assessment_within_45wd"]
-
 
 def _signed(value: float) -> str:
     return f"{round(value, 1) + 0:+.1f}"  # + 0 turns -0.0 into 0.0
@@ -23,17 +17,24 @@ def _interval(value: float, low: float, high: float, unit: str) -> str:
     return f"{_signed(value)} {unit} (95% interval {_signed(low)} to {_signed(high)})"
 
 
-def fit_sentence(name: str, fit, annotation, unit: str, lags: int) -> str:
-    """The fit in words: what was seen, with its interval, and what it does not show."""
+def fit_sentence(name: str, fit, annotation, unit: str, lags: int | None = None) -> str:
+    """The fit in words: what was seen, as an absolute change and a ratio with their
+    intervals, the placebo check, and what it does not show."""
     level = _interval(fit.level_change, fit.level_low, fit.level_high, unit)
+    ratio = f"{fit.level_ratio:.2f} times the trend before (95% interval {fit.level_ratio_low:.2f} to {fit.level_ratio_high:.2f})"
     slope = _interval(fit.slope_change, fit.slope_low, fit.slope_high, f"{unit} a month")
-    clear = fit.level_low > 0 or fit.level_high < 0
-    errors = f"Newey-West errors, lag {fit.lags}" if fit.lags else "ordinary least squares errors"
+    model = "Poisson" if fit.family == "Poisson" else "binomial"
+    placebo = ""
+    if fit.placebo_share is not None:
+        found = int(fit.placebo["excludes_no_change"].sum())
+        placebo = (f" Placebo check: the same model at each of {len(fit.placebo)} months before the date found a change at "
+                   f"{found} ({100 * fit.placebo_share:.0f}%; about 5% is expected by chance).")
     return (f"Line chart of {name[0].lower() + name[1:]}, month by month, {fit.months_before} months before and "
-            f"{fit.months_after} after {annotation.label} ({annotation.date:%d %B %Y}), with a segmented regression "
-            f"({errors}). Just after the date the level " + ("moved by " if clear else "showed no clear change: ")
-            + f"{level}, against the trend before; the trend changed by {slope}. This describes a change around the "
-            "date; it does not show that the event caused it.")
+            f"{fit.months_after} after {annotation.label} ({annotation.date:%d %B %Y}), with a segmented {model} regression "
+            f"with {fit.seasonal} terms (intervals allow for correlated months: the widest of independent, Newey-West "
+            f"lag {fit.lags} and autoregressive errors). Just after the date the level "
+            + ("moved by " if fit.clear else "showed no clear change: ") + f"{level}, {ratio}; the trend changed by "
+            f"{slope}.{placebo} This describes a change around the date; it does not show that the event caused it.")
 
 
 class EventPage(PageKind):
@@ -57,7 +58,7 @@ class EventPage(PageKind):
                     continue
                 series = table[table["measure"] == key]
                 fit = segmented_regression(series, annotation.date, options.months_before, options.months_after,
-                                           options.newey_west_lags)
+                                           options.newey_west_lags, rate=unit == "%")
                 if fit is None:
                     skipped.append(f"{name.lower()} around {annotation.label}")
                     continue

@@ -69,13 +69,14 @@ class RereferralPage(PageKind):
     def _curve(self, slug, ctx):
         durations = time_to_rereferral(ctx.log, ctx.period)
         longest = int(durations["days"].max()) if len(durations) else 0
-        table = cumulative_rereferral(durations, np.arange(0, longest + 7, 7))
+        # Weekly steps plus days 365 and 1,095, so the words read the day metrics.json reads.
+        table = cumulative_rereferral(durations, np.union1d(np.arange(0, longest + 7, 7), [365, 1095]))
         marks = [(12, "12 months"), (36, "36 months")]
         read = []
         for months, label in marks:
-            reached = table[table["months"] <= months]
-            if len(table) and table["months"].max() >= months:
-                read.append(f"{reached.iloc[-1]['pct']:.1f}% within {label}")
+            day = 365 if months == 12 else 1095
+            if len(table) and table["days"].max() >= day:
+                read.append(f"{table[table['days'] <= day].iloc[-1]['pct']:.1f}% within {label} (day {day:,})")
         description = (
             f"Step curve of the share of {len(durations):,} referrals in the period followed by another referral of the "
             "same child, by months since the referral (1 minus Kaplan-Meier; referrals without a later one are censored at "

@@ -1,16 +1,21 @@
 """Timeliness: how long assessments and the road to a conference take, against the standards.
 
 For each of the two statutory timescales (assessment authorised within 45 working days;
-initial conference within 15 working days of the strategy discussion): the distribution with
-the standard drawn, the share within it by month, and the median by month.
+initial conference within 15 working days): the distribution with the standard drawn, the
+share within it by month, and the median by month. The DfE's published basis by default (all
+completed assessments; conferences from the section 47 start), the local ones as options;
+months too early in the data for a complete look-back are left out.
 """
 
 from __future__ import annotations
 
+import numpy as np
 
-
+from generator.analyses.front_door import completed_assessments
 from generator.analyses.timeliness import (
+    ASSESSMENT_LOOK_BACK_DAYS,
     ASSESSMENT_STANDARD_DAYS,
+    ICPC_LOOK_BACK_DAYS,
     ICPC_STANDARD_DAYS,
     assessment_durations,
     conference_durations,
@@ -32,19 +37,26 @@ class TimelinessPage(PageKind):
         plan.links(link_windows(options))
 
     def render(self, options: TimelinessOptions, ctx: PageContext) -> RenderedPage:
-        windows = link_windows(options)
-        assessments = assessment_durations(ctx.links(windows).episodes, ctx.period, options.assessment_clock)
-        conferences = conference_durations(ctx.links(windows).enquiries, ctx.period)
+        links = ctx.links(link_windows(options))
+        linked = options.assessment_basis == "linked" or options.assessment_clock == "referral"
+        source = links.episodes if linked else completed_assessments(ctx.log)
+        assessments = assessment_durations(source, ctx.period, options.assessment_clock)
+        conferences = conference_durations(links.enquiries, ctx.period, options.conference_clock)
         clock = "the referral" if options.assessment_clock == "referral" else "the assessment's start"
+        basis = ("assessments linked to a referral (local basis)" if linked
+                 else "all completed assessments (the DfE's basis)")
         charts = self._step(options.slug, "assessment", assessments, ctx, ASSESSMENT_STANDARD_DAYS, width=5, cap=120,
-                            unit="assessments", what=f"assessments authorised in the period, from {clock} to authorisation",
-                            name="Assessment")
+                            unit="assessments", what=f"{basis} authorised in the period, from {clock} to authorisation",
+                            name="Assessment", look_back=ASSESSMENT_LOOK_BACK_DAYS)
+        start = ("the strategy discussion (Working Together's wording; local basis)" if options.conference_clock == "strategy"
+                 else "the start of the section 47 enquiry (the DfE's basis)")
         charts += self._step(options.slug, "icpc", conferences, ctx, ICPC_STANDARD_DAYS, width=1, cap=40,
-                             unit="conferences", what="initial conferences held in the period, from the strategy discussion",
-                             name="Strategy discussion to initial conference")
+                             unit="conferences", what=f"initial conferences held in the period, from {start}",
+                             name=("Strategy discussion" if options.conference_clock == "strategy" else "Section 47 enquiry")
+                             + " to initial conference", look_back=ICPC_LOOK_BACK_DAYS)
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
 
-    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name):
+    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name, look_back):
         within, n = int(table["within"].sum()), len(table)
         median = f"{table['working_days'].median():.0f} working days ({table['calendar_days'].median():.0f} calendar days)" if n else "none"
         bins = duration_bins(table, width, cap, standard)
@@ -54,11 +66,19 @@ class TimelinessPage(PageKind):
                          f"or fewer (the standard, drawn as a dashed line); the median was {median}."),
         )
         freq = "M"
-        monthly = timeliness_by_month(table, ctx.period, "M")
+        first = ctx.log.first_date
+        monthly = timeliness_by_month(table, ctx.period, "M", first, look_back)
         if monthly["n"].mean() < MIN_DENOMINATOR:
             freq = "Q"
-            monthly = timeliness_by_month(table, ctx.period, "Q")
+            monthly = timeliness_by_month(table, ctx.period, "Q", first, look_back)
         step, period_title = ("month", "Month") if freq == "M" else ("quarter", "Quarter starting")
+        # Months whose look-back is incomplete hold only the quick steps: left out, and said so.
+        early = ~monthly["complete"]
+        monthly.loc[early, ["count", "n"]] = 0
+        monthly.loc[early, ["pct", "pct_low", "pct_high", "median", "median_low", "median_high", "p90"]] = np.nan
+        left_out = (f" {int(early.sum())} {step}{'s' if early.sum() != 1 else ''} at the start of the data are left out: "
+                    f"{unit} ended then lack the slow ones that began before the data ({look_back} days of look-back)."
+                    if early.any() else "")
         readable = monthly[monthly["n"] >= MIN_DENOMINATOR]
         marked = "".join(f". Marked: {a.label} ({a.date:%d %B %Y})" for a in ctx.annotations)
         if len(readable):
@@ -74,7 +94,7 @@ class TimelinessPage(PageKind):
             f"{slug}-{key}-within-standard", monthly[["month", "count", "n", "pct", "pct_low", "pct_high"]],
             title=f"{name}: share within {standard} working days, by {step}",
             description=(f"Line chart of the share of {unit} within {standard} working days, by {step} ended, with 95% bands: "
-                         f"{span}. {step.capitalize()}s with fewer than {MIN_DENOMINATOR} {unit} are gaps{marked}."),
+                         f"{span}. {step.capitalize()}s with fewer than {MIN_DENOMINATOR} {unit} are gaps{marked}.{left_out}"),
             count_title=f"{unit.capitalize()} within {standard} working days", n_title=f"{unit.capitalize()} ended",
             annotations=ctx.annotations, y_title=f"{unit.capitalize()} within the standard (%)",
             names=(f"within_{standard}_working_days", unit), period_title=period_title,
@@ -83,6 +103,6 @@ class TimelinessPage(PageKind):
             f"{slug}-{key}-median", monthly, title=f"{name}: median working days, by {step}", standard=standard,
             unit=unit, annotations=ctx.annotations, min_n=MIN_DENOMINATOR, period_title=period_title,
             description=(f"Line chart of the median working days taken by {unit} ended in each {step}, with its 95% band, and "
-                         f"the 90th percentile dotted, against the standard of {standard} working days: {medians}{marked}."),
+                         f"the 90th percentile dotted, against the standard of {standard} working days: {medians}{marked}.{left_out}"),
         )
         return [histogram, rates, medians_chart]
