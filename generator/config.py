@@ -129,8 +129,28 @@ def load_report(path: Path) -> Report:
     try:
         report = Report.model_validate(raw)
     except ValidationError as error:
-        raise InputError(problems_of(file, error.errors(), _known_keys(raw), {"kind": list(PAGE_OPTIONS)})) from None
-    problems = [p for i, page in enumerate(report.pages) for p in page.file_problems(path.parent, f"pages[{i}]")]
+        problems = problems_of(file, error.errors(), _known_keys(raw), {"kind": list(PAGE_OPTIONS)})
+        raise InputError(problems + _file_problems(_valid_pages(raw), path.parent)) from None
+    problems = _file_problems(list(enumerate(report.pages)), path.parent)
     if problems:
         raise InputError(problems)
     return report
+
+
+def _valid_pages(raw: dict) -> list:
+    """(index, options) of the page entries that are valid on their own, so that the files they
+    name are checked even when another part of report.yaml is wrong: every problem at once."""
+    pages = raw.get("pages") if isinstance(raw.get("pages"), list) else []
+    valid = []
+    for i, page in enumerate(pages):
+        model = PAGE_OPTIONS.get(page.get("kind")) if isinstance(page, dict) else None
+        if model is not None:
+            try:
+                valid.append((i, model.model_validate(page)))
+            except ValidationError:
+                pass
+    return valid
+
+
+def _file_problems(pages: list, report_dir: Path) -> list[Problem]:
+    return [p for i, page in pages for p in page.file_problems(report_dir, f"pages[{i}]")]
