@@ -61,6 +61,9 @@ TWINS_NOTE = ("The dots are synthetic twins, not real children: they were drawn 
               "journeys fitted to the real data, so they move with the same flows, timings and volumes, "
               "but no dot follows a real child. The monthly table counts the real children "
               "(counts of 1 to 5 are shown as c).")
+#: The player's plain scripts, in load order: each adds to window.carejourneys what the next
+#: ones use (site_templates/assets/; the base template loads them after report.js).
+PLAYER_SCRIPTS = ["codec.js", "geometry.js", "model.js", "painter.js", "controls.js", "recorder.js", "player.js"]
 COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", "disability": "disability"}
 
 
@@ -167,7 +170,7 @@ class PathwayMapPage(PageKind):
             template="map.html",
             context=context,
             downloads={f"{options.slug}-monthly": table},
-            scripts=["player.css"] + (["player.js"] if animate else []),
+            scripts=["player.css"] + (PLAYER_SCRIPTS if animate else []),
         )
         if animate:
             frames = [pack_frames(dots, tube, a, b, ctx.annotations) for a, b in periods]
