@@ -80,7 +80,7 @@ class _Stage:
         data, spec = self.privacy.chart(chart)
         counts = chart.counts if chart.counts is not None else count_columns(chart.data)
         description = chart.describe(data) if chart.describe is not None else chart.description
-        if chart.draw is not None:
+        if chart.draw is not None and data is not chart.data:  # unchanged table: the spec as drawn
             spec = chart.draw(data)
             spec["description"] = description
         elif description != chart.description:

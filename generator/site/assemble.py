@@ -7,6 +7,8 @@ Knows nothing of input formats: it takes rendered pages and the build's facts an
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -79,6 +81,7 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
     nav = [{"slug": o.slug, "title": o.title, "href": f"{o.slug}.html"} for o, _ in pages]
     assets = list(BASE_ASSETS)
     manifest_pages, manifest_charts = [], []
+    static: list[tuple[str, dict]] = []  # (path, spec) of each chart's static SVG
     sections = []
 
     for options, page in pages:
@@ -90,7 +93,7 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
             # The CSV, the table under the chart and the spec's inline data all come from the
             # one published table.
             files[f"downloads/{chart.id}.csv"] = csv_bytes(chart.data)
-            files[f"charts/{chart.id}.svg"] = static_svg(chart.spec)
+            static.append((f"charts/{chart.id}.svg", chart.spec))
             charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
                            "table": _table_of(chart.data, _numeric_columns(chart.data, chart.counts))})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv",
@@ -117,6 +120,11 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
         files[f"{options.slug}.html"] = html.encode("utf-8")
         sections.append({"title": options.title, "html": Markup(_main_of(html))})
         manifest_pages.append({"slug": options.slug, "title": options.title, "kind": options.kind, "file": f"{options.slug}.html"})
+
+    # vl-convert renders outside the GIL for much of each chart: two at a time on two cores.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for (path, _), svg in zip(static, pool.map(static_svg, [spec for _, spec in static])):
+            files[path] = svg
 
     footer = f"{report.title} | {period.start:%-d %B %Y} to {period.end:%-d %B %Y}"
     files[PRINT_DOCUMENT] = env.get_template("print.html").render(
