@@ -12,11 +12,11 @@ import difflib
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, brief
 from generator.pages import PAGE_KINDS
+from generator.yamlfile import read_yaml
 
 PageEntry = Annotated[
     Union[tuple(kind.Options for kind in PAGE_KINDS.values())],  # type: ignore[misc]
@@ -109,7 +109,7 @@ def _problem(file: str, error: dict, known: dict[str, list[str]]) -> Problem:
     kind = error["type"]
     found = error.get("input")
     if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
+        key = brief(error["loc"][-1], quote=False)
         choices = known.get(_key_path(error["loc"][:-1]), [])
         guess = difflib.get_close_matches(key, choices, n=1)
         fix = f"did you mean '{guess[0]}'?" if guess else "remove it or correct its spelling."
@@ -123,7 +123,7 @@ def _problem(file: str, error: dict, known: dict[str, list[str]]) -> Problem:
         return Problem(file, where, f"unknown page kind {tag!r}", "use one of: " + ", ".join(PAGE_KINDS))
     if kind == "union_tag_not_found":
         return Problem(file, where, "has no 'kind'", "add kind: one of " + ", ".join(PAGE_KINDS))
-    shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
+    shown = brief(found) if not isinstance(found, (dict, list)) else type(found).__name__
     return Problem(file, where, f"{error['msg'].rstrip('.')}; found {shown}", "see `carejourneys schema` for the expected form")
 
 
@@ -132,12 +132,13 @@ def _known_keys(raw: dict) -> dict[str, list[str]]:
     known = {"(top level)": sorted(Report.model_fields)}
     for name, model in (("period", PeriodEntry), ("pseudonymise", PseudonymiseEntry)):
         known[name] = sorted(model.model_fields)
-    for i, source in enumerate(raw.get("sources") or []):
+    listed = {name: raw.get(name) if isinstance(raw.get(name), list) else [] for name in ("sources", "annotations", "pages")}
+    for i, source in enumerate(listed["sources"]):
         known[f"sources[{i}]"] = sorted(Source.model_fields)
-    for i, note in enumerate(raw.get("annotations") or []):
+    for i, note in enumerate(listed["annotations"]):
         known[f"annotations[{i}]"] = sorted(AnnotationEntry.model_fields)
-    for i, page in enumerate(raw.get("pages") or []):
-        if isinstance(page, dict) and page.get("kind") in PAGE_KINDS:
+    for i, page in enumerate(listed["pages"]):
+        if isinstance(page, dict) and isinstance(page.get("kind"), str) and page["kind"] in PAGE_KINDS:
             known[f"pages[{i}]"] = sorted(PAGE_KINDS[page["kind"]].Options.model_fields)
     return known
 
@@ -154,14 +155,7 @@ def load_report(path: Path) -> Report:
     file = str(path)
     if not path.is_file():
         raise InputError(Problem(file, "", "no such report file", "give the path to a report.yaml, or run `carejourneys init DIR`"))
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(Problem(file, where, f"is not valid YAML: {error.problem}", "fix the YAML syntax (indentation, colons, quotes)")) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError(Problem(file, "", f"cannot be read as YAML ({error})", "save it as UTF-8 text")) from None
+    raw = read_yaml(path, "report file")
     if not isinstance(raw, dict):
         raise InputError(Problem(file, "(top level)", f"expected a mapping of keys (title, pages, ...), found {type(raw).__name__}",
                                  "start from content/report.yaml"))

@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, brief
 from generator.eventlog import VOCABULARY
+from generator.yamlfile import read_yaml
 
 #: Event targets that are not stations: "stay" leaves the child where they are (the event
 #: is known but moves nobody); "leave" takes the child off the map from wherever they are.
@@ -150,22 +150,7 @@ class ProcessMap(_Model):
     def load(cls, path: str | Path) -> "ProcessMap":
         """Read and validate a map file; raise `InputError` listing every problem."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError(
-                Problem(str(path), "", f"cannot read the map file ({error.strerror})",
-                        "check the `map:` path of the page in report.yaml")
-            ) from None
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark else ""
-            raise InputError(
-                Problem(str(path), where, f"not valid YAML: {getattr(error, 'problem', error)}",
-                        "fix the YAML syntax (indentation, colons, quotes)")
-            ) from None
+        data = read_yaml(path, "map file", "check the `map:` path of the page in report.yaml")
         return cls.from_dict(data, file=str(path))
 
     @classmethod
@@ -341,6 +326,6 @@ def _problem_of(file: str, error: dict) -> Problem:
         fix = "remove it or correct its spelling"
     else:
         text = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        message = text if "got " in text else f"{text}; got {received!r}"
+        message = text if "got " in text else f"{text}; got {brief(received)}"
         fix = "correct the value"
     return Problem(file, where, message, fix)

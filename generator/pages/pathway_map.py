@@ -221,7 +221,7 @@ def _snapshots(journeys, start, end, privacy) -> list[dict]:
     prints (small multiples), where no dot can move."""
     snapshots = []
     for quarter in (1, 2, 3, 4):
-        date = (start + (end - start) * quarter / 4).normalize()
+        date = (start + (end - start) / 4 * quarter).normalize()
         counts = station_stock(journeys, date)
         if privacy is not None:
             counts = {k: privacy.count(v) for k, v in counts.items()}
