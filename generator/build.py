@@ -36,7 +36,7 @@ from generator.resources import default_report
 from generator.site.archive import zip_site
 from generator.site.assemble import assemble
 from generator.site.single_file import single_file_site
-from generator.site.writer import check_target, write_site
+from generator.site.writer import claim_target, write_site
 
 
 #: Twins are the same for every build of the same data (DESIGN.md: builds are deterministic).
@@ -92,10 +92,18 @@ def build_report(
     single_file: bool = False,
     zip_archive: bool = False,
 ) -> BuildResult:
-    """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written."""
-    progress = progress or Progress(quiet=True)
+    """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written.
+
+    ``out_dir`` is checked (writable, room for a build) and claimed before any work: a second
+    build to the same folder meanwhile exits 2 (generator.site.writer.claim_target).
+    """
     out_dir = Path(out_dir)
-    check_target(out_dir)  # refuse early, before minutes of work
+    with claim_target(out_dir):
+        return _build_claimed(report_path, out_dir, data, audience, progress, single_file, zip_archive)
+
+
+def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_file: bool, zip_archive: bool) -> BuildResult:
+    progress = progress or Progress(quiet=True)
     loaded = load(report_path, data, progress)
     report, log = loaded.report, loaded.log
     errors = [f for f in loaded.findings if f.severity == "error"]

@@ -35,7 +35,7 @@ def _context(log, period=PERIOD):
 
 def _build(kind, log, period=PERIOD, **options):
     page_kind = PAGE_KINDS[kind]
-    return page_kind().build(page_kind.Options(kind=kind, slug=kind, title=kind, **options), _context(log, period))
+    return page_kind().build(page_kind.Options(kind=kind, slug=kind.replace("_", "-"), title=kind, **options), _context(log, period))
 
 
 @pytest.mark.parametrize("kind", REGISTERED)
@@ -81,11 +81,11 @@ def test_linking_windows_are_page_options_with_defaults():
 
 def test_a_report_with_every_analytics_page_builds(tmp_path):
     pages = "\n  - {kind: overview, slug: index, title: Overview}\n" + "".join(
-        f"  - {{kind: {kind}, slug: {kind}, title: {kind}}}\n" for kind in REGISTERED)
+        f"  - {{kind: {kind}, slug: {kind.replace('_', '-')}, title: {kind}}}\n" for kind in REGISTERED)
     result = build_report(tiny_report(tmp_path, pages=pages), tmp_path / "out")
-    assert result.pages == ["index"] + REGISTERED
+    assert result.pages == ["index"] + [k.replace("_", "-") for k in REGISTERED]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert {c["page"] for c in manifest["charts"]} >= set(REGISTERED)
+    assert {c["page"] for c in manifest["charts"]} >= {k.replace("_", "-") for k in REGISTERED}
 
 
 @pytest.mark.parametrize("kind", REGISTERED)

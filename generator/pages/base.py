@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from generator.analyses.period import Period
 from generator.charts import Chart
 from generator.eventlog import EventLog
+
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class PageOptions(BaseModel):
@@ -25,7 +28,10 @@ class PageOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    slug: str
+    #: A slug names the page's files and its link: only these characters are safe as a file
+    #: name on every system and as a URL (no '../', no '/', no 'javascript:', no '&').
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=60,
+                      description="The page's file name: lower-case letters, digits and hyphens (e.g. front-door).")
     title: str
 
 
