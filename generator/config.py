@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from generator.errors import InputError, Problem, brief
 from generator.pages import PAGE_KINDS
+from generator.pages.base import ReportDate
 from generator.yamlfile import read_yaml
 
 PageEntry = Annotated[
@@ -38,13 +39,13 @@ class Source(Strict):
 class AnnotationEntry(Strict):
     """A dated event drawn on every time axis (an inspection, a restructure)."""
 
-    date: dt.date
+    date: ReportDate
     label: str = Field(min_length=1, max_length=80)
 
 
 class PeriodEntry(Strict):
-    start: dt.date
-    end: dt.date
+    start: ReportDate
+    end: ReportDate
 
     @model_validator(mode="after")
     def _end_after_start(self):

@@ -9,8 +9,9 @@ Register a new kind in `generator/pages/__init__.py` (the one place page kinds a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +22,9 @@ from generator.eventlog import EventLog
 
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: A date written in report.yaml (annotations, periods) lies where data may: 1900-2100
+#: (generator.ingest.dates.EARLIEST/LATEST); 9999-12-31 is refused at load with its key path.
+ReportDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 
 
 class PageOptions(BaseModel):

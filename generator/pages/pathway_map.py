@@ -16,7 +16,6 @@ the monthly table and the counters stay the real, disclosure-controlled counts.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -38,7 +37,7 @@ from generator.frames import (
 )
 from generator.journeys import build_journeys
 from generator.maps import ProcessMap
-from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.pages.base import PageContext, PageKind, PageOptions, ReportDate, RenderedPage
 from generator.resources import resource_dir
 from generator.tubemap import layout
 
@@ -66,8 +65,8 @@ COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", 
 
 class PeriodRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: dt.date
-    end: dt.date
+    start: ReportDate
+    end: ReportDate
 
 
 class CompareOptions(BaseModel):
