@@ -156,9 +156,9 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
         if problems and privacy.public:
             raise InputError(problems)
         for problem in problems[:SHARED_WARNINGS_SHOWN]:
-            progress.say(f"[yellow]warning[/yellow] (shared report) {problem.file}: {problem.where}: {problem.message}")
+            progress.warn(f"(shared report) {problem.file}: {problem.where}: {problem.message}")
         if len(problems) > SHARED_WARNINGS_SHOWN:
-            progress.say(f"[yellow]warning[/yellow] (shared report) ... and {len(problems) - SHARED_WARNINGS_SHOWN} more; "
+            progress.warn(f"(shared report) ... and {len(problems) - SHARED_WARNINGS_SHOWN} more; "
                          "pseudonymise ids (report.yaml `pseudonymise:`) before sharing")
     with progress.step("Writing the site"):
         if single_file:
