@@ -18,7 +18,7 @@ from generator.eventlog import EventLog
 from generator.ingest import annex_a, cin_census, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
 from generator.ingest.sniff import binary_kind
-from generator.ingest.tabular import TABLE_SUFFIXES, read_table
+from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
 
 #: Files in a data folder that are documentation, not data.
@@ -42,7 +42,7 @@ class Reader:
 def _claims_tidy(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    columns = list(read_table(path, display).columns[1:])  # an unreadable table says why
+    columns = table_columns(path, display)  # an unreadable table says why
     return tidy.is_events_table(columns) or tidy.is_children_table(columns)
 
 
