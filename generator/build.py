@@ -33,6 +33,7 @@ from generator.privacy.pseudonymise import key_from_environment, pseudonymise_lo
 from generator.progress import Progress
 from generator.quality import Finding, check_event_log
 from generator.resources import default_report
+from generator.safepaths import inside_report
 from generator.site.archive import zip_site
 from generator.site.assemble import assemble
 from generator.site.single_file import single_file_site
@@ -71,7 +72,14 @@ def load(report_path: Path | None = None, data: Path | None = None, progress: Pr
     if data is not None:
         sources = [Path(data)]
     else:
-        sources = [report_path.parent / source.path for source in report.sources]
+        sources, problems = [], []
+        for i, source in enumerate(report.sources):
+            try:
+                sources.append(inside_report(report_path.parent, source.path, str(report_path), f"sources[{i}].path"))
+            except InputError as error:
+                problems += error.problems
+        if problems:
+            raise InputError(problems)
     if not sources:
         raise InputError(Problem(str(report_path), "sources", "names no data", "add `sources: [{path: your/data/folder}]` or pass --data PATH"))
     with progress.step("Reading data"):

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from generator.errors import InputError, Problem
 from generator.pages.base import PageContext, PageKind, PageOptions, RenderedPage
+from generator.safepaths import inside_report
 from generator.site.markdown import render_markdown
 
 
@@ -22,7 +23,7 @@ class MarkdownPage(PageKind):
     Options = MarkdownOptions
 
     def build(self, options: MarkdownOptions, ctx: PageContext) -> RenderedPage:
-        path = Path(ctx.report_dir or ".") / options.source
+        path = inside_report(Path(ctx.report_dir or "."), options.source, "report.yaml", f"page '{options.slug}': source")
         if not path.is_file():
             raise InputError(Problem(str(path), "", f"page '{options.slug}' names this Markdown file, which does not exist",
                                      "fix `source:` in report.yaml or create the file"))

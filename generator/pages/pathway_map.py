@@ -39,6 +39,7 @@ from generator.journeys import build_journeys
 from generator.maps import ProcessMap
 from generator.pages.base import PageContext, PageKind, PageOptions, ReportDate, RenderedPage
 from generator.resources import resource_dir
+from generator.safepaths import inside_report, is_inside_report
 from generator.tubemap import layout
 
 #: Dot colours per colour mode. Cycle: pale to deep red, every dot ringed in dark grey so the
@@ -234,16 +235,19 @@ def _la_names(journeys) -> list[str]:
 
 
 def _map_path(name: str, report_dir) -> Path:
-    """The map file: relative to report.yaml's folder, else the packaged default content."""
+    """The map file: relative to report.yaml's folder, else the packaged default content;
+    never a file outside both (generator.safepaths)."""
     candidate = Path(name)
     if not candidate.is_absolute() and report_dir is not None:
         local = Path(report_dir) / candidate
         if local.is_file():
-            return local
+            return inside_report(Path(report_dir), name, "report.yaml", "pages: map")
     if candidate.is_absolute():
-        return candidate
+        return inside_report(Path(report_dir or "."), name, "report.yaml", "pages: map")
     packaged = resource_dir("content") / candidate
-    return packaged if packaged.is_file() else (Path(report_dir or ".") / candidate)
+    if packaged.is_file() and is_inside_report(resource_dir("content"), packaged):
+        return packaged
+    return inside_report(Path(report_dir or "."), name, "report.yaml", "pages: map")
 
 
 def _groups(by: str, la_names: list[str]) -> list[str]:
