@@ -36,7 +36,8 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity anywhere (a station `at: [.nan, 0]` cannot be drawn).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Timeout(_Model):

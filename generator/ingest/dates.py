@@ -114,7 +114,7 @@ def parse_dates(
         reasons[index] = "a two-digit year is ambiguous; write the year in four digits"
     # The year as written, for ISO and UK text and serials: 9999-12-31 never parses above.
     written = text.str.extract(r"^(\d{4})-|^\d{1,2}[/.-]\d{1,2}[/.-](\d{4})")
-    years = pd.to_numeric(written[0].fillna(written[1]).where(iso | uk), errors="coerce").astype(float)
+    years = pd.to_numeric(written[0].where(written[0].notna(), written[1]).where(iso | uk), errors="coerce").astype(float)
     years[serial & parsed.notna()] = parsed[serial & parsed.notna()].dt.year
     for index, year in years.dropna().items():
         kind = year_kind(int(year))

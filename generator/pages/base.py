@@ -30,7 +30,7 @@ ReportDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 1
 class PageOptions(BaseModel):
     """Options every page has. Subclasses add `kind: Literal["<name>"]` and their own."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     #: A slug names the page's files and its link: only these characters are safe as a file
     #: name on every system and as a URL (no '../', no '/', no 'javascript:', no '&').

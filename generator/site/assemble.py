@@ -66,13 +66,16 @@ def neutralise_formula(value: object) -> object:
     ``-``, ``@``, tab or carriage return. Numbers (and text that is just a number, such as
     ``-3``) stay as they are, so the downloads still open as numbers.
     """
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+    if not isinstance(value, str):
         return value
-    try:
-        float(value)
-        return value
-    except ValueError:
-        return "'" + value
+    if value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            value = "'" + value
+    # A bare carriage return is no line end to the CSV writer, so it would go unquoted and
+    # split the row in Excel; as a newline it is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
