@@ -126,8 +126,9 @@ def read_yaml(path: Path, what: str, unreadable_fix: str = "check the path and t
     except OSError as error:
         raise InputError(Problem(file, "", f"cannot read the {what} ({error.strerror})",
                                  unreadable_fix)) from None
-    loader = _MeasuredLoader(text)
+    loader = None
     try:
+        loader = _MeasuredLoader(text)  # its reader checks the characters at once
         node = loader.get_single_node()
         if node is None:
             return None
@@ -144,6 +145,10 @@ def read_yaml(path: Path, what: str, unreadable_fix: str = "check the path and t
     except yaml.MarkedYAMLError as error:
         problem = str(error.problem or error.context or "unreadable")[:120]
         raise InputError(Problem(file, _where(error.problem_mark), f"is not valid YAML: {problem}", _SYNTAX_FIX)) from None
+    except yaml.reader.ReaderError as error:
+        raise InputError(Problem(file, f"character {error.position + 1}", f"is not valid YAML: {error.reason} "
+                                 f"(character U+{error.character:04X})" if isinstance(error.character, int) else
+                                 f"is not valid YAML: {error.reason}", "remove the control character")) from None
     except yaml.YAMLError as error:
         raise InputError(Problem(file, "", f"is not valid YAML: {str(error)[:120]}", _SYNTAX_FIX)) from None
     except (ValueError, TypeError, OverflowError) as error:
@@ -151,4 +156,5 @@ def read_yaml(path: Path, what: str, unreadable_fix: str = "check the path and t
         raise InputError(Problem(file, "", f"holds a value YAML cannot read: {str(error)[:120]}",
                                  "quote it, or correct it (dates as yyyy-mm-dd)")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
