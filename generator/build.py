@@ -41,7 +41,7 @@ from generator.quality import Finding
 from generator.site.archive import zip_site
 from generator.site.assemble import assemble
 from generator.site.single_file import single_file_site
-from generator.site.writer import check_target, write_site
+from generator.site.writer import claim_target, write_site
 
 
 #: A shared internal report's audit warnings printed before "... and N more".
@@ -66,10 +66,18 @@ def build_report(
     single_file: bool = False,
     zip_archive: bool = False,
 ) -> BuildResult:
-    """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written."""
-    progress = progress or Progress(quiet=True)
+    """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written.
+
+    ``out_dir`` is checked (writable, room for a build) and claimed before any work: a second
+    build to the same folder meanwhile exits 2 (generator.site.writer.claim_target).
+    """
     out_dir = Path(out_dir)
-    check_target(out_dir)  # refuse early, before minutes of work
+    with claim_target(out_dir):
+        return _build_claimed(report_path, out_dir, data, audience, progress, single_file, zip_archive)
+
+
+def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_file: bool, zip_archive: bool) -> BuildResult:
+    progress = progress or Progress(quiet=True)
     loaded = load(report_path, data, progress)
     report, log = loaded.report, loaded.log
     errors = [f for f in loaded.findings if f.severity == "error"]
@@ -115,9 +123,9 @@ def build_report(
         if problems and public:
             raise InputError(problems)
         for problem in problems[:SHARED_WARNINGS_SHOWN]:
-            progress.say(f"[yellow]warning[/yellow] (shared report) {problem.file}: {problem.where}: {problem.message}")
+            progress.warn(f"(shared report) {problem.file}: {problem.where}: {problem.message}")
         if len(problems) > SHARED_WARNINGS_SHOWN:
-            progress.say(f"[yellow]warning[/yellow] (shared report) ... and {len(problems) - SHARED_WARNINGS_SHOWN} more; "
+            progress.warn(f"(shared report) ... and {len(problems) - SHARED_WARNINGS_SHOWN} more; "
                          "pseudonymise ids (report.yaml `pseudonymise:`) before sharing")
     with progress.step("Writing the site"):
         if single_file:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import InputError
+from generator.progress import terminal_text
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 
@@ -100,9 +101,9 @@ def _validate(args) -> int:
     errors = 0
     for finding in loaded.findings:
         errors += finding.severity == "error"
-        print(f"{finding.severity}: {finding.check}: {finding.count} row(s): {finding.message} [{finding.action}]")
+        print(terminal_text(f"{finding.severity}: {finding.check}: {finding.count} row(s): {finding.message} [{finding.action}]"))
         for example in finding.examples:
-            print(f"    e.g. {example}")
+            print(terminal_text(f"    e.g. {example}"))
     print(f"{len(loaded.log.events):,} events for {len(loaded.log.children):,} children; "
           f"{errors} error(s), {sum(f.severity == 'warning' for f in loaded.findings)} warning(s).")
     return EXIT_INPUT if errors else EXIT_OK
@@ -162,7 +163,7 @@ def _pdf(args) -> int:
     if target is None:
         manifest = json.loads((args.build / "manifest.json").read_text(encoding="utf-8")) if (args.build / "manifest.json").is_file() else {}
         target = args.build / f"{manifest.get('slug', 'report')}.pdf"
-    print(f"Wrote {print_pdf(args.build, target)}")
+    print(terminal_text(f"Wrote {print_pdf(args.build, target)}"))
     return EXIT_OK
 
 
@@ -170,10 +171,10 @@ def _init(args) -> int:
     from generator.scaffold import scaffold
 
     written = scaffold(args.folder)
-    print(f"Started a report in {args.folder}/:")
+    print(terminal_text(f"Started a report in {args.folder}/:"))
     for path in written:
-        print(f"  {path}")
-    print(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}")
+        print(terminal_text(f"  {path}"))
+    print(terminal_text(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}"))
     return EXIT_OK
 
 
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         count = len(error.problems)
         print(f"carejourneys: {count} problem{'s' if count != 1 else ''} with the input:", file=sys.stderr)
         for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(terminal_text(f"  {problem}"), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("carejourneys: interrupted; the previous build is untouched.", file=sys.stderr)

@@ -17,6 +17,7 @@ from generator.ingest import InputFile, read_sources
 from generator.progress import Progress
 from generator.quality import Finding, check_event_log
 from generator.resources import default_report
+from generator.safepaths import inside_report
 
 
 @dataclass
@@ -36,7 +37,14 @@ def load(report_path: Path | None = None, data: Path | None = None, progress: Pr
     if data is not None:
         sources = [Path(data)]
     else:
-        sources = [report_path.parent / source.path for source in report.sources]
+        sources, problems = [], []
+        for i, source in enumerate(report.sources):
+            try:
+                sources.append(inside_report(report_path.parent, source.path, str(report_path), f"sources[{i}].path"))
+            except InputError as error:
+                problems += error.problems
+        if problems:
+            raise InputError(problems)
     if not sources:
         raise InputError(Problem(str(report_path), "sources", "names no data", "add `sources: [{path: your/data/folder}]` or pass --data PATH"))
     with progress.step("Reading data"):

@@ -17,13 +17,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.errors import Problem
 from generator.eventlog import VOCABULARY
 
-#: A page's slug becomes a file name and a link: lower-case letters, digits and hyphens only.
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+#: A page's slug names its files and its link: only these characters are safe as a file name
+#: on every system and as a URL (no '../', no '/', no 'javascript:', no '&').
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: Dates a report may name (annotations, periods): anything else is a typo, refused at load.
+ReportDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 #: Groups with fewer cases than this are named but not drawn (cohorts, junctions, rates).
 MIN_DENOMINATOR = 30
 
@@ -31,10 +36,10 @@ MIN_DENOMINATOR = 30
 class PageOptions(BaseModel):
     """Options every page has. Subclasses add `kind: Literal["<name>"]` and their own."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    slug: str = Field(pattern=SLUG_PATTERN, description="The page's file name (without .html): lower-case letters, "
-                      "digits and hyphens; the first page's is 'index'.")
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=60, description="The page's file name (without .html): "
+                      "lower-case letters, digits and hyphens (e.g. front-door); the first page's is 'index'.")
     title: str = Field(min_length=1, max_length=120)
 
     def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
@@ -73,7 +78,13 @@ class MarkdownOptions(PageOptions):
     source: str = Field(description="Markdown file, relative to report.yaml's folder.")
 
     def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
-        path = Path(report_dir) / self.source
+        from generator.errors import InputError
+        from generator.safepaths import inside_report
+
+        try:
+            path = inside_report(Path(report_dir), self.source, str(Path(report_dir) / "report.yaml"), where + ".source")
+        except InputError as error:
+            return error.problems
         if not path.is_file():
             return [Problem(str(path), where + ".source", f"page '{self.slug}' names this Markdown file, which does not exist",
                             "check the path (relative to report.yaml's folder)")]
@@ -101,8 +112,8 @@ class TrendsOptions(PageOptions):
 
 class PeriodRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: dt.date
-    end: dt.date
+    start: ReportDate
+    end: ReportDate
 
 
 class CompareOptions(BaseModel):
@@ -149,7 +160,12 @@ class PathwayMapOptions(PageOptions):
         problems = []
         for name in [self.map] if self.map else [FRONT_DOOR_MAP, LOOKED_AFTER_MAP]:
             try:
-                ProcessMap.load(map_path(name, report_dir))
+                file = map_path(name, report_dir)
+            except InputError as error:
+                problems += [Problem(p.file, where + ".map", p.message, p.fix) for p in error.problems]
+                continue
+            try:
+                ProcessMap.load(file)
             except InputError as error:
                 problems += [Problem(p.file, p.where, p.message + f" (the map of pages {where})", p.fix) for p in error.problems]
         return problems

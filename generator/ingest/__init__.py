@@ -18,8 +18,9 @@ from generator.eventlog import EventLog
 from generator.ingest import annex_a, cin_census, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
 from generator.ingest.sniff import binary_kind
-from generator.ingest.tabular import TABLE_SUFFIXES, read_table
+from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
+from generator.site.writer import MANIFEST, is_previous_build
 
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "licence", "license")
@@ -42,7 +43,7 @@ class Reader:
 def _claims_tidy(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    columns = list(read_table(path, display).columns[1:])  # an unreadable table says why
+    columns = table_columns(path, display)  # an unreadable table says why
     return tidy.is_events_table(columns) or tidy.is_children_table(columns)
 
 
@@ -69,10 +70,14 @@ class InputFile:
 def _data_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
+    # A build folder (`build --data .` writes build/ inside the data) is output, never input.
+    builds = [m.parent for m in path.rglob(MANIFEST) if is_previous_build(m.parent)]
     files = []
     for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
         relative = candidate.relative_to(path)
         if any(part.startswith(".") for part in relative.parts):
+            continue
+        if any(candidate.is_relative_to(build) for build in builds):
             continue
         if candidate.suffix.lower() in IGNORED_SUFFIXES or candidate.stem.lower() in IGNORED_NAMES:
             continue
@@ -121,7 +126,10 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
             problems.append(Problem(str(root), "", "does not exist", "check the path in report.yaml or --data"))
             continue
         files = _data_files(root)
-        if not files:
+        if not files and root.is_dir() and is_previous_build(root):
+            problems.append(Problem(str(root), "", "is a carejourneys build folder, not data",
+                                    "point --data or `sources:` at the exported data files"))
+        elif not files:
             problems.append(Problem(str(root), "", "holds no data files", "put the exported files in this folder"))
         for file in files:
             display = str(file) if root.is_file() else str(root / file.relative_to(root))

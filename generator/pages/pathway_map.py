@@ -182,7 +182,7 @@ def _snapshots(journeys, start, end) -> list[dict]:
     prints (small multiples), where no dot can move."""
     snapshots = []
     for quarter in (1, 2, 3, 4):
-        date = (start + (end - start) * quarter / 4).normalize()
+        date = (start + (end - start) / 4 * quarter).normalize()  # a century of data does not overflow
         counts = {k: Count(v) for k, v in station_stock(journeys, date).items()}
         snapshots.append({"label": f"{date:%-d %B %Y}", "counts": counts})
     return snapshots

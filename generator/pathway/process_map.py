@@ -36,7 +36,8 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity anywhere (a station `at: [.nan, 0]` cannot be drawn).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Timeout(_Model):
@@ -150,7 +151,7 @@ class ProcessMap(_Model):
     def load(cls, path: str | Path) -> "ProcessMap":
         """Read and validate a map file; raise `InputError` listing every problem."""
         path = Path(path)
-        data = read_yaml(path, "check the `map:` path of the page in report.yaml")
+        data = read_yaml(path, "map file", "check the `map:` path of the page in report.yaml")
         return cls.from_dict(data, file=str(path))
 
     @classmethod
@@ -321,15 +322,17 @@ def _known_keys(data: dict) -> dict[str, list[str]]:
 
 def map_path(name: str, report_dir) -> Path:
     """A map file named in report.yaml: relative to report.yaml's folder, else the packaged
-    default content (maps/front_door.yaml, maps/looked_after.yaml)."""
+    default content (maps/front_door.yaml, maps/looked_after.yaml).
+
+    Raises InputError when the file lies outside the report's folder (`generator.safepaths`).
+    """
     from generator.resources import resource_dir
+    from generator.safepaths import inside_report
 
     candidate = Path(name)
-    if candidate.is_absolute():
-        return candidate
-    if report_dir is not None:
-        local = Path(report_dir) / candidate
-        if local.is_file():
-            return local
-    packaged = resource_dir("content") / candidate
-    return packaged if packaged.is_file() else (Path(report_dir or ".") / candidate)
+    report_dir = Path(report_dir or ".")
+    if not candidate.is_absolute() and not (report_dir / candidate).is_file():
+        packaged = resource_dir("content") / candidate
+        if packaged.is_file():
+            return packaged
+    return inside_report(report_dir, name, "report.yaml", "pages: map")

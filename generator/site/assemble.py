@@ -55,7 +55,37 @@ def _table_of(frame: pd.DataFrame, numeric: list[bool] | None = None) -> dict:
             "truncated": len(frame) > TABLE_ROWS, "total": len(frame)}
 
 
+#: A cell Excel or LibreOffice would run as a formula starts with one of these (OWASP, "CSV
+#: Injection"): data such as ``=HYPERLINK(...)`` in a download must reach the analyst as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'``.
+
+    OWASP's advice for CSV injection: prefix ``'`` to any cell starting with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return. Numbers (and text that is just a number, such as
+    ``-3``) stay as they are, so the downloads still open as numbers.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            value = "'" + value
+    # A bare carriage return is no line end to the CSV writer, so it would go unquoted and
+    # split the row in Excel; as a newline it is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV for downloads/, every text cell safe to open in a spreadsheet."""
+    frame = frame.copy()
+    frame.columns = [neutralise_formula(str(c)) for c in frame.columns]
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise_formula, na_action="ignore")
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
