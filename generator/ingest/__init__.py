@@ -20,7 +20,7 @@ from generator.ingest.combine import authority_of, join_sources
 from generator.ingest.sniff import binary_kind
 from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
-from generator.site.writer import MANIFEST, is_previous_build
+from generator.build_folder import MANIFEST, is_previous_build
 
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "licence", "license")

@@ -21,16 +21,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import json
 import os
 import re
 import shutil
 from pathlib import Path, PurePosixPath
 
+from generator.build_folder import GENERATOR_NAME, MANIFEST, is_previous_build
 from generator.errors import InputError, Problem
 
-MANIFEST = "manifest.json"
-GENERATOR_NAME = "carejourneys"
+__all__ = ["GENERATOR_NAME", "MANIFEST", "is_previous_build", "claim_target", "write_site", "check_names"]
 #: Free space asked for when there is no previous build to size the new one by.
 MIN_FREE_BYTES = 10 * 1024 * 1024
 
@@ -41,14 +40,6 @@ except ImportError:  # pragma: no cover - Windows
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-
-
-def is_previous_build(folder: Path) -> bool:
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and manifest.get("generator") == GENERATOR_NAME
 
 
 def _folder_size(folder: Path) -> int:
