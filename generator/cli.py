@@ -179,6 +179,7 @@ def _init(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: sys.argv); return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

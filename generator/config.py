@@ -90,6 +90,7 @@ class Report(Strict):
 
 
 def json_schema() -> dict:
+    """The JSON Schema of report.yaml (`carejourneys schema`)."""
     return Report.model_json_schema()
 
 

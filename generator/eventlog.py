@@ -50,6 +50,7 @@ SEX_LABELS = {"1": "Male", "2": "Female", "0": "Not known", "9": "Not stated"}
 
 
 def empty_events() -> pd.DataFrame:
+    """An events table with no rows and the canonical columns and dtypes."""
     return pd.DataFrame(
         {
             "child_id": pd.Series(dtype="string"),
@@ -63,6 +64,7 @@ def empty_events() -> pd.DataFrame:
 
 
 def empty_children() -> pd.DataFrame:
+    """A children table with no rows and the canonical columns and dtypes."""
     return pd.DataFrame(
         {
             "child_id": pd.Series(dtype="string"),

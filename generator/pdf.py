@@ -21,6 +21,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 
 def find_chromium() -> str | None:
+    """The path of a Chromium to print with, or None when there is none."""
     for name in BROWSERS:
         found = shutil.which(name)
         if found:

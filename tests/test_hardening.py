@@ -22,7 +22,7 @@ from generator.errors import InputError
 from generator.site import writer
 from generator.site.archive import zip_site
 from generator.site.assemble import csv_bytes
-from tests.helpers import TINY_CHILDREN, TINY_EVENTS, tiny_report
+from tests.helpers import TINY_EVENTS, tiny_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

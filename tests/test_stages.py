@@ -175,3 +175,19 @@ def test_each_map_is_replayed_once_per_build_for_the_real_children(tmp_path, mon
     build_report(report, tmp_path / "public", audience="public")
     real = id(loaded_logs[-1].log)
     assert {key: n for key, n in calls.items() if key[0] == real} == {(real, "The front door"): 1}
+
+
+def test_every_headline_figure_is_defined_once_and_documented(demo_build):
+    import json
+
+    from generator.metrics import METRICS, PERIOD_KEYS, definition_of
+
+    written = json.loads((demo_build / "metrics.json").read_text(encoding="utf-8"))
+    undefined = [key for key in written if key not in PERIOD_KEYS and definition_of(key) is None]
+    assert undefined == [], "define these in generator/metrics.py"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("`metrics.json` keys"):readme.index("## Layout")]
+    for metric in METRICS:
+        named = f"`{metric.key}`" in section or f"`{metric.key}_pct`" in section or f"`{metric.key}_" in section
+        assert named, f"README's metrics section does not name {metric.key}"
+

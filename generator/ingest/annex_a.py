@@ -65,11 +65,13 @@ REQUIRED = {n: ("date",) for n in LISTS}
 
 
 def key(name: object) -> str:
+    """A column name folded for tolerant matching: lower case, curly quotes straightened, only letters and digits."""
     text = str(name).replace("\u2019", "'").replace("\u2018", "'").lower()
     return re.sub(r"[^a-z0-9]", "", text)
 
 
 def list_number(sheet: str) -> int | None:
+    """The Annex A list (1-11) a sheet holds, from a name starting 'List 3' or 'list_3', else None."""
     match = re.match(r"^\s*list\s*[_-]?\s*(\d+)", sheet, re.IGNORECASE)
     return int(match.group(1)) if match and 1 <= int(match.group(1)) <= 11 else None
 
@@ -101,6 +103,7 @@ def _header_index(rows: list[list[str]]) -> int | None:
 
 
 def claims(path: Path, display: str) -> bool:
+    """Whether ``path`` is an Annex A workbook (by its sheet names) or one list as CSV."""
     if is_xlsx(path) or is_xls(path):
         check_workbook(path, display)  # too large: refused by name, never opened
         try:

@@ -39,6 +39,7 @@ SEX_WORDS = {**SEX_CODES, "m": "1", "f": "2", "u": "0", "x": "0"}
 
 
 def claims(path: Path, display: str) -> bool:
+    """Whether ``path`` is a CIN census XML file (by its root element)."""
     if path.suffix.lower() not in {".xml", ""}:
         return False
     if xml_root(path) != XML_ROOT:

@@ -49,6 +49,7 @@ XML_ROOT = "EXPSSDA903"
 
 
 def table_kind(columns: list[str]) -> str | None:
+    """Which SSDA903 table a header row is (Header, Episodes, Missing, ...), else None."""
     found = set(columns)
     for kind, needed in TABLES.items():
         if needed <= found:
@@ -57,6 +58,7 @@ def table_kind(columns: list[str]) -> str | None:
 
 
 def claims(path: Path, display: str) -> bool:
+    """Whether ``path`` is an SSDA903 table (CSV by header row) or the XML return."""
     if path.suffix.lower() in XML_SUFFIXES or path.suffix.lower() == "":
         return xml_root(path) == XML_ROOT
     return table_kind(csv_columns(path)) is not None

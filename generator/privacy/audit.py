@@ -89,6 +89,7 @@ def normal_postcode(text: str) -> str:
 
 
 def is_distinctive(value: str) -> bool:
+    """Whether an id is distinctive enough to look for in the output: long, with letters and digits."""
     return (len(value) >= DISTINCTIVE_LENGTH and any(c.isalpha() for c in value)
             and any(c.isdigit() for c in value))
 

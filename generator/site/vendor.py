@@ -50,6 +50,7 @@ SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 
 @lru_cache(maxsize=1)
 def vendor_files() -> dict[str, bytes]:
+    """The Vega bundle and its licence, by their paths under build/."""
     import vl_convert as vlc
     from importlib.metadata import version
 
