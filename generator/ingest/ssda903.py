@@ -206,8 +206,9 @@ def _missing(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Findi
     parts = [starts, ends]
     column = next((c for c in RETURN_INTERVIEW_COLUMNS if c in frame.columns), None)
     if column is not None:
-        parts.append(_return_interviews(frame.loc[table.index, column], frame.loc[table.index, "_row"], table, record,
-                                        source, findings))
+        offered = _return_interviews(frame.loc[table.index, column], frame.loc[table.index, "_row"], table, record,
+                                     source, findings)
+        parts += [offered] if len(offered) else []
     return pd.concat(parts, ignore_index=True), findings
 
 
