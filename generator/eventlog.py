@@ -14,6 +14,9 @@ import pandas as pd
 #: The event vocabulary, in the order a child meets them on one day. The order breaks ties
 #: between events of the same child on the same date (a contact precedes the referral it led
 #: to), so journeys are stable. Extends the Front Door Data Collaboration log; never rename.
+#: The key-practice events (statutory_visit, cpp_review, lac_review, needs_assessment,
+#: return_interview_offered, pathway_plan_review) move nobody on a map: they are checks that a
+#: practice held (`generator.practice_rules`).
 VOCABULARY: tuple[str, ...] = (
     "contact",
     "early_help_assessment_start",
@@ -28,14 +31,20 @@ VOCABULARY: tuple[str, ...] = (
     "cin_start",
     "cin_plan_start",
     "cpp_start",
+    "statutory_visit",
+    "cpp_review",
     "lac_start",
     "legal_status",
     "placement",
+    "lac_review",
+    "needs_assessment",
     "missing_start",
     "missing_end",
+    "return_interview_offered",
     "court_application",
     "final_order",
     "lac_end",
+    "pathway_plan_review",
     "cpp_end",
     "cin_plan_end",
     "cin_end",

@@ -301,6 +301,54 @@ class FidelityOptions(PageOptions):
     )
 
 
+PRACTICES_FOLDER = "practices"
+
+
+class KeyPracticesOptions(PageOptions):
+    kind: Literal["key_practices"]
+    intro: str = (
+        "Key practices are things that should always happen. Each chart counts, month by month, the "
+        "times a practice fell due and was not done in time, and shows whether the variation is the "
+        "usual noise of the process or a signal worth a look (NHS England's Making Data Count). A "
+        "breach is a prompt to learn how the system works, not to blame a worker.")
+    rules: str | None = Field(None, description=(
+        "A folder of rule files (*.yaml, as content/practices/), relative to report.yaml's folder. "
+        "Left out: the default set shipped with carejourneys."))
+    rebase: list[dt.date] = Field(default_factory=list, description=(
+        "Dates from which the process is new (a new team, a new procedure): the control limits are "
+        "recalculated from the first month on or after each."))
+    charts: dict[str, Literal["auto", "p", "p_prime", "xmr", "g", "t"]] = Field(default_factory=dict, description=(
+        "Rule file name (without .yaml) -> chart: p (p-chart; Laney p' when over-dispersed), p_prime, "
+        "xmr (counts), g or t (rare breaches; internal reports only, a public one draws a p-chart). "
+        "Default auto: g when breaches average under one a month, else p."))
+
+    def rules_folder(self, report_dir) -> Path:
+        """The rules folder: ``rules`` relative to report.yaml's folder, else the packaged default."""
+        from generator.resources import resource_dir
+
+        if self.rules is None:
+            return resource_dir("content") / PRACTICES_FOLDER
+        folder = Path(self.rules)
+        return folder if folder.is_absolute() else Path(report_dir or ".") / folder
+
+    def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
+        """The rule files, loaded and checked; a chart named for a rule that is not there."""
+        from generator.errors import InputError
+        from generator.practice_rules import load_rules  # pydantic and YAML only
+
+        folder = self.rules_folder(report_dir)
+        if not folder.is_dir():
+            return [Problem(str(folder), f"pages {where}.rules", "is not a folder",
+                            "name a folder of rule files (*.yaml) relative to report.yaml, or leave `rules` out")]
+        try:
+            rules = load_rules(folder)
+        except InputError as error:
+            return [Problem(p.file, p.where, p.message + f" (the rules of pages {where})", p.fix) for p in error.problems]
+        return [Problem("report.yaml", f"pages {where}.charts.{key}", f"no rule file '{key}.yaml' in {folder}",
+                        "name a rule by its file name without .yaml: " + ", ".join(rules))
+                for key in self.charts if key not in rules]
+
+
 #: Every page kind a report may name, by its `kind`: the one list (generator.pages registers
 #: the page kind of each, and a test holds the two equal).
 PAGE_OPTIONS: dict[str, type[PageOptions]] = {
@@ -308,6 +356,6 @@ PAGE_OPTIONS: dict[str, type[PageOptions]] = {
     for model in (
         OverviewOptions, TrendsOptions, MarkdownOptions, PathwayMapOptions, RereferralOptions, JunctionOptions,
         TimelinessOptions, WorkloadOptions, FlowOptions, CohortOptions, EventOptions, DataQualityOptions,
-        FidelityOptions,
+        FidelityOptions, KeyPracticesOptions,
     )
 }

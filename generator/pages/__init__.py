@@ -14,6 +14,7 @@ from generator.pages.events import EventPage
 from generator.pages.fidelity import FidelityPage
 from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
+from generator.pages.key_practices import KeyPracticesPage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
 from generator.pages.pathway_map import PathwayMapPage
@@ -38,5 +39,6 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         EventPage,
         DataQualityPage,
         FidelityPage,
+        KeyPracticesPage,
     )
 }
