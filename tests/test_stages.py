@@ -191,3 +191,16 @@ def test_every_headline_figure_is_defined_once_and_documented(demo_build):
         named = f"`{metric.key}`" in section or f"`{metric.key}_pct`" in section or f"`{metric.key}_" in section
         assert named, f"README's metrics section does not name {metric.key}"
 
+
+
+def test_every_check_named_in_the_code_is_registered():
+    from generator.checks import CHECKS
+
+    named = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and getattr(called, "id", getattr(called, "attr", None)) in ("finding", "Finding") \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                named.add(node.args[0].value)
+    assert named - set(CHECKS) == set(), "register these checks in generator/checks.py"
