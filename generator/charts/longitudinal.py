@@ -20,6 +20,8 @@ from generator.charts.theme import PALETTE, base_properties
 
 #: Shown where a cell is hidden by the privacy stage.
 HIDDEN = "c"
+#: Colours for up to 14 states: the palette, then lighter Okabe-Ito tones (distinct hues first).
+STATE_COLOURS = PALETTE[:7] + ["#56b4e9", "#e69f00", "#009e73", "#f0e442", "#999999", "#000000", "#882255"]
 
 
 def _numeric(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -108,8 +110,9 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
         hidden = shown.groupby(["group", "month"])["count"].transform(lambda c: c.isna().any())
         shown = shown[~hidden]
         base = alt.Chart(alt.Data(values=records(shown)))
-        colour = alt.Color("state:N", title="State", sort=order,
-                           scale=alt.Scale(domain=order, range=(PALETTE * 2)[:len(order)]))
+        present = [label for label in order if label in set(shown["state"])]
+        colour = alt.Color("state:N", title="State", sort=present,
+                           scale=alt.Scale(domain=present, range=STATE_COLOURS[:len(present)]))
         bars = base.mark_bar(width={"band": 1}).encode(
             x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)))),
             y=alt.Y("share:Q", title="Share of the group", stack="normalize", axis=alt.Axis(format="%")),

@@ -136,7 +136,9 @@ class IncidencePage(PageKind):
                     f"{span} (a synthetic cohort: each age's rate among the children of that age in those years, ONS "
                     "estimates). " + ("; ".join(parts) + "." if parts else "No value can be shown."))
 
-        ratios = rate_ratios(by_sex.rename(columns={"children": "at_risk"}), "sex", "2") if len(sexes) else None
+        ratios = None
+        if len(sexes) and by_sex.loc[by_sex["sex"] == "2", "first_entries"].sum() > 0:
+            ratios = rate_ratios(by_sex.rename(columns={"children": "at_risk"}), "sex", "2")
         charts = [incidence_lines(f"{slug}-synthetic-cohort", data, series="group", series_title="Children",
                                   ordinal=False, describe=describe, counts=["first_entries"],
                                   title=f"Children who would first have {what} by each age, at the rates of {span}",
@@ -160,8 +162,9 @@ class IncidencePage(PageKind):
         table = cumulative_incidence(first[first["ethnicity"].notna()], denominators, observed_from, observed_to,
                                      by=["ethnicity"])
         table = table[table["at_risk"] > 0]
-        if options.reference_ethnicity not in set(table["ethnicity"]) or table["ethnicity"].nunique() < 2:
-            return None
+        reference = table[table["ethnicity"] == options.reference_ethnicity]
+        if reference["first_entries"].sum() == 0 or table["ethnicity"].nunique() < 2:
+            return None  # no rate to compare with
         ratios = rate_ratios(table, "ethnicity", options.reference_ethnicity)
         ratios = ratios[ratios["first_entries"] > 0].sort_values("rate_ratio", ascending=False, kind="mergesort")
 
@@ -199,7 +202,7 @@ class IncidencePage(PageKind):
                                 title=f"Children who returned to care after leaving, by {name}")
             at_risk = (table[table["method"] == "kaplan_meier"]
                        .pivot(index="group", columns="days", values="at_risk").astype("Int64").reset_index())
-            at_risk.columns = ["group", *[f"at_risk_{int(d / 365.25)}y" for d in at_risk.columns[1:]]]
+            at_risk.columns = ["group", *[f"at_risk_{round(d / 365.25)}y" for d in at_risk.columns[1:]]]
             headers = {"group": GROUPINGS[label], **{c: f"Still followed at {c.split('_')[-1][:-1]} year(s)"
                                                      for c in at_risk.columns[1:]}}
             out.append((chart, {"id": f"{slug}-at-risk-{by.split('_')[0]}", "after": chart.id, "headers": headers,

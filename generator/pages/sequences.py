@@ -95,11 +95,16 @@ class SequencesPage(PageKind):
                                     for a in age]
         children["sex"] = children["sex"].map(lambda s: {"1": "Male", "2": "Female"}.get(s, "Other or not known"))
         traits = group_characteristics(grouped.membership, children, columns=("sex", "age_at_entry", "ethnicity"))
+        traits = traits.assign(characteristic=traits["characteristic"].map(
+            {"sex": "Sex", "age_at_entry": "Age at entry", "ethnicity": "Ethnicity"}), pct=(100 * traits.pop("share")).round(1))
         context["tables"].append({"id": f"{slug}-characteristics", "after": f"{slug}-chronograms",
-                                  "caption": "Who is in each group", "headers": {"characteristic": "Characteristic"},
+                                  "caption": "Who is in each group", "headers": {"group": "Group", "characteristic": "Characteristic",
+                                                                                  "value": "Value", "count": "Children",
+                                                                                  "pct": "% of the group"},
                                   "frame": Table(traits, counts=["count"], groups=[("group", "characteristic")])})
         context["tables"].insert(1, {"id": f"{slug}-modal", "after": f"{slug}-chronograms",
-                                     "caption": "Each group's commonest state, month by month", "headers": {},
+                                     "caption": "Each group's commonest state, month by month",
+                                     "headers": {"group": "Group", "modal": "Commonest state (months since entry)"},
                                      "frame": Derived(Table(data, counts=["count"], groups=[("group", "month")]),
                                                       lambda p: pd.DataFrame(modal_runs(p), columns=["group", "modal"]))})
         return page
