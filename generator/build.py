@@ -29,6 +29,7 @@ from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
+from generator.ingest import Tables
 from generator.inputs import load
 from generator.pages import PAGE_KINDS
 from generator.pages.base import Annotation, PageContext, Plan
@@ -102,7 +103,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
 
     ctx, rendered = render_pages(report.pages, report=report, log=log, period=period, annotations=annotations,
                                  report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, progress=progress)
+                                 inputs=loaded.inputs, tables=loaded.tables, progress=progress)
     metrics = dict(ctx.metrics)
     products = ctx.products
 
@@ -139,7 +140,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
 
 def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
                  report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
-                 progress: Progress | None = None) -> tuple[PageContext, list]:
+                 tables: Tables | None = None, progress: Progress | None = None) -> tuple[PageContext, list]:
     """Prepare every page, compute the shared products once, and render every page.
 
     Returns the frozen context (its ``metrics`` are the headline figures as computed, its
@@ -148,7 +149,9 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
     """
     progress = progress or Progress(quiet=True)
     pages = [(options, PAGE_KINDS[options.kind]()) for options in page_options]
-    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public")
+    tables = tables if tables is not None else Tables()
+    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public",
+                tables=tables)
     plan.links(LinkWindows())  # the headline figures
     for options, page in pages:
         page.prepare(options, plan)
@@ -157,7 +160,7 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
         metrics = headline_metrics(log, period, list(annotations), links=products.links[LinkWindows()])
     ctx = PageContext(report=report, log=log, period=period, annotations=tuple(annotations), metrics=metrics,
                       findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
-                      audience=audience, products=products)
+                      audience=audience, products=products, tables=tables)
     rendered = []
     for options, page in pages:
         with progress.step(f"Building page '{options.title}'"):
