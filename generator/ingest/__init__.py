@@ -80,7 +80,7 @@ class Tables:
 def _claims_population(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    return population.looks_like_population(list(read_table(path, display).columns[1:]))
+    return population.looks_like_population(table_columns(path, display))
 
 
 def _read_population(files: list[tuple[Path, str]]) -> pd.DataFrame:

@@ -29,7 +29,7 @@ def modal_runs(published: pd.DataFrame) -> list[dict]:
     rows = []
     for group, part in shown[~hidden].groupby("group", sort=True):
         modal = part.sort_values(["month", "count", "rank"], ascending=[True, False, True]).drop_duplicates("month")
-        runs, start, state = [], None, None
+        runs, start, state, previous = [], None, None, None
         for month, label in zip(modal["month"], modal["state"]):
             if label != state:
                 if state is not None:
