@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.analyses.coverage import events_held, unmeasured
 from generator.page_options import OverviewOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Count, Metric
@@ -16,6 +17,8 @@ HEADLINES = [
     ("icpc", "Initial child protection conferences", "conferences held"),
     ("cpp_starts", "Child protection plans", "plans started"),
     ("lac_starts", "Started to be looked after", "periods of care started"),
+    ("lac_ends", "Ceased to be looked after", "periods of care ended"),
+    ("lac_open_end", "Looked after at the end", "children in care on the period's last day"),
 ]
 RATES = [
     ("rereferral_12m", "Re-referrals within 12 months", "of referrals had a previous referral in the 365 days before (DfE definition)"),
@@ -29,8 +32,9 @@ class OverviewPage(PageKind):
     Options = OverviewOptions
 
     def render(self, options: OverviewOptions, ctx: PageContext) -> RenderedPage:
+        # A figure the data cannot measure says so (metrics: None and <key>_missing), never 0.
         headlines = [
-            {"key": key, "label": label, "value": Metric(key), "note": note}
+            {"key": key, "label": label, "value": Metric(key), "note": note, "missing": ctx.metrics.get(f"{key}_missing")}
             for key, label, note in HEADLINES
         ]
         rates = [
@@ -41,6 +45,7 @@ class OverviewPage(PageKind):
                 "numerator": Metric(f"{key}_n"),
                 "denominator": Metric(f"{key}_d"),
                 "note": note,
+                "missing": ctx.metrics.get(f"{key}_missing"),
             }
             for key, label, note in RATES
         ]
@@ -55,6 +60,8 @@ class OverviewPage(PageKind):
                 "inputs": ctx.inputs,
                 "quality": {"errors": Count(errors), "warnings": Count(warnings), "checks": len(ctx.findings)},
                 "annotations": ctx.annotations,
+                "cannot_show": [(m.name, m.missing) for m in unmeasured(events_held(ctx.log))],
+                "left_out": list(ctx.left_out),
             },
         )
 
