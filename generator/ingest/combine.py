@@ -31,6 +31,9 @@ from generator.quality import Finding
 
 #: Folder names that are years ("2017", "2016-17"), not local authorities.
 _YEAR_FOLDER = re.compile(r"^(19|20)\d\d([-_ ]?\d{2,4})?$")
+#: Folder names that name a return or its kind ("cin", "903", "annex_a", "returns"), not an LA:
+#: a folder per return is the usual way to keep one LA's exports apart.
+_RETURN_FOLDER = re.compile(r"^(cin([-_ ]?census)?|(ssda)?[-_ ]?903|annex[-_ ]?a|events|data|returns?|exports?|raw)$", re.IGNORECASE)
 
 
 def authority_of(file: Path, root: Path) -> str | None:
@@ -38,7 +41,7 @@ def authority_of(file: Path, root: Path) -> str | None:
     if root.is_file():
         return None
     for part in file.relative_to(root).parts[:-1]:
-        if not _YEAR_FOLDER.match(part) and not part.startswith("."):
+        if not _YEAR_FOLDER.match(part) and not _RETURN_FOLDER.match(part) and not part.startswith("."):
             return part
     return None
 
