@@ -165,7 +165,9 @@ def test_no_page_shows_0_for_an_unmeasured_source_or_only_empty_charts(name, bui
         assert {"index", "pathway", "activity", "workload"} <= slugs and not {"rereferrals", "junctions", "flows"} & slugs
         assert {"activity-legal-status", "activity-placement"} <= {c["id"] for c in manifest["charts"]}
         assert "Children looked after" in (out / "pathway.html").read_text(encoding="utf-8")
-        assert "Re-referrals" not in (out / "print.html").read_text(encoding="utf-8")
+        printed = (out / "print.html").read_text(encoding="utf-8")
+        assert "<h1>Re-referrals" not in printed and "<h1>Decisions at each junction" not in printed
+        assert "Re-referrals: measures referral, which these data do not record" in text_of(index)
 
 
 @pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
@@ -227,11 +229,13 @@ def _reconcile(out: Path) -> list[tuple[str, object, object, str | None]]:
             monthly = out / "downloads" / f"junctions-{key.replace('_', '-')}.csv"
             if not monthly.is_file():
                 continue
+            # The monthly chart draws the junction's main branches: each one drawn sums, over the
+            # months, to the summary's count of that branch.
             by_month = pd.read_csv(monthly)
             by_month = by_month[by_month["branch"] != "Pending"].groupby("branch")["branch_count"].sum()
             shown = overall[overall["junction_name"] == name].set_index("branch")["branch_count"]
-            for branch, count in shown.items():
-                pairs.append((f"junction {name} -> {branch}: summary = months", int(count), int(by_month.get(branch, 0)), None))
+            for branch, count in by_month.items():
+                pairs.append((f"junction {name} -> {branch}: months = summary", int(count), int(shown.get(branch, 0)), None))
     return pairs
 
 
