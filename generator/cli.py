@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="start a report for your own data in a new folder")
     init.add_argument("folder", type=Path)
+    init.add_argument("--data", type=Path, help="your data: report.yaml is written from what it holds and reads it in place")
     init.add_argument("--debug", action="store_true")
 
     commands.add_parser("schema", help="print the JSON Schema of report.yaml")
@@ -181,11 +182,14 @@ def _pdf(args) -> int:
 def _init(args) -> int:
     from generator.scaffold import scaffold
 
-    written = scaffold(args.folder)
+    written = scaffold(args.folder, data=args.data)
     print(terminal_text(f"Started a report in {args.folder}/:"))
     for path in written:
         print(terminal_text(f"  {path}"))
-    print(terminal_text(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}"))
+    if args.data is None:
+        print(terminal_text(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}"))
+    else:
+        print(terminal_text(f"Run: carejourneys build {args.folder / 'report.yaml'}"))
     return EXIT_OK
 
 

@@ -1,7 +1,13 @@
-"""`carejourneys init DIR`: a report folder for an LA, ready to build once data is dropped in."""
+"""`carejourneys init DIR`: a report folder for an LA, ready to build once data is dropped in.
+
+With ``--data FOLDER`` the report.yaml is written from the data found there (title naming
+the LA, period the data's whole months, pages for what the data holds:
+`generator.report_for_data`) and reads that folder in place.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,13 +15,24 @@ from generator.errors import InputError, Problem
 from generator.resources import resource_dir
 
 
-def scaffold(folder: Path) -> list[Path]:
+def scaffold(folder: Path, data: Path | None = None) -> list[Path]:
     """Write report.yaml, pages/about.md, maps/, data/README.md and README.md into ``folder``.
 
-    Refuses a folder that already has files, so nothing of the user's is overwritten.
+    Refuses a folder that already has files, so nothing of the user's is overwritten. With
+    ``data``, report.yaml is written from what that data holds and names it as the source.
     """
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError(Problem(str(folder), "", "already exists and is not empty", "choose a new folder name"))
+    report_text = None
+    if data is not None:
+        from generator.ingest import read_sources
+        from generator.report_for_data import report_settings, report_yaml
+
+        log, _, _ = read_sources([Path(data)])
+        if log.events.empty:
+            raise InputError(Problem(str(data), "", "holds no events", "point --data at an export with events"))
+        relative = os.path.relpath(Path(data).resolve(), Path(folder).resolve())
+        report_text = report_yaml(report_settings(log, Path(data)), Path(relative).as_posix())
     content = resource_dir("content")
     written = []
 
@@ -24,7 +41,12 @@ def scaffold(folder: Path) -> list[Path]:
         shutil.copyfile(source, target)
         written.append(target)
 
-    put(content / "init" / "report.yaml", folder / "report.yaml")
+    if report_text is None:
+        put(content / "init" / "report.yaml", folder / "report.yaml")
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.yaml").write_text(report_text, encoding="utf-8")
+        written.append(folder / "report.yaml")
     put(content / "pages" / "about.md", folder / "pages" / "about.md")
     put(content / "init" / "data-README.md", folder / "data" / "README.md")
     for map_file in sorted((content / "maps").glob("*.yaml")):
