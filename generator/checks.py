@@ -40,6 +40,8 @@ CHECKS: dict[str, str] = {
     "903 and CIN census matched on child id": "how many children of the 903 and the CIN census are the same child",
     "tables not used": "tables of a return that no page reads",
     "lists not used": "Annex A lists that no page reads",
+    "Annex A sheets that are not lists": "sheets of an Annex A workbook that hold no list (title, guidance)",
+    "Annex A lists not read": "Annex A lists carejourneys knowingly skips (adoption, adopters)",
     "referrals with no outcome after a long time": "referrals with no recorded next step",
     "ids that look like names": "child ids that look like a person's name",
     "ids that look like dates of birth": "child ids that look like a date",

@@ -7,7 +7,6 @@ the LA, period the data's whole months, pages for what the data holds:
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -19,7 +18,9 @@ def scaffold(folder: Path, data: Path | None = None) -> list[Path]:
     """Write report.yaml, pages/about.md, maps/, data/README.md and README.md into ``folder``.
 
     Refuses a folder that already has files, so nothing of the user's is overwritten. With
-    ``data``, report.yaml is written from what that data holds and names it as the source.
+    ``data``, report.yaml is written from what that data holds, and the data is copied into
+    ``folder/data/``: a report reads only inside its own folder (`generator.safepaths`), so the
+    folder travels whole and a report.yaml received from elsewhere cannot read the disk.
     """
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError(Problem(str(folder), "", "already exists and is not empty", "choose a new folder name"))
@@ -31,8 +32,7 @@ def scaffold(folder: Path, data: Path | None = None) -> list[Path]:
         log, _, _ = read_sources([Path(data)])
         if log.events.empty:
             raise InputError(Problem(str(data), "", "holds no events", "point --data at an export with events"))
-        relative = os.path.relpath(Path(data).resolve(), Path(folder).resolve())
-        report_text = report_yaml(report_settings(log, Path(data)), Path(relative).as_posix())
+        report_text = report_yaml(report_settings(log, Path(data)), "data")
     content = resource_dir("content")
     written = []
 
@@ -47,6 +47,13 @@ def scaffold(folder: Path, data: Path | None = None) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "report.yaml").write_text(report_text, encoding="utf-8")
         written.append(folder / "report.yaml")
+        source = Path(data)
+        if source.is_dir():
+            shutil.copytree(source, folder / "data", dirs_exist_ok=True)
+        else:
+            (folder / "data").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / "data" / source.name)
+        written.append(folder / "data")
     put(content / "pages" / "about.md", folder / "pages" / "about.md")
     put(content / "init" / "data-README.md", folder / "data" / "README.md")
     for map_file in sorted((content / "maps").glob("*.yaml")):
