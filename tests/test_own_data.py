@@ -114,7 +114,6 @@ def test_the_cin_census_and_annex_a_together_give_the_cin_only_referral_count(bu
     both = json.loads((builds["cin+annex_a"] / "metrics.json").read_text())
     for key in ("referrals", "assessments", "s47", "icpc", "cpp_starts"):
         assert both[key] == cin[key], key
-    annex_a = json.loads((builds["annex_a"] / "metrics.json").read_text())
     # Contacts come from Annex A alone: the same in every month both reports cover.
     months = [pd.read_csv(builds[name] / "downloads" / "activity-contact.csv").set_index("month")["count"]
               for name in ("cin+annex_a", "annex_a")]
