@@ -98,8 +98,10 @@ def period_findings(report: Report, log: EventLog, where: str) -> list[Finding]:
                                  "set `period:` inside the data's span, or leave it out to use the whole span"))
     if not before and not after:
         return []
+    # Published on the data-quality page: months only (a day could be somebody's birthday).
+    months = f"{log.first_date:%B %Y} to {log.last_date:%B %Y}"
     return [Finding("events outside the period", "info", before + after,
-                    f"{before:,} events before {start:%-d %B %Y} and {after:,} after {end:%-d %B %Y} "
-                    f"(the data runs from {span})",
+                    f"{before:,} events before {start:%B %Y} and {after:,} after {end:%B %Y} "
+                    f"(the data runs from {months})",
                     "kept: events before the period count as history (a referral's previous referral); "
                     "events after it are not counted")]
