@@ -334,9 +334,11 @@ def _known_keys(data: dict) -> dict[str, list[str]]:
     """Settings each part of a map file may hold, for 'did you mean' hints."""
     known = {"(top level)": sorted(set(ProcessMap.model_fields) - {"source"})}
     for key, model in (("stations", Station), ("lines", Line), ("areas", Area)):
-        for i, _ in enumerate(data.get(key) or []):
+        listed = data.get(key) if isinstance(data.get(key), list) else []
+        for i, _ in enumerate(listed):
             known[f"{key}[{i}]"] = sorted(model.model_fields)
-    for event in data.get("events") or {}:
+    events = data.get("events") if isinstance(data.get("events"), dict) else {}
+    for event in events:
         known[f"events.{event}"] = sorted(EventRule.model_fields)
     return known
 
