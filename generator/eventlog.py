@@ -153,11 +153,12 @@ class EventLog:
 
     @property
     def front_door_first_date(self) -> pd.Timestamp | None:
-        """The first date of the front door's records (every event but a period of care's):
-        where the look-back of re-referrals and timeliness starts. A 903 history that reaches
-        back further says nothing about referrals before the CIN census does. The first date
-        of all when the data hold only care events."""
-        rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS), "date"]
+        """The first date of the front door's records (every event but a period of care's and
+        recorded practice's: reviews, visits, return interviews): where the look-back of
+        re-referrals and timeliness starts. A 903 history that reaches back further says
+        nothing about referrals before the CIN census does. The first date of all when the data
+        hold only care events."""
+        rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS | set(PRACTICE_EVENTS)), "date"]
         return rows.min() if len(rows) else self.first_date
 
     @property
