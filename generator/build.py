@@ -102,7 +102,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
 
     ctx, rendered = render_pages(report.pages, report=report, log=log, period=period, annotations=annotations,
                                  report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, progress=progress)
+                                 inputs=loaded.inputs, legal=loaded.legal, progress=progress)
     metrics = dict(ctx.metrics)
     products = ctx.products
 
@@ -139,7 +139,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
 
 def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
                  report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
-                 progress: Progress | None = None) -> tuple[PageContext, list]:
+                 legal=None, progress: Progress | None = None) -> tuple[PageContext, list]:
     """Prepare every page, compute the shared products once, and render every page.
 
     Returns the frozen context (its ``metrics`` are the headline figures as computed, its
@@ -157,7 +157,7 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
         metrics = headline_metrics(log, period, list(annotations), links=products.links[LinkWindows()])
     ctx = PageContext(report=report, log=log, period=period, annotations=tuple(annotations), metrics=metrics,
                       findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
-                      audience=audience, products=products)
+                      audience=audience, products=products, legal=legal)
     rendered = []
     for options, page in pages:
         with progress.step(f"Building page '{options.title}'"):

@@ -8,12 +8,13 @@ checked whole (its files included) before any data is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from generator.config import Report, load_report
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
-from generator.ingest import InputFile, read_sources
+from generator.ingest import InputFile, read_inputs
 from generator.progress import Progress
 from generator.quality import Finding, check_event_log
 from generator.resources import default_report
@@ -27,6 +28,7 @@ class LoadedData:
     log: EventLog
     inputs: list[InputFile]
     findings: list[Finding]
+    legal: Any = None  # generator.ingest.proceedings.LegalInputs: the proceedings list, when given
 
 
 def load(report_path: Path | None = None, data: Path | None = None, progress: Progress | None = None) -> LoadedData:
@@ -48,9 +50,9 @@ def load(report_path: Path | None = None, data: Path | None = None, progress: Pr
     if not sources:
         raise InputError(Problem(str(report_path), "sources", "names no data", "add `sources: [{path: your/data/folder}]` or pass --data PATH"))
     with progress.step("Reading data"):
-        log, inputs, read_findings = read_sources(sources)
+        log, inputs, read_findings, legal = read_inputs(sources)
     if log.events.empty:
         raise InputError(Problem(", ".join(map(str, sources)), "", "holds no events", "check the export"))
     with progress.step("Checking data quality"):
         findings = read_findings + check_event_log(log)
-    return LoadedData(report, report_path, log, inputs, findings)
+    return LoadedData(report, report_path, log, inputs, findings, legal)

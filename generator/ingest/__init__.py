@@ -4,6 +4,10 @@
 names (or `--data` gives), places every file with the first reader that claims it (by its
 content, not its name), reads each group, and joins the logs. A file no reader claims is an
 input error that says so; nothing is skipped silently.
+
+The legal department's proceedings list, the person list it is linked with and the clerical
+decisions about links are not events: `read_inputs` recognises them by content before the
+event readers look and returns them apart, as `proceedings.LegalInputs`.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
-from generator.ingest import annex_a, cin_census, ssda903, tidy
+from generator.ingest import annex_a, cin_census, proceedings, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
 from generator.ingest.sniff import binary_kind
 from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
@@ -107,8 +111,26 @@ def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
     return log, inputs
 
 
+class Sources(NamedTuple):
+    """Everything read from a report's data: the log, its files, the readers' findings, and
+    the legal tables (None when the data holds no proceedings list)."""
+
+    log: EventLog
+    inputs: list[InputFile]
+    findings: list[Finding]
+    legal: proceedings.LegalInputs | None = None
+
+
 def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Finding]]:
-    """Read every data file under ``paths`` into one EventLog, with the readers' findings.
+    """Read every data file under ``paths`` into one EventLog, with the readers' findings
+    (`read_inputs` without the legal tables)."""
+    log, inputs, findings, _ = read_inputs(paths)
+    return log, inputs, findings
+
+
+def read_inputs(paths: list[Path]) -> Sources:
+    """Read every data file under ``paths`` into one EventLog, with the readers' findings,
+    and the legal tables apart (`generator.ingest.proceedings`).
 
     Files are grouped by format and by LA (`combine.authority_of`), each group read by its
     reader, and the parts joined (`combine.join_sources`).
@@ -121,6 +143,7 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
     problems: list[Problem] = []
     groups: dict[tuple[str, str | None], list[tuple[Path, str]]] = {}
     inputs: list[InputFile] = []
+    legal_files: dict[str, list[tuple[Path, str]]] = {}
     for root in paths:
         if not root.exists():
             problems.append(Problem(str(root), "", "does not exist", "check the path in report.yaml or --data"))
@@ -133,6 +156,13 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
             problems.append(Problem(str(root), "", "holds no data files", "put the exported files in this folder"))
         for file in files:
             display = str(file) if root.is_file() else str(root / file.relative_to(root))
+            name = file.name if root.is_file() else file.relative_to(root).as_posix()
+            legal = None if binary_kind(file) else proceedings.claims(file, display)
+            if legal is not None:
+                legal_files.setdefault(legal, []).append((file, display))
+                data = file.read_bytes()
+                inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), legal))
+                continue
             reader, why_not = _place(file, display)
             if reader is None and why_not:
                 problems += why_not
@@ -145,7 +175,6 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
                 continue
             groups.setdefault((reader.name, authority_of(file, root)), []).append((file, display))
             data = file.read_bytes()
-            name = file.name if root.is_file() else file.relative_to(root).as_posix()
             inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), reader.name))
     if problems:
         raise InputError(problems)
@@ -163,7 +192,13 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
             log, found = part if isinstance(part, tuple) else (part, [])
             parts.append((name, la, log))
             findings += found
+    legal = None
+    try:
+        legal, legal_findings = proceedings.read_legal(legal_files)
+        findings += legal_findings
+    except InputError as error:
+        problems += error.problems
     if problems:
         raise InputError(problems)
     log, found = join_sources(parts)
-    return log, inputs, findings + found
+    return Sources(log, inputs, findings + found, legal)

@@ -121,6 +121,7 @@ class PageContext:
     inputs: tuple = ()  # generator.ingest.InputFile, for 'data sources'
     audience: str = "internal"
     products: Products = field(default_factory=Products)
+    legal: Any = None  # generator.ingest.proceedings.LegalInputs: proceedings, person list, decisions
 
     def __post_init__(self):
         object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
