@@ -62,13 +62,13 @@ DECISION_COLUMNS = ("proceedings_id", "child_id", "decision")
 ORDERS = ("care_order", "placement_order", "sgo", "sgo_with_supervision", "supervision_order",
           "child_arrangements_order", "no_order", "withdrawn")
 ORDER_WORDS: dict[str, tuple[str, ...]] = {
-    "placement_order": (r"placement", r"^po$", r"^(co|careorder)(and|\+|&|with)po$"),
-    "sgo_with_supervision": (r"^(sgo|specialguardianship(order)?)(and|\+|&|with|plus)(a)?(so|supervision(order)?)$",),
+    "placement_order": (r"placement", r"^po$", r"^(co|careorder)(and|with|plus)?po$"),
+    "sgo_with_supervision": (r"^(sgo|specialguardianship(order)?)(and|with|plus)?(a)?(so|supervision(order)?)$",),
     "sgo": (r"^sgo$", r"^specialguardianship(order)?$"),
     "care_order": (r"^(full)?(care)?order$", r"^(full)?careorder(s31)?$", r"^co$", r"^s31(careorder)?$", r"^fco$"),
     "supervision_order": (r"^(so|supervisionorder|s31supervisionorder|12monthsupervisionorder)$",),
     "child_arrangements_order": (r"^(cao|rco|childarrangements?(order)?|residence(order)?|liveswithorder)"
-                                 r"((and|\+|&|with)(a)?(so|supervisionorder))?$",),
+                                 r"((and|with|plus)?(a)?(so|supervisionorder))?$",),
     "no_order": (r"^(no|nil)(order)?(made)?$", r"^noorder", r"^none$", r"^dismissed$", r"^refused$"),
     "withdrawn": (r"^(application)?withdrawn$", r"^withdrawn", r"^leavetowithdraw"),
 }
