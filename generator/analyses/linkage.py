@@ -352,7 +352,7 @@ def compare_without_names(proceedings: pd.DataFrame, log: EventLog) -> tuple[pd.
     """
     children = log.children[["child_id", "birth_month", "sex"]].dropna(subset=["birth_month"]).copy()
     children["month"] = pd.to_datetime(children["birth_month"]).dt.to_period("M")
-    rows = proceedings.reset_index(drop=True).assign(p=lambda f: np.arange(len(f)))
+    rows = proceedings.drop(columns=["child_id"], errors="ignore").reset_index(drop=True).assign(p=lambda f: np.arange(len(f)))
     rows["month"] = rows["birth_date"].dt.to_period("M")
     rows["swap_month"] = _swapped(rows["birth_date"]).dt.to_period("M")
     same = rows.dropna(subset=["month"]).merge(children, on="month", suffixes=("", "_child")).assign(birth=1.0)
