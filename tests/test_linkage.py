@@ -128,6 +128,6 @@ def test_legal_tables_are_placed_by_content_beside_the_event_log(tmp_path):
     (tmp_path / "export1.csv").write_text(LEGAL)
     (tmp_path / "export2.csv").write_text("Child ID,Surname,Forenames,Date of birth,Gender\nA,SMITH,JACK,05/10/2012,1\n")
     sources = read_inputs([tmp_path])
-    assert len(sources.legal.proceedings) == 5 and sources.legal.persons["child_id"].tolist() == ["A"]
+    assert len(sources.tables.legal.proceedings) == 5 and sources.tables.legal.persons["child_id"].tolist() == ["A"]
     assert {i.format for i in sources.inputs} >= {"proceedings", "persons"}
     assert any(f.check == "proceedings without a date of birth" for f in sources.findings)

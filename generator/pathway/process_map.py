@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from generator.errors import InputError, Problem
 from generator.yaml_model import problems_of, read_yaml
-from generator.eventlog import VOCABULARY
+from generator.eventlog import PRACTICE_EVENTS, VOCABULARY
 
 #: Event targets that are not stations: "stay" leaves the child where they are (the event
 #: is known but moves nobody); "leave" takes the child off the map from wherever they are.
@@ -166,6 +166,10 @@ class ProcessMap(_Model):
             data["events"] = {
                 key: ({"to": value} if isinstance(value, str) else value) for key, value in events.items()
             }
+            # Recorded practice moves nobody unless the map says otherwise (maps written before
+            # these events existed stay valid).
+            for event in PRACTICE_EVENTS:
+                data["events"].setdefault(event, {"to": STAY})
         data["source"] = file
         try:
             pmap = cls.model_validate(data)
