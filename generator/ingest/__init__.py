@@ -162,16 +162,6 @@ def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
     return log, inputs
 
 
-class Sources(NamedTuple):
-    """Everything read from a report's data: the log, its files, the readers' findings, and
-    the legal tables (None when the data holds no proceedings list)."""
-
-    log: EventLog
-    inputs: list[InputFile]
-    findings: list[Finding]
-    legal: proceedings.LegalInputs | None = None
-
-
 def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Finding]]:
     """Read every data file under ``paths`` into one EventLog, with the readers' findings
     (`read_inputs` without the non-event tables)."""
