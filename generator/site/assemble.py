@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from generator import __version__
+from generator.charts.theme import chart_schemes
 from generator.published import PublishedPage
 from generator.resources import resource_dir
 from generator.site.render import environment
@@ -141,6 +142,7 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
             metrics=metrics,
             charts=charts,
             vendor_js=VENDOR_JS if charts else None,
+            chart_schemes=chart_schemes() if charts else None,
             page_scripts=[s for s in page.scripts if s.endswith(".js")],
             page_styles=[s for s in page.scripts if s.endswith(".css")],
             audience=audience,

@@ -1,0 +1,48 @@
+"""Every screen the report is read on: light and dark, phone to projector widths.
+
+The contrast check reads every text the charts (Vega SVG) and the pathway map draw, as rendered,
+and compares its fill with the background actually under it (tests/browser/contrast.js): axe
+does not look inside SVG, so this is the check that dark mode keeps chart text readable.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+CONTRAST_JS = (Path(__file__).parent / "contrast.js").read_text()
+#: Where the report draws text in SVG: Vega charts and the pathway map's stages.
+DRAWN = ".chart-canvas, .pathway-stage"
+
+
+def _pages(build):
+    return [page["file"] for page in json.loads((build / "manifest.json").read_text())["pages"]]
+
+
+def low_contrast(page) -> list[dict]:
+    """Every drawn text on ``page`` below WCAG AA (4.5:1, large text 3:1)."""
+    measured = page.evaluate(CONTRAST_JS, DRAWN)
+    return measured, [m for m in measured if m["ratio"] < m["need"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_text_in_charts_and_maps_meets_aa_contrast(demo_build, report_page, scheme):
+    failures, texts = [], 0
+    for name in _pages(demo_build):
+        page = report_page(demo_build / name, color_scheme=scheme)
+        measured, low = low_contrast(page)
+        texts += len(measured)
+        failures += [f"{name}: {m['text']!r} {m['ratio']}:1 < {m['need']} ({m['fill']} on {m['background']})" for m in low]
+    assert texts > 200, "the charts and maps should draw their labels as SVG text"
+    assert failures == [], f"{len(failures)} texts below AA in {scheme}:\n" + "\n".join(failures[:40])
+
+
+def test_charts_are_drawn_again_when_the_reader_switches_to_dark(demo_build, report_page):
+    page = report_page(demo_build / "flows.html", color_scheme="light")
+    assert page.locator(".chart-canvas[data-scheme='light']").count() >= 1
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("document.querySelectorAll('.chart-canvas[data-scheme=\"light\"]').length === 0")
+    measured, low = low_contrast(page)
+    assert measured and low == []
