@@ -50,6 +50,7 @@ def flow_sentence(year: str, links) -> str:
 
 class FlowPage(PageKind):
     kind = "flows"
+    group = "front_door"
     Options = FlowOptions
 
     def prepare(self, options: FlowOptions, plan: Plan) -> None:

@@ -43,6 +43,7 @@ def summary_sentence(table) -> str:
 
 class JunctionPage(PageKind):
     kind = "junctions"
+    group = "front_door"
     Options = JunctionOptions
 
     def prepare(self, options: JunctionOptions, plan: Plan) -> None:

@@ -31,6 +31,7 @@ from generator.pages.windows import share
 
 class TimelinessPage(PageKind):
     kind = "timeliness"
+    group = "protection"
     Options = TimelinessOptions
 
     def prepare(self, options: TimelinessOptions, plan: Plan) -> None:

@@ -26,6 +26,7 @@ EVENT_WORDS = {
 
 class TrendsPage(PageKind):
     kind = "trends"
+    group = "front_door"
     Options = TrendsOptions
 
     def render(self, options: TrendsOptions, ctx: PageContext) -> RenderedPage:

@@ -13,6 +13,10 @@
   var staticOnly = document.documentElement.classList.contains('print-document');
   if (!staticOnly) { document.documentElement.classList.remove('no-js'); }
 
+  // The navigation menu stays open on wide screens (a button on narrow ones, see report.css).
+  var menu = document.querySelector('.site-menu');
+  if (menu && window.matchMedia && !window.matchMedia('(max-width: 48rem)').matches) { menu.open = true; }
+
   var cj = window.carejourneys = window.carejourneys || {};
   var pending = [];
   cj.players = cj.players || [];

@@ -46,3 +46,46 @@ def test_charts_are_drawn_again_when_the_reader_switches_to_dark(demo_build, rep
     page.wait_for_function("document.querySelectorAll('.chart-canvas[data-scheme=\"light\"]').length === 0")
     measured, low = low_contrast(page)
     assert measured and low == []
+
+
+WIDTHS = [320, 375, 768, 1366, 1920]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_is_wider_than_the_screen(demo_build, report_page, width):
+    wide = []
+    for name in _pages(demo_build):
+        page = report_page(demo_build / name, viewport={"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide.append(f"{name}: {overflow} px wider than {width} px")
+    assert wide == []
+
+
+def test_the_navigation_groups_pages_by_question_and_is_a_menu_button_on_a_phone(demo_build, report_page):
+    wide = report_page(demo_build / "flows.html", viewport={"width": 1366, "height": 900})
+    groups = wide.locator(".site-nav-group-title").all_inner_texts()
+    assert groups[:3] == ["The report", "Front door", "Protection"] and "Quality" in groups
+    assert wide.locator(".site-nav a[aria-current='page']").is_visible()
+    assert not wide.locator(".site-menu > summary").is_visible()
+
+    phone = report_page(demo_build / "flows.html", viewport={"width": 375, "height": 800})
+    button = phone.locator(".site-menu > summary")
+    assert button.is_visible()
+    header = phone.locator(".site-header").bounding_box()["height"]
+    assert header < 160, f"the closed menu should leave the screen to the page, header is {header} px"
+    assert not phone.locator(".site-nav a", has_text="Re-referrals").is_visible()
+    button.click()
+    assert phone.locator(".site-nav a", has_text="Re-referrals").is_visible()
+
+
+def test_the_menu_button_works_without_javascript(demo_build, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    page.goto((demo_build / "flows.html").resolve().as_uri())
+    link = page.locator(".site-nav a", has_text="Re-referrals")
+    assert not link.is_visible()
+    page.locator(".site-menu > summary").click()
+    assert link.is_visible()
+    context.close()
