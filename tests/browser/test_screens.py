@@ -89,3 +89,10 @@ def test_the_menu_button_works_without_javascript(demo_build, browser):
     page.locator(".site-menu > summary").click()
     assert link.is_visible()
     context.close()
+
+
+def test_comparison_map_labels_are_at_least_11_px_on_a_laptop(demo_build, report_page):
+    page = report_page(demo_build / "pathway-inspection.html", viewport={"width": 1366, "height": 768})
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('.pathway-views .pathway-overlay text'))
+        .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
+    assert len(sizes) > 10 and min(sizes) >= 11, f"smallest station label {min(sizes):.1f} px"
