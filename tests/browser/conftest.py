@@ -57,11 +57,14 @@ def report_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
+        page.console_warnings = []
         page.blocked = []
 
         def on_console(message):
             if message.type == "error":
                 page.console_errors.append(message.text)
+            elif message.type == "warning":
+                page.console_warnings.append(message.text)
 
         def route(request_route):
             url = request_route.request.url

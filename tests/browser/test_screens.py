@@ -28,12 +28,13 @@ def low_contrast(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_text_in_charts_and_maps_meets_aa_contrast(demo_build, report_page, scheme):
+def test_every_text_in_charts_and_maps_meets_aa_contrast_and_no_page_warns(demo_build, report_page, scheme):
     failures, texts = [], 0
     for name in _pages(demo_build):
         page = report_page(demo_build / name, color_scheme=scheme)
         measured, low = low_contrast(page)
         texts += len(measured)
+        failures += [f"{name}: console warning: {w}" for w in page.console_warnings]
         failures += [f"{name}: {m['text']!r} {m['ratio']}:1 < {m['need']} ({m['fill']} on {m['background']})" for m in low]
     assert texts > 200, "the charts and maps should draw their labels as SVG text"
     assert failures == [], f"{len(failures)} texts below AA in {scheme}:\n" + "\n".join(failures[:40])
