@@ -29,6 +29,7 @@ from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
+from generator.ingest import Tables
 from generator.inputs import load
 from generator.pages import PAGE_KINDS
 from generator.pages.base import Annotation, PageContext, Plan
@@ -99,10 +100,11 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
         with progress.step("Pseudonymising ids"):
             log, findings = pseudonymise_log(log, findings, key)
     annotations = tuple(Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations)
+    page_options, left_out = pages_for_data(report.pages, log)
 
-    ctx, rendered = render_pages(report.pages, report=report, log=log, period=period, annotations=annotations,
+    ctx, rendered = render_pages(page_options, report=report, log=log, period=period, annotations=annotations,
                                  report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, progress=progress)
+                                 inputs=loaded.inputs, tables=loaded.tables, progress=progress, left_out=left_out)
     metrics = dict(ctx.metrics)
     products = ctx.products
 
@@ -138,9 +140,32 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
                        list(ctx.findings))
 
 
+def pages_for_data(page_options: list, log: EventLog) -> tuple[list, tuple[tuple[str, str], ...]]:
+    """The report's pages as these data can fill them, and those left out with what they need.
+
+    Each page kind says what it measures (`PageKind.for_data`): a page whose events the data
+    never records is left out of the report (its navigation and print document), a page that
+    measures several events keeps those the data holds. The first page (the overview) stays.
+    """
+    from generator.analyses.coverage import events_held
+
+    held = events_held(log)
+    kept, left_out = [], []
+    for i, options in enumerate(page_options):
+        kind = PAGE_KINDS[options.kind]()
+        narrowed = options if i == 0 else kind.for_data(options, held)
+        if narrowed is None:
+            needs = ", ".join(sorted(kind.needs(options)))
+            left_out.append((options.title, f"measures {needs}, which these data do not record"))
+        else:
+            kept.append(narrowed)
+    return kept, tuple(left_out)
+
+
 def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
                  report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
-                 progress: Progress | None = None) -> tuple[PageContext, list]:
+                 tables: Tables | None = None, progress: Progress | None = None,
+                 left_out: tuple = ()) -> tuple[PageContext, list]:
     """Prepare every page, compute the shared products once, and render every page.
 
     Returns the frozen context (its ``metrics`` are the headline figures as computed, its
@@ -149,7 +174,9 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
     """
     progress = progress or Progress(quiet=True)
     pages = [(options, PAGE_KINDS[options.kind]()) for options in page_options]
-    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public")
+    tables = tables if tables is not None else Tables()
+    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public",
+                tables=tables)
     plan.links(LinkWindows())  # the headline figures
     for options, page in pages:
         page.prepare(options, plan)
@@ -158,7 +185,7 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
         metrics = headline_metrics(log, period, list(annotations), links=products.links[LinkWindows()])
     ctx = PageContext(report=report, log=log, period=period, annotations=tuple(annotations), metrics=metrics,
                       findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
-                      audience=audience, products=products)
+                      audience=audience, products=products, tables=tables, left_out=tuple(left_out))
     rendered = []
     for options, page in pages:
         with progress.step(f"Building page '{options.title}'"):

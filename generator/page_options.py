@@ -186,7 +186,10 @@ class JunctionOptions(WindowOptions):
     intro: str = (
         "Where cases go at each decision point of the front door, and whether that changes. Each "
         "share is of the cases that reached the junction in the period and whose next step is "
-        "known; the bars and bands show 95% intervals."
+        "known; the bars and bands show 95% intervals. These are decisions recorded at each junction, "
+        "linked to their referral: the pathway map's 'where children went next' counts every move of a "
+        "child's dot, time limits and closures included, and the overview's assessments ending in no "
+        "further action counts every authorised assessment, linked or not."
     )
     frequency: Literal["auto", "month", "quarter"] = Field(
         "auto", description="Time step of the junction charts; auto uses quarters for a junction whose months average "
@@ -347,6 +350,44 @@ class KeyPracticesOptions(PageOptions):
         return [Problem("report.yaml", f"pages {where}.charts.{key}", f"no rule file '{key}.yaml' in {folder}",
                         "name a rule by its file name without .yaml: " + ", ".join(rules))
                 for key in self.charts if key not in rules]
+class IncidenceOptions(PageOptions):
+    kind: Literal["incidence"]
+    intro: str = (
+        "How many children enter care at some point in childhood, not just on one day. Each line "
+        "follows the children born in one year: the share who had entered care by each age. "
+        "\"First\" means first in this local authority's records: a child who was looked after "
+        "elsewhere before counts here from their first entry here."
+    )
+    event: Literal["lac_start", "referral", "cin_start", "cpp_start"] = Field(
+        "lac_start", description="The first event counted: lac_start (entry to care), referral, cin_start (became a child "
+                                 "in need) or cpp_start (child protection plan).")
+    reference_ethnicity: str = Field("WBRI", description="The ethnic group (DfE code) the rate ratios compare with.")
+
+
+class SequencesOptions(PageOptions):
+    kind: Literal["sequences"]
+    intro: str = (
+        "Care histories grouped by what happened month by month after a child first entered care. "
+        "Children whose histories are alike fall in one group; each group is shown by the share "
+        "of its children in each state in each month since entry, and by its commonest state "
+        "month by month. Only these totals are shown: no child's own history is."
+    )
+    months: int = Field(36, ge=6, le=120, description="Months after first entry compared; only children followed "
+                                                      "that long are grouped.")
+    method: Literal["lcs", "om"] = Field("lcs", description="Dissimilarity: lcs (optimal matching, indel 1, substitution 2) "
+                                                           "or om (indel 1, substitution 1).")
+    placement_types: bool = Field(False, description="In care, show the placement type instead of the legal status.")
+    groups: int | None = Field(None, ge=2, le=10, description="Number of groups; default: the best average silhouette width.")
+    max_groups: int = Field(8, ge=2, le=10, description="The most groups considered.")
+
+
+class TimelineOptions(PageOptions):
+    kind: Literal["timeline"]
+    child_id: str = Field(min_length=1, description="The child whose records are drawn (internal reports only).")
+    intro: str = (
+        "One child's records across the returns, one lane each: referrals, assessments, plans, "
+        "periods of care, legal statuses, placements and missing episodes."
+    )
 
 
 #: Every page kind a report may name, by its `kind`: the one list (generator.pages registers
@@ -356,6 +397,6 @@ PAGE_OPTIONS: dict[str, type[PageOptions]] = {
     for model in (
         OverviewOptions, TrendsOptions, MarkdownOptions, PathwayMapOptions, RereferralOptions, JunctionOptions,
         TimelinessOptions, WorkloadOptions, FlowOptions, CohortOptions, EventOptions, DataQualityOptions,
-        FidelityOptions, KeyPracticesOptions,
+        FidelityOptions, KeyPracticesOptions, IncidenceOptions, SequencesOptions, TimelineOptions,
     )
 }

@@ -12,6 +12,9 @@ from generator.pages.cohorts import CohortPage
 from generator.pages.data_quality import DataQualityPage
 from generator.pages.events import EventPage
 from generator.pages.fidelity import FidelityPage
+from generator.pages.incidence import IncidencePage
+from generator.pages.sequences import SequencesPage
+from generator.pages.timeline import TimelinePage
 from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.key_practices import KeyPracticesPage
@@ -40,5 +43,8 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         DataQualityPage,
         FidelityPage,
         KeyPracticesPage,
+        IncidencePage,
+        SequencesPage,
+        TimelinePage,
     )
 }

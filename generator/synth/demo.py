@@ -78,6 +78,9 @@ CONVERTED_CONCERN = 0.8
 LEGAL_STREAM = 903
 #: Second key of the random generator of `generator.synth.practice`.
 PRACTICE_STREAM = 19
+#: What `synth demo` names the 903 history before the extract and the population estimates.
+HISTORY_FILES = ("care_history_events", "care_history_children")
+POPULATION_FILE = "population.csv"
 
 
 def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
@@ -119,6 +122,14 @@ def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
     # from a generator of its own (so the front door's figures are the same with or without them).
     log = add_legal_journeys(log, np.random.default_rng([seed, LEGAL_STREAM]), DEMO_END)
     return add_practice_events(log, np.random.default_rng([seed, PRACTICE_STREAM]), DEMO_END)
+
+
+def generate_demo_history(demo: EventLog, seed: int = 2018) -> tuple[EventLog, pd.DataFrame]:
+    """The county's 903 history from April 2002 and its population estimates, for ``demo``
+    (`generator.synth.care_history`, from a generator of its own: the extract is unchanged)."""
+    from generator.synth.care_history import HISTORY_STREAM, generate_care_history
+
+    return generate_care_history(demo, np.random.default_rng([seed, HISTORY_STREAM]), DEMO_LA, DEMO_START, DEMO_END)
 
 
 def extract(
