@@ -115,6 +115,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
             report, published, period=period, metrics=shown_metrics, audience=audience,
             inputs=[] if public else loaded.inputs,  # file names can name people or places: internal only
             log_counts={"children": int(log.children["child_id"].nunique()), "events": int(len(log.events))},
+            groups={options.slug: PAGE_KINDS[options.kind].group for options, _ in published},
         )
     if public or report.shared:
         with progress.step("Auditing the output"):

@@ -192,6 +192,10 @@ class PageKind:
 
     kind: ClassVar[str]
     Options: ClassVar[type[PageOptions]]
+    #: Which question of the report the page answers, for the navigation: "report" (the
+    #: overview and pages about the report), "front_door", "protection", "care", "proceedings"
+    #: or "quality" (generator/site/assemble.py NAV_GROUPS names and orders them).
+    group: ClassVar[str] = "report"
     measures: ClassVar[frozenset[str]] = frozenset()
 
     def needs(self, options: PageOptions) -> frozenset[str]:

@@ -77,6 +77,7 @@ def default_map(log) -> str:
 
 class PathwayMapPage(PageKind):
     kind = "pathway_map"
+    group = "front_door"
     Options = PathwayMapOptions
 
     def prepare(self, options: PathwayMapOptions, plan: Plan) -> None:

@@ -29,6 +29,7 @@ EVENT_WORDS = {
 
 class TrendsPage(PageKind):
     kind = "trends"
+    group = "front_door"
     Options = TrendsOptions
 
     def needs(self, options: TrendsOptions) -> frozenset[str]:

@@ -28,6 +28,7 @@ StageKey = Literal["early_help", "assessment", "cin_plan", "cp_plan", "looked_af
 
 class WorkloadPage(PageKind):
     kind = "workload"
+    group = "protection"
     Options = WorkloadOptions
 
     def needs(self, options: WorkloadOptions) -> frozenset[str]:
