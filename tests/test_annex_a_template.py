@@ -15,6 +15,10 @@ from openpyxl import load_workbook
 from generator.cli import main
 from generator.ingest import read_sources
 from tests.test_ingest_annex_a import COMMON, events_of, workbook
+import pytest
+
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 D = dt.datetime

@@ -13,6 +13,9 @@ from generator.ingest import read_inputs
 from generator.ingest.proceedings import claims, read_decisions, read_persons, read_proceedings
 from generator.synth.proceedings import synthetic_linkage
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 
 def _written(tmp_path, seed=1):
     demo = synthetic_linkage(np.random.default_rng(seed))

@@ -19,6 +19,9 @@ from generator.analyses.junctions import JUNCTION_NAMES
 from generator.cli import main
 from generator.ingest import read_sources
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = {"events": ["events"], "903": ["903"], "cin": ["cin"], "annex_a": ["annex_a"], "cin+annex_a": ["cin", "annex_a"]}
 

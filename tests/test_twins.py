@@ -26,6 +26,9 @@ from generator.synth.twins import synthetic_twins
 from tests.conftest import REPO
 from tests.helpers import log_of
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 #: Headline percentages the twins are held to within 2 points: metrics.json's DESIGN.md keys
 #: and the junctions'.
 WITHIN_2_POINTS = ("rereferral_12m_pct", "rereferral_36m_pct", "assessment_nfa_pct", "rereferral_12m_cumulative_pct",
