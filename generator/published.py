@@ -41,6 +41,19 @@ class Table:
     hidden_with : dict, optional
         Column -> columns that say something about it (a distance from a hidden figure, its
         quartiles): hidden in every row where the column is hidden.
+    names : dict, optional
+        Count column -> the name of the quantity each of its cells is, a format string filled
+        from the row (``"s47 {branch} {month}"``). Cells with one name, in any table of the
+        report, are one number: the privacy stage hides them together and the attacker's
+        audit (`generator.privacy.differencing`) reads one from the other.
+    totals : dict, optional
+        Group (as in ``groups``) -> the name of each group's total, a format string filled
+        from the group's values and ``{column}``: ties a group's sum to the cell, `Count` or
+        `Metric` of that name. A group without one has its total taken as known (the
+        cautious reading).
+    group_size : str, optional
+        The column giving each row's number of children: in a public report a row of fewer
+        than `generator.privacy.SMALLEST_GROUP` is not named with a figure.
 
     A cell may hold a `Metric`: it is published as metrics.json publishes that figure.
     """
@@ -51,13 +64,19 @@ class Table:
     rates: dict[str, tuple[str, str]] | None = None
     at_risk: str | None = None
     hidden_with: dict[str, list[str]] | None = None
+    names: dict[str, str] | None = None
+    totals: dict | None = None
+    group_size: str | None = None
 
 
 @dataclass(frozen=True)
 class Count:
-    """A count shown on a page (a counter, a total)."""
+    """A count shown on a page (a counter, a total). ``name``: the quantity it is, as a
+    table's ``names``/``totals`` name it (the overview's errors are the data-quality page's
+    error counts added up)."""
 
     value: int | None
+    name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ class Chart:
     describe : callable, optional
         ``describe(published_table) -> str``: the description written from the table as it is
         published, so that no sentence quotes a hidden number. Replaces ``description``.
+    names, totals, group_size : optional
+        As for `generator.published.Table`: what quantity each count cell is, what each
+        group's total is, which column is a row's number of children.
     draw : callable, optional
         ``draw(published_table) -> spec``: for charts whose geometry adds rows up (a Sankey's
         bands), the spec drawn from the published table alone. Replaces ``spec``.
@@ -66,3 +69,6 @@ class Chart:
     curves_by: list[str] | None = None
     describe: Callable[[pd.DataFrame], str] | None = None
     draw: Callable[[pd.DataFrame], dict] | None = None
+    names: dict[str, str] | None = None
+    totals: dict | None = None
+    group_size: str | None = None

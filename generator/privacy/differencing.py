@@ -1,0 +1,209 @@
+"""The attacker's audit: how closely can each hidden number be worked out from the report?
+
+A public report publishes many numbers that are tied together: a month's branches add up to
+the month's total, months add up to the year, a rate's numerator and the rest add up to its
+denominator, the overview's figures are the pages' totals. A number hidden as "c" in one
+table can be given back by arithmetic on numbers shown in others ("differencing"). This
+module plays the attacker, as statistical offices audit a suppression pattern (the
+"interval" or "protection level" audit of tau-Argus and sdcTable; Hundepool et al.,
+*Statistical Disclosure Control*, Wiley 2012, section 5.6): every variable of the report is
+either published (its value known) or hidden (only known to be >= 0), every declared relation
+is a linear equation between them, and for each hidden variable linear programming finds its
+smallest and largest value consistent with everything published. A hidden cell whose range
+(largest minus smallest) is under `MIN_RANGE` is disclosed: the build fails naming it.
+
+`Ledger` holds the variables and relations (the privacy stage fills it from every table's
+declarations, `generator.privacy.publish`); `narrowed(ledger)` is the audit. Variables that
+share a key are one quantity wherever it is published (the same month's referrals in two
+tables, a headline figure and its page's total). The programmes are solved one connected
+component of the relations at a time with scipy's HiGHS (`scipy.optimize.linprog`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+#: A hidden number must keep at least this much room (largest minus smallest feasible value).
+MIN_RANGE = 5
+
+
+@dataclass
+class Relation:
+    """``sum(coef * variable) == 0``: what the report says ties its numbers together."""
+
+    label: str
+    terms: list[tuple[int, float]]
+
+
+@dataclass
+class Narrowed:
+    """A hidden variable the published numbers pin to a range under `MIN_RANGE`."""
+
+    label: str
+    value: float
+    low: float
+    high: float
+    relation: str
+    variable: int = -1
+
+    def __str__(self) -> str:
+        return (f"{self.label} (hidden) can be worked out to between {self.low:g} and {self.high:g} "
+                f"from the published numbers and '{self.relation}'")
+
+
+@dataclass
+class Ledger:
+    """Every number of a report that takes part in a relation, published or hidden.
+
+    ``checked`` marks hidden variables that must keep their range (every hidden cell; a
+    rate's implicit rest only when it is a small count). ``owners`` says, for variables a
+    table shows, which (table, row, column) cells show it, so suppression can hide them.
+    """
+
+    labels: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    shown: list[bool] = field(default_factory=list)
+    checked: list[bool] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    owners: list[list] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    _keys: dict[str, int] = field(default_factory=dict)
+
+    def variable(self, label: str, value: float, *, shown: bool, checked: bool = True, key: str | None = None,
+                 owner=None) -> int:
+        """A variable (a new one, or the one already under ``key``: shown if any copy is)."""
+        if key is not None and key in self._keys:
+            index = self._keys[key]
+            if not np.isclose(self.values[index], value):
+                # Two numbers declared the same quantity disagree: the declaration is wrong.
+                # Keep them apart rather than make the programme infeasible, and say so.
+                self.conflicts.append(f"{label} = {value:g} but {self.labels[index]} = {self.values[index]:g} "
+                                      f"(both declared '{key}')")
+                key = f"{key}#{value:g}"
+                return self.variable(label, value, shown=shown, checked=checked, key=key, owner=owner)
+            self.shown[index] = self.shown[index] or shown
+            self.checked[index] = self.checked[index] or (checked and not shown)
+            if owner is not None:
+                self.owners[index].append(owner)
+            if not shown and self.labels[index].endswith("(published elsewhere)"):
+                self.labels[index] = label
+            return index
+        self.labels.append(label)
+        self.values.append(float(value))
+        self.shown.append(bool(shown))
+        self.checked.append(bool(checked))
+        self.owners.append([owner] if owner is not None else [])
+        if key is not None:
+            self._keys[key] = len(self.labels) - 1
+        return len(self.labels) - 1
+
+    def relate(self, label: str, terms: list[tuple[int, float]]) -> None:
+        merged: dict[int, float] = {}
+        for index, coef in terms:
+            merged[index] = merged.get(index, 0.0) + coef
+        terms = [(i, c) for i, c in merged.items() if c != 0]
+        if len(terms) >= 2:
+            self.relations.append(Relation(label, terms))
+
+    def hidden(self) -> np.ndarray:
+        return ~np.asarray(self.shown, dtype=bool)
+
+
+def _components(n: int, relations: list[Relation]) -> np.ndarray:
+    parent = np.arange(n)
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for relation in relations:
+        first = find(relation.terms[0][0])
+        for index, _ in relation.terms[1:]:
+            other = find(index)
+            if other != first:
+                parent[other] = first
+    return np.array([find(i) for i in range(n)])
+
+
+def narrowed(ledger: Ledger, min_range: float = MIN_RANGE) -> list[Narrowed]:
+    """Every checked hidden variable whose feasible range is under ``min_range``.
+
+    For each connected component of the relations holding a checked hidden variable, the
+    published variables are fixed at their values, the hidden ones bounded below by 0, and
+    two linear programmes (minimise, maximise) give each checked variable's range.
+    """
+    n = len(ledger.labels)
+    if n == 0 or not ledger.relations:
+        return []
+    values = np.asarray(ledger.values, dtype=float)
+    hidden = ledger.hidden()
+    checked = hidden & np.asarray(ledger.checked, dtype=bool)
+    # Relations between published numbers only say nothing about hidden ones.
+    relations = [r for r in ledger.relations if any(hidden[i] for i, _ in r.terms)]
+    if not relations:
+        return []
+    component = _components(n, relations)
+    by_component: dict[int, list[int]] = {}
+    for r, relation in enumerate(relations):
+        by_component.setdefault(component[relation.terms[0][0]], []).append(r)
+    in_relation = np.zeros(n, dtype=bool)
+    for relation in relations:
+        for index, _ in relation.terms:
+            in_relation[index] = True
+
+    found: list[Narrowed] = []
+    for comp, rows in by_component.items():
+        targets = np.flatnonzero(checked & in_relation & (component == comp))
+        if targets.size == 0:
+            continue
+        unknown = np.flatnonzero(hidden & (component == comp))
+        column = {int(v): j for j, v in enumerate(unknown)}
+        data, row_ind, col_ind, rhs = [], [], [], []
+        for k, r in enumerate(rows):
+            constant = 0.0
+            for index, coef in relations[r].terms:
+                if hidden[index]:
+                    data.append(coef)
+                    row_ind.append(k)
+                    col_ind.append(column[index])
+                else:
+                    constant -= coef * values[index]
+            rhs.append(constant)
+        a_eq = csr_matrix((data, (row_ind, col_ind)), shape=(len(rows), len(unknown)))
+        b_eq = np.asarray(rhs)
+        for target in targets:
+            j = column[int(target)]
+            objective = np.zeros(len(unknown))
+            objective[j] = -1.0
+            top = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            if top.status == 3:  # unbounded above: as safe as a hidden number can be
+                continue
+            high = -top.fun if top.status == 0 else np.inf
+            if high >= values[target] + min_range:  # the smallest is at most the value itself
+                continue
+            objective[j] = 1.0
+            bottom = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            low = bottom.fun if bottom.status == 0 else -np.inf
+            if high - low < min_range - 1e-6:
+                found.append(Narrowed(ledger.labels[target], float(values[target]), round(float(low), 6) + 0.0,
+                                      round(float(high), 6) + 0.0, _tightest(ledger, relations, rows, int(target), hidden),
+                                      int(target)))
+    return found
+
+
+def _tightest(ledger: Ledger, relations: list[Relation], rows: list[int], target: int, hidden: np.ndarray) -> str:
+    """The relation most to blame: of those holding the variable, the one with fewest hidden terms."""
+    holding = [relations[r] for r in rows if any(i == target for i, _ in relations[r].terms)]
+    if not holding:
+        return "no relation"
+    best = min(holding, key=lambda r: sum(1 for i, _ in r.terms if hidden[i]))
+    return best.label
+
+
+__all__ = ["Ledger", "Relation", "Narrowed", "narrowed", "MIN_RANGE"]
