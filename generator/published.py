@@ -48,8 +48,10 @@ class Table:
         audit (`generator.privacy.differencing`) reads one from the other.
     totals : dict, optional
         Group (as in ``groups``) -> the name of each group's total, a format string filled
-        from the group's values and ``{column}``: ties a group's sum to the cell, `Count` or
-        `Metric` of that name. A group without one has its total taken as known (the
+        from the group's values and ``{column}``, or a dict count column -> format string (the
+        other columns' sums of that group are then no total): ties a group's sum to the cell,
+        `Count` or `Metric` of that name. A rate's rest can be named and summed as the column
+        ``"<denominator>-<numerator>"``. A group without one has its total taken as known (the
         cautious reading).
     group_size : str, optional
         The column giving each row's number of children: in a public report a row of fewer

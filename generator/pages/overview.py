@@ -53,7 +53,8 @@ class OverviewPage(PageKind):
                 "headlines": headlines,
                 "rates": rates,
                 "inputs": ctx.inputs,
-                "quality": {"errors": Count(errors), "warnings": Count(warnings), "checks": len(ctx.findings)},
+                "quality": {"errors": Count(errors, name="data-quality rows error"),
+                            "warnings": Count(warnings, name="data-quality rows warning"), "checks": len(ctx.findings)},
                 "annotations": ctx.annotations,
             },
         )

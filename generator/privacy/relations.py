@@ -121,11 +121,14 @@ def add_table(ledger: Ledger, name: str, frame: pd.DataFrame, kept: np.ndarray, 
             said = ", ".join(f"{c} {_text(v)}" for c, v in group_values.items()) or "all rows"
             for column in cells:
                 terms = [(cells[column][i], -1.0) for i in members if cells[column][i] is not None]
-                if not terms or (template is None and len(terms) < 2):
+                own = template.get(column) if isinstance(template, dict) else template
+                if isinstance(template, dict) and own is None:
+                    continue  # a group whose total is named for other columns only
+                if not terms or (own is None and len(terms) < 2):
                     continue
                 total = float(np.nansum(values[column][members]))
-                if template is not None:
-                    key = _fill(template, {**group_values, "column": column})
+                if own is not None:
+                    key = _fill(own, {**group_values, "column": column})
                     index = ledger.variable(f"'{key}' (published elsewhere)", total, shown=False, checked=False, key=key)
                 else:  # a total taken as published: the cautious reading
                     index = ledger.variable(f"{name}: total of '{column}' over {said}", total, shown=True, checked=False)
@@ -159,28 +162,43 @@ def add_count(ledger: Ledger, label: str, value, shown: bool, name: str | None, 
 def repair(ledger: Ledger, problems: list[Narrowed]) -> list:
     """The owners (cells, counts, metrics) to hide next so that each narrowed number gains room.
 
-    For each narrowed variable: of the relations holding it, take the one with fewest hidden
-    terms; hide its published term that can be hidden at least cost (non-zero before zero,
-    then smallest). A relation with nothing left to hide is left to the final audit, which
-    fails the build.
+    For each narrowed variable: the nearest relation (through hidden numbers: a hidden rest
+    is bounded by its hidden total, which is bounded by the months around it) that still has
+    a published term that can be hidden; of its terms, the one that costs least (non-zero
+    before zero, then smallest) is hidden. A narrowed number with nothing left to hide near
+    it is left to the final audit, which fails the build.
     """
     hidden = ledger.hidden()
     values = np.asarray(ledger.values)
+    holding: dict[int, list] = {}
+    for relation in ledger.relations:
+        for index, _ in relation.terms:
+            holding.setdefault(index, []).append(relation)
     chosen: dict[int, None] = {}
     widened: set[int] = set()  # relations given a cell this round: the next round's audit says if it was enough
     for problem in problems:
-        holding = [r for r in ledger.relations if any(i == problem.variable for i, _ in r.terms)]
-        holding.sort(key=lambda r: sum(1 for i, _ in r.terms if hidden[i]))
-        if any(id(r) in widened for r in holding):
-            continue
-        for relation in holding:
-            pool = [i for i, _ in relation.terms if not hidden[i] and ledger.owners[i] and i not in chosen]
-            if not pool:
-                continue
-            pick = min(pool, key=lambda i: (values[i] <= 0, values[i], i))
-            chosen[pick] = None
-            widened.add(id(relation))
-            break
+        frontier, seen_vars, seen = [problem.variable], {problem.variable}, set()
+        done = False
+        while frontier and not done:
+            relations = [r for v in frontier for r in holding.get(v, []) if id(r) not in seen]
+            relations.sort(key=lambda r: sum(1 for i, _ in r.terms if hidden[i]))
+            if any(id(r) in widened for r in relations):
+                break
+            next_frontier = []
+            for relation in relations:
+                seen.add(id(relation))
+                pool = [i for i, _ in relation.terms if not hidden[i] and ledger.owners[i] and i not in chosen]
+                if pool:
+                    pick = min(pool, key=lambda i: (values[i] <= 0, values[i], i))
+                    chosen[pick] = None
+                    widened.add(id(relation))
+                    done = True
+                    break
+                for i, _ in relation.terms:
+                    if hidden[i] and i not in seen_vars:
+                        seen_vars.add(i)
+                        next_frontier.append(i)
+            frontier = next_frontier
     return [owner for index in chosen for owner in ledger.owners[index]]
 
 
