@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-
+    from generator.pages import PAGE_KINDS
 
     kinds = [k for k in KINDS if k in PAGE_KINDS]
     with tempfile.TemporaryDirectory() as tmp:

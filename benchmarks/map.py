@@ -51,17 +51,14 @@ def run(command: list[str], timeout: float) -> float:
 
 def busiest_day(data_script: Path) -> str:
     """The day with most children on the map, from the frames' daily stock."""
-    import base64
     import datetime as dt
 
-    import numpy as np
+    from generator.pathway.codec import decode_frames
 
     text = data_script.read_text(encoding="utf-8")
     payload = json.loads(text.split(" = ", 2)[-1].rstrip(";\n"))
-    frames = payload["frames"][0]
-    stock = np.frombuffer(base64.b64decode(frames["stock"]), dtype="<u4")
-    stock = stock.reshape(-1, len(frames["stations"])).sum(axis=1)
-    day = frames["originDay"] + frames["firstDay"] + int(stock.argmax())
+    frames = decode_frames(payload["frames"][0])
+    day = frames.first_day + int(frames.stock.sum(axis=1).argmax())
     return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
 
 

@@ -29,6 +29,7 @@ from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
+from generator.ingest import Tables
 from generator.inputs import load
 from generator.pages import PAGE_KINDS
 from generator.pages.base import Annotation, PageContext, Plan
@@ -41,7 +42,7 @@ from generator.quality import Finding
 from generator.site.archive import zip_site
 from generator.site.assemble import assemble
 from generator.site.single_file import single_file_site
-from generator.site.writer import check_target, write_site
+from generator.site.writer import claim_target, write_site
 
 
 #: A shared internal report's audit warnings printed before "... and N more".
@@ -66,10 +67,18 @@ def build_report(
     single_file: bool = False,
     zip_archive: bool = False,
 ) -> BuildResult:
-    """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written."""
-    progress = progress or Progress(quiet=True)
+    """Build the report into ``out_dir`` atomically; see DESIGN.md for what is written.
+
+    ``out_dir`` is checked (writable, room for a build) and claimed before any work: a second
+    build to the same folder meanwhile exits 2 (generator.site.writer.claim_target).
+    """
     out_dir = Path(out_dir)
-    check_target(out_dir)  # refuse early, before minutes of work
+    with claim_target(out_dir):
+        return _build_claimed(report_path, out_dir, data, audience, progress, single_file, zip_archive)
+
+
+def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_file: bool, zip_archive: bool) -> BuildResult:
+    progress = progress or Progress(quiet=True)
     loaded = load(report_path, data, progress)
     report, log = loaded.report, loaded.log
     errors = [f for f in loaded.findings if f.severity == "error"]
@@ -96,7 +105,7 @@ def build_report(
 
     ctx, rendered = render_pages(report.pages, report=report, log=log, period=period, annotations=annotations,
                                  report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, progress=progress)
+                                 inputs=loaded.inputs, tables=loaded.tables, progress=progress)
     metrics = dict(ctx.metrics)
     products = ctx.products
 
@@ -120,9 +129,9 @@ def build_report(
         if problems and public:
             raise InputError(problems)
         for problem in problems[:SHARED_WARNINGS_SHOWN]:
-            progress.say(f"[yellow]warning[/yellow] (shared report) {problem.file}: {problem.where}: {problem.message}")
+            progress.warn(f"(shared report) {problem.file}: {problem.where}: {problem.message}")
         if len(problems) > SHARED_WARNINGS_SHOWN:
-            progress.say(f"[yellow]warning[/yellow] (shared report) ... and {len(problems) - SHARED_WARNINGS_SHOWN} more; "
+            progress.warn(f"(shared report) ... and {len(problems) - SHARED_WARNINGS_SHOWN} more; "
                          "pseudonymise ids (report.yaml `pseudonymise:`) before sharing")
     with progress.step("Writing the site"):
         if single_file:
@@ -136,7 +145,7 @@ def build_report(
 
 def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
                  report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
-                 progress: Progress | None = None) -> tuple[PageContext, list]:
+                 tables: Tables | None = None, progress: Progress | None = None) -> tuple[PageContext, list]:
     """Prepare every page, compute the shared products once, and render every page.
 
     Returns the frozen context (its ``metrics`` are the headline figures as computed, its
@@ -145,7 +154,9 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
     """
     progress = progress or Progress(quiet=True)
     pages = [(options, PAGE_KINDS[options.kind]()) for options in page_options]
-    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public")
+    tables = tables if tables is not None else Tables()
+    plan = Plan(report=report, log=log, period=period, report_dir=Path(report_dir or "."), public=audience == "public",
+                tables=tables)
     plan.links(LinkWindows())  # the headline figures
     for options, page in pages:
         page.prepare(options, plan)
@@ -154,7 +165,7 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
         metrics = headline_metrics(log, period, list(annotations), links=products.links[LinkWindows()])
     ctx = PageContext(report=report, log=log, period=period, annotations=tuple(annotations), metrics=metrics,
                       findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
-                      audience=audience, products=products)
+                      audience=audience, products=products, tables=tables)
     rendered = []
     for options, page in pages:
         with progress.step(f"Building page '{options.title}'"):

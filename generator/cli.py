@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import InputError
+from generator.progress import terminal_text
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 
@@ -100,9 +101,9 @@ def _validate(args) -> int:
     errors = 0
     for finding in loaded.findings:
         errors += finding.severity == "error"
-        print(f"{finding.severity}: {finding.check}: {finding.count} row(s): {finding.message} [{finding.action}]")
+        print(terminal_text(f"{finding.severity}: {finding.check}: {finding.count} row(s): {finding.message} [{finding.action}]"))
         for example in finding.examples:
-            print(f"    e.g. {example}")
+            print(terminal_text(f"    e.g. {example}"))
     print(f"{len(loaded.log.events):,} events for {len(loaded.log.children):,} children; "
           f"{errors} error(s), {sum(f.severity == 'warning' for f in loaded.findings)} warning(s).")
     return EXIT_INPUT if errors else EXIT_OK
@@ -111,7 +112,7 @@ def _validate(args) -> int:
 def _synth(args) -> int:
     from generator.ingest.tidy import write_tidy
     from generator.progress import Progress
-    from generator.synth.demo import generate_demo
+    from generator.synth.demo import HISTORY_FILES, POPULATION_FILE, generate_demo, generate_demo_history
 
     if args.synth_kind == "like":
         return _synth_like(args)
@@ -124,13 +125,24 @@ def _synth(args) -> int:
     progress = Progress(quiet=args.quiet)
     with progress.step(f"Simulating {args.children:,} children"):
         log = generate_demo(children=args.children, seed=args.seed)
+    with progress.step("Simulating the 903 history before the extract"):
+        history, population = generate_demo_history(log, seed=args.seed)
     if args.format == "events":
-        paths = write_tidy(log, args.out, args.file_type)
+        # The extract and its history in files of their own: the extract's are what
+        # generate_demo() returns (tests/test_demo_calibration.py holds them so).
+        # (the history first: write_tidy names its files events.* and children.*)
+        paths = [path.replace(path.with_name(f"{name}{path.suffix}"))
+                 for name, path in zip(HISTORY_FILES, write_tidy(history, args.out, args.file_type))]
+        paths = write_tidy(log, args.out, args.file_type) + paths
     else:
         from generator.export import WRITERS
 
-        paths = WRITERS[args.format](log, args.out)
-    progress.say(f"Wrote {len(log.events):,} events for {len(log.children):,} children: {', '.join(map(str, paths))}")
+        paths = WRITERS[args.format](log.concat(history), args.out)
+    population.to_csv(args.out / POPULATION_FILE, index=False, lineterminator="\n")
+    paths.append(args.out / POPULATION_FILE)
+    total = len(log.events) + len(history.events)
+    progress.say(f"Wrote {total:,} events for {len(log.children) + len(history.children):,} children and the "
+                 f"population estimates: {', '.join(map(str, paths))}")
     return EXIT_OK
 
 
@@ -162,7 +174,7 @@ def _pdf(args) -> int:
     if target is None:
         manifest = json.loads((args.build / "manifest.json").read_text(encoding="utf-8")) if (args.build / "manifest.json").is_file() else {}
         target = args.build / f"{manifest.get('slug', 'report')}.pdf"
-    print(f"Wrote {print_pdf(args.build, target)}")
+    print(terminal_text(f"Wrote {print_pdf(args.build, target)}"))
     return EXIT_OK
 
 
@@ -170,14 +182,15 @@ def _init(args) -> int:
     from generator.scaffold import scaffold
 
     written = scaffold(args.folder)
-    print(f"Started a report in {args.folder}/:")
+    print(terminal_text(f"Started a report in {args.folder}/:"))
     for path in written:
-        print(f"  {path}")
-    print(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}")
+        print(terminal_text(f"  {path}"))
+    print(terminal_text(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}"))
     return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: sys.argv); return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -197,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         count = len(error.problems)
         print(f"carejourneys: {count} problem{'s' if count != 1 else ''} with the input:", file=sys.stderr)
         for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(terminal_text(f"  {problem}"), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("carejourneys: interrupted; the previous build is untouched.", file=sys.stderr)

@@ -10,14 +10,13 @@ Importing this module imports no analysis, chart or statistics library (a test h
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from generator.errors import InputError, Problem
-from generator.page_options import PAGE_OPTIONS
+from generator.page_options import PAGE_OPTIONS, ReportDate
 from generator.yaml_model import problems_of, read_yaml
 
 PageEntry = Annotated[
@@ -40,13 +39,13 @@ class Source(Strict):
 class AnnotationEntry(Strict):
     """A dated event drawn on every time axis (an inspection, a restructure)."""
 
-    date: dt.date
+    date: ReportDate
     label: str = Field(min_length=1, max_length=80)
 
 
 class PeriodEntry(Strict):
-    start: dt.date
-    end: dt.date
+    start: ReportDate
+    end: ReportDate
 
     @model_validator(mode="after")
     def _end_after_start(self):
@@ -91,6 +90,7 @@ class Report(Strict):
 
 
 def json_schema() -> dict:
+    """The JSON Schema of report.yaml (`carejourneys schema`)."""
     return Report.model_json_schema()
 
 
@@ -99,9 +99,10 @@ def _known_keys(raw: dict) -> dict[str, list[str]]:
     known = {"(top level)": sorted(Report.model_fields)}
     for name, model in (("period", PeriodEntry), ("pseudonymise", PseudonymiseEntry)):
         known[name] = sorted(model.model_fields)
-    for i, source in enumerate(raw.get("sources") or []):
+    listed = {name: raw.get(name) if isinstance(raw.get(name), list) else [] for name in ("sources", "annotations", "pages")}
+    for i, source in enumerate(listed["sources"]):
         known[f"sources[{i}]"] = sorted(Source.model_fields)
-    for i, note in enumerate(raw.get("annotations") or []):
+    for i, note in enumerate(listed["annotations"]):
         known[f"annotations[{i}]"] = sorted(AnnotationEntry.model_fields)
     for i, page in enumerate(raw.get("pages") or []):
         if isinstance(page, dict) and page.get("kind") in PAGE_OPTIONS:
@@ -122,15 +123,35 @@ def load_report(path: Path) -> Report:
     file = str(path)
     if not path.is_file():
         raise InputError(Problem(file, "", "no such report file", "give the path to a report.yaml, or run `carejourneys init DIR`"))
-    raw = read_yaml(path, "give the path to a report.yaml")
+    raw = read_yaml(path, "report file")
     if not isinstance(raw, dict):
         raise InputError(Problem(file, "(top level)", f"expected a mapping of keys (title, pages, ...), found {type(raw).__name__}",
                                  "start from content/report.yaml"))
     try:
         report = Report.model_validate(raw)
     except ValidationError as error:
-        raise InputError(problems_of(file, error.errors(), _known_keys(raw), {"kind": list(PAGE_OPTIONS)})) from None
-    problems = [p for i, page in enumerate(report.pages) for p in page.file_problems(path.parent, f"pages[{i}]")]
+        problems = problems_of(file, error.errors(), _known_keys(raw), {"kind": list(PAGE_OPTIONS)})
+        raise InputError(problems + _file_problems(_valid_pages(raw), path.parent)) from None
+    problems = _file_problems(list(enumerate(report.pages)), path.parent)
     if problems:
         raise InputError(problems)
     return report
+
+
+def _valid_pages(raw: dict) -> list:
+    """(index, options) of the page entries that are valid on their own, so that the files they
+    name are checked even when another part of report.yaml is wrong: every problem at once."""
+    pages = raw.get("pages") if isinstance(raw.get("pages"), list) else []
+    valid = []
+    for i, page in enumerate(pages):
+        model = PAGE_OPTIONS.get(page.get("kind")) if isinstance(page, dict) else None
+        if model is not None:
+            try:
+                valid.append((i, model.model_validate(page)))
+            except ValidationError:
+                pass
+    return valid
+
+
+def _file_problems(pages: list, report_dir: Path) -> list[Problem]:
+    return [p for i, page in pages for p in page.file_problems(report_dir, f"pages[{i}]")]

@@ -44,3 +44,19 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+#: Characters of a received value a message shows: a value is quoted to say what was found,
+#: never to echo a whole file back (an alias bomb's expansion, a 10 MB cell).
+SHOWN_CHARACTERS = 60
+
+
+def brief(value: object, limit: int = SHOWN_CHARACTERS, quote: bool = True) -> str:
+    """``repr(value)`` (or ``str`` with ``quote=False``) cut to ``limit`` characters with '...'."""
+    if isinstance(value, (dict, list, tuple, set)) and len(value) > limit // 4:
+        return f"a {type(value).__name__} of {len(value):,} items"
+    try:
+        text = repr(value) if quote else str(value)
+    except Exception:  # a value whose repr fails is still named by its type
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

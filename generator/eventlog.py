@@ -14,6 +14,9 @@ import pandas as pd
 #: The event vocabulary, in the order a child meets them on one day. The order breaks ties
 #: between events of the same child on the same date (a contact precedes the referral it led
 #: to), so journeys are stable. Extends the Front Door Data Collaboration log; never rename.
+#: The key-practice events (statutory_visit, cpp_review, lac_review, needs_assessment,
+#: return_interview_offered, pathway_plan_review) move nobody on a map: they are checks that a
+#: practice held (`generator.practice_rules`).
 VOCABULARY: tuple[str, ...] = (
     "contact",
     "early_help_assessment_start",
@@ -28,19 +31,30 @@ VOCABULARY: tuple[str, ...] = (
     "cin_start",
     "cin_plan_start",
     "cpp_start",
+    "statutory_visit",
+    "cpp_review",
     "lac_start",
     "legal_status",
     "placement",
+    "lac_review",
+    "needs_assessment",
     "missing_start",
     "missing_end",
+    "return_interview_offered",
     "court_application",
     "final_order",
     "lac_end",
+    "pathway_plan_review",
     "cpp_end",
     "cin_plan_end",
     "cin_end",
 )
 EVENT_RANK = {name: rank for rank, name in enumerate(VOCABULARY)}
+#: The events of a period of care (SSDA903). An LA's merged 903 returns often reach further
+#: back than its front-door records (CIN census), so they do not say how far the front door's
+#: look-back goes (`EventLog.front_door_first_date`).
+CARE_EVENTS = frozenset({"lac_start", "legal_status", "placement", "missing_start", "missing_end",
+                         "court_application", "final_order", "lac_end"})
 
 EVENT_COLUMNS = ("child_id", "event", "date", "record_id", "code", "source")
 CHILD_COLUMNS = ("child_id", "sex", "birth_month", "ethnicity", "disability", "la")
@@ -50,6 +64,7 @@ SEX_LABELS = {"1": "Male", "2": "Female", "0": "Not known", "9": "Not stated"}
 
 
 def empty_events() -> pd.DataFrame:
+    """An events table with no rows and the canonical columns and dtypes."""
     return pd.DataFrame(
         {
             "child_id": pd.Series(dtype="string"),
@@ -63,6 +78,7 @@ def empty_events() -> pd.DataFrame:
 
 
 def empty_children() -> pd.DataFrame:
+    """A children table with no rows and the canonical columns and dtypes."""
     return pd.DataFrame(
         {
             "child_id": pd.Series(dtype="string"),
@@ -125,6 +141,15 @@ class EventLog:
     @property
     def first_date(self) -> pd.Timestamp | None:
         return None if self.events.empty else self.events["date"].min()
+
+    @property
+    def front_door_first_date(self) -> pd.Timestamp | None:
+        """The first date of the front door's records (every event but a period of care's):
+        where the look-back of re-referrals and timeliness starts. A 903 history that reaches
+        back further says nothing about referrals before the CIN census does. The first date
+        of all when the data hold only care events."""
+        rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS), "date"]
+        return rows.min() if len(rows) else self.first_date
 
     @property
     def last_date(self) -> pd.Timestamp | None:

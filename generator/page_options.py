@@ -17,13 +17,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.errors import Problem
 from generator.eventlog import VOCABULARY
 
-#: A page's slug becomes a file name and a link: lower-case letters, digits and hyphens only.
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+#: A page's slug names its files and its link: only these characters are safe as a file name
+#: on every system and as a URL (no '../', no '/', no 'javascript:', no '&').
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: Dates a report may name (annotations, periods): anything else is a typo, refused at load.
+ReportDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 #: Groups with fewer cases than this are named but not drawn (cohorts, junctions, rates).
 MIN_DENOMINATOR = 30
 
@@ -31,10 +36,10 @@ MIN_DENOMINATOR = 30
 class PageOptions(BaseModel):
     """Options every page has. Subclasses add `kind: Literal["<name>"]` and their own."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    slug: str = Field(pattern=SLUG_PATTERN, description="The page's file name (without .html): lower-case letters, "
-                      "digits and hyphens; the first page's is 'index'.")
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=60, description="The page's file name (without .html): "
+                      "lower-case letters, digits and hyphens (e.g. front-door); the first page's is 'index'.")
     title: str = Field(min_length=1, max_length=120)
 
     def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
@@ -73,7 +78,13 @@ class MarkdownOptions(PageOptions):
     source: str = Field(description="Markdown file, relative to report.yaml's folder.")
 
     def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
-        path = Path(report_dir) / self.source
+        from generator.errors import InputError
+        from generator.safepaths import inside_report
+
+        try:
+            path = inside_report(Path(report_dir), self.source, str(Path(report_dir) / "report.yaml"), where + ".source")
+        except InputError as error:
+            return error.problems
         if not path.is_file():
             return [Problem(str(path), where + ".source", f"page '{self.slug}' names this Markdown file, which does not exist",
                             "check the path (relative to report.yaml's folder)")]
@@ -101,8 +112,8 @@ class TrendsOptions(PageOptions):
 
 class PeriodRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: dt.date
-    end: dt.date
+    start: ReportDate
+    end: ReportDate
 
 
 class CompareOptions(BaseModel):
@@ -149,7 +160,12 @@ class PathwayMapOptions(PageOptions):
         problems = []
         for name in [self.map] if self.map else [FRONT_DOOR_MAP, LOOKED_AFTER_MAP]:
             try:
-                ProcessMap.load(map_path(name, report_dir))
+                file = map_path(name, report_dir)
+            except InputError as error:
+                problems += [Problem(p.file, where + ".map", p.message, p.fix) for p in error.problems]
+                continue
+            try:
+                ProcessMap.load(file)
             except InputError as error:
                 problems += [Problem(p.file, p.where, p.message + f" (the map of pages {where})", p.fix) for p in error.problems]
         return problems
@@ -285,6 +301,92 @@ class FidelityOptions(PageOptions):
     )
 
 
+PRACTICES_FOLDER = "practices"
+
+
+class KeyPracticesOptions(PageOptions):
+    kind: Literal["key_practices"]
+    intro: str = (
+        "Key practices are things that should always happen. Each chart counts, month by month, the "
+        "times a practice fell due and was not done in time, and shows whether the variation is the "
+        "usual noise of the process or a signal worth a look (NHS England's Making Data Count). A "
+        "breach is a prompt to learn how the system works, not to blame a worker.")
+    rules: str | None = Field(None, description=(
+        "A folder of rule files (*.yaml, as content/practices/), relative to report.yaml's folder. "
+        "Left out: the default set shipped with carejourneys."))
+    rebase: list[dt.date] = Field(default_factory=list, description=(
+        "Dates from which the process is new (a new team, a new procedure): the control limits are "
+        "recalculated from the first month on or after each."))
+    charts: dict[str, Literal["auto", "p", "p_prime", "xmr", "g", "t"]] = Field(default_factory=dict, description=(
+        "Rule file name (without .yaml) -> chart: p (p-chart; Laney p' when over-dispersed), p_prime, "
+        "xmr (counts), g or t (rare breaches; internal reports only, a public one draws a p-chart). "
+        "Default auto: g when breaches average under one a month, else p."))
+
+    def rules_folder(self, report_dir) -> Path:
+        """The rules folder: ``rules`` relative to report.yaml's folder, else the packaged default."""
+        from generator.resources import resource_dir
+
+        if self.rules is None:
+            return resource_dir("content") / PRACTICES_FOLDER
+        folder = Path(self.rules)
+        return folder if folder.is_absolute() else Path(report_dir or ".") / folder
+
+    def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
+        """The rule files, loaded and checked; a chart named for a rule that is not there."""
+        from generator.errors import InputError
+        from generator.practice_rules import load_rules  # pydantic and YAML only
+
+        folder = self.rules_folder(report_dir)
+        if not folder.is_dir():
+            return [Problem(str(folder), f"pages {where}.rules", "is not a folder",
+                            "name a folder of rule files (*.yaml) relative to report.yaml, or leave `rules` out")]
+        try:
+            rules = load_rules(folder)
+        except InputError as error:
+            return [Problem(p.file, p.where, p.message + f" (the rules of pages {where})", p.fix) for p in error.problems]
+        return [Problem("report.yaml", f"pages {where}.charts.{key}", f"no rule file '{key}.yaml' in {folder}",
+                        "name a rule by its file name without .yaml: " + ", ".join(rules))
+                for key in self.charts if key not in rules]
+class IncidenceOptions(PageOptions):
+    kind: Literal["incidence"]
+    intro: str = (
+        "How many children enter care at some point in childhood, not just on one day. Each line "
+        "follows the children born in one year: the share who had entered care by each age. "
+        "\"First\" means first in this local authority's records: a child who was looked after "
+        "elsewhere before counts here from their first entry here."
+    )
+    event: Literal["lac_start", "referral", "cin_start", "cpp_start"] = Field(
+        "lac_start", description="The first event counted: lac_start (entry to care), referral, cin_start (became a child "
+                                 "in need) or cpp_start (child protection plan).")
+    reference_ethnicity: str = Field("WBRI", description="The ethnic group (DfE code) the rate ratios compare with.")
+
+
+class SequencesOptions(PageOptions):
+    kind: Literal["sequences"]
+    intro: str = (
+        "Care histories grouped by what happened month by month after a child first entered care. "
+        "Children whose histories are alike fall in one group; each group is shown by the share "
+        "of its children in each state in each month since entry, and by its commonest state "
+        "month by month. Only these totals are shown: no child's own history is."
+    )
+    months: int = Field(36, ge=6, le=120, description="Months after first entry compared; only children followed "
+                                                      "that long are grouped.")
+    method: Literal["lcs", "om"] = Field("lcs", description="Dissimilarity: lcs (optimal matching, indel 1, substitution 2) "
+                                                           "or om (indel 1, substitution 1).")
+    placement_types: bool = Field(False, description="In care, show the placement type instead of the legal status.")
+    groups: int | None = Field(None, ge=2, le=10, description="Number of groups; default: the best average silhouette width.")
+    max_groups: int = Field(8, ge=2, le=10, description="The most groups considered.")
+
+
+class TimelineOptions(PageOptions):
+    kind: Literal["timeline"]
+    child_id: str = Field(min_length=1, description="The child whose records are drawn (internal reports only).")
+    intro: str = (
+        "One child's records across the returns, one lane each: referrals, assessments, plans, "
+        "periods of care, legal statuses, placements and missing episodes."
+    )
+
+
 #: Every page kind a report may name, by its `kind`: the one list (generator.pages registers
 #: the page kind of each, and a test holds the two equal).
 PAGE_OPTIONS: dict[str, type[PageOptions]] = {
@@ -292,6 +394,6 @@ PAGE_OPTIONS: dict[str, type[PageOptions]] = {
     for model in (
         OverviewOptions, TrendsOptions, MarkdownOptions, PathwayMapOptions, RereferralOptions, JunctionOptions,
         TimelinessOptions, WorkloadOptions, FlowOptions, CohortOptions, EventOptions, DataQualityOptions,
-        FidelityOptions,
+        FidelityOptions, KeyPracticesOptions, IncidenceOptions, SequencesOptions, TimelineOptions,
     )
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.errors import InputError, Problem
 from generator.site.assemble import PRINT_DOCUMENT
-from generator.site.writer import is_previous_build
+from generator.build_folder import is_previous_build
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -21,6 +21,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 
 def find_chromium() -> str | None:
+    """The path of a Chromium to print with, or None when there is none."""
     for name in BROWSERS:
         found = shutil.which(name)
         if found:

@@ -1,6 +1,7 @@
 """One loader for every YAML file a user writes: report.yaml, map files, and the like.
 
-MkDocs' way: read the YAML, validate it against a typed model, and turn every validation
+MkDocs' way: read the YAML (`generator.yamlfile.read_yaml`: size, alias and depth limits
+before anything is built), validate it against a typed model, and turn every validation
 error into a `Problem` naming the file, the key path as the user wrote it
 (``pages[3].events[1]``), what was wrong (what arrived, shortened) and how to fix it, so that
 all problems are reported at once.
@@ -9,37 +10,14 @@ all problems are reported at once.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
-import yaml
+from generator.errors import Problem
+from generator.yamlfile import read_yaml  # noqa: F401  (the reading half of the loader: limits, line numbers)
 
-from generator.errors import InputError, Problem
+__all__ = ["read_yaml", "problems_of", "key_path", "quoted"]
 
 #: A value quoted in a message is cut to this many characters (a value can be a whole file).
 QUOTED_CHARS = 80
-
-
-def read_yaml(path: Path, fix_path: str) -> object:
-    """The data in a YAML file, or an InputError with the line and column of a syntax error.
-
-    ``fix_path`` says how to point at another file when this one cannot be read.
-    """
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(Problem(file, "", "cannot be read as UTF-8 text", "save it as UTF-8 text")) from None
-    except OSError as error:
-        raise InputError(Problem(file, "", f"cannot be read ({error.strerror})", fix_path)) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(Problem(file, where, f"is not valid YAML: {error.problem}",
-                                 "fix the YAML syntax (indentation, colons, quotes)")) from None
-    except yaml.YAMLError as error:
-        raise InputError(Problem(file, "", f"is not valid YAML ({quoted(error)})", "fix the YAML syntax")) from None
 
 
 def quoted(value) -> str:

@@ -30,7 +30,7 @@ def small_county():
 
 def _build(kind, log, period=PERIOD, **options):
     page_kind = PAGE_KINDS[kind]
-    _, [(_, page)] = render_pages([page_kind.Options(kind=kind, slug=kind, title=kind, **options)], log=log, period=period,
+    _, [(_, page)] = render_pages([page_kind.Options(kind=kind, slug=kind.replace("_", "-"), title=kind, **options)], log=log, period=period,
                                   annotations=[Annotation(pd.Timestamp("2016-05-16"), "Ofsted inspection")])
     return page
 
@@ -78,11 +78,11 @@ def test_linking_windows_are_page_options_with_defaults():
 
 def test_a_report_with_every_analytics_page_builds(tmp_path):
     pages = "\n  - {kind: overview, slug: index, title: Overview}\n" + "".join(
-        f"  - {{kind: {kind}, slug: {kind}, title: {kind}}}\n" for kind in REGISTERED)
+        f"  - {{kind: {kind}, slug: {kind.replace('_', '-')}, title: {kind}}}\n" for kind in REGISTERED)
     result = build_report(tiny_report(tmp_path, pages=pages), tmp_path / "out")
-    assert result.pages == ["index"] + REGISTERED
+    assert result.pages == ["index"] + [k.replace("_", "-") for k in REGISTERED]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert {c["page"] for c in manifest["charts"]} >= set(REGISTERED)
+    assert {c["page"] for c in manifest["charts"]} >= {k.replace("_", "-") for k in REGISTERED}
 
 
 @pytest.mark.parametrize("kind", REGISTERED)

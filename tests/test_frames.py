@@ -12,14 +12,14 @@ import pytest
 
 from generator.eventlog import EventLog
 from generator.pathway.frames import (
-    OFF_CODE,
     daily_stock,
     data_script,
     monthly_stock,
     pack_frames,
     station_stock,
 )
-from generator.pathway.replay import OFF, TICKS_PER_DAY, build_journeys, day_number
+from generator.pathway.codec import FORMAT_VERSION, FormatError, decode_frames
+from generator.pathway.replay import OFF, build_journeys, day_number
 from generator.pathway.process_map import ProcessMap
 from generator.pathway.tube_layout import layout
 
@@ -92,42 +92,38 @@ def test_monthly_stock_is_the_last_day_of_each_month(journeys):
     assert june["CIN plan"] == 1 and june["Child and family assessment"] == 1
 
 
-def decode(text: str, dtype: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype=dtype)
-
-
 def test_packed_visits_decode_back_to_the_journeys(journeys):
     tube = layout(journeys.map)
     frames = pack_frames(journeys, tube, pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))
-    dday = decode(frames["visits"]["dday"], "<u2").astype(np.int64)
-    station = decode(frames["visits"]["station"], "u1")
-    info = decode(frames["visits"]["info"], "u1")
-    first = (info & 128) > 0
-    days, day = [], 0
-    for d, f in zip(dday, first):
-        day = d if f else day + d
-        days.append(day + frames["originDay"])
-    ticks = np.array(days) * TICKS_PER_DAY - ((info >> 4) & 7)
+    decoded = decode_frames(frames)
     expected = journeys.visits
-    assert frames["childCount"] == 4 and int(first.sum()) == 4
-    assert list(ticks) == list(expected["tick"])
-    assert list(np.where(station == OFF_CODE, OFF, station.astype(np.int64))) == list(expected["station"])
-    assert list(info & 15) == list(expected["cycle"])
+    assert frames["version"] == FORMAT_VERSION
+    assert frames["childCount"] == 4 and int(decoded.dot.max()) + 1 == 4
+    assert list(decoded.dot) == list(expected["child"])
+    assert list(decoded.tick) == list(expected["tick"])
+    assert list(np.where(decoded.station < 0, OFF, decoded.station)) == list(expected["station"])
+    assert list(decoded.cycle) == list(expected["cycle"])
+    assert decoded.stock.shape == (366, len(journeys.map.stations))
+    assert (decoded.stock == daily_stock(journeys, decoded.first_day, decoded.last_day)).all()
+
+
+def test_a_payload_of_another_format_version_is_refused(journeys):
+    frames = pack_frames(journeys, layout(journeys.map), pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))
+    with pytest.raises(FormatError, match=f"invalid frames version: {FORMAT_VERSION + 1}"):
+        decode_frames({**frames, "version": FORMAT_VERSION + 1})
 
 
 def test_child_attributes_are_coded(journeys):
     tube = layout(journeys.map)
     frames = pack_frames(journeys, tube, pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))
     attributes = frames["attributes"]
-    sex = [attributes["sex"][i] for i in decode(frames["children"]["sex"], "u1")]
-    assert sex == ["Female", "Male", "Not known", "Male"]
-    ethnicity = [attributes["ethnicity"][i] for i in decode(frames["children"]["ethnicity"], "u1")]
-    assert ethnicity == ["White", "Black", "Not known", "Mixed"]
-    disability = [attributes["disability"][i] for i in decode(frames["children"]["disability"], "u1")]
-    assert disability == ["Not disabled", "Disabled", "Not known", "Not disabled"]
-    la = [attributes["la"][i] for i in decode(frames["children"]["la"], "<u2")]
-    assert la == ["North", "South", "Not known", "North"]
-    birth = decode(frames["children"]["birth"], "<i2")
+    children = decode_frames(frames).children
+    assert [attributes["sex"][i] for i in children["sex"]] == ["Female", "Male", "Not known", "Male"]
+    assert [attributes["ethnicity"][i] for i in children["ethnicity"]] == ["White", "Black", "Not known", "Mixed"]
+    assert [attributes["disability"][i] for i in children["disability"]] == ["Not disabled", "Disabled", "Not known",
+                                                                             "Not disabled"]
+    assert [attributes["la"][i] for i in children["la"]] == ["North", "South", "Not known", "North"]
+    birth = children["birth"]
     assert birth[0] + frames["originDay"] == day_number("2012-05-01") and birth[2] == -32768
 
 

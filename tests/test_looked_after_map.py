@@ -186,7 +186,8 @@ pages:
 def test_a_page_without_map_asks_for_the_map_its_data_calls_for():
     from generator.analyses.period import Period
     from generator.pages.base import Plan
-    from generator.pages.pathway_map import PathwayMapOptions, PathwayMapPage
+    from generator.page_options import PathwayMapOptions
+    from generator.pages.pathway_map import PathwayMapPage
 
     period = Period.of("2014-04-01", "2018-03-31")
     unset = PathwayMapOptions(kind="pathway_map", slug="p", title="P")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.checks import CHECKS
 from generator.cli import main
 from generator.ingest import read_sources
 from generator.quality import check_event_log
@@ -71,6 +72,7 @@ def test_every_check_finds_its_rows_with_the_right_counts(messy):
     for f in read + check_event_log(log):
         found[f.check] = found.get(f.check, 0) + f.count
     assert {check: found.get(check, 0) for check in EXPECTED} == EXPECTED
+    assert set(found) <= set(CHECKS), "a finding's check is not registered in generator/checks.py"
 
 
 def _page_rows(html: str) -> dict[str, int]:

@@ -59,7 +59,8 @@ def mutated(draw):
 
 
 @FAST
-@given(st.sampled_from([name for name, _ in SEEDS] + ["annex_a.xlsx", "data.xml"]), st.binary(max_size=300))
+@given(st.sampled_from([name for name, _ in SEEDS] + ["annex_a.xlsx", "data.xml", "events.xlsx", "events.parquet", "list_1.xls"]),
+       st.binary(max_size=300))
 def test_random_bytes_load_or_raise_input_error(tmp_path, name, data):
     load(tmp_path, name, data)
 

@@ -74,7 +74,7 @@ def test_every_page_kind_has_its_options_and_every_option_is_documented():
         assert f"| `{kind}` |" in readme, f"page kind {kind} is not in README's table"
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{kind}` |"))
         own = set(options.model_fields) - {"kind", "slug", "title"} - set(WindowOptions.model_fields)
-        missing = [name for name in own if f"`{name}`" not in row]
+        missing = [name for name in own if f"`{name}" not in row]
         assert not missing, f"README's row for {kind} does not name its options {missing}"
 
 
@@ -131,9 +131,11 @@ def _data_quality_totals(html: str) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize("folder", [None, "events", "903", "cin", "annex_a"])
-def test_the_overview_counts_the_findings_the_data_quality_page_lists(folder, tmp_path, capsys):
-    args = ["build", "--out", str(tmp_path / "out"), "-q"] + (["--data", str(REPO / "data" / folder)] if folder else [])
-    assert main(args) == 0, capsys.readouterr().err
+def test_the_overview_counts_the_findings_the_data_quality_page_lists(folder, tmp_path):
+    from generator.checks import CHECKS
+
+    result = build_report(None, tmp_path / "out", data=REPO / "data" / folder if folder else None)
+    assert {f.check for f in result.findings} <= set(CHECKS), "a finding's check is not registered in generator/checks.py"
     overview = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     quality = (tmp_path / "out" / "data-quality.html").read_text(encoding="utf-8")
     assert _overview_quality(overview) == _data_quality_totals(quality)
@@ -173,3 +175,32 @@ def test_each_map_is_replayed_once_per_build_for_the_real_children(tmp_path, mon
     build_report(report, tmp_path / "public", audience="public")
     real = id(loaded_logs[-1].log)
     assert {key: n for key, n in calls.items() if key[0] == real} == {(real, "The front door"): 1}
+
+
+def test_every_headline_figure_is_defined_once_and_documented(demo_build):
+    import json
+
+    from generator.metrics import METRICS, PERIOD_KEYS, definition_of
+
+    written = json.loads((demo_build / "metrics.json").read_text(encoding="utf-8"))
+    undefined = [key for key in written if key not in PERIOD_KEYS and definition_of(key) is None]
+    assert undefined == [], "define these in generator/metrics.py"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("`metrics.json` keys"):readme.index("## Layout")]
+    for metric in METRICS:
+        named = f"`{metric.key}`" in section or f"`{metric.key}_pct`" in section or f"`{metric.key}_" in section
+        assert named, f"README's metrics section does not name {metric.key}"
+
+
+
+def test_every_check_named_in_the_code_is_registered():
+    from generator.checks import CHECKS
+
+    named = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and getattr(called, "id", getattr(called, "attr", None)) in ("finding", "Finding") \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                named.add(node.args[0].value)
+    assert named - set(CHECKS) == set(), "register these checks in generator/checks.py"

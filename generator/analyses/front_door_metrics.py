@@ -107,7 +107,7 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
     # DfE's basis by default (all completed assessments; conferences from the section 47
     # start), the local alternatives under their own keys; each over steps ended once the
     # look-back is complete (timeliness module docstring).
-    first = log.first_date
+    first = log.front_door_first_date
     timed = (
         ("assessment_within_45wd", "assessment_median_working_days",
          assessment_durations(completed_assessments(log), period), ASSESSMENT_LOOK_BACK_DAYS),

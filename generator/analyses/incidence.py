@@ -200,3 +200,72 @@ def rate_ratios(table: pd.DataFrame, by: str, reference: str, alpha: float = 0.0
     summed["low"] = np.where(summed[by] == reference, np.nan, ratio * np.exp(-z * se))
     summed["high"] = np.where(summed[by] == reference, np.nan, ratio * np.exp(z * se))
     return summed[[by, "first_entries", "at_risk", "rate", "rate_ratio", "low", "high"]]
+
+
+def period_cumulative_incidence(first_entries: pd.DataFrame, population: pd.DataFrame, years, by=(),
+                                alpha: float = 0.05) -> pd.DataFrame:
+    """The share of children who would first enter care by each age at the rates of ``years``:
+    a synthetic cohort (Bilson and Martin 2017; Wildeman and Emanuel 2014).
+
+    For each year of age a, the hazard is the first entries at age a during ``years`` over the
+    children of that age in those years (the mid-year estimates summed), and
+    CI(a + 1) = 1 - prod over b <= a of (1 - h(b)), with Greenwood's variance on the same
+    children as in `cumulative_incidence`. Older children's earlier entries may predate the
+    records, so at older ages "first" is first in these records: say so.
+
+    Parameters
+    ----------
+    first_entries, population : DataFrame
+        As `cumulative_incidence`.
+    years : sequence of int
+        Calendar years (entries dated in them; estimates of those mid-years).
+    by : sequence of str
+        Group columns present in both tables.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``age``, ``first_entries``, ``children`` (estimates summed),
+        ``hazard``, ``by_age``, ``cumulative``, ``low``, ``high``.
+    """
+    by, years = list(by), sorted(int(y) for y in years)
+    entries = age_at_first_entry(first_entries)
+    entries = entries[entries["first_entry_date"].dt.year.isin(years) & (entries["age"] >= 0) & (entries["age"] < MAX_AGE)]
+    counted = entries.groupby([*by, "age"]).size().rename("first_entries")
+    pop = population[population["year"].isin(years) & (population["age"] < MAX_AGE)]
+    children = pop.groupby([*by, "age"])["count"].sum().rename("children")
+    table = pd.concat([children, counted], axis=1).fillna({"first_entries": 0}).dropna(subset=["children"]).reset_index()
+    table["first_entries"] = table["first_entries"].astype("int64")
+    table = table.sort_values([*by, "age"], kind="mergesort").reset_index(drop=True)
+    e, r = table["first_entries"].to_numpy(float), table["children"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["hazard"] = np.where(r > 0, e / r, np.nan)
+        terms = np.where(r > e, e / (r * (r - e)), np.nan)
+    keys = [table[k] for k in by] if by else [np.zeros(len(table))]
+    survival = (1 - table["hazard"]).groupby(keys).cumprod()
+    variance = pd.Series(terms, index=table.index).groupby(keys).cumsum()
+    low_s, high_s = _log_log_interval(survival.to_numpy(), variance.to_numpy(), alpha)
+    table["by_age"] = table["age"] + 1
+    table["cumulative"] = 1 - survival.to_numpy()
+    table["low"], table["high"] = 1 - high_s, 1 - low_s
+    return table[[*by, "age", "first_entries", "children", "hazard", "by_age", "cumulative", "low", "high"]]
+
+
+def known_children_population(log: EventLog, observed_to, by=()) -> pd.DataFrame:
+    """The children known to the LA as a stand-in population, in `cumulative_incidence`'s
+    layout (``year``, ``age``, ``count`` and ``by``), for groups the estimates do not give
+    (ONS mid-year estimates have no ethnicity).
+
+    Every child in the records with a birth month counts in their birth cohort at every age
+    up to ``observed_to``: the rate it gives is among children known to children's services,
+    not among all children, and must be labelled so.
+    """
+    by = list(by)
+    children = log.children[log.children["birth_month"].notna()]
+    cohort = children["birth_month"].dt.year.astype(int)
+    sizes = children.assign(cohort=cohort).groupby(["cohort", *by]).size().rename("count").reset_index()
+    last = pd.Timestamp(observed_to).year
+    rows = sizes.loc[sizes.index.repeat(MAX_AGE)].reset_index(drop=True)
+    rows["age"] = np.tile(np.arange(MAX_AGE), len(sizes))
+    rows["year"] = rows["cohort"] + rows["age"]
+    return rows[rows["year"] <= last][["year", "age", *by, "count"]].reset_index(drop=True)

@@ -95,8 +95,8 @@ def monthly_measures(log, period: Period, episodes: pd.DataFrame, enquiries: pd.
     rows = []
     for key, _, unit, _, history_days in MEASURES:
         table = parts[key].assign(measure=key)
-        if log.first_date is not None and history_days:
-            early = table["month"] < log.first_date + pd.Timedelta(days=history_days)
+        if log.front_door_first_date is not None and history_days:
+            early = table["month"] < log.front_door_first_date + pd.Timedelta(days=history_days)
             table.loc[early, ["count", "n"]] = 0
         if unit == "%":
             with np.errstate(invalid="ignore", divide="ignore"):

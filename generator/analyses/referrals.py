@@ -64,7 +64,7 @@ def rereferral_rate(
     """
     history = referral_history(log)
     in_period = history[(history["date"] >= start) & (history["date"] <= end)]
-    in_period = in_period[has_look_back(in_period["date"], log.first_date, window_days)]
+    in_period = in_period[has_look_back(in_period["date"], log.front_door_first_date, window_days)]
     repeat = in_period["days_since_previous"] <= window_days
     return int(repeat.sum()), int(len(in_period))
 

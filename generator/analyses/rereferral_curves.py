@@ -69,10 +69,10 @@ def rereferral_rates_by_year(log: EventLog, period: Period) -> pd.DataFrame:
         in_year = history[(history["date"] >= start) & (history["date"] <= end)]
         for measure, window in (("Within 12 months", DAYS_12_MONTHS), ("Within 36 months", DAYS_36_MONTHS)):
             counted = in_year
-            if window > DAYS_12_MONTHS and log.first_date is not None:
-                counted = in_year[in_year["date"] - pd.Timedelta(days=window) >= log.first_date]
+            if window > DAYS_12_MONTHS and log.front_door_first_date is not None:
+                counted = in_year[in_year["date"] - pd.Timedelta(days=window) >= log.front_door_first_date]
             repeats = int((counted["days_since_previous"] <= window).sum())
-            complete = log.first_date is None or bool((counted["date"] - pd.Timedelta(days=window) >= log.first_date).all())
+            complete = log.front_door_first_date is None or bool((counted["date"] - pd.Timedelta(days=window) >= log.front_door_first_date).all())
             rows.append({"year": label, "measure": measure, "window_days": window, "count": repeats, "n": int(len(counted)),
                          "complete": complete})
     table = pd.DataFrame(rows, columns=["year", "measure", "window_days", "count", "n", "complete"])

@@ -53,10 +53,12 @@ WRITERS: dict[str, Callable[[EventLog, Path], list[Path]]] = {
 }
 
 CARRIES: dict[str, tuple[str, ...]] = {
-    "903": ("lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end"),
-    "903_xml": ("lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end"),
+    "903": ("lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end", "lac_review",
+            "return_interview_offered"),
+    "903_xml": ("lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end", "lac_review",
+                "return_interview_offered"),
     "cin": ("referral", "referral_nfa", "cin_start", "assessment_start", "assessment_authorised", "s47", "icpc",
-            "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cin_end"),
+            "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cpp_review", "cin_end"),
     "annex_a": ("contact", "early_help_assessment_start", "early_help_assessment_completion", "referral",
                 "referral_nfa", "assessment_start", "assessment_authorised", "s47", "icpc", "cin_plan_start",
                 "cin_plan_end", "cpp_start", "cpp_end", "lac_start", "lac_end"),

@@ -18,7 +18,7 @@ from generator.eventlog import EventLog
 from generator.export.records import collection_years, year_bounds
 
 EPISODE_EVENTS = ("referral", "referral_nfa", "cin_end", "assessment_start", "assessment_authorised", "s47", "icpc",
-                  "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end")
+                  "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cpp_review")
 
 
 def episode_events(log: EventLog) -> pd.DataFrame:
@@ -138,6 +138,10 @@ def _episode(ep: pd.DataFrame) -> str:
         inner = _leaf("CPPstartDate", rows, "cpp_start") + _leaf("CPPendDate", rows, "cpp_end")
         if len(start) and pd.notna(start["code"].iloc[0]):
             inner += f"<InitialCategoryOfAbuse>{escape(str(start['code'].iloc[0]))}</InitialCategoryOfAbuse>"
+        reviews = by.get("cpp_review", ep.iloc[0:0])
+        reviews = reviews[reviews["record_id"] == record] if pd.notna(record) else reviews.iloc[0:0]
+        if len(reviews):
+            inner += "<Reviews>" + "".join(f"<CPPreviewDate>{_date(d)}</CPPreviewDate>" for d in reviews["date"]) + "</Reviews>"
         parts.append(f"<ChildProtectionPlans>{inner}</ChildProtectionPlans>")
     return "      <CINdetails>" + "".join(parts) + "</CINdetails>"
 

@@ -22,10 +22,12 @@ def paired(events: pd.DataFrame, start: str, end: str, end_code: str = "end_code
 
 
 def uk_date(values: pd.Series) -> pd.Series:
+    """Dates as the SSDA903 writes them: dd/mm/yyyy, blank for none."""
     return values.dt.strftime("%d/%m/%Y").fillna("")
 
 
 def iso_date(values: pd.Series) -> pd.Series:
+    """Dates as the CIN census writes them: yyyy-mm-dd, blank for none."""
     return values.dt.strftime("%Y-%m-%d")
 
 
@@ -40,4 +42,5 @@ def collection_years(dates: pd.Series) -> range:
 
 
 def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of the collection year ending 31 March ``year``."""
     return pd.Timestamp(f"{year - 1}-04-01"), pd.Timestamp(f"{year}-03-31")

@@ -6,6 +6,9 @@ at the start (RNE S) and at each legal_status (RNE L) or placement (RNE P; B whe
 on one day) inside the period; every episode but the last ceases X1, the last with the
 lac_end code. A year's return holds the episodes open at any time in it; one still open on
 its 31 March has no DEC there, as in a real return, and appears again in the next year's.
+Reviews (lac_review) in a year are its Reviews table; a missing episode's
+return_interview_offered (same record_id) is written as MIS_RETURN_INTERVIEW, the day it was
+offered: a column of LAs' own extracts, not of the DfE's return (`generator.ingest.ssda903`).
 """
 
 from __future__ import annotations
@@ -68,13 +71,17 @@ class YearReturn:
     year: int
     episodes: pd.DataFrame  # child_id, decom, rne, ls, place, dec, rec
     header: pd.DataFrame  # child_id, sex, dob, ethnic
-    missing: pd.DataFrame  # child_id, dob, missing, start, end
+    missing: pd.DataFrame  # child_id, dob, missing, start, end, interview
+    reviews: pd.DataFrame  # child_id, dob, review, review_code
 
 
 def yearly_returns(log: EventLog) -> Iterator[YearReturn]:
     """The 903 returns an EventLog makes, one per collection year with an episode in it."""
     episodes = episodes_of(log)
     missing = paired(log.events, "missing_start", "missing_end", "end_code")
+    offered = log.events[log.events["event"] == "return_interview_offered"].drop_duplicates("record_id")
+    missing["interview"] = missing["record_id"].map(offered.set_index("record_id")["date"]) if len(offered) else pd.NaT
+    reviews = log.events[log.events["event"] == "lac_review"]
     children = log.children.set_index("child_id")
     for year in collection_years(pd.concat([episodes["decom"], episodes["dec"], missing["start"]])):
         first, last = year_bounds(year)
@@ -90,9 +97,14 @@ def yearly_returns(log: EventLog) -> Iterator[YearReturn]:
                                "ethnic": kids["ethnicity"].to_numpy()})
         mis = missing[(missing["start"] <= last) & (missing["end"].isna() | (missing["end"] >= first))].copy()
         mis.loc[mis["end"] > last, "end"] = pd.NaT
+        mis.loc[mis["interview"] > last, "interview"] = pd.NaT
         mis = pd.DataFrame({"child_id": mis["child_id"], "dob": children.reindex(mis["child_id"])["birth_month"].to_numpy(),
-                            "missing": mis["code"].fillna("M"), "start": mis["start"], "end": mis["end"]})
-        yield YearReturn(year, ep.reset_index(drop=True), header, mis.reset_index(drop=True))
+                            "missing": mis["code"].fillna("M"), "start": mis["start"], "end": mis["end"],
+                            "interview": mis["interview"]})
+        rev = reviews[(reviews["date"] >= first) & (reviews["date"] <= last)]
+        rev = pd.DataFrame({"child_id": rev["child_id"], "dob": children.reindex(rev["child_id"])["birth_month"].to_numpy(),
+                            "review": rev["date"], "review_code": rev["code"]})
+        yield YearReturn(year, ep.reset_index(drop=True), header, mis.reset_index(drop=True), rev.reset_index(drop=True))
 
 
 def write_903(log: EventLog, out_dir: Path) -> list[Path]:
@@ -116,7 +128,14 @@ def write_903(log: EventLog, out_dir: Path) -> list[Path]:
             mis = ret.missing
             table = pd.DataFrame({"CHILD": mis["child_id"], "DOB": uk_date(mis["dob"]), "MISSING": mis["missing"],
                                   "MIS_START": uk_date(mis["start"]), "MIS_END": uk_date(mis["end"])})
+            if mis["interview"].notna().any():
+                table["MIS_RETURN_INTERVIEW"] = uk_date(mis["interview"])
             paths.append(_write(table, out_dir / f"missing_{ret.year}.csv"))
+        if len(ret.reviews):
+            rev = ret.reviews
+            table = pd.DataFrame({"CHILD": rev["child_id"], "DOB": uk_date(rev["dob"]), "REVIEW": uk_date(rev["review"]),
+                                  "REVIEW_CODE": rev["review_code"].fillna("")})
+            paths.append(_write(table, out_dir / f"reviews_{ret.year}.csv"))
     return paths
 
 
@@ -129,6 +148,7 @@ def write_903_xml(log: EventLog, out_dir: Path) -> list[Path]:
         root = ElementTree.Element("EXPSSDA903")
         episodes = {child: frame for child, frame in ret.episodes.groupby("child_id", sort=False)}
         missing = {child: frame for child, frame in ret.missing.groupby("child_id", sort=False)}
+        reviews = {child: frame for child, frame in ret.reviews.groupby("child_id", sort=False)}
         for kid in ret.header.itertuples(index=False):
             child = ElementTree.SubElement(root, "CHILD")
             _fields(ElementTree.SubElement(child, "HEADER"), CHILDID=kid.child_id, SEX=kid.sex, DOB=_iso(kid.dob),
@@ -141,7 +161,11 @@ def write_903_xml(log: EventLog, out_dir: Path) -> list[Path]:
                 gone = ElementTree.SubElement(child, "MISSING_EPISODES")
                 for mis in missing[kid.child_id].itertuples(index=False):
                     _fields(ElementTree.SubElement(gone, "MISSING_EPISODE"), MISSING=mis.missing,
-                            MIS_START=_iso(mis.start), MIS_END=_iso(mis.end))
+                            MIS_START=_iso(mis.start), MIS_END=_iso(mis.end), MIS_RETURN_INTERVIEW=_iso(mis.interview))
+            if kid.child_id in reviews:
+                listed = ElementTree.SubElement(child, "REVIEWS")
+                for rev in reviews[kid.child_id].itertuples(index=False):
+                    _fields(ElementTree.SubElement(listed, "REVIEW_DATA"), REVIEW=_iso(rev.review), REVIEW_CODE=rev.review_code)
         ElementTree.indent(root)
         path = out_dir / f"ssda903_{ret.year}.xml"
         ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

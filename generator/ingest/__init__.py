@@ -1,9 +1,14 @@
 """Ingest: one reader per input format, each returning the canonical EventLog.
 
-`READERS` is the one place formats are registered. `read_data` takes the paths a report
+`READERS` is the one place event formats are registered. `read_data` takes the paths a report
 names (or `--data` gives), places every file with the first reader that claims it (by its
 content, not its name), reads each group, and joins the logs. A file no reader claims is an
 input error that says so; nothing is skipped silently.
+
+Inputs that are not events about children (population estimates now; court proceedings and
+area aggregates later) are `Tables`: recognised by their content before the event readers
+look (`TABLE_READERS`), read into one typed field each, and handed to the pages beside the
+log (`generator.pages.base.PageContext.tables`).
 """
 
 from __future__ import annotations
@@ -11,15 +16,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
-from generator.ingest import annex_a, cin_census, ssda903, tidy
+import pandas as pd
+
+from generator.ingest import annex_a, cin_census, population, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
 from generator.ingest.sniff import binary_kind
-from generator.ingest.tabular import TABLE_SUFFIXES, read_table
+from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
+from generator.build_folder import MANIFEST, is_previous_build
 
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "licence", "license")
@@ -42,7 +50,7 @@ class Reader:
 def _claims_tidy(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    columns = list(read_table(path, display).columns[1:])  # an unreadable table says why
+    columns = table_columns(path, display)  # an unreadable table says why
     return tidy.is_events_table(columns) or tidy.is_children_table(columns)
 
 
@@ -54,6 +62,47 @@ READERS: list[Reader] = [
     Reader("annex_a", annex_a.claims, annex_a.read_annex_a),
     Reader("events", _claims_tidy, tidy.read_tidy),
 ]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The inputs that are not events: one field per kind, None when the data holds none.
+
+    population : DataFrame or None
+        ONS mid-year estimates, tidy (`generator.ingest.population.read_population`): ``la``,
+        ``year``, ``age``, ``sex``, ``count`` (and ``ethnicity`` when given); every file
+        found, concatenated.
+    """
+
+    population: pd.DataFrame | None = None
+
+
+def _claims_population(path: Path, display: str) -> bool:
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        return False
+    return population.looks_like_population(table_columns(path, display))
+
+
+def _read_population(files: list[tuple[Path, str]]) -> pd.DataFrame:
+    frames = [population.read_population(path, display) for path, display in files]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+#: Non-event inputs, by the `Tables` field each fills: (claims, read). Looked at before the
+#: event readers (a population table names no child, so no event reader would claim it).
+TABLE_READERS: dict[str, tuple[Callable[[Path, str], bool], Callable[[list[tuple[Path, str]]], pd.DataFrame]]] = {
+    "population": (_claims_population, _read_population),
+}
+
+
+class Sources(NamedTuple):
+    """Everything read from a report's data: the log, its files, the readers' findings, and
+    the inputs that are not events."""
+
+    log: EventLog
+    inputs: list["InputFile"]
+    findings: list[Finding]
+    tables: Tables
 
 
 @dataclass(frozen=True)
@@ -69,10 +118,14 @@ class InputFile:
 def _data_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
+    # A build folder (`build --data .` writes build/ inside the data) is output, never input.
+    builds = [m.parent for m in path.rglob(MANIFEST) if is_previous_build(m.parent)]
     files = []
     for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
         relative = candidate.relative_to(path)
         if any(part.startswith(".") for part in relative.parts):
+            continue
+        if any(candidate.is_relative_to(build) for build in builds):
             continue
         if candidate.suffix.lower() in IGNORED_SUFFIXES or candidate.stem.lower() in IGNORED_NAMES:
             continue
@@ -103,7 +156,15 @@ def read_data(paths: list[Path]) -> tuple[EventLog, list[InputFile]]:
 
 
 def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Finding]]:
-    """Read every data file under ``paths`` into one EventLog, with the readers' findings.
+    """Read every data file under ``paths`` into one EventLog, with the readers' findings
+    (`read_inputs` without the non-event tables)."""
+    log, inputs, findings, _ = read_inputs(paths)
+    return log, inputs, findings
+
+
+def read_inputs(paths: list[Path]) -> Sources:
+    """Read every data file under ``paths``: events into one EventLog, with the readers'
+    findings, and the other inputs into `Tables`.
 
     Files are grouped by format and by LA (`combine.authority_of`), each group read by its
     reader, and the parts joined (`combine.join_sources`).
@@ -115,16 +176,27 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
     """
     problems: list[Problem] = []
     groups: dict[tuple[str, str | None], list[tuple[Path, str]]] = {}
+    table_files: dict[str, list[tuple[Path, str]]] = {}
     inputs: list[InputFile] = []
     for root in paths:
         if not root.exists():
             problems.append(Problem(str(root), "", "does not exist", "check the path in report.yaml or --data"))
             continue
         files = _data_files(root)
-        if not files:
+        if not files and root.is_dir() and is_previous_build(root):
+            problems.append(Problem(str(root), "", "is a carejourneys build folder, not data",
+                                    "point --data or `sources:` at the exported data files"))
+        elif not files:
             problems.append(Problem(str(root), "", "holds no data files", "put the exported files in this folder"))
         for file in files:
             display = str(file) if root.is_file() else str(root / file.relative_to(root))
+            name = file.name if root.is_file() else file.relative_to(root).as_posix()
+            table = _table_kind(file, display)
+            if table is not None:
+                table_files.setdefault(table, []).append((file, display))
+                data = file.read_bytes()
+                inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), table))
+                continue
             reader, why_not = _place(file, display)
             if reader is None and why_not:
                 problems += why_not
@@ -137,7 +209,6 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
                 continue
             groups.setdefault((reader.name, authority_of(file, root)), []).append((file, display))
             data = file.read_bytes()
-            name = file.name if root.is_file() else file.relative_to(root).as_posix()
             inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), reader.name))
     if problems:
         raise InputError(problems)
@@ -155,7 +226,30 @@ def read_sources(paths: list[Path]) -> tuple[EventLog, list[InputFile], list[Fin
             log, found = part if isinstance(part, tuple) else (part, [])
             parts.append((name, la, log))
             findings += found
+    tables = {}
+    for field_name, files in table_files.items():
+        try:
+            tables[field_name] = TABLE_READERS[field_name][1](files)
+        except InputError as error:
+            problems += error.problems
     if problems:
         raise InputError(problems)
+    if not parts:
+        raise InputError(Problem(", ".join(map(str, paths)), "", "holds no events, only "
+                                 + " and ".join(sorted(table_files)) + " tables",
+                                 "add the event data (a tidy event log, a 903 or a CIN census) beside them"))
     log, found = join_sources(parts)
-    return log, inputs, findings + found
+    return Sources(log, inputs, findings + found, Tables(**tables))
+
+
+def _table_kind(file: Path, display: str) -> str | None:
+    """The `Tables` field a file fills, if it is a non-event input; else None."""
+    if binary_kind(file):
+        return None
+    for field_name, (claims, _) in TABLE_READERS.items():
+        try:
+            if claims(file, display):
+                return field_name
+        except InputError:
+            return None  # unreadable as a table: the event readers will say why
+    return None

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, brief
 from generator.eventlog import EventLog
 from generator.ingest.findings import finding, keep, lenient_dates
 from generator.ingest.sniff import csv_head, is_xls, is_xlsx
-from generator.ingest.tabular import CSV_SUFFIXES, decode_text
+from generator.ingest.tabular import CSV_SUFFIXES, check_rows, check_workbook, decode_text
 from generator.ingest.tidy import SEX_CODES
 from generator.quality import Finding
 
@@ -65,11 +65,13 @@ REQUIRED = {n: ("date",) for n in LISTS}
 
 
 def key(name: object) -> str:
+    """A column name folded for tolerant matching: lower case, curly quotes straightened, only letters and digits."""
     text = str(name).replace("\u2019", "'").replace("\u2018", "'").lower()
     return re.sub(r"[^a-z0-9]", "", text)
 
 
 def list_number(sheet: str) -> int | None:
+    """The Annex A list (1-11) a sheet holds, from a name starting 'List 3' or 'list_3', else None."""
     match = re.match(r"^\s*list\s*[_-]?\s*(\d+)", sheet, re.IGNORECASE)
     return int(match.group(1)) if match and 1 <= int(match.group(1)) <= 11 else None
 
@@ -101,7 +103,9 @@ def _header_index(rows: list[list[str]]) -> int | None:
 
 
 def claims(path: Path, display: str) -> bool:
+    """Whether ``path`` is an Annex A workbook (by its sheet names) or one list as CSV."""
     if is_xlsx(path) or is_xls(path):
+        check_workbook(path, display)  # too large: refused by name, never opened
         try:
             return any(list_number(name) for name in _sheet_names(path))
         except Exception:  # an unreadable workbook is not ours; the caller says no reader could read it
@@ -133,18 +137,33 @@ def _sheets(path: Path, display: str) -> dict[str, list[tuple]]:
         if is_xlsx(path):
             from openpyxl import load_workbook
 
+            check_workbook(path, display)
             workbook = load_workbook(path, read_only=True, data_only=True)
             try:
-                return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets if list_number(ws.title)}
+                return {ws.title: _rows(ws, display) for ws in workbook.worksheets if list_number(ws.title)}
             finally:
                 workbook.close()
+        check_workbook(path, display)
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="xlrd")
+        for name, frame in frames.items():
+            check_rows(len(frame), display, f"sheet '{name}'")
         return {name: [tuple(r) for r in frame.itertuples(index=False)] for name, frame in frames.items() if list_number(name)}
     except InputError:
         raise
     except Exception as error:  # a damaged workbook is the file's fault
-        raise InputError(Problem(display, "", f"cannot be read as an Excel workbook ({type(error).__name__}: {error})",
+        raise InputError(Problem(display, "", f"cannot be read as an Excel workbook ({type(error).__name__}: {brief(error, 100, quote=False)})",
                                  "open it in Excel, save it again as .xlsx, and rerun")) from error
+
+
+def _rows(sheet, display: str) -> list[tuple]:
+    """A sheet's rows, refused as soon as there are more than the limit (its stated size may lie)."""
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(row)
+        if len(rows) % 65536 == 0:
+            check_rows(len(rows), display, f"sheet '{sheet.title}'")
+    check_rows(len(rows), display, f"sheet '{sheet.title}'")
+    return rows
 
 
 def _frame(rows: list[tuple], display: str, sheet: str) -> pd.DataFrame:

@@ -15,7 +15,9 @@ Events of an episode (the canonical vocabulary):
   assessment_start, assessment_authorised (code nfa for an episode's last assessment when the
     episode closed RC8, else in_need); s47; icpc (code cpp when a CP plan of the episode starts
     that day, else no_plan; none when ICPCnotRequired); cin_plan_start/end; cpp_start (code
-    InitialCategoryOfAbuse)/cpp_end; cin_end (code ReasonForClosure) on CINclosureDate.
+    InitialCategoryOfAbuse)/cpp_end; cpp_review on each Reviews/CPPreviewDate of a plan (the
+    key practice of reviewing a plan within 3 months, then every 6); cin_end (code
+    ReasonForClosure) on CINclosureDate.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ SEX_WORDS = {**SEX_CODES, "m": "1", "f": "2", "u": "0", "x": "0"}
 
 
 def claims(path: Path, display: str) -> bool:
+    """Whether ``path`` is a CIN census XML file (by its root element)."""
     if path.suffix.lower() not in {".xml", ""}:
         return False
     if xml_root(path) != XML_ROOT:
@@ -140,9 +143,24 @@ def _episode_rows(child, e: dict, number: int) -> list[tuple]:
         out.append((child, referral, "cpp_start", p.get("CPPstartDate"), p.get("InitialCategoryOfAbuse"), f"-CP{n}", where))
         if p.get("CPPendDate"):
             out.append((child, referral, "cpp_end", p["CPPendDate"], None, f"-CP{n}", where))
+        for k, day in enumerate(_review_dates(p)):
+            out.append((child, referral, "cpp_review", day, None, f"-CP{n}-R{k}", where))
     if closure and not nfa:
         out.append((child, referral, "cin_end", closure, reason, "", where))
     return out
+
+
+def _review_dates(plan: dict) -> list[str]:
+    """A plan's CPPreviewDates: under Reviews (one element holding them all, or one each), or
+    written directly in the plan."""
+    days = []
+    for element in plan.get("Reviews") or []:
+        if isinstance(element, str):
+            continue
+        days += [(c.text or "").strip() for c in element.iter() if local(c.tag) == "CPPreviewDate" and (c.text or "").strip()]
+    if isinstance(plan.get("CPPreviewDate"), str):
+        days.append(plan["CPPreviewDate"])
+    return days
 
 
 def census_year(header: dict, name: str, dates: pd.Series) -> int | None:

@@ -3,6 +3,11 @@
 One column may mix ISO and UK dates (exports glued together). US month/day order and
 two-digit years are refused rather than guessed: a wrong guess silently moves a child's
 referral by months. Every refusal names the file, the rows and the column.
+
+A date outside the years 1900-2100 is a typo (1916 for 2016) or a placeholder: systems write
+9999-12-31 (and 2999, 3000) for "no end date". Neither is ever handed on as a date (pandas
+cannot hold years past 2262, and one stray century stretches every time axis); the caller
+either refuses them (`parse_dates` problems) or asks for them back (``odd``) and counts them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,29 @@ _UK = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?: .*)?$"
 _SHORT_YEAR = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$"
 _SERIAL = r"^\d{5}(?:\.\d+)?$"  # Excel's day count: 1 Jan 1960 is 21916, 2040 is 51136
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: The dates a child's record can hold: before 1900 or after 2100 is a typo or a placeholder.
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
+#: Years systems write for "open-ended" (Excel and SQL Server 9999-12-31; 2999, 3000 in some
+#: case-management systems): a placeholder for "no date", not a typo.
+PLACEHOLDER_YEARS = frozenset({2999, 3000, 9999})
+PLACEHOLDER, OUT_OF_RANGE = "placeholder", "out of range"
+_REASONS = {PLACEHOLDER: "a placeholder for 'no date' (e.g. 9999-12-31)",
+            OUT_OF_RANGE: f"outside the years {EARLIEST.year}-{LATEST.year}"}
+
+
+def year_kind(year: int) -> str | None:
+    """PLACEHOLDER, OUT_OF_RANGE or None (a year a record can hold)."""
+    if year in PLACEHOLDER_YEARS:
+        return PLACEHOLDER
+    return None if EARLIEST.year <= year <= LATEST.year else OUT_OF_RANGE
+
+
+def _cell(value) -> tuple[pd.Timestamp | None, str | None]:
+    """An Excel or Parquet date cell as a Timestamp, or why it is not a date we keep."""
+    kind = year_kind(value.year)
+    if kind:
+        return None, kind
+    return pd.Timestamp(value.year, value.month, value.day), None
 
 
 def parse_dates(
@@ -27,6 +55,7 @@ def parse_dates(
     column: str,
     rows: pd.Series | None = None,
     required: bool = True,
+    odd: dict | None = None,
 ) -> tuple[pd.Series, list[Problem]]:
     """Parse a column of dates to datetime64 at midnight.
 
@@ -41,6 +70,10 @@ def parse_dates(
         then rows counted from 1).
     required : bool
         Whether an empty value is a problem.
+    odd : dict, optional
+        Given, dates outside 1900-2100 and placeholders are not problems: they come back as
+        NaT and are recorded here, index -> PLACEHOLDER or OUT_OF_RANGE, for the caller to
+        count as findings. Not given, they are problems like any value that is not a date.
 
     Returns
     -------
@@ -49,15 +82,20 @@ def parse_dates(
     if rows is None:
         rows = pd.Series(values.index + 2, index=values.index)
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        parsed = pd.Series(pd.to_datetime(parsed).dt.normalize(), index=values.index)
-        return _finish(parsed, values.isna(), file, column, rows, required, {})
+        local = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        # Compared in the column's own unit: a Parquet datetime64[us] may hold 9999-12-31.
+        kinds = local.dt.year.map(lambda y: None if pd.isna(y) else year_kind(int(y)))
+        kept = local.where(kinds.isna()).astype("datetime64[ns]").dt.normalize()
+        return _finish(kept, values.isna(), file, column, rows, required, {}, kinds.dropna().to_dict(), odd)
 
     objects = values.astype(object)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     is_cell = objects.map(lambda v: isinstance(v, (dt.date, dt.datetime, pd.Timestamp)))
-    if is_cell.any():
-        parsed[is_cell] = pd.to_datetime(objects[is_cell].map(pd.Timestamp)).dt.normalize()
+    kinds: dict = {}
+    for index, value in objects[is_cell].items():
+        parsed[index], kind = _cell(value)
+        if kind:
+            kinds[index] = kind
     text = objects.where(~is_cell).map(lambda v: "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
     blank = (text == "") & ~is_cell
 
@@ -74,11 +112,27 @@ def parse_dates(
     parsed[serial] = _EXCEL_EPOCH + pd.to_timedelta(text[serial].astype(float).astype(int), unit="D")
     for index in text.index[text.str.match(_SHORT_YEAR)]:
         reasons[index] = "a two-digit year is ambiguous; write the year in four digits"
+    # The year as written, for ISO and UK text and serials: 9999-12-31 never parses above.
+    written = text.str.extract(r"^(\d{4})-|^\d{1,2}[/.-]\d{1,2}[/.-](\d{4})")
+    years = pd.to_numeric(written[0].where(written[0].notna(), written[1]).where(iso | uk), errors="coerce").astype(float)
+    years[serial & parsed.notna()] = parsed[serial & parsed.notna()].dt.year
+    for index, year in years.dropna().items():
+        kind = year_kind(int(year))
+        if kind:
+            kinds[index] = kind
+    return _finish(parsed, blank, file, column, rows, required, reasons, kinds, odd)
 
-    return _finish(parsed, blank, file, column, rows, required, reasons)
 
-
-def _finish(parsed, blank, file, column, rows, required, reasons):
+def _finish(parsed, blank, file, column, rows, required, reasons, kinds=None, odd=None):
+    kinds = kinds or {}
+    if kinds:
+        parsed = parsed.copy()
+        parsed[list(kinds)] = pd.NaT
+        if odd is not None:
+            odd.update(kinds)
+            blank = blank | parsed.index.isin(list(kinds))
+        else:
+            reasons = {**reasons, **{index: _REASONS[kind] for index, kind in kinds.items()}}
     problems: list[Problem] = []
     bad = parsed.isna() & ~blank
     if bad.any():
@@ -94,7 +148,7 @@ def _finish(parsed, blank, file, column, rows, required, reasons):
                 f"{int(bad.sum())} value(s) could not be read as a date ("
                 + "; ".join(examples)
                 + ")",
-                "use yyyy-mm-dd or dd/mm/yyyy with a four-digit year",
+                "use yyyy-mm-dd or dd/mm/yyyy with a four-digit year from 1900 to 2100 (leave an unknown date blank)",
             )
         )
     if required and blank.any():

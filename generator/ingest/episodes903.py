@@ -35,6 +35,7 @@ ONE_DAY = pd.Timedelta(days=1)
 
 
 def year_end(year: pd.Series) -> pd.Series:
+    """31 March of each collection year: the day a 903 return is extracted."""
     return pd.to_datetime(year.astype("Int64").astype(str) + "-03-31", errors="coerce")
 
 

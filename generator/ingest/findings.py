@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.errors import Problem
-from generator.ingest.dates import parse_dates
+from generator.ingest.dates import EARLIEST, LATEST, OUT_OF_RANGE, PLACEHOLDER, parse_dates
 from generator.quality import Finding
 
 EXAMPLES = 5
@@ -34,17 +34,24 @@ def finding(check: str, rows: pd.DataFrame | int, message: str, action: str = "k
     return Finding(check, severity, int(count), message, action, examples, source)
 
 
-def keep(findings: list[Finding], *found: Finding | None) -> None:
-    """Append the findings that are not None."""
-    findings.extend(f for f in found if f is not None)
+def keep(findings: list[Finding], *found: Finding | list | None) -> None:
+    """Append the findings that are not None (a list of them is appended one by one)."""
+    for item in found:
+        if isinstance(item, list):
+            keep(findings, *item)
+        elif item is not None:
+            findings.append(item)
 
 
 def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
-                  ids: pd.Series | None = None) -> tuple[pd.Series, Finding | None]:
-    """Dates of a column; values that are not dates become NaT and one Finding counts them.
+                  ids: pd.Series | None = None) -> tuple[pd.Series, list[Finding]]:
+    """Dates of a column; values that are not dates become NaT and Findings count them.
 
     Statutory returns run to hundreds of thousands of rows, and one mistyped date must not
     stop a county's report: the row is counted on the data-quality page instead of refused.
+    Placeholders for "no date" (9999-12-31) and dates outside 1900-2100 (typos) are read as
+    no date, each counted in its own Finding; the reader then leaves an end open or drops a
+    row whose own date is missing, as for a blank.
     """
     present = _present(values)
     # Most returns hold ISO or dd/mm/yyyy text throughout: parse those in one vectorised pass
@@ -56,14 +63,18 @@ def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
         uk = parsed.isna() & present
         if uk.any():
             parsed[uk] = pd.to_datetime(text[uk].where(text[uk].str.len() == 10), format="%d/%m/%Y", errors="coerce")
-    rest = parsed.isna() & present
+    # 1678-2262 parse above as well: the range is checked by parse_dates with the rest.
+    rest = (parsed.isna() | (parsed < EARLIEST) | (parsed > LATEST)) & present
     problems: list[Problem] = []
+    odd: dict = {}
     if rest.any():
-        parsed[rest], problems = parse_dates(values[rest], display, column, rows[rest], required=False)
+        parsed[rest], problems = parse_dates(values[rest], display, column, rows[rest], required=False, odd=odd)
     parsed = parsed.astype("datetime64[ns]")
-    bad = parsed.isna() & present
+    found = [_odd_finding(odd, kind, display, column, rows, ids) for kind in (PLACEHOLDER, OUT_OF_RANGE)]
+    found = [f for f in found if f is not None]
+    bad = parsed.isna() & present & ~values.index.isin(list(odd))
     if not bad.any():
-        return parsed, None
+        return parsed, found
     reasons = "; ".join(p.message for p in problems if isinstance(p, Problem))
     examples = pd.DataFrame({"child_id": ids[bad] if ids is not None else pd.Series(dtype=str)})
     result = finding(
@@ -75,7 +86,26 @@ def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
     if result is not None:
         result.count = int(bad.sum())
         result.examples = result.examples or [f"row {r}" for r in rows[bad].head(EXAMPLES)]
-    return parsed, result
+    return parsed, found + ([result] if result is not None else [])
+
+
+def _odd_finding(odd: dict, kind: str, display: str, column: str, rows: pd.Series,
+                 ids: pd.Series | None) -> Finding | None:
+    """One Finding for the placeholders, or for the out-of-range dates, of a column."""
+    index = [i for i, k in odd.items() if k == kind]
+    if not index:
+        return None
+    if kind == PLACEHOLDER:
+        check, message = "placeholder dates", (
+            f"values in column '{column}' such as 9999-12-31, which systems write for 'no date'")
+        action = "repaired: read as no date (an end date is left open; a row whose own date it is is not an event)"
+    else:
+        check, message = "dates outside 1900-2100", (
+            f"values in column '{column}' before {EARLIEST.year} or after {LATEST.year}: a typo in the year")
+        action = "dropped: read as no date (an end date is left open; a row whose own date it is is not an event)"
+    examples = list(dict.fromkeys(ids[index].dropna().astype(str)))[:EXAMPLES] if ids is not None else []
+    return Finding(check, "warning", len(index), message, action,
+                   examples or [f"row {r}" for r in rows[index].head(EXAMPLES)], display)
 
 
 def _present(values: pd.Series) -> pd.Series:

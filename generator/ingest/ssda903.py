@@ -2,12 +2,20 @@
 
 CSV: one table per file, recognised by its header row: Header (CHILD, SEX, DOB, ETHNIC, ...),
 Episodes (CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, ...), Missing (CHILD,
-MISSING, MIS_START, MIS_END), Reviews, and the other tables of the return (UASC, OC2, OC3,
+MISSING, MIS_START, MIS_END), Reviews (CHILD, DOB, REVIEW, REVIEW_CODE), and the other tables of the return (UASC, OC2, OC3,
 AD1, PlacedAdoption, PrevPerm, SWEpisodes), which are recognised so that a whole return folder
 loads but do not become events. XML: EXPSSDA903/CHILD/{HEADER, EPISODES/EPISODE, ...} with
 CHILDID for CHILD and PL for PLACE. Several years' returns merge into one history per child
 (`episodes903`); each file's return year comes from its name ("episodes_2017.csv",
 "903_2016-17.xml") or else from its dates.
+
+Key-practice events (`generator.practice_rules`): each Reviews row is a ``lac_review`` on
+REVIEW (code REVIEW_CODE, the child's participation). The DfE's Missing table has no
+return-interview column (its fields are CHILD, DOB, MISSING, MIS_START, MIS_END); Annex A list
+8 carries "Was the child offered a return interview?". Many LAs' own 903 extracts add that
+answer to the Missing table, so a column named in `RETURN_INTERVIEW_COLUMNS` is read: a date
+(the day the interview was offered) or a yes (offered, dated at MIS_END, as Annex A gives no
+date) becomes ``return_interview_offered``; a no, or a blank, is no event.
 """
 
 from __future__ import annotations
@@ -44,11 +52,18 @@ TABLES: dict[str, frozenset[str]] = {
 }
 #: Columns a table must have for us to read it (beyond those that identify it).
 REQUIRED = {"episodes": ("dec", "rec"), "missing": ("mis_end",)}
-NOT_EVENTS = ("reviews", "uasc", "oc2", "oc3", "ad1", "placed_adoption", "prev_perm", "sw_episodes")
+#: Return-interview columns of a Missing table, as LAs' extracts name them (normalised): the
+#: first one present is read.
+RETURN_INTERVIEW_COLUMNS = ("mis_return_interview", "mis_rhi_offered", "rhi_offered", "return_interview_offered",
+                            "return_interview")
+YES = {"y", "yes", "1", "true", "a) yes", "offered"}
+NO = {"n", "no", "0", "false", "b) no", "not offered"}
+NOT_EVENTS = ("uasc", "oc2", "oc3", "ad1", "placed_adoption", "prev_perm", "sw_episodes")
 XML_ROOT = "EXPSSDA903"
 
 
 def table_kind(columns: list[str]) -> str | None:
+    """Which SSDA903 table a header row is (Header, Episodes, Missing, ...), else None."""
     found = set(columns)
     for kind, needed in TABLES.items():
         if needed <= found:
@@ -57,6 +72,7 @@ def table_kind(columns: list[str]) -> str | None:
 
 
 def claims(path: Path, display: str) -> bool:
+    """Whether ``path`` is an SSDA903 table (CSV by header row) or the XML return."""
     if path.suffix.lower() in XML_SUFFIXES or path.suffix.lower() == "":
         return xml_root(path) == XML_ROOT
     return table_kind(csv_columns(path)) is not None
@@ -114,6 +130,10 @@ def read_903(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]]:
     events = [episode_events(ep)]
     if "missing" in tables:
         part, found = _missing(pd.concat(tables["missing"], ignore_index=True), source)
+        events.append(part)
+        findings += found
+    if "reviews" in tables:
+        part, found = _reviews(pd.concat(tables["reviews"], ignore_index=True), source)
         events.append(part)
         findings += found
     for kind in NOT_EVENTS:
@@ -185,7 +205,46 @@ def _missing(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Findi
     ended = table["end"].notna()
     ends = pd.DataFrame({"child_id": table.loc[ended, "child_id"], "event": "missing_end", "date": table.loc[ended, "end"],
                          "record_id": record[ended], "code": table.loc[ended, "code"], "source": table.loc[ended, "_file"]})
-    return pd.concat([starts, ends], ignore_index=True), findings
+    parts = [starts, ends]
+    column = next((c for c in RETURN_INTERVIEW_COLUMNS if c in frame.columns), None)
+    if column is not None:
+        offered = _return_interviews(frame.loc[table.index, column], frame.loc[table.index, "_row"], table, record,
+                                     source, findings)
+        parts += [offered] if len(offered) else []
+    return pd.concat(parts, ignore_index=True), findings
+
+
+def _return_interviews(answers: pd.Series, rows: pd.Series, table: pd.DataFrame, record: pd.Series, source: str,
+                       findings: list[Finding]) -> pd.DataFrame:
+    """``return_interview_offered`` per missing episode whose answer is a date or a yes."""
+    text = _text(answers)
+    lower = text.str.lower()
+    yes = lower.isin(YES).fillna(False).astype(bool)
+    no = lower.isin(NO).fillna(False).astype(bool)
+    offered, found = lenient_dates(text.where(~yes & ~no), source, "return interview", rows, table["child_id"])
+    keep(findings, found)
+    day = offered.where(offered.notna(), table["end"].where(yes))
+    ok = day.notna().to_numpy()
+    return pd.DataFrame({"child_id": table["child_id"][ok], "event": "return_interview_offered", "date": day[ok],
+                         "record_id": record[ok], "code": pd.NA, "source": table["_file"][ok]})
+
+
+def _reviews(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """``lac_review`` per Reviews row; the same review in two returns is one."""
+    findings: list[Finding] = []
+    ids = _text(frame["child"])
+    day, found = lenient_dates(frame["review"], source, "REVIEW", frame["_row"], ids)
+    keep(findings, found)
+    table = pd.DataFrame({"child_id": ids, "date": day, "code": _text(frame["review_code"]).str.upper(),
+                          "_file": frame["_file"]})
+    table = table[table["child_id"].notna() & table["date"].notna()]
+    duplicate = table.duplicated(["child_id", "date"], keep="last")
+    keep(findings, finding("duplicate reviews", table[duplicate], "the same review (child and date) in more than one return",
+                           "dropped: the copy from the latest return is kept", source, severity="info"))
+    table = table[~duplicate]
+    return pd.DataFrame({"child_id": table["child_id"], "event": "lac_review", "date": table["date"],
+                         "record_id": table["child_id"] + ":R" + table["date"].dt.strftime("%Y-%m-%d"),
+                         "code": table["code"], "source": table["_file"]}), findings
 
 
 def _children(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
@@ -201,7 +260,7 @@ def _children(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
 
 
 def _xml_tables(path: Path, display: str) -> dict[str, pd.DataFrame]:
-    headers, episodes, missing = [], [], []
+    headers, episodes, missing, reviews = [], [], [], []
     number = 0
     for element in iter_records(path, display, "CHILD"):
         if local(element.tag) != "CHILD":
@@ -220,7 +279,11 @@ def _xml_tables(path: Path, display: str) -> dict[str, pd.DataFrame]:
             elif children_named(item, "MIS_START"):
                 missing.append({"child": child, "missing": text_of(item, "MISSING", "MIS_TYPE"),
                                  "mis_start": text_of(item, "MIS_START"), "mis_end": text_of(item, "MIS_END"),
+                                 "mis_return_interview": text_of(item, *(c.upper() for c in RETURN_INTERVIEW_COLUMNS)),
                                  "_row": f"child {number}"})
+            elif children_named(item, "REVIEW"):
+                reviews.append({"child": child, "review": text_of(item, "REVIEW"),
+                                "review_code": text_of(item, "REVIEW_CODE"), "_row": f"child {number}"})
     if not headers:
         raise InputError(Problem(display, "", "is an SSDA903 XML return with no CHILD records",
                                  "export the return again with its children"))
@@ -229,6 +292,8 @@ def _xml_tables(path: Path, display: str) -> dict[str, pd.DataFrame]:
         parts["episodes"] = pd.DataFrame(episodes)
     if missing:
         parts["missing"] = pd.DataFrame(missing)
+    if reviews:
+        parts["reviews"] = pd.DataFrame(reviews)
     return parts
 
 

@@ -10,17 +10,92 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, brief
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet"}
 TABLE_SUFFIXES = CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
+
+#: A workbook is refused, before it is read, when it would expand past this many megabytes
+#: (an .xlsx is a zip: a 1 MB file can hold gigabytes of XML) or holds more rows in a sheet
+#: than this (Excel's own limit is 1,048,576). Each can be raised with its environment
+#: variable for a county whose exports really are larger.
+MAX_WORKBOOK_MB, MAX_WORKBOOK_MB_ENV = 200, "CAREJOURNEYS_MAX_WORKBOOK_MB"
+MAX_SHEET_ROWS, MAX_SHEET_ROWS_ENV = 1_048_576, "CAREJOURNEYS_MAX_SHEET_ROWS"
+
+
+def _limit(default: int, variable: str) -> int:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(Problem("environment", variable, f"expected a whole number, got {text[:20]!r}",
+                                 f"unset it, or set it to a number (the default is {default:,})"))
+    return int(text)
+
+
+def check_workbook(path: Path, display: str) -> None:
+    """Refuse a workbook larger than `MAX_WORKBOOK_MB` uncompressed, before any of it is read.
+
+    An .xlsx's zip directory states each part's size (zipfile reads no more than it states);
+    an .xls is not compressed, so its file size is its size.
+    """
+    limit = _limit(MAX_WORKBOOK_MB, MAX_WORKBOOK_MB_ENV)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        size = path.stat().st_size
+    if size > limit * 1024 * 1024:
+        raise InputError(Problem(display, "", f"expands to {size / 1024 / 1024:,.0f} MB, over the limit of {limit:,} MB "
+                                 "for a workbook", f"export it as CSV, or raise the limit: set {MAX_WORKBOOK_MB_ENV}="
+                                 f"{int(size / 1024 / 1024) + 1}"))
+
+
+def check_rows(rows: int, display: str, sheet: str = "") -> None:
+    """Refuse a sheet of more than `MAX_SHEET_ROWS` rows."""
+    limit = _limit(MAX_SHEET_ROWS, MAX_SHEET_ROWS_ENV)
+    if rows > limit:
+        raise InputError(Problem(display, sheet, f"has more than {limit:,} rows, the limit for a sheet",
+                                 f"split the export, or raise the limit: set {MAX_SHEET_ROWS_ENV} to a larger number"))
+
+
+def table_columns(path: Path, display: str) -> list[str]:
+    """A table's normalised column names, reading as little as its format allows: the first
+    row of a workbook, the schema of a Parquet file. The body is read once, by the reader
+    that claims the file."""
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES and path.stat().st_size:
+        check_workbook(path, display)
+        try:
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            try:
+                first = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            finally:
+                workbook.close()
+            return [normalise_header(c) for c in first if c is not None]
+        except Exception as error:  # any parser's own failure is the file's fault, not ours
+            raise InputError(Problem(display, "", f"cannot be read as a {suffix} table ({type(error).__name__})",
+                                     "check that the file is what its name says (export it again from the source)")) from None
+    if suffix in PARQUET_SUFFIXES and path.stat().st_size:
+        try:
+            import pyarrow.parquet as pq
+
+            return [normalise_header(c) for c in pq.read_schema(path).names if not str(c).startswith("__index")]
+        except Exception as error:
+            raise InputError(Problem(display, "", f"cannot be read as a {suffix} table ({type(error).__name__})",
+                                     "check that the file is what its name says (export it again from the source)")) from None
+    return list(read_table(path, display).columns[1:])
 
 
 def normalise_header(name: object) -> str:
@@ -53,7 +128,9 @@ def read_table(path: Path, display: str) -> pd.DataFrame:
             frame = pd.read_parquet(path)
             frame.insert(0, "_row", range(1, len(frame) + 1))
         elif suffix in EXCEL_SUFFIXES:
+            check_workbook(path, display)
             frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+            check_rows(len(frame) + 1, display)
             frame.insert(0, "_row", range(2, len(frame) + 2))
         else:
             frame = _read_csv(path.read_bytes())
@@ -61,7 +138,7 @@ def read_table(path: Path, display: str) -> pd.DataFrame:
         raise
     except Exception as error:  # any parser's own failure is the file's fault, not ours
         raise InputError(
-            Problem(display, "", f"cannot be read as a {suffix or 'text'} table ({error})",
+            Problem(display, "", f"cannot be read as a {suffix or 'text'} table ({brief(error, 120, quote=False)})",
                     "check that the file is what its name says (export it again from the source)")
         ) from error
     frame.columns = ["_row"] + [normalise_header(c) for c in frame.columns[1:]]

@@ -55,12 +55,14 @@ def _rename(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]]) -> pd.Data
 
 
 def is_events_table(columns: list[str]) -> bool:
+    """Whether a header row is a tidy event log's (child_id, event or type, date)."""
     cols = set(columns)
     return any(c in cols for c in EVENT_ALIASES["child_id"]) and any(
         c in cols for c in EVENT_ALIASES["event"]) and any(c in cols for c in EVENT_ALIASES["date"])
 
 
 def is_children_table(columns: list[str]) -> bool:
+    """Whether a header row is a children table's (child_id and attributes, no events)."""
     cols = set(columns)
     attributes = [a for key in ("sex", "birth_month", "ethnicity", "disability") for a in CHILD_ALIASES[key]]
     return any(c in cols for c in EVENT_ALIASES["child_id"]) and any(c in cols for c in attributes)

@@ -118,4 +118,5 @@ def text_of(element: Element | None, *names: str) -> str | None:
 
 
 def children_named(element: Element, name: str) -> list[Element]:
+    """The direct children of ``element`` with tag ``name``, namespaces ignored."""
     return [child for child in element if local(child.tag) == name]

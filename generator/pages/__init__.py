@@ -12,8 +12,12 @@ from generator.pages.cohorts import CohortPage
 from generator.pages.data_quality import DataQualityPage
 from generator.pages.events import EventPage
 from generator.pages.fidelity import FidelityPage
+from generator.pages.incidence import IncidencePage
+from generator.pages.sequences import SequencesPage
+from generator.pages.timeline import TimelinePage
 from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
+from generator.pages.key_practices import KeyPracticesPage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
 from generator.pages.pathway_map import PathwayMapPage
@@ -38,5 +42,9 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         EventPage,
         DataQualityPage,
         FidelityPage,
+        KeyPracticesPage,
+        IncidencePage,
+        SequencesPage,
+        TimelinePage,
     )
 }

@@ -33,6 +33,7 @@ from generator.analyses.front_door import FrontDoorLinks, LinkWindows
 from generator.analyses.period import Period
 from generator.charts import Chart
 from generator.eventlog import EventLog
+from generator.ingest import Tables
 from generator.page_options import PageOptions, WindowOptions
 from generator.published import Table
 
@@ -72,6 +73,7 @@ class Plan:
     period: Period
     report_dir: Path
     public: bool
+    tables: Tables = field(default_factory=Tables)  # inputs that are not events
     replays: dict[tuple[str, Whose], Path] = field(default_factory=dict)
     linked: set[LinkWindows] = field(default_factory=set)
     wants_twins: bool = False
@@ -121,6 +123,9 @@ class PageContext:
     inputs: tuple = ()  # generator.ingest.InputFile, for 'data sources'
     audience: str = "internal"
     products: Products = field(default_factory=Products)
+    #: Inputs that are not events (`generator.ingest.Tables`): population estimates, when the
+    #: data holds them.
+    tables: Tables = field(default_factory=Tables)
 
     def __post_init__(self):
         object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))

@@ -11,26 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from generator.checks import CHECKS
 from generator.page_options import DataQualityOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Derived, Table
 
-#: The checks carejourneys runs, in the order the page lists checks that found nothing.
-CHECKS: tuple[tuple[str, str], ...] = (
-    ("unparseable dates", "values in date columns that are not dates"),
-    ("dates after the extract", "dates after the 31 March of the return they are in"),
-    ("event before birth", "events dated before the child's month of birth"),
-    ("end before start", "episodes, plans and missing episodes that end before they start"),
-    ("assessments authorised before they started", "authorisation dated before the assessment's start"),
-    ("duplicate episodes", "the same episode in more than one return"),
-    ("overlapping episodes", "903 episodes that end after the next one starts"),
-    ("duplicate events", "the same event for the same child on the same day"),
-    ("codes outside the code list", "codes not in the DfE list for their year"),
-    ("events for children missing from the children table", "events of children with no attributes"),
-    ("referrals with no outcome after a long time", "referrals with no recorded next step"),
-    ("ids that look like names", "child ids that look like a person's name"),
-    ("ids that look like dates of birth", "child ids that look like a date"),
-)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -52,7 +37,7 @@ class DataQualityPage(PageKind):
         published = Table(table, counts=["count"], groups=[("severity",)],
                           totals={("severity",): {"count": "data-quality rows {severity}"}})
         found = {f.check for f in findings}
-        clean = [{"check": check, "what": what} for check, what in CHECKS if check not in found]
+        clean = [{"check": check, "what": what} for check, what in CHECKS.items() if check not in found]
         return RenderedPage(
             template="data_quality.html",
             context={

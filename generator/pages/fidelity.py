@@ -17,41 +17,12 @@ import pandas as pd
 from generator.charts.fidelity import paired_shares
 from generator.charts.workload import count_lines
 from generator.analyses.front_door import LinkWindows, link_front_door
+from generator.metrics import label_of
 from generator.page_options import FidelityOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
 from generator.published import Derived, Metric, Table
 from generator.synth import fidelity
 
-#: The headline figures' names on the page (the CSV keeps metrics.json's keys).
-FIGURE_NAMES = {
-    "children": "Children", "events": "Events", "contacts": "Contacts", "referrals": "Referrals",
-    "assessments": "Assessments", "s47": "Section 47 enquiries", "icpc": "Initial child protection conferences",
-    "cpp_starts": "Child protection plans started", "lac_starts": "Periods of care started",
-    "rereferral_12m_pct": "Re-referrals within 12 months (%)",
-    "rereferral_36m_pct": "Re-referrals within 36 months (%)",
-    "rereferral_12m_cumulative_pct": "Referred again within 12 months of a referral (%)",
-    "rereferral_36m_cumulative_pct": "Referred again within 36 months of a referral (%)",
-    "assessment_nfa_pct": "Assessments ending in no further action (%)",
-    "assessment_nfa_prev0_pct": "No further action after assessment, no previous referral (%)",
-    "assessment_nfa_prev1_pct": "No further action after assessment, 1 previous referral (%)",
-    "assessment_nfa_prev2_pct": "No further action after assessment, 2 previous referrals (%)",
-    "assessment_nfa_prev3plus_pct": "No further action after assessment, 3 or more previous referrals (%)",
-    "referral_to_assessment_pct": "Referrals going on to assessment (%)",
-    "assessment_to_strategy_pct": "Assessments going on to a strategy discussion (%)",
-    "strategy_to_s47_pct": "Strategy discussions going on to a section 47 enquiry (%)",
-    "s47_to_icpc_pct": "Section 47 enquiries going on to a conference (%)",
-    "s47_without_plan_pct": "Section 47 enquiries ending without a plan (%)",
-    "icpc_to_plan_pct": "Conferences making a child protection plan (%)",
-    "assessment_within_45wd_pct": "Assessments within 45 working days (%)",
-    "assessment_median_working_days": "Median assessment (working days)",
-    "icpc_within_15wd_pct": "Conferences within 15 working days of the strategy discussion (%)",
-    "icpc_median_working_days": "Median wait for a conference (working days)",
-    "open_early_help_at_end": "Early help assessments open at the end",
-    "open_assessment_at_end": "Assessments open at the end",
-    "open_cin_plan_at_end": "Child in need plans open at the end",
-    "open_cp_plan_at_end": "Child protection plans open at the end",
-    "open_looked_after_at_end": "Children looked after at the end",
-}
 
 
 class FidelityPage(PageKind):
@@ -133,7 +104,7 @@ def _rows(table: pd.DataFrame) -> list[dict]:
 
 def _named(table: pd.DataFrame) -> list[dict]:
     """Rows with each figure's name beside its metrics.json key."""
-    return _rows(table.assign(name=table["figure"].map(lambda key: FIGURE_NAMES.get(key, key))))
+    return _rows(table.assign(name=table["figure"].map(label_of)))
 
 
 def _junction_long(table: pd.DataFrame) -> pd.DataFrame:

@@ -56,6 +56,9 @@ TWINS_NOTE = ("The dots are synthetic twins, not real children: they were drawn 
               "journeys fitted to the real data, so they move with the same flows, timings and volumes, "
               "but no dot follows a real child. The monthly table counts the real children "
               "(counts of 1 to 5 are shown as c).")
+#: The player's plain scripts, in load order: each adds to window.carejourneys what the next
+#: ones use (site_templates/assets/; the base template loads them after report.js).
+PLAYER_SCRIPTS = ["codec.js", "geometry.js", "model.js", "painter.js", "controls.js", "recorder.js", "player.js"]
 COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", "disability": "disability"}
 
 
@@ -129,7 +132,7 @@ class PathwayMapPage(PageKind):
             template="map.html",
             context=context,
             downloads={f"{options.slug}-monthly": table},
-            scripts=["player.css", "player.js"],
+            scripts=["player.css"] + PLAYER_SCRIPTS,
         )
         frames = [pack_frames(dots, tube, a, b, ctx.annotations) for a, b in periods]
         payload = {"frames": frames, "views": views, "palettes": PALETTES}
@@ -179,7 +182,7 @@ def _snapshots(journeys, start, end) -> list[dict]:
     prints (small multiples), where no dot can move."""
     snapshots = []
     for quarter in (1, 2, 3, 4):
-        date = (start + (end - start) * quarter / 4).normalize()
+        date = (start + (end - start) / 4 * quarter).normalize()  # a century of data does not overflow
         counts = {k: Count(v) for k, v in station_stock(journeys, date).items()}
         snapshots.append({"label": f"{date:%-d %B %Y}", "counts": counts})
     return snapshots

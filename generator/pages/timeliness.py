@@ -66,7 +66,7 @@ class TimelinessPage(PageKind):
                          f"or fewer (the standard, drawn as a dashed line); the median was {median}."),
         )
         freq = "M"
-        first = ctx.log.first_date
+        first = ctx.log.front_door_first_date
         monthly = timeliness_by_month(table, ctx.period, "M", first, look_back)
         if monthly["n"].mean() < MIN_DENOMINATOR:
             freq = "Q"

@@ -3,12 +3,9 @@
 The player must hold every child of a large LA for years in one page opened from file://, so
 the frames are typed arrays, little-endian, base64-encoded inside one data script
 (``build/data/<page>.js``), decoded in the browser with no copy into ``Uint16Array`` etc.
-Per visit (an arrival at a station, in child then time order) four bytes:
-
-* ``dday`` (uint16): days since the child's previous arrival (the first: since ``originDay``);
-* ``station`` (uint8): index into ``stations``, 255 = left the map;
-* ``info`` (uint8): bit 7 set on a child's first visit, bits 4-6 the visit's ``slot`` (ticks
-  before its day's end: same-day moves), bits 0-3 the cycle (1..15, capped).
+Per visit (an arrival at a station, in child then time order) four bytes: ``dday``,
+``station`` and ``info``; the layout, its version and its one decoder are
+`generator.pathway.codec`'s.
 
 A visit lasts until the child's next arrival (open to the end when there is none). The player
 turns these into segments sorted by start time. Per child (in child order): ``sex``,
@@ -22,20 +19,24 @@ turns these into segments sorted by start time. Per child (in child order): ``se
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import pandas as pd
 
 from generator.eventlog import SEX_LABELS
+from generator.pathway.codec import (
+    CHILD_DTYPES,
+    FORMAT_VERSION,
+    OFF_CODE,
+    STOCK_DTYPE,
+    UNKNOWN_BIRTH,
+    VISIT_DTYPES,
+    encode_array,
+    encode_info,
+)
 from generator.pathway.replay import OFF, OPEN, TICKS_PER_DAY, Journeys, day_number, station_stock_at_tick
 from generator.pathway.tube_layout import TubeMap
-
-FORMAT_VERSION = 1
-OFF_CODE = 255
-MAX_CYCLE = 15
-UNKNOWN_BIRTH = -32768
 
 #: Ethnicity groups (DfE major groups) from the first letter of the DfE code.
 ETHNICITY_GROUPS = ("White", "Mixed", "Asian", "Black", "Other", "Not known")
@@ -185,7 +186,6 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
     child = visits["child"].to_numpy()
     tick = visits["tick"].to_numpy()
     end_t = visits["end_tick"].to_numpy()
-    station = visits["station"].to_numpy()
 
     overlaps = (end_t > start_tick) & (tick <= end_tick)
     # ...plus the next visit after one that overlaps (where the dot is heading).
@@ -221,9 +221,7 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
 
     st = kept["station"].to_numpy()
     station_code = np.where(st == OFF, OFF_CODE, st).astype(np.uint8)
-    info = ((kept_first.astype(np.uint8) << 7)
-            | (kept["slot"].to_numpy().astype(np.uint8) << 4)
-            | np.minimum(kept["cycle"].to_numpy(), MAX_CYCLE).astype(np.uint8))
+    info = encode_info(kept_first, kept["slot"].to_numpy(), kept["cycle"].to_numpy())
 
     # Renumber the children that remain 0..n-1, in order.
     old_children = kept_child[kept_first] if len(kept) else np.array([], dtype=np.int64)
@@ -247,18 +245,9 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
         "stationXY": [[round(s.x, 1), round(s.y, 1)] for s in tube.stations],
         "routes": routes,
         "size": [round(tube.width, 1), round(tube.height, 1)],
-        "visits": {
-            "dday": _b64(dday.astype("<u2")),
-            "station": _b64(station_code),
-            "info": _b64(info.astype(np.uint8)),
-        },
-        "children": {
-            "sex": _b64(attributes["sex"]),
-            "ethnicity": _b64(attributes["ethnicity"]),
-            "disability": _b64(attributes["disability"]),
-            "la": _b64(attributes["la"].astype("<u2")),
-            "birth": _b64(attributes["birth"].astype("<i2")),
-        },
+        "visits": {name: encode_array(values, VISIT_DTYPES[name])
+                   for name, values in (("dday", dday), ("station", station_code), ("info", info))},
+        "children": {name: encode_array(attributes[name], dtype) for name, dtype in CHILD_DTYPES.items()},
         "attributes": {
             "sex": list(SEX_GROUPS),
             "ethnicity": list(ETHNICITY_GROUPS),
@@ -267,7 +256,7 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
             "age": [label for label, _ in AGE_BANDS] + ["Not known"],
             "ageFrom": [years for _, years in AGE_BANDS],
         },
-        "stock": _b64(stock.astype("<u4")),
+        "stock": encode_array(stock, STOCK_DTYPE),
         "summary": station_summary(journeys, start, end),
         "annotations": [
             {"day": day_number(a.date) - origin_day, "date": f"{pd.Timestamp(a.date):%Y-%m-%d}", "label": a.label}
@@ -275,10 +264,6 @@ def pack_frames(journeys: Journeys, tube: TubeMap, start: pd.Timestamp, end: pd.
             if first_day <= day_number(a.date) <= last_day
         ],
     }
-
-
-def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
 def script_json(value) -> str:

@@ -36,7 +36,8 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity anywhere (a station `at: [.nan, 0]` cannot be drawn).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Timeout(_Model):
@@ -150,7 +151,7 @@ class ProcessMap(_Model):
     def load(cls, path: str | Path) -> "ProcessMap":
         """Read and validate a map file; raise `InputError` listing every problem."""
         path = Path(path)
-        data = read_yaml(path, "check the `map:` path of the page in report.yaml")
+        data = read_yaml(path, "map file", "check the `map:` path of the page in report.yaml")
         return cls.from_dict(data, file=str(path))
 
     @classmethod
@@ -191,12 +192,13 @@ class ProcessMap(_Model):
 
     # ------------------------------------------------------------- validation
     def _consistency_problems(self) -> list[Problem]:
+        """Every way the parts of a valid map can disagree, one check per part."""
+        return (self._station_problems() + self._timeout_problems() + self._line_problems()
+                + self._event_problems() + self._area_problems())
+
+    def _station_problems(self) -> list[Problem]:
         f = self.source
         problems: list[Problem] = []
-        ids = self.station_ids
-        known = set(ids)
-        choices = ", ".join(ids)
-
         if len(self.stations) > 254:  # the player packs a station into a byte (255: off the map)
             problems.append(Problem(f, "stations", f"expected at most 254 stations, got {len(self.stations)}",
                                     "merge stations: a map is a summary, not a register"))
@@ -220,7 +222,11 @@ class ProcessMap(_Model):
                         f, f"stations[{j}].at",
                         f"station '{b.id}' at {list(b.at)} overlaps station '{a.id}' at {list(a.at)}",
                         "move one of them at least one grid unit away"))
+        return problems
 
+    def _timeout_problems(self) -> list[Problem]:
+        f, known, choices = self.source, set(self.station_ids), ", ".join(self.station_ids)
+        problems: list[Problem] = []
         for i, s in enumerate(self.stations):
             if s.timeout is not None and s.timeout.to not in known and s.timeout.to != LEAVE:
                 problems.append(Problem(f, f"stations[{i}].timeout.to",
@@ -231,7 +237,11 @@ class ProcessMap(_Model):
                 problems.append(Problem(f, f"stations[{i}].timeout.to",
                                         "a timeout must move the child to another station",
                                         "name a different station"))
+        return problems
 
+    def _line_problems(self) -> list[Problem]:
+        f, known, choices = self.source, set(self.station_ids), ", ".join(self.station_ids)
+        problems: list[Problem] = []
         on_a_line: set[str] = set()
         for li, line in enumerate(self.lines):
             for si, sid in enumerate(line.stations):
@@ -255,7 +265,11 @@ class ProcessMap(_Model):
             if s.id not in on_a_line:
                 problems.append(Problem(f, f"stations[{i}]", f"station '{s.id}' is on no line",
                                         "add it to the `stations:` of a line"))
+        return problems
 
+    def _event_problems(self) -> list[Problem]:
+        f, known, choices = self.source, set(self.station_ids), ", ".join(self.station_ids)
+        problems: list[Problem] = []
         reached: set[str] = set()
         for event, rule in self.events.items():
             where = f"events.{event}"
@@ -298,10 +312,14 @@ class ProcessMap(_Model):
             problems.append(Problem(f, "cycle_starts_at",
                                     f"expected an event mapped to a station, got '{self.cycle_starts_at}'",
                                     "use 'referral' (a new referral starts a new cycle)"))
+        return problems
+
+    def _area_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
         for i, area in enumerate(self.areas):
             (x0, y0), (x1, y1) = area.top_left, area.bottom_right
             if x1 <= x0 or y1 <= y0:
-                problems.append(Problem(f, f"areas[{i}].bottom_right",
+                problems.append(Problem(self.source, f"areas[{i}].bottom_right",
                                         f"expected a corner right of and below top_left {list(area.top_left)}, "
                                         f"got {list(area.bottom_right)}",
                                         "swap or correct the corners"))
@@ -321,15 +339,17 @@ def _known_keys(data: dict) -> dict[str, list[str]]:
 
 def map_path(name: str, report_dir) -> Path:
     """A map file named in report.yaml: relative to report.yaml's folder, else the packaged
-    default content (maps/front_door.yaml, maps/looked_after.yaml)."""
+    default content (maps/front_door.yaml, maps/looked_after.yaml).
+
+    Raises InputError when the file lies outside the report's folder (`generator.safepaths`).
+    """
     from generator.resources import resource_dir
+    from generator.safepaths import inside_report
 
     candidate = Path(name)
-    if candidate.is_absolute():
-        return candidate
-    if report_dir is not None:
-        local = Path(report_dir) / candidate
-        if local.is_file():
-            return local
-    packaged = resource_dir("content") / candidate
-    return packaged if packaged.is_file() else (Path(report_dir or ".") / candidate)
+    report_dir = Path(report_dir or ".")
+    if not candidate.is_absolute() and not (report_dir / candidate).is_file():
+        packaged = resource_dir("content") / candidate
+        if packaged.is_file():
+            return packaged
+    return inside_report(report_dir, name, "report.yaml", "pages: map")

@@ -37,7 +37,6 @@ month precision anyway), or a day of a weekly series (a CSV column named ``week.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -49,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from generator.errors import Problem
+from generator.pathway.codec import FormatError, decode_frames
 from generator.privacy.suppression import SMALLEST_SHOWN, is_count_name
 
 DISTINCTIVE_LENGTH = 5
@@ -89,6 +89,7 @@ def normal_postcode(text: str) -> str:
 
 
 def is_distinctive(value: str) -> bool:
+    """Whether an id is distinctive enough to look for in the output: long, with letters and digits."""
     return (len(value) >= DISTINCTIVE_LENGTH and any(c.isalpha() for c in value)
             and any(c.isdigit() for c in value))
 
@@ -358,24 +359,6 @@ def _scan_metrics(path: str, text: str, hits: list[Hit]) -> None:
             hits.append(Hit(path, f"key {key!r}", f"shows a count of {value} (1 to 5 must be 'c')", "count"))
 
 
-def decode_frames(payload: dict) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """A player's frames (`generator.pathway.frames.pack_frames`) back to visits: station ids, and per
-    visit the dot, the station (-1 = left the map) and the day (days since 1970-01-01)."""
-    dday = np.frombuffer(base64.b64decode(payload["visits"]["dday"]), dtype="<u2").astype(np.int64)
-    station = np.frombuffer(base64.b64decode(payload["visits"]["station"]), dtype=np.uint8).astype(np.int64)
-    info = np.frombuffer(base64.b64decode(payload["visits"]["info"]), dtype=np.uint8)
-    first = (info >> 7).astype(bool)
-    dot = np.cumsum(first) - 1
-    origin = int(payload["originDay"])
-    # Days restart from the origin at each dot's first visit.
-    group_start = np.maximum.accumulate(np.where(first, np.arange(len(first)), 0)) if len(first) else first
-    cumulative = np.cumsum(dday)
-    base = cumulative[group_start] - dday[group_start]
-    day = origin + cumulative - base
-    station = np.where(station == 255, -1, station)
-    return list(payload["stations"]), dot, station, day, origin + int(payload["firstDay"]), origin + int(payload["lastDay"])
-
-
 def _payloads(text: str):
     for line in text.splitlines():
         if line.startswith("window.carejourneysData[") and " = " in line:
@@ -397,8 +380,13 @@ def _scan_map_data(path: str, text: str, secrets: Secrets, hits: list[Hit]) -> N
     for n, payload in enumerate(_payloads(text)):
         if not isinstance(payload, dict) or "visits" not in payload:
             continue
-        stations, dot, station, day, first_day, last_day = decode_frames(payload)
-        real = secrets.journeys.get(tuple(stations))
+        try:
+            frames = decode_frames(payload)
+        except FormatError as error:
+            hits.append(Hit(path, f"frames {n}", f"cannot be read: {error}", "map"))
+            continue
+        dot, station, day, first_day, last_day = frames.dot, frames.station, frames.day, frames.first_day, frames.last_day
+        real = secrets.journeys.get(tuple(frames.stations))
         if real is None:
             hits.append(Hit(path, f"frames {n}", "holds a map whose real journeys the audit was not given: it cannot "
                                                   "tell twins from real children", "map"))
@@ -451,4 +439,4 @@ def audit_site(files: dict[str, bytes], secrets: Secrets, *, public: bool = True
     return [hit.problem() for hit in hits]
 
 
-__all__ = ["Secrets", "secrets_of", "audit_site", "decode_frames", "is_distinctive"]
+__all__ = ["Secrets", "secrets_of", "audit_site", "is_distinctive"]

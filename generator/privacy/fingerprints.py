@@ -50,6 +50,7 @@ def fingerprints(child: np.ndarray, station: np.ndarray, day: np.ndarray, first_
 
 
 def journey_fingerprints(journeys: Journeys, first_day: int, last_day: int) -> list[bytes]:
+    """Each child's fingerprint (`fingerprints`) over the days ``first_day`` to ``last_day``."""
     visits = journeys.visits
     return fingerprints(visits["child"].to_numpy(), visits["station"].to_numpy(), visits["day"].to_numpy(),
                         first_day, last_day, len(journeys.children))
@@ -134,6 +135,7 @@ def keep_twins_off_real_journeys(twins: EventLog, real: dict, first_day: int, la
 
 
 def period_days(period) -> tuple[int, int]:
+    """A period's first and last day as day numbers (days since 1970-01-01)."""
     return day_number(period.start), day_number(period.end)
 
 

@@ -241,7 +241,7 @@ class _Stage:
                 description = (f"{chart.title}. Some figures are hidden (shown as c) to protect children's privacy; "
                                "the table under the chart gives every published figure.")
             self.prose.append(Prose(name, f"{chart.title}\n{description}", hidden, shown))
-        if chart.draw is not None:
+        if chart.draw is not None and data is not chart.data:  # unchanged table: the spec as drawn
             spec = chart.draw(data)
             spec["description"] = description
         elif description != chart.description:

@@ -7,6 +7,8 @@ Knows nothing of input formats: it takes rendered pages and the build's facts an
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -53,7 +55,37 @@ def _table_of(frame: pd.DataFrame, numeric: list[bool] | None = None) -> dict:
             "truncated": len(frame) > TABLE_ROWS, "total": len(frame)}
 
 
+#: A cell Excel or LibreOffice would run as a formula starts with one of these (OWASP, "CSV
+#: Injection"): data such as ``=HYPERLINK(...)`` in a download must reach the analyst as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'``.
+
+    OWASP's advice for CSV injection: prefix ``'`` to any cell starting with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return. Numbers (and text that is just a number, such as
+    ``-3``) stay as they are, so the downloads still open as numbers.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            value = "'" + value
+    # A bare carriage return is no line end to the CSV writer, so it would go unquoted and
+    # split the row in Excel; as a newline it is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV for downloads/, every text cell safe to open in a spreadsheet."""
+    frame = frame.copy()
+    frame.columns = [neutralise_formula(str(c)) for c in frame.columns]
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise_formula, na_action="ignore")
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
@@ -79,6 +111,7 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
     nav = [{"slug": o.slug, "title": o.title, "href": f"{o.slug}.html"} for o, _ in pages]
     assets = list(BASE_ASSETS)
     manifest_pages, manifest_charts = [], []
+    static: list[tuple[str, dict]] = []  # (path, spec) of each chart's static SVG
     sections = []
 
     for options, page in pages:
@@ -90,7 +123,7 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
             # The CSV, the table under the chart and the spec's inline data all come from the
             # one published table.
             files[f"downloads/{chart.id}.csv"] = csv_bytes(chart.data)
-            files[f"charts/{chart.id}.svg"] = static_svg(chart.spec)
+            static.append((f"charts/{chart.id}.svg", chart.spec))
             charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
                            "table": _table_of(chart.data, _numeric_columns(chart.data, chart.counts))})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv",
@@ -117,6 +150,11 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
         files[f"{options.slug}.html"] = html.encode("utf-8")
         sections.append({"title": options.title, "html": Markup(_main_of(html))})
         manifest_pages.append({"slug": options.slug, "title": options.title, "kind": options.kind, "file": f"{options.slug}.html"})
+
+    # vl-convert renders outside the GIL for much of each chart: two at a time on two cores.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for (path, _), svg in zip(static, pool.map(static_svg, [spec for _, spec in static])):
+            files[path] = svg
 
     footer = f"{report.title} | {period.start:%-d %B %Y} to {period.end:%-d %B %Y}"
     files[PRINT_DOCUMENT] = env.get_template("print.html").render(

@@ -47,6 +47,7 @@ def css_string(value: str) -> Markup:
 
 
 def environment(templates: Path) -> Environment:
+    """The Jinja2 environment for ``templates``: autoescape, strict undefined, our filters."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
         autoescape=True,

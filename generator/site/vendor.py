@@ -3,12 +3,16 @@
 vl-convert ships the three libraries and bundles them into one classic script that sets
 `window.vegaEmbed`, `window.vega` and `window.vegaLite`. We wrap it in a function so its
 top-level names cannot collide with anything else on the page. The bundle is the same for a
-given vl-convert version, so it is made once per process.
+given vl-convert version, so it is made once per machine and kept in the user's cache folder
+(``$XDG_CACHE_HOME/carejourneys``, else ``~/.cache/carejourneys``): bundling takes seconds.
+A cache that cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 
 VENDOR_JS = "assets/vendor/vega-bundle.js"
 VENDOR_LICENSE = "assets/vendor/LICENSE.txt"
@@ -46,10 +50,11 @@ SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 
 @lru_cache(maxsize=1)
 def vendor_files() -> dict[str, bytes]:
+    """The Vega bundle and its licence, by their paths under build/."""
     import vl_convert as vlc
     from importlib.metadata import version
 
-    bundle = "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
+    bundle = _cached_bundle(version("vl-convert-python"), vlc.javascript_bundle)
     licence = _LICENCE.format(
         vega=vlc.get_vega_version(),
         vegalite=vlc.get_vegalite_versions()[-1],
@@ -57,3 +62,22 @@ def vendor_files() -> dict[str, bytes]:
         vlconvert=version("vl-convert-python"),
     )
     return {VENDOR_JS: bundle.encode("utf-8"), VENDOR_LICENSE: licence.encode("utf-8")}
+
+
+def _cached_bundle(vl_convert_version: str, make) -> str:
+    """The wrapped bundle for this vl-convert version, from the cache or made (and cached)."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "carejourneys"
+    cached = folder / f"vega-bundle-{vl_convert_version}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    bundle = "(function () {\n" + make() + "\n})();\n"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        partial.write_text(bundle, encoding="utf-8")
+        partial.replace(cached)  # atomic: another build never reads half a bundle
+    except OSError:
+        pass
+    return bundle

@@ -7,6 +7,8 @@ re-referral about 23% but 60% within 36 months, 28% of assessments "not in need"
 with previous referrals, most strategy discussions leading to a section 47, 40% of those to a
 conference and 86% of conferences to a plan, assessments taking a median of about 30 days,
 seasonal dips in August and at Christmas, and a visible change after an Ofsted inspection.
+Plans and periods of care are reviewed, children in care go missing and are offered return
+interviews, and CP plan reviews drift late from January 2017 (`generator.synth.practice`).
 
 Nothing in it is about a real child. It is deterministic for a seed.
 
@@ -46,6 +48,7 @@ from generator.synth.days import day_number, defer_to_working_time, inspection_u
 from generator.synth.episodes import EpisodeInputs, simulate_episodes
 from generator.synth.event_columns import to_event_log
 from generator.synth.legal import add_legal_journeys
+from generator.synth.practice import add_practice_events
 from generator.synth.population import CONTACT_AGE_SHARES, Children, draw_children
 from generator.synth.timelines import Simulated, simulate_referred
 
@@ -73,6 +76,11 @@ MOST_CONVERTED = 0.9
 CONVERTED_CONCERN = 0.8
 #: Second key of the random generator of `generator.synth.legal`.
 LEGAL_STREAM = 903
+#: Second key of the random generator of `generator.synth.practice`.
+PRACTICE_STREAM = 19
+#: What `synth demo` names the 903 history before the extract and the population estimates.
+HISTORY_FILES = ("care_history_events", "care_history_children")
+POPULATION_FILE = "population.csv"
 
 
 def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
@@ -110,9 +118,18 @@ def generate_demo(children: int = 25_000, seed: int = 2018) -> EventLog:
     everyone = Children.concat(referred, contacted)
     events = EventColumns.concat(referred_events, contact_events)
     log = to_event_log(rng, everyone, events, DEMO_LA, DEMO_SOURCE)
-    # Orders and placements within periods of care, from a generator of their own (so the
-    # front door's figures are the same with or without them).
-    return add_legal_journeys(log, np.random.default_rng([seed, LEGAL_STREAM]), DEMO_END)
+    # Orders and placements within periods of care, then reviews and missing episodes, each
+    # from a generator of its own (so the front door's figures are the same with or without them).
+    log = add_legal_journeys(log, np.random.default_rng([seed, LEGAL_STREAM]), DEMO_END)
+    return add_practice_events(log, np.random.default_rng([seed, PRACTICE_STREAM]), DEMO_END)
+
+
+def generate_demo_history(demo: EventLog, seed: int = 2018) -> tuple[EventLog, pd.DataFrame]:
+    """The county's 903 history from April 2002 and its population estimates, for ``demo``
+    (`generator.synth.care_history`, from a generator of its own: the extract is unchanged)."""
+    from generator.synth.care_history import HISTORY_STREAM, generate_care_history
+
+    return generate_care_history(demo, np.random.default_rng([seed, HISTORY_STREAM]), DEMO_LA, DEMO_START, DEMO_END)
 
 
 def extract(

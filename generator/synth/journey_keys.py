@@ -49,6 +49,7 @@ def journey_keys(child: np.ndarray, event: np.ndarray, since_first: np.ndarray) 
 
 
 def log_journey_keys(log: EventLog) -> list[bytes]:
+    """Each child's journey key (see the module docstring), from the log's events."""
     return journey_keys(*packed_steps(log))
 
 

@@ -163,6 +163,7 @@ def years_in(days: int) -> int:
 
 
 def year_of(day: np.ndarray, years: int) -> np.ndarray:
+    """Each day's year of the simulation, counted in 365-day years from day 0 and capped at ``years`` - 1."""
     return np.clip(day // 365, 0, years - 1).astype(np.int64)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import build_report, load
 from generator.pathway.frames import station_stock
-from generator.pathway.replay import build_journeys
+from generator.pathway.replay import build_journeys, day_number
 from generator.pathway.process_map import ProcessMap
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,3 +47,16 @@ def test_the_903_map_opens_offline_and_counts_as_python_does(report_page, built)
         assert shown["stationCounts"] == station_stock(built[1], date), date
         assert sum(shown["stationCounts"].values()) > 0
     assert page.console_errors == [] and page.blocked == []
+
+
+def test_ticking_a_day_a_second_reaches_each_date_with_the_python_stock(report_page, built):
+    page = report_page(built[0] / "pathway.html")
+    player = "window.carejourneys.players[0]"
+    page.evaluate(f"{player}.setSpeed(1)")
+    page.evaluate(f"{player}.seek({DATES[0]!r})")
+    for before, date in zip(DATES, DATES[1:]):
+        page.evaluate(f"{player}.tick({(day_number(date) - day_number(before)) * 1000})")
+        shown = page.evaluate(f"{player}.state()")
+        assert (shown["date"], shown["playing"]) == (date, False)
+        assert shown["stationCounts"] == station_stock(built[1], date), date
+    assert page.console_errors == []

@@ -7,6 +7,7 @@ blocked, and every console error fails the test.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -152,22 +153,50 @@ def test_the_counters_on_the_map_show_the_same_numbers(report_page, built):
         assert page.locator(f'[data-count="{station}"]').first.text_content() == f"{count:,} now"
 
 
-def test_dots_move_between_two_samples_while_playing(report_page, built):
+def tick(page, ms, player=0):
+    page.evaluate(f"window.carejourneys.players[{player}].tick({ms})")
+    return state(page, player)
+
+
+def test_dots_move_between_two_ticks(report_page, built):
     page = open_map(report_page, built)
     seek(page, "2016-06-01")
     before = page.evaluate("window.carejourneys.players[0].dots()")
     page.evaluate("window.carejourneys.players[0].setSpeed(7)")
-    page.evaluate("window.carejourneys.players[0].play()")
-    page.wait_for_timeout(600)
-    playing = state(page)
+    # Half a second at a week a second: 3.5 days on from the end of 1 June, so on 5 June.
+    moved_on = tick(page, 500)
     after = page.evaluate("window.carejourneys.players[0].dots()")
-    page.evaluate("window.carejourneys.players[0].pause()")
-    assert playing["playing"] is True and playing["date"] > "2016-06-01"
-    assert playing["fps"] is not None and playing["fps"] > 5
+    assert moved_on["date"] == "2016-06-05" and moved_on["playing"] is False
     was = {(d["child"], d["from"]): (d["x"], d["y"]) for d in before}
     moved = [d for d in after if (d["child"], d["from"]) in was and (d["x"], d["y"]) != was[(d["child"], d["from"])]]
     assert len(moved) > len(after) // 2
-    assert state(page)["playing"] is False
+    assert tick(page, 500)["stationCounts"] == station_stock(built[1], "2016-06-08")  # 7 days: a day's end again
+
+
+def test_ticks_reach_each_date_with_the_python_stock(report_page, built):
+    page = open_map(report_page, built)
+    page.evaluate("window.carejourneys.players[0].setSpeed(1)")  # a day a second: 1000 ms a day
+    previous = DATES[0]
+    seek(page, previous)
+    for date in DATES[1:]:
+        shown = tick(page, (day_number(date) - day_number(previous)) * 1000)
+        assert shown["date"] == date
+        assert shown["stationCounts"] == station_stock(built[1], date), date
+        previous = date
+    assert page.console_errors == []
+
+
+def test_playing_runs_on_animation_frames_and_stops_at_the_end(report_page, built):
+    page = open_map(report_page, built)
+    seek(page, "2016-06-01")
+    page.evaluate("window.carejourneys.players[0].play()")
+    page.wait_for_function("window.carejourneys.players[0].state().fps !== null")
+    playing = state(page)
+    assert playing["playing"] is True and playing["fps"] > 5
+    # A tick past the end of the period pauses the player on the period's last day.
+    ended = tick(page, 3_600_000)
+    assert ended["date"] == "2018-03-31" and ended["playing"] is False
+    assert ended["stationCounts"] == station_stock(built[1], "2018-03-31")
 
 
 def test_filters_change_the_dots_drawn(report_page, built):
@@ -304,6 +333,11 @@ def test_period_against_period_runs_a_year_apart_on_one_scrubber(report_page, bu
     assert right["stationCounts"] == station_stock(built[1], "2016-10-01")
     page.get_by_role("button", name="Forward one day").click()
     assert (state(page, 0)["date"], state(page, 1)["date"]) == ("2015-10-02", "2016-10-02")
+    # One clock: a tick through either view's hooks moves both maps.
+    page.evaluate("window.carejourneys.players[1].setSpeed(1)")
+    tick(page, 2000, player=1)
+    assert (state(page, 0)["date"], state(page, 1)["date"]) == ("2015-10-04", "2016-10-04")
+    assert state(page, 1)["stationCounts"] == station_stock(built[1], "2016-10-04")
     assert page.console_errors == []
 
 
@@ -371,3 +405,22 @@ def test_a_public_report_of_real_data_animates_synthetic_twins(report_page, tmp_
     cells = page.locator("table.pathway-table td").all_text_contents()
     assert "c" in cells and not any(c in {"1", "2", "3", "4", "5"} for c in cells)
     assert page.console_errors == []
+
+
+def test_data_of_another_format_version_is_refused_on_the_page(report_page, built, tmp_path):
+    # A data script left from another carejourneys version beside new scripts: the page says
+    # so instead of drawing nonsense, and the static map and its counts stay readable.
+    site = tmp_path / "site"
+    shutil.copytree(built[0], site)
+    data = site / "data" / "pathway.js"
+    text = data.read_text(encoding="utf-8")
+    assert text.count('"version":1,') == 1
+    data.write_text(text.replace('"version":1,', '"version":99,'), encoding="utf-8")
+    page = report_page(site / "pathway.html", wait_ready=False)
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "format version 99, but this player reads version 1" in alert.text_content()
+    assert "Rebuild the report" in alert.text_content()
+    assert page.evaluate("window.carejourneys.players.length") == 0
+    assert not page.locator(".pathway-interactive").is_visible()
+    assert page.locator('[data-count="assessment"]').first.text_content().endswith(" now")

@@ -21,6 +21,18 @@ def test_single_file_pages_draw_every_chart_offline_with_no_console_errors(demo_
             assert page.locator(f"#chart-{chart['id']}").get_attribute("data-drawn") == "true"
 
 
+def test_the_single_file_map_plays_with_every_player_script_inlined(demo_single_file_build, report_page):
+    page = report_page(demo_single_file_build / "pathway.html")
+    assert page.locator("script[src]").count() == 0
+    modules = page.evaluate("Object.keys(window.carejourneys).sort()")
+    assert {"codec", "geometry", "model", "painter", "controls", "recorder"} <= set(modules)
+    page.evaluate("p => { p.pause(); p.setSpeed(1); p.seek('2016-06-30'); p.tick(2000); }",
+                  page.evaluate_handle("window.carejourneys.players[0]"))
+    shown = page.evaluate("window.carejourneys.players[0].state()")
+    assert shown["date"] == "2016-07-02" and shown["dotsDrawn"] > 0
+    assert page.console_errors == []
+
+
 def test_single_file_pages_stay_under_10_mb(demo_single_file_build):
     for page in demo_single_file_build.glob("*.html"):
         assert page.stat().st_size < 10 * 1024 * 1024, page.name

@@ -1,0 +1,204 @@
+"""Issue 19: the key-practices page, the readers' practice events, and the demo's drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
+
+from generator.analyses.period import Period
+from generator.analyses.practice_spc import choose_chart, practice_chart
+from generator.analyses.practices import evaluate_practice
+from generator.analyses.spc import p_chart
+from generator.build import render_pages
+from generator.charts.spc import SPC_COLUMNS
+from generator.eventlog import EventLog
+from generator.ingest import read_sources
+from generator.page_options import KeyPracticesOptions
+from generator.practice_rules import load_rules
+from generator.privacy.publish import publish
+from generator.synth.demo import generate_demo
+from generator.synth.practice import CPP_DRIFT_START
+
+REPO = Path(__file__).resolve().parents[1]
+RULES = load_rules(REPO / "content" / "practices")
+PERIOD = Period.of("2014-04-01", "2018-03-31")
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def of_event(log, event):
+    rows = log.events[log.events["event"] == event]
+    return [(r.child_id, f"{r.date:%Y-%m-%d}", r.code if pd.notna(r.code) else None) for r in rows.itertuples()]
+
+
+# Readers
+
+
+EPISODES = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+            "1,01/05/2016,S,C2,N1,U1,,,,,,,\n")
+
+
+def test_903_reviews_become_lac_reviews_read_once_across_returns(tmp_path):
+    folder = write(tmp_path / "d", {
+        "episodes_2017.csv": EPISODES,
+        "reviews_2017.csv": "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2008,25/05/2016,PN1\n1,01/01/2008,20/08/2016,pn0\n",
+        "reviews_2018.csv": "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2008,20/08/2016,PN0\n1,01/01/2008,10/02/2017,PN1\n",
+    })
+    log, _, findings = read_sources([folder])
+    assert of_event(log, "lac_review") == [("1", "2016-05-25", "PN1"), ("1", "2016-08-20", "PN0"), ("1", "2017-02-10", "PN1")]
+    assert {f.check: f.count for f in findings}["duplicate reviews"] == 1
+    assert "tables not used" not in {f.check for f in findings} or all("reviews" not in f.message for f in findings)
+
+
+def test_903_missing_return_interview_column_gives_offered_events(tmp_path):
+    folder = write(tmp_path / "d", {
+        "episodes_2017.csv": EPISODES,
+        "missing_2017.csv": ("CHILD,DOB,MISSING,MIS_START,MIS_END,MIS_RETURN_INTERVIEW\n"
+                             "1,01/01/2004,M,01/06/2016,02/06/2016,04/06/2016\n"   # offered on a date
+                             "1,01/01/2004,M,01/07/2016,03/07/2016,Y\n"            # offered, undated: at the end
+                             "1,01/01/2004,A,01/08/2016,01/08/2016,N\n"            # not offered
+                             "1,01/01/2004,M,01/09/2016,02/09/2016,\n"             # blank: nothing known
+                             "1,01/01/2004,M,01/10/2016,02/10/2016,soon\n"),       # neither: counted
+    })
+    log, _, findings = read_sources([folder])
+    assert [d for _, d, _ in of_event(log, "return_interview_offered")] == ["2016-06-04", "2016-07-03"]
+    assert len(of_event(log, "missing_end")) == 5
+    assert "unparseable dates" in {f.check for f in findings}
+
+
+def test_cin_census_cp_plan_reviews_become_cpp_reviews(tmp_path):
+    xml = """<?xml version="1.0" encoding="utf-8"?>
+<Message><Header><CollectionDetails><Year>2017</Year></CollectionDetails></Header><Children><Child>
+<ChildIdentifiers><LAchildID>7</LAchildID><PersonBirthDate>2010-01-01</PersonBirthDate></ChildIdentifiers>
+<CINdetails><CINreferralDate>2016-04-01</CINreferralDate><ReferralNFA>false</ReferralNFA>
+<ChildProtectionPlans><CPPstartDate>2016-05-01</CPPstartDate>
+<Reviews><CPPreviewDate>2016-07-28</CPPreviewDate><CPPreviewDate>2017-01-20</CPPreviewDate></Reviews>
+</ChildProtectionPlans></CINdetails></Child></Children></Message>"""
+    (tmp_path / "cin.xml").write_text(xml)
+    log, _, _ = read_sources([tmp_path / "cin.xml"])
+    assert [d for _, d, _ in of_event(log, "cpp_review")] == ["2016-07-28", "2017-01-20"]
+
+
+def test_903_writers_carry_reviews_and_return_interviews_both_ways(tmp_path):
+    from generator.export.ssda903 import write_903, write_903_xml
+
+    events = pd.DataFrame([
+        ("C1", "lac_start", "2015-06-01", "V2", "C1-LA"), ("C1", "placement", "2015-06-01", "U1", "C1-LA"),
+        ("C1", "lac_review", "2015-06-25", "PN1", None), ("C1", "lac_review", "2015-09-20", "PN1", None),
+        ("C1", "missing_start", "2016-08-01", "M", "C1-M0"), ("C1", "missing_end", "2016-08-03", "M", "C1-M0"),
+        ("C1", "return_interview_offered", "2016-08-05", None, "C1-M0"), ("C1", "lac_end", "2017-05-01", "E4A", "C1-LA"),
+    ], columns=["child_id", "event", "date", "code", "record_id"])
+    log = EventLog.from_frames(events)
+    for writer, folder in ((write_903, tmp_path / "csv"), (write_903_xml, tmp_path / "xml")):
+        writer(log, folder)
+        back = read_sources([folder])[0]
+        assert of_event(back, "lac_review") == [("C1", "2015-06-25", "PN1"), ("C1", "2015-09-20", "PN1")]
+        assert of_event(back, "return_interview_offered") == [("C1", "2016-08-05", None)]
+
+
+# Charts for rules
+
+
+def test_rare_breaches_get_a_g_chart_of_occasions_between_them_and_rates_a_p_chart():
+    rows = [("c", "missing_end", f"2016-{m:02d}-10") for m in range(1, 13)]
+    rows += [("c", "return_interview_offered", f"2016-{m:02d}-11") for m in range(1, 13) if m not in (4, 9)]
+    log = EventLog.from_frames(pd.DataFrame(rows, columns=["child_id", "event", "date"]))
+    result = evaluate_practice(log, RULES["return_interviews"])
+    assert choose_chart(result) == "g" and choose_chart(result, rare_allowed=False) == "p"
+    g = practice_chart(result, "g")
+    # breaches in April (the 4th occasion) and September (the 9th): 4 and 5 occasions apart
+    assert g["value"].tolist() == [4.0, 5.0] and g["month"].dt.month.tolist() == [4, 9]
+    p = practice_chart(result, "p")
+    # December's 3 days had not passed by the data's last day (11 December): 11 occasions
+    assert p["numerator"].sum() == 2 and p["denominator"].sum() == 11 and set(SPC_COLUMNS) <= set(p.columns)
+
+
+# The page
+
+
+@pytest.fixture(scope="module")
+def small_county():
+    return generate_demo(children=3000, seed=7)
+
+
+def _render(log, audience="internal", **options):
+    opts = KeyPracticesOptions(kind="key_practices", slug="key-practices", title="Key practices", **options)
+    ctx, rendered = render_pages([opts], log=log, period=PERIOD, audience=audience)
+    return ctx, rendered
+
+
+def test_the_page_draws_one_valid_spc_chart_per_measurable_rule_and_lists_the_rest(small_county):
+    _, [(_, page)] = _render(small_county)
+    schema = load_schema()
+    measurable = {k for k, r in RULES.items() if evaluate_practice(small_county, r, PERIOD.end).measurable}
+    assert len(page.charts) == len(measurable) >= 5
+    for chart in page.charts:
+        validate_jsonschema(chart.spec, schema, rootschema=schema)
+        json.dumps(chart.spec, allow_nan=False)
+        assert list(chart.data.columns) == SPC_COLUMNS and chart.description.endswith(".")
+    unmeasured = {u["name"]: u["why"] for u in page.context["unmeasured"]}
+    assert unmeasured[RULES["cp_statutory_visits"].name] == "not measurable from these data: no statutory_visit events"
+    sections = page.context["sections"]
+    assert all(s["breaches"] is not None for s in sections)
+    assert any(name.endswith("-breaches") for name in page.downloads)
+
+
+def test_rebase_recalculates_the_limits_from_the_date(small_county):
+    _, [(_, page)] = _render(small_county, rebase=["2017-01-01"], charts={"cp_plan_reviews": "p"})
+    chart = next(c for c in page.charts if c.id == "key-practices-cp-plan-reviews")
+    before = chart.data[chart.data["month"] < "2017-01"]["mean"].dropna().unique()
+    after = chart.data[chart.data["month"] >= "2017-01"]["mean"].dropna().unique()
+    assert len(before) == 1 and len(after) == 1 and after[0] > before[0]
+
+
+def test_a_public_page_lists_no_breach_and_suppresses_small_counts(small_county):
+    ctx, rendered = _render(small_county, audience="public")
+    page = rendered[0][1]
+    assert all(s["breaches"] is None for s in page.context["sections"])
+    assert not any(name.endswith("-breaches") for name in page.downloads)
+    assert not any(c.description.startswith(("g-chart", "t-chart")) for c in page.charts)  # no point per breach
+    [(_, published)], _ = publish(rendered, dict(ctx.metrics), "public")
+    for chart in published.charts:
+        counts = pd.to_numeric(chart.data["numerator"], errors="coerce")
+        assert not counts.between(1, 5).any()
+        hidden = chart.data["numerator"].astype(str) == "c"
+        assert (chart.data.loc[hidden, "value"].astype(str) == "c").all()
+    assert any((c.data["numerator"].astype(str) == "c").any() for c in published.charts)
+    assert "child_id" not in json.dumps(published.context, default=str)
+
+
+def test_a_chart_named_for_no_rule_is_a_clear_problem(tmp_path):
+    opts = KeyPracticesOptions(kind="key_practices", slug="k", title="K", charts={"cp_plan_reveiws": "p"})
+    [problem] = opts.file_problems(tmp_path, "[3]")
+    assert problem.where == "pages [3].charts.cp_plan_reveiws" and "cp_plan_reviews" in problem.fix
+    missing = KeyPracticesOptions(kind="key_practices", slug="k", title="K", rules="nowhere")
+    assert "is not a folder" in missing.file_problems(tmp_path, "[3]")[0].message
+
+
+# The demo's drift
+
+
+def test_the_demo_cp_plan_review_drift_is_flagged_by_the_run_rule_within_8_months():
+    log = EventLog.from_frames(pd.read_parquet(REPO / "data" / "demo" / "events.parquet"),
+                               pd.read_parquet(REPO / "data" / "demo" / "children.parquet"))
+    monthly = evaluate_practice(log, RULES["cp_plan_reviews"]).monthly
+    # The chart as it stood at the end of each month, as a manager would have seen it.
+    flagged = {}
+    for end in pd.date_range(CPP_DRIFT_START, periods=8, freq="MS"):
+        seen = monthly[monthly["month"] <= end]
+        chart = p_chart(seen["month"], seen["breaches"], seen["population"], improvement="decrease")
+        last = chart.iloc[-1]
+        if last["point_type"] == "special_cause_concern":
+            flagged.setdefault(last["signal"], end)
+    assert "shift" in flagged and flagged["shift"] < CPP_DRIFT_START + pd.DateOffset(months=8)
+    assert min(flagged.values()) == CPP_DRIFT_START  # the jump in its first month is beyond the limits
