@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 #: A hidden number must keep at least this much room (largest minus smallest feasible value).
 MIN_RANGE = 5
@@ -114,29 +115,35 @@ class Ledger:
 
 
 def _components(n: int, relations: list[Relation]) -> np.ndarray:
-    parent = np.arange(n)
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for relation in relations:
-        first = find(relation.terms[0][0])
-        for index, _ in relation.terms[1:]:
-            other = find(index)
-            if other != first:
-                parent[other] = first
-    return np.array([find(i) for i in range(n)])
+    """Each variable's connected component (a representative index) under ``relations``."""
+    heads = np.fromiter((r.terms[0][0] for r in relations for _ in r.terms[1:]), dtype=np.int64)
+    tails = np.fromiter((i for r in relations for i, _ in r.terms[1:]), dtype=np.int64)
+    graph = coo_matrix((np.ones(len(heads)), (heads, tails)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
-def narrowed(ledger: Ledger, min_range: float = MIN_RANGE) -> list[Narrowed]:
+@dataclass
+class AuditCache:
+    """What the audit found per component, by the component's content: a repair round that
+    changes some tables re-solves only the components those tables take part in."""
+
+    found: dict = field(default_factory=dict)
+    solved: int = 0
+    reused: int = 0
+
+
+def narrowed(ledger: Ledger, min_range: float = MIN_RANGE, cache: AuditCache | None = None) -> list[Narrowed]:
     """Every checked hidden variable whose feasible range is under ``min_range``.
 
     For each connected component of the relations holding a checked hidden variable, the
-    published variables are fixed at their values, the hidden ones bounded below by 0, and
-    two linear programmes (minimise, maximise) give each checked variable's range.
+    published variables are fixed at their values and the hidden ones bounded below by 0.
+    A hidden number's true value is feasible, so its range is at least ``min_range`` as soon
+    as some feasible point puts it ``min_range`` above its value. One programme first
+    maximises the sum of the checked numbers, each capped at its value plus ``min_range``:
+    every number at its cap is cleared at once (usually nearly all), and so is every number
+    that reaches its cap in any later solution. Only those left get their own two
+    programmes (largest, then smallest value). ``cache`` (`AuditCache`) keeps each
+    component's answer by its content across the privacy stage's rounds.
     """
     n = len(ledger.labels)
     if n == 0 or not ledger.relations:
@@ -151,53 +158,109 @@ def narrowed(ledger: Ledger, min_range: float = MIN_RANGE) -> list[Narrowed]:
     component = _components(n, relations)
     by_component: dict[int, list[int]] = {}
     for r, relation in enumerate(relations):
-        by_component.setdefault(component[relation.terms[0][0]], []).append(r)
+        by_component.setdefault(int(component[relation.terms[0][0]]), []).append(r)
     in_relation = np.zeros(n, dtype=bool)
     for relation in relations:
         for index, _ in relation.terms:
             in_relation[index] = True
+    order = np.argsort(component, kind="stable")
+    starts = np.searchsorted(component[order], np.arange(component.max() + 2))
 
     found: list[Narrowed] = []
     for comp, rows in by_component.items():
-        targets = np.flatnonzero(checked & in_relation & (component == comp))
+        members = order[starts[comp]:starts[comp + 1]]
+        targets = members[checked[members] & in_relation[members]]
         if targets.size == 0:
             continue
-        unknown = np.flatnonzero(hidden & (component == comp))
-        column = {int(v): j for j, v in enumerate(unknown)}
-        data, row_ind, col_ind, rhs = [], [], [], []
-        for k, r in enumerate(rows):
-            constant = 0.0
-            for index, coef in relations[r].terms:
-                if hidden[index]:
-                    data.append(coef)
-                    row_ind.append(k)
-                    col_ind.append(column[index])
-                else:
-                    constant -= coef * values[index]
-            rhs.append(constant)
-        a_eq = csr_matrix((data, (row_ind, col_ind)), shape=(len(rows), len(unknown)))
-        b_eq = np.asarray(rhs)
-        for target in targets:
-            j = column[int(target)]
-            objective = np.zeros(len(unknown))
-            objective[j] = -1.0
-            top = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            if top.status == 3:  # unbounded above: as safe as a hidden number can be
+        unknown = members[hidden[members]]
+        key = None
+        if cache is not None:
+            key = _signature(ledger, relations, rows, hidden, values, targets)
+            if key in cache.found:
+                cache.reused += 1
+                found += [Narrowed(ledger.labels[targets[t]], float(values[targets[t]]), low, high, relation,
+                                   int(targets[t])) for t, low, high, relation in cache.found[key]]
                 continue
-            high = -top.fun if top.status == 0 else np.inf
-            if high >= values[target] + min_range:  # the smallest is at most the value itself
-                continue
-            objective[j] = 1.0
-            bottom = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            low = bottom.fun if bottom.status == 0 else -np.inf
-            if high - low < min_range - 1e-6:
-                found.append(Narrowed(ledger.labels[target], float(values[target]), round(float(low), 6) + 0.0,
-                                      round(float(high), 6) + 0.0, _tightest(ledger, relations, rows, int(target), hidden),
-                                      int(target)))
+            cache.solved += 1
+        local = [(t, low, high) for t, low, high in _ranges(relations, rows, unknown, hidden, values, targets, min_range)]
+        answer = [(t, low, high, _tightest(relations, rows, int(targets[t]), hidden)) for t, low, high in local]
+        if cache is not None:
+            cache.found[key] = answer
+        found += [Narrowed(ledger.labels[targets[t]], float(values[targets[t]]), low, high, relation, int(targets[t]))
+                  for t, low, high, relation in answer]
     return found
 
 
-def _tightest(ledger: Ledger, relations: list[Relation], rows: list[int], target: int, hidden: np.ndarray) -> str:
+def _signature(ledger: Ledger, relations: list[Relation], rows: list[int], hidden, values, targets) -> tuple:
+    """A component's content: its relations, which numbers are hidden and the published values."""
+    parts = [tuple(ledger.labels[i] for i in targets)]
+    for r in rows:
+        parts.append((relations[r].label, tuple((ledger.labels[i], c, bool(hidden[i]), float(values[i]))
+                                                for i, c in relations[r].terms)))
+    return tuple(parts)
+
+
+def _ranges(relations, rows, unknown, hidden, values, targets, min_range):
+    """(position in ``targets``, low, high) of each target narrowed under ``min_range``."""
+    column = {int(v): j for j, v in enumerate(unknown)}
+    data, row_ind, col_ind, rhs = [], [], [], []
+    for k, r in enumerate(rows):
+        constant = 0.0
+        for index, coef in relations[r].terms:
+            if hidden[index]:
+                data.append(coef)
+                row_ind.append(k)
+                col_ind.append(column[index])
+            else:
+                constant -= coef * values[index]
+        rhs.append(constant)
+    a_eq = csr_matrix((data, (row_ind, col_ind)), shape=(len(rows), len(unknown)))
+    b_eq = np.asarray(rhs)
+    where = np.array([column[int(t)] for t in targets])
+    caps = values[targets] + min_range
+    pending = np.ones(len(targets), dtype=bool)
+
+    def clear(x: np.ndarray) -> None:
+        pending[x[where] >= caps - 1e-6] = False
+
+    def solve(objective, upper):
+        return linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([np.zeros(len(unknown)), upper]),
+                       method="highs")
+
+    # All at once while that clears some: capped, so no programme is unbounded.
+    while pending.sum() > 1:
+        objective, upper = np.zeros(len(unknown)), np.full(len(unknown), np.inf)
+        objective[where[pending]] = -1.0
+        upper[where[pending]] = caps[pending]
+        result = solve(objective, upper)
+        if result.status != 0:
+            break
+        before = pending.sum()
+        clear(result.x)
+        if pending.sum() == before:
+            break
+    out = []
+    for t in np.flatnonzero(pending):
+        if not pending[t]:  # cleared by an earlier target's solution
+            continue
+        objective, upper = np.zeros(len(unknown)), np.full(len(unknown), np.inf)
+        objective[where[t]] = -1.0
+        upper[where[t]] = caps[t]
+        top = solve(objective, upper)
+        if top.status == 0:
+            clear(top.x)
+            if not pending[t]:
+                continue
+        high = -top.fun if top.status == 0 else np.inf
+        objective[where[t]] = 1.0
+        bottom = solve(objective, np.full(len(unknown), np.inf))
+        low = bottom.fun if bottom.status == 0 else -np.inf
+        if high - low < min_range - 1e-6:
+            out.append((int(t), round(float(low), 6) + 0.0, round(float(high), 6) + 0.0))
+    return out
+
+
+def _tightest(relations: list[Relation], rows: list[int], target: int, hidden: np.ndarray) -> str:
     """The relation most to blame: of those holding the variable, the one with fewest hidden terms."""
     holding = [relations[r] for r in rows if any(i == target for i, _ in relations[r].terms)]
     if not holding:
@@ -206,4 +269,4 @@ def _tightest(ledger: Ledger, relations: list[Relation], rows: list[int], target
     return best.label
 
 
-__all__ = ["Ledger", "Relation", "Narrowed", "narrowed", "MIN_RANGE"]
+__all__ = ["Ledger", "Relation", "Narrowed", "AuditCache", "narrowed", "MIN_RANGE"]

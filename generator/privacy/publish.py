@@ -33,7 +33,7 @@ import pandas as pd
 from generator.errors import Problem
 from generator.privacy import Privacy
 from generator.privacy.charts import public_cells, public_spec
-from generator.privacy.differencing import MIN_RANGE, Ledger, narrowed
+from generator.privacy.differencing import MIN_RANGE, AuditCache, Ledger, narrowed
 from generator.privacy.relations import add_count, add_metrics, add_table, repair
 from generator.privacy.suppression import SUPPRESSED, count_columns, statistic_columns
 from generator.published import Count, Derived, Metric, PublishedPage, Table
@@ -87,17 +87,19 @@ def publish_report(pages: list, metrics: dict, audience: str) -> Report:
     """`publish`, with the ledger of published numbers and relations and the published words."""
     privacy = Privacy(audience)
     forced: set = set()
-    stage = _Stage(privacy, metrics, forced)
+    done: dict = {}  # tables and charts as published, by their forced cells: reused across rounds
+    cache = AuditCache()  # the audit's answer per component, by content: re-solved only when changed
+    stage = _Stage(privacy, metrics, forced, done)
     published = stage.pages(pages)
     for _ in range(MAX_ROUNDS if privacy.public else 0):
-        problems = narrowed(stage.ledger)
+        problems = narrowed(stage.ledger, cache=cache)
         if not problems:
             break
         more = set(repair(stage.ledger, problems)) - forced
         if not more:
             break
-        forced |= more
-        stage = _Stage(privacy, metrics, forced)
+        forced = forced | more
+        stage = _Stage(privacy, metrics, forced, done)
         published = stage.pages(pages)
     return Report(published, stage.metrics, stage.ledger, stage.prose)
 
@@ -153,11 +155,41 @@ def _number_texts(values) -> set[str]:
     return out
 
 
+class _Fragment:
+    """The ledger entries of one published table, recorded once and replayed into each round's
+    ledger while the table's hidden cells stay the same (`_Stage`)."""
+
+    def __init__(self):
+        self.variables: list[tuple[tuple, dict]] = []
+        self.relations: list[tuple[str, list[tuple[int, float]]]] = []
+
+    def variable(self, label: str, value: float, **how) -> int:
+        self.variables.append(((label, value), how))
+        return len(self.variables) - 1
+
+    def relate(self, label: str, terms: list[tuple[int, float]]) -> None:
+        self.relations.append((label, terms))
+
+    def replay(self, ledger: Ledger) -> None:
+        index = [ledger.variable(*args, **how) for args, how in self.variables]
+        for label, terms in self.relations:
+            ledger.relate(label, [(index[i], coef) for i, coef in terms])
+
+
 class _Stage:
-    def __init__(self, privacy: Privacy, metrics: dict, forced: set):
+    """One round of the privacy stage. ``done`` persists across rounds: a table or chart whose
+    forced cells did not change since it was last published is not published again (its
+    output and its ledger entries are reused)."""
+
+    def __init__(self, privacy: Privacy, metrics: dict, forced: set, done: dict | None = None):
         self.privacy = privacy
         self.public = privacy.public
         self.forced = forced
+        self.done = {} if done is None else done
+        self._forced_cells: dict[str, list] = {}
+        for owner in forced:
+            if len(owner) == 3:
+                self._forced_cells.setdefault(owner[0], []).append((owner[1], owner[2]))
         self.ledger = Ledger()
         self.prose: list[Prose] = []
         self._tables: dict[int, pd.DataFrame] = {}
@@ -187,25 +219,33 @@ class _Stage:
         return published
 
     def _forced(self, name: str, frame: pd.DataFrame, counts: list[str], group_size: str | None) -> list:
-        cells = [(row, column) for owner in self.forced if len(owner) == 3 and owner[0] == name
-                 for _, row, column in [owner]]
+        cells = list(self._forced_cells.get(name, ()))
         if group_size is not None and group_size in frame.columns:
             small = pd.to_numeric(frame[group_size], errors="coerce").fillna(0).to_numpy() < SMALLEST_GROUP
             cells += [(int(row), column) for row in np.flatnonzero(small) for column in counts]
         return cells
 
     def table(self, table: Table | pd.DataFrame, name: str) -> pd.DataFrame:
+        source = table  # lives as long as the rendered pages: a key across rounds
         if isinstance(table, pd.DataFrame):
             table = Table(table)
-        if id(table) in self._tables:
-            return self._tables[id(table)]
+        if id(source) in self._tables:
+            return self._tables[id(source)]
         frame = table.frame
+        with_metrics = False
         for column in frame.columns[frame.dtypes == object]:
             if frame[column].map(lambda v: isinstance(v, Metric)).any():
+                with_metrics = True
                 frame = frame.assign(**{column: frame[column].map(lambda v: self.resolve(v, name) if isinstance(v, Metric) else v)})
         if not self.public:
-            self._tables[id(table)] = frame
+            self._tables[id(source)] = frame
             return frame
+        key = ("table", name, id(source), tuple(sorted(self._forced_cells.get(name, ()), key=str)))
+        if key in self.done and not with_metrics:  # metrics can be hidden in a later round
+            shown, fragment = self.done[key]
+            fragment.replay(self.ledger)
+            self._tables[id(source)] = shown
+            return shown
         frame = frame.reset_index(drop=True)
         counts = table.counts if table.counts is not None else count_columns(frame)
         result = public_cells(frame, counts=counts, groups=table.groups, rates=table.rates, at_risk=table.at_risk,
@@ -215,9 +255,12 @@ class _Stage:
             hidden = (shown[column].astype(object) == SUPPRESSED).to_numpy()
             if hidden.any():
                 shown = shown.assign(**{other: shown[other].astype(object).where(~hidden, SUPPRESSED) for other in others})
-        add_table(self.ledger, name, frame, result.kept, result.cells, groups=table.groups, rates=table.rates,
+        fragment = _Fragment()
+        add_table(fragment, name, frame, result.kept, result.cells, groups=table.groups, rates=table.rates,
                   names=table.names, totals=table.totals)
-        self._tables[id(table)] = shown
+        fragment.replay(self.ledger)
+        self.done[key] = (shown, fragment)
+        self._tables[id(source)] = shown
         return shown
 
     def chart(self, chart, name: str):
@@ -226,28 +269,40 @@ class _Stage:
             counts = chart.counts if chart.counts is not None else count_columns(chart.data)
             description = chart.describe(data) if chart.describe is not None else chart.description
         else:
+            key = ("chart", name, id(chart), tuple(sorted(self._forced_cells.get(name, ()), key=str)))
+            if key in self.done:
+                published, fragment, prose = self.done[key]
+                fragment.replay(self.ledger)
+                self.prose.append(prose)
+                return published
             frame = chart.data.reset_index(drop=True)
             counts = list(chart.counts) if chart.counts is not None else count_columns(frame)
             result = public_cells(frame, counts=counts, groups=chart.groups, rates=chart.rates, at_risk=chart.at_risk,
                                   curves_by=chart.curves_by,
                                   forced=self._forced(name, frame, counts, chart.group_size))
             data, spec = result.table, public_spec(chart.spec, frame, result.hidden, result.counts)
-            add_table(self.ledger, name, frame, result.kept, result.cells, groups=chart.groups, rates=chart.rates,
+            fragment = _Fragment()
+            add_table(fragment, name, frame, result.kept, result.cells, groups=chart.groups, rates=chart.rates,
                       names=chart.names, totals=chart.totals)
+            fragment.replay(self.ledger)
             description = chart.describe(data) if chart.describe is not None else chart.description
             hidden, shown = self._numbers(frame, data, result)
             if chart.describe is None and quoted_hidden(Prose(name, description, hidden, shown)):
                 # Fixed words that quote a hidden number: say what the chart is, quote nothing.
                 description = (f"{chart.title}. Some figures are hidden (shown as c) to protect children's privacy; "
                                "the table under the chart gives every published figure.")
-            self.prose.append(Prose(name, f"{chart.title}\n{description}", hidden, shown))
+            prose = Prose(name, f"{chart.title}\n{description}", hidden, shown)
+            self.prose.append(prose)
         if chart.draw is not None and data is not chart.data:  # unchanged table: the spec as drawn
             spec = chart.draw(data)
             spec["description"] = description
         elif description != chart.description:
             spec = {**spec, "description": description}
-        return replace(chart, data=data, spec=spec, description=description,
-                       counts=[c for c in counts if c in data.columns], describe=None, draw=None)
+        published = replace(chart, data=data, spec=spec, description=description,
+                            counts=[c for c in counts if c in data.columns], describe=None, draw=None)
+        if self.public:
+            self.done[key] = (published, fragment, prose)
+        return published
 
     @staticmethod
     def _numbers(frame: pd.DataFrame, data: pd.DataFrame, result) -> tuple[set[str], set[str]]:
