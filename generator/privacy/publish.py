@@ -42,6 +42,10 @@ from generator.published import Count, Derived, Metric, PublishedPage, Table
 MAX_ROUNDS = 12
 #: In a public report no group of fewer children than this is named with a figure.
 SMALLEST_GROUP = 10
+_RANGE = r"\d+(?:\s*(?:-|–|to)\s*\d+)?"
+_LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort)\s+{_RANGE}", re.IGNORECASE)
+_UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|years?|groups?|processes)\b",
+                    re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 
 
@@ -105,8 +109,13 @@ def publish_report(pages: list, metrics: dict, audience: str) -> Report:
 
 
 def quoted_hidden(prose: Prose) -> list[str]:
-    """The numbers ``prose.text`` quotes that its table hides and shows nowhere."""
-    said = {_plain(m.group(0)) for m in _NUMBER.finditer(prose.text)}
+    """The numbers ``prose.text`` quotes that its table hides and shows nowhere.
+
+    Labels and lengths of time are not quotes of a count: "age 5", "group 3", "months 0-19",
+    "within 3 months", "5 groups" are left out before the numbers are read.
+    """
+    text = _UNITS.sub(" ", _LABELLED.sub(" ", prose.text))
+    said = {_plain(m.group(0)) for m in _NUMBER.finditer(text)}
     return sorted(said & prose.hidden - prose.shown, key=lambda t: float(t))
 
 
