@@ -167,12 +167,12 @@ def narrowed(ledger: Ledger, min_range: float = MIN_RANGE, cache: AuditCache | N
     starts = np.searchsorted(component[order], np.arange(component.max() + 2))
 
     found: list[Narrowed] = []
+    todo = []  # components to solve: (rows, unknown, targets, cache key)
     for comp, rows in by_component.items():
         members = order[starts[comp]:starts[comp + 1]]
         targets = members[checked[members] & in_relation[members]]
         if targets.size == 0:
             continue
-        unknown = members[hidden[members]]
         key = None
         if cache is not None:
             key = _signature(ledger, relations, rows, hidden, values, targets)
@@ -182,8 +182,24 @@ def narrowed(ledger: Ledger, min_range: float = MIN_RANGE, cache: AuditCache | N
                                    int(targets[t])) for t, low, high, relation in cache.found[key]]
                 continue
             cache.solved += 1
-        local = [(t, low, high) for t, low, high in _ranges(relations, rows, unknown, hidden, values, targets, min_range)]
-        answer = [(t, low, high, _tightest(relations, rows, int(targets[t]), hidden)) for t, low, high in local]
+        todo.append((rows, members[hidden[members]], targets, key))
+    if not todo:
+        return found
+    # Every component to solve in one block-diagonal programme first (one call, not one per
+    # component): it clears nearly every target; only the rest get programmes of their own.
+    everything = _System(relations, [r for rows, *_ in todo for r in rows],
+                         np.concatenate([unknown for _, unknown, *_ in todo]), hidden, values)
+    all_targets = np.concatenate([targets for *_, targets, _ in todo])
+    pending = everything.clear_at_once(all_targets, values[all_targets] + min_range)
+    start = 0
+    for rows, unknown, targets, key in todo:
+        left = pending[start:start + len(targets)]
+        start += len(targets)
+        answer = []
+        if left.any():
+            system = _System(relations, rows, unknown, hidden, values)
+            answer = [(t, low, high, _tightest(relations, rows, int(targets[t]), hidden))
+                      for t, low, high in system.ranges(targets, values[targets] + min_range, left, min_range)]
         if cache is not None:
             cache.found[key] = answer
         found += [Narrowed(ledger.labels[targets[t]], float(values[targets[t]]), low, high, relation, int(targets[t]))
@@ -200,64 +216,69 @@ def _signature(ledger: Ledger, relations: list[Relation], rows: list[int], hidde
     return tuple(parts)
 
 
-def _ranges(relations, rows, unknown, hidden, values, targets, min_range):
-    """(position in ``targets``, low, high) of each target narrowed under ``min_range``."""
-    column = {int(v): j for j, v in enumerate(unknown)}
-    data, row_ind, col_ind, rhs = [], [], [], []
-    for k, r in enumerate(rows):
-        constant = 0.0
-        for index, coef in relations[r].terms:
-            if hidden[index]:
-                data.append(coef)
-                row_ind.append(k)
-                col_ind.append(column[index])
-            else:
-                constant -= coef * values[index]
-        rhs.append(constant)
-    a_eq = csr_matrix((data, (row_ind, col_ind)), shape=(len(rows), len(unknown)))
-    b_eq = np.asarray(rhs)
-    where = np.array([column[int(t)] for t in targets])
-    caps = values[targets] + min_range
-    pending = np.ones(len(targets), dtype=bool)
+class _System:
+    """``A x = b, x >= 0`` over the hidden numbers ``unknown`` of the relations ``rows``, the
+    published numbers moved to the right-hand side."""
 
-    def clear(x: np.ndarray) -> None:
-        pending[x[where] >= caps - 1e-6] = False
+    def __init__(self, relations, rows, unknown, hidden, values):
+        self.column = {int(v): j for j, v in enumerate(unknown)}
+        data, row_ind, col_ind, rhs = [], [], [], []
+        for k, r in enumerate(rows):
+            constant = 0.0
+            for index, coef in relations[r].terms:
+                if hidden[index]:
+                    data.append(coef)
+                    row_ind.append(k)
+                    col_ind.append(self.column[index])
+                else:
+                    constant -= coef * values[index]
+            rhs.append(constant)
+        self.size = len(unknown)
+        self.a_eq = csr_matrix((data, (row_ind, col_ind)), shape=(len(rows), self.size))
+        self.b_eq = np.asarray(rhs)
 
-    def solve(objective, upper):
-        return linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([np.zeros(len(unknown)), upper]),
-                       method="highs")
+    def solve(self, targets, signs, caps):
+        """Maximise (sign +1) or minimise (-1) the sum of ``targets``' columns, each capped."""
+        objective, upper = np.zeros(self.size), np.full(self.size, np.inf)
+        objective[targets] = -np.asarray(signs, dtype=float)
+        upper[targets] = caps
+        return linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq,
+                       bounds=np.column_stack([np.zeros(self.size), upper]), method="highs")
 
-    # All at once while that clears some: capped, so no programme is unbounded.
-    while pending.sum() > 1:
-        objective, upper = np.zeros(len(unknown)), np.full(len(unknown), np.inf)
-        objective[where[pending]] = -1.0
-        upper[where[pending]] = caps[pending]
-        result = solve(objective, upper)
-        if result.status != 0:
-            break
-        before = pending.sum()
-        clear(result.x)
-        if pending.sum() == before:
-            break
-    out = []
-    for t in np.flatnonzero(pending):
-        if not pending[t]:  # cleared by an earlier target's solution
-            continue
-        objective, upper = np.zeros(len(unknown)), np.full(len(unknown), np.inf)
-        objective[where[t]] = -1.0
-        upper[where[t]] = caps[t]
-        top = solve(objective, upper)
-        if top.status == 0:
-            clear(top.x)
-            if not pending[t]:
+    def clear_at_once(self, targets, caps, pending=None) -> np.ndarray:
+        """Which ``targets`` no feasible point found puts at their cap: the sum of those still
+        pending is maximised, capped (so never unbounded), while that clears some."""
+        where = np.array([self.column[int(t)] for t in targets], dtype=int)
+        pending = np.ones(len(targets), dtype=bool) if pending is None else pending.copy()
+        while pending.sum() > 1:
+            result = self.solve(where[pending], 1.0, caps[pending])
+            if result.status != 0:
+                break
+            before = pending.sum()
+            pending &= result.x[where] < caps - 1e-6
+            if pending.sum() == before:
+                break
+        return pending
+
+    def ranges(self, targets, caps, pending, min_range):
+        """(position in ``targets``, low, high) of each pending target narrowed under ``min_range``."""
+        where = np.array([self.column[int(t)] for t in targets], dtype=int)
+        pending = pending.copy()  # already cleared at once over all components (separable: no more to gain)
+        out = []
+        for t in np.flatnonzero(pending):
+            if not pending[t]:  # cleared by an earlier target's solution
                 continue
-        high = -top.fun if top.status == 0 else np.inf
-        objective[where[t]] = 1.0
-        bottom = solve(objective, np.full(len(unknown), np.inf))
-        low = bottom.fun if bottom.status == 0 else -np.inf
-        if high - low < min_range - 1e-6:
-            out.append((int(t), round(float(low), 6) + 0.0, round(float(high), 6) + 0.0))
-    return out
+            top = self.solve(where[[t]], [1.0], caps[[t]])
+            if top.status == 0:
+                pending &= top.x[where] < caps - 1e-6
+                if not pending[t]:
+                    continue
+            high = -top.fun if top.status == 0 else np.inf
+            bottom = self.solve(where[[t]], [-1.0], [np.inf])
+            low = bottom.fun if bottom.status == 0 else -np.inf
+            if high - low < min_range - 1e-6:
+                out.append((int(t), round(float(low), 6) + 0.0, round(float(high), 6) + 0.0))
+        return out
 
 
 def _tightest(relations: list[Relation], rows: list[int], target: int, hidden: np.ndarray) -> str:
