@@ -30,6 +30,8 @@ from scipy.sparse.csgraph import connected_components
 
 #: A hidden number must keep at least this much room (largest minus smallest feasible value).
 MIN_RANGE = 5
+#: Programmes in mixed directions over all components before each number left gets its own.
+MIXED_ATTEMPTS = 4
 
 
 @dataclass
@@ -137,12 +139,12 @@ def narrowed(ledger: Ledger, min_range: float = MIN_RANGE, cache: AuditCache | N
 
     For each connected component of the relations holding a checked hidden variable, the
     published variables are fixed at their values and the hidden ones bounded below by 0.
-    A hidden number's true value is feasible, so its range is at least ``min_range`` as soon
-    as some feasible point puts it ``min_range`` above its value. One programme first
-    maximises the sum of the checked numbers, each capped at its value plus ``min_range``:
-    every number at its cap is cleared at once (usually nearly all), and so is every number
-    that reaches its cap in any later solution. Only those left get their own two
-    programmes (largest, then smallest value). ``cache`` (`AuditCache`) keeps each
+    A hidden number's range is at least ``min_range`` as soon as two feasible points (its
+    true value is one) put it ``min_range`` apart. So a few programmes over every component
+    at once come first (`_System.clear_at_once`: the sum of the checked numbers maximised,
+    each capped, then minimised); they clear nearly all, and every feasible point found later
+    clears more. Only those left get their own two programmes (largest, then smallest
+    value). ``cache`` (`AuditCache`) keeps each
     component's answer by its content across the privacy stage's rounds.
     """
     n = len(ledger.labels)
@@ -190,16 +192,16 @@ def narrowed(ledger: Ledger, min_range: float = MIN_RANGE, cache: AuditCache | N
     everything = _System(relations, [r for rows, *_ in todo for r in rows],
                          np.concatenate([unknown for _, unknown, *_ in todo]), hidden, values)
     all_targets = np.concatenate([targets for *_, targets, _ in todo])
-    pending = everything.clear_at_once(all_targets, values[all_targets] + min_range)
+    pending, high, low = everything.clear_at_once(all_targets, values[all_targets], min_range)
     start = 0
     for rows, unknown, targets, key in todo:
-        left = pending[start:start + len(targets)]
+        part = slice(start, start + len(targets))
         start += len(targets)
         answer = []
-        if left.any():
+        if pending[part].any():
             system = _System(relations, rows, unknown, hidden, values)
-            answer = [(t, low, high, _tightest(relations, rows, int(targets[t]), hidden))
-                      for t, low, high in system.ranges(targets, values[targets] + min_range, left, min_range)]
+            answer = [(t, lo, hi, _tightest(relations, rows, int(targets[t]), hidden))
+                      for t, lo, hi in system.ranges(targets, pending[part], high[part], low[part], min_range)]
         if cache is not None:
             cache.found[key] = answer
         found += [Narrowed(ledger.labels[targets[t]], float(values[targets[t]]), low, high, relation, int(targets[t]))
@@ -245,39 +247,71 @@ class _System:
         return linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq,
                        bounds=np.column_stack([np.zeros(self.size), upper]), method="highs")
 
-    def clear_at_once(self, targets, caps, pending=None) -> np.ndarray:
-        """Which ``targets`` no feasible point found puts at their cap: the sum of those still
-        pending is maximised, capped (so never unbounded), while that clears some."""
+    def clear_at_once(self, targets, values, min_range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which ``targets`` keep ``min_range`` of room in the feasible points of a few
+        programmes over all of them at once, and the largest and smallest value seen of each.
+
+        A target's true value is feasible, so seen values start there. The sum of the targets
+        still in doubt is maximised, each capped at its smallest seen value plus ``min_range``
+        (so no programme is unbounded), then minimised, then pushed in random directions
+        while that clears some.
+        Returns (pending, high seen, low seen).
+        """
         where = np.array([self.column[int(t)] for t in targets], dtype=int)
-        pending = np.ones(len(targets), dtype=bool) if pending is None else pending.copy()
-        while pending.sum() > 1:
-            result = self.solve(where[pending], 1.0, caps[pending])
+        high, low = np.asarray(values, dtype=float).copy(), np.asarray(values, dtype=float).copy()
+        pending = np.ones(len(targets), dtype=bool)
+
+        def seen(x):
+            high[:] = np.maximum(high, x[where])
+            low[:] = np.minimum(low, x[where])
+            pending[:] &= high - low < min_range - 1e-6
+
+        # All up, all down, then mixed directions (numbers that trade off against each other,
+        # as a hidden cell and its hidden rest do, move apart only when pushed apart).
+        rng = np.random.default_rng(0)
+        for attempt in range(MIXED_ATTEMPTS + 2):
+            count = int(pending.sum())
+            if count == 0:
+                break
+            signs = np.full(count, 1.0 if attempt == 0 else -1.0) if attempt < 2 else rng.choice([-1.0, 1.0], count)
+            caps = np.where(signs > 0, low[pending] + min_range, np.inf)
+            result = self.solve(where[pending], signs, caps)
             if result.status != 0:
                 break
-            before = pending.sum()
-            pending &= result.x[where] < caps - 1e-6
-            if pending.sum() == before:
+            seen(result.x)
+            if attempt >= 2 and pending.sum() == count:
                 break
-        return pending
+        return pending, high, low
 
-    def ranges(self, targets, caps, pending, min_range):
-        """(position in ``targets``, low, high) of each pending target narrowed under ``min_range``."""
+    def ranges(self, targets, pending, high, low, min_range):
+        """(position in ``targets``, low, high) of each pending target narrowed under ``min_range``;
+        ``high`` and ``low``: values already seen (`clear_at_once`)."""
         where = np.array([self.column[int(t)] for t in targets], dtype=int)
-        pending = pending.copy()  # already cleared at once over all components (separable: no more to gain)
+        pending, high, low = pending.copy(), high.copy(), low.copy()
+
+        def seen(x):
+            high[:] = np.maximum(high, x[where])
+            low[:] = np.minimum(low, x[where])
+            pending[:] &= high - low < min_range - 1e-6
+
         out = []
         for t in np.flatnonzero(pending):
             if not pending[t]:  # cleared by an earlier target's solution
                 continue
-            top = self.solve(where[[t]], [1.0], caps[[t]])
+            top = self.solve(where[[t]], [1.0], [low[t] + min_range])
             if top.status == 0:
-                pending &= top.x[where] < caps - 1e-6
-                if not pending[t]:
-                    continue
-            high = -top.fun if top.status == 0 else np.inf
+                seen(top.x)
+            if not pending[t]:
+                continue
+            top_value = -top.fun if top.status == 0 else np.inf
             bottom = self.solve(where[[t]], [-1.0], [np.inf])
-            low = bottom.fun if bottom.status == 0 else -np.inf
-            if high - low < min_range - 1e-6:
-                out.append((int(t), round(float(low), 6) + 0.0, round(float(high), 6) + 0.0))
+            if bottom.status == 0:
+                seen(bottom.x)
+            if not pending[t]:
+                continue
+            bottom_value = bottom.fun if bottom.status == 0 else -np.inf
+            if top_value - bottom_value < min_range - 1e-6:
+                out.append((int(t), round(float(bottom_value), 6) + 0.0, round(float(top_value), 6) + 0.0))
         return out
 
 
