@@ -266,7 +266,7 @@ class _Stage:
                 shown = shown.assign(**{other: shown[other].astype(object).where(~hidden, SUPPRESSED) for other in others})
         fragment = _Fragment()
         add_table(fragment, name, frame, result.kept, result.cells, groups=table.groups, rates=table.rates,
-                  names=table.names, totals=table.totals)
+                  names=table.names, totals=table.totals, at_risk=table.at_risk)
         fragment.replay(self.ledger)
         self.done[key] = (shown, fragment)
         self._tables[id(source)] = shown
@@ -292,7 +292,7 @@ class _Stage:
             data, spec = result.table, public_spec(chart.spec, frame, result.hidden, result.counts)
             fragment = _Fragment()
             add_table(fragment, name, frame, result.kept, result.cells, groups=chart.groups, rates=chart.rates,
-                      names=chart.names, totals=chart.totals)
+                      names=chart.names, totals=chart.totals, at_risk=chart.at_risk)
             fragment.replay(self.ledger)
             description = chart.describe(data) if chart.describe is not None else chart.description
             hidden, shown = self._numbers(frame, data, result)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from generator.privacy.curves import at_risk_column
 from generator.privacy.differencing import Ledger, Narrowed
 from generator.privacy.suppression import SMALLEST_SHOWN, statistic_columns
 
@@ -54,7 +55,7 @@ def _numbers(column: pd.Series) -> np.ndarray:
 
 
 def add_table(ledger: Ledger, name: str, frame: pd.DataFrame, kept: np.ndarray, hidden_cells: pd.DataFrame, *,
-              groups=None, rates=None, names=None, totals=None) -> None:
+              groups=None, rates=None, names=None, totals=None, at_risk=None) -> None:
     """Add one published table's cells and relations to ``ledger``.
 
     ``frame`` is the table before suppression, ``kept`` the positions of its published rows
@@ -65,7 +66,8 @@ def add_table(ledger: Ledger, name: str, frame: pd.DataFrame, kept: np.ndarray, 
     rates = {r: pair for r, pair in (rates or {}).items()}
     names = dict(names or {})
     statistics = statistic_columns(raw, counts)
-    keys = [c for c in raw.columns if c not in counts and c not in rates and c not in statistics]
+    at_risk = at_risk or at_risk_column(raw)  # a curve's number at risk is a count (rounded), not a key
+    keys = [c for c in raw.columns if c not in counts and c not in rates and c not in statistics and c != at_risk]
     cells: dict[str, list[int | None]] = {}
     values: dict[str, np.ndarray] = {}
 
