@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from generator.privacy.curves import at_risk_column
-from generator.privacy.differencing import Ledger, Narrowed
+from generator.privacy.differencing import MIN_RANGE, Ledger, Narrowed
 from generator.privacy.suppression import SMALLEST_SHOWN, statistic_columns
 
 
@@ -161,13 +161,32 @@ def add_count(ledger: Ledger, label: str, value, shown: bool, name: str | None, 
         ledger.variable(label, float(value), shown=shown, key=name, owner=owner)
 
 
+def _enough(relation, pool: list[int], hidden: np.ndarray, chosen: dict, values: np.ndarray) -> list[int]:
+    """Published terms of ``relation`` to hide so that its hidden terms hold at least
+    `MIN_RANGE` between them (room for each to move): the cheapest one cell that is enough,
+    else the largest and again; zeros only when no non-zero is left."""
+    mass = sum(values[i] for i, _ in relation.terms if hidden[i] or i in chosen)
+    need = MIN_RANGE - mass
+    nonzero = sorted((i for i in pool if values[i] > 0), key=lambda i: (values[i], i))
+    if not nonzero:
+        return [min(pool)]
+    picks = []
+    while nonzero and need > 0:
+        enough = [i for i in nonzero if values[i] >= need]
+        pick = enough[0] if enough else nonzero[-1]
+        picks.append(pick)
+        nonzero.remove(pick)
+        need -= values[pick]
+    return picks or [nonzero[0]]
+
+
 def repair(ledger: Ledger, problems: list[Narrowed]) -> list:
     """The owners (cells, counts, metrics) to hide next so that each narrowed number gains room.
 
     For each narrowed variable: the nearest relation (through hidden numbers: a hidden rest
     is bounded by its hidden total, which is bounded by the months around it) that still has
-    a published term that can be hidden; of its terms, the one that costs least (non-zero
-    before zero, then smallest) is hidden. A narrowed number with nothing left to hide near
+    a published term that can be hidden; of its terms, those that cost least and bring the
+    relation's hidden terms to `MIN_RANGE` between them (`_enough`) are hidden. A narrowed number with nothing left to hide near
     it is left to the final audit, which fails the build.
     """
     hidden = ledger.hidden()
@@ -191,8 +210,8 @@ def repair(ledger: Ledger, problems: list[Narrowed]) -> list:
                 seen.add(id(relation))
                 pool = [i for i, _ in relation.terms if not hidden[i] and ledger.owners[i] and i not in chosen]
                 if pool:
-                    pick = min(pool, key=lambda i: (values[i] <= 0, values[i], i))
-                    chosen[pick] = None
+                    for pick in _enough(relation, pool, hidden, chosen, values):
+                        chosen[pick] = None
                     widened.add(id(relation))
                     done = True
                     break
