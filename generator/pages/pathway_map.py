@@ -104,7 +104,9 @@ class PathwayMapPage(PageKind):
         dots = ctx.replay(file, "twins") if public else journeys  # public: never real children
         la_names = _la_names(dots)
 
-        table = Table(monthly_stock(journeys, start, end), counts=[s.label for s in pmap.stations])
+        # Children at each station at each month's end: a month's stations add up to the children
+        # on the map that day (the player shows it); months are stocks, so they add up to nothing.
+        table = Table(monthly_stock(journeys, start, end), counts=[s.label for s in pmap.stations], groups=[("month",)])
         views, periods = _views(options, la_names, (start, end))
         scrubber = periods[0]  # the one scrubber runs over the first map's period
         context = {
