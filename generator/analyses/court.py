@@ -11,11 +11,14 @@ Each is a pure function of tables; nothing here draws or publishes.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: The six final orders of the seed's order profile (section 6), in its order.
 SIX_ORDERS = ("supervision_order", "care_order", "placement_order", "sgo", "sgo_with_supervision",
               "child_arrangements_order")
+#: The three points of a problem profile (`generator.analyses.paired.POINTS`).
+POINTS = ("start", "end", "follow_up")
 #: Event codes of the return-to-court follow-up (`competing_risks.cumulative_incidence`).
 CENSORED, NEW_PROCEEDINGS, TURNED_18 = 0, 1, 2
 
@@ -163,22 +166,34 @@ def profile_points(proceedings: pd.DataFrame, factors: pd.DataFrame, follow_up_y
     children = pd.DataFrame({"_child": first["child_id"].astype(str).to_numpy(),
                              "start": first["application_date"].to_numpy(), "end": first["final_date"].to_numpy()})
     children["follow_up"] = children["end"] + pd.Timedelta(days=round(365.25 * follow_up_years))
-    assessments = factors[["child_id", "date"]].drop_duplicates().rename(columns={"child_id": "_child"})
-    assessments = assessments.assign(_child=assessments["_child"].astype(str))
-    assessments = assessments[assessments["_child"].isin(set(children["_child"]))]
-    seen = {point: _nearest(children, assessments, point, window_days) for point in ("start", "end", "follow_up")}
+    recorded = factors.assign(_child=factors["child_id"].astype(str))
+    recorded = recorded[recorded["_child"].isin(set(children["_child"]))]
+    # Whole-number child keys: merge_asof's "by" on text is most of its time.
+    codes_of = pd.Index(children["_child"].unique())
+    children["_child"] = codes_of.get_indexer(children["_child"])
+    recorded = recorded.assign(_child=codes_of.get_indexer(recorded["_child"]))
+    assessments = recorded[["_child", "date"]].drop_duplicates()
+    seen = {point: _nearest(children, assessments, point, window_days) for point in POINTS}
     paired = seen["start"].merge(seen["end"], on="_child", suffixes=("_start", "_end")).merge(
         seen["follow_up"].rename(columns={"_assessed": "_assessed_follow_up"}), on="_child")
-    recorded = factors.assign(_child=factors["child_id"].astype(str), present=1)[["_child", "date", "factor", "present"]]
-    wanted = sorted(set(recorded.loc[recorded["_child"].isin(set(paired["_child"])), "factor"]) if codes is None
-                    else set(codes))
-    out = pd.MultiIndex.from_product([paired["_child"], wanted], names=["child_id", "factor"]).to_frame(index=False)
-    for point in ("start", "end", "follow_up"):
-        when = paired[["_child", f"_assessed_{point}"]].rename(columns={"_child": "child_id", f"_assessed_{point}": "date"})
-        hits = when.merge(recorded.rename(columns={"_child": "child_id"}), on=["child_id", "date"])
-        out = out.merge(hits[["child_id", "factor", "present"]].rename(columns={"present": point}),
-                        on=["child_id", "factor"], how="left")
-        out[point] = out[point].fillna(0).astype(int)
+    ids = paired["_child"].to_numpy()
+    recorded = recorded[recorded["_child"].isin(set(ids))]
+    wanted = sorted(set(recorded["factor"]) if codes is None else set(codes))
+    # One cell per child, factor and point, filled from the assessment read at each point (the
+    # arrays stay small where a three-way merge of a million rows would not).
+    child_index = pd.Index(ids)
+    factor_index = pd.Index(wanted)
+    present = np.zeros((len(ids), len(wanted), len(POINTS)), dtype=np.int8)
+    for k, point in enumerate(POINTS):
+        when = pd.DataFrame({"_child": ids, "date": paired[f"_assessed_{point}"].to_numpy()})
+        hits = recorded.merge(when, on=["_child", "date"])
+        column = factor_index.get_indexer(hits["factor"])
+        kept = column >= 0
+        present[child_index.get_indexer(hits["_child"])[kept], column[kept], k] = 1
+    out = pd.DataFrame({"child_id": np.repeat(codes_of[ids].to_numpy(), len(wanted)),
+                        "factor": np.tile(np.asarray(wanted, dtype=object), len(ids))})
+    for k, point in enumerate(POINTS):
+        out[point] = present[:, :, k].ravel().astype(int)
     return out
 
 

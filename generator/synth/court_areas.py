@@ -37,9 +37,10 @@ ORDER_WORDS = {"supervision_order": "Supervision order", "care_order": "Care ord
 BASE_SHARE = np.log(np.array([0.16, 0.32, 0.20, 0.14, 0.08, 0.10]))
 TREND = np.array([0.06, -0.05, -0.02, 0.0, 0.10, 0.0])
 #: Yearly hazard of new proceedings after each order (same order as ORDER_WORDS).
-RETURN_HAZARD = np.array([0.055, 0.012, 0.005, 0.015, 0.012, 0.035])
-YEARS = range(2012, 2020)
-END = pd.Timestamp("2021-03-31")
+RETURN_HAZARD = np.array([0.06, 0.012, 0.005, 0.015, 0.012, 0.025])
+YEARS = range(2012, 2021)
+#: The end of the records: proceedings still before the court then have no final order yet.
+END = pd.Timestamp("2020-12-31")
 #: Carer problems: chance at the start of proceedings, at the end, at follow-up.
 CARER = {"1B": (0.30, 0.18, 0.12), "2B": (0.35, 0.20, 0.14), "3B": (0.50, 0.30, 0.20), "4B": (0.45, 0.35, 0.30),
          "5B": (0.10, 0.10, 0.10), "6B": (0.08, 0.09, 0.10)}
