@@ -26,6 +26,8 @@ ORDER_LABELS = {"supervision_order": "Supervision order", "care_order": "Care or
                 "child_arrangements_order": "Child arrangements order", "no_order": "No order"}
 #: Placeholder data while Altair builds a spec; the rows go in after (`_with_rows`).
 _EMPTY = alt.Data(values=[])
+#: Six distinct colours for the six orders (the palette's two blues are not told apart easily).
+ORDER_COLOURS = [PALETTE[i] for i in (0, 1, 2, 3, 4, 6)]
 POINT_LABELS = {"start": "Start of proceedings", "end": "End of proceedings", "follow_up": "Follow-up"}
 
 
@@ -47,7 +49,7 @@ def order_share_lines(chart_id: str, table: pd.DataFrame, *, title: str,
                         pct=100 * table["share"], low_pct=100 * table["lower"], high_pct=100 * table["upper"],
                         fitted_pct=100 * table["fitted"])
     base = alt.Chart()
-    colour = alt.Color("order:N", title="Final order", scale=alt.Scale(range=PALETTE))
+    colour = alt.Color("order:N", title="Final order", scale=alt.Scale(range=ORDER_COLOURS))
     x = alt.X("year:O", title="Year of the final order", axis=alt.Axis(labelAngle=0))
     tooltip = [alt.Tooltip("order:N", title="Order"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("children:Q", title="Children", format=","), alt.Tooltip("total:Q", title="Of", format=","),
@@ -72,7 +74,7 @@ def incidence_steps(chart_id: str, table: pd.DataFrame, *, title: str, y_title: 
     data = table.assign(years=table["days"] / 365.25, pct=100 * table["estimate"],
                         order=table["group"].map(ORDER_LABELS).fillna(table["group"]))
     base = alt.Chart(_EMPTY)
-    colour = alt.Color("order:N", title="Final order", scale=alt.Scale(range=PALETTE))
+    colour = alt.Color("order:N", title="Final order", scale=alt.Scale(range=ORDER_COLOURS))
     x = alt.X("years:Q", title="Years since the final order", scale=alt.Scale(domain=[0, 5], nice=False))
     tooltip = [alt.Tooltip("order:N", title="Order"), alt.Tooltip("days:Q", title="Days"),
                alt.Tooltip("pct:Q", title="Per cent", format=".1f"),
@@ -85,13 +87,14 @@ def incidence_steps(chart_id: str, table: pd.DataFrame, *, title: str, y_title: 
 
 
 def funnel_chart(chart_id: str, table: pd.DataFrame, lines: pd.DataFrame, *, title: str, rate_title: str,
-                 highlight: str | None, describe: Callable[[pd.DataFrame], str]) -> Chart:
+                 highlight: str | None, describe: Callable[[pd.DataFrame], str], x_title: str = "Denominator") -> Chart:
     """A funnel plot: each area's rate against its denominator, the centre line, and the 95%
     and 99.8% limits; the highlighted area in its own colour and named, outliers named.
 
     ``table``: `generator.analyses.funnel.COLUMNS` without ``outlier`` (the page publishes
     that in its download, hidden with the rate); ``lines``: `funnel_lines`."""
-    data = table.assign(pct=100 * table["rate"], you=(table["area"] == highlight).map({True: "yes", False: "no"}),
+    you = table["area"].astype(str).eq(str(highlight)) if highlight is not None else pd.Series(False, index=table.index)
+    data = table.assign(pct=100 * table["rate"], you=you.map({True: "yes", False: "no"}).astype(str),
                         beyond=(table["rate"] < table["lower_998"]) | (table["rate"] > table["upper_998"]))
     data["label"] = data["area"].where((data["you"] == "yes") | data["beyond"], "")
     data = data.drop(columns="beyond")
@@ -100,10 +103,10 @@ def funnel_chart(chart_id: str, table: pd.DataFrame, lines: pd.DataFrame, *, tit
     limits = grid.melt(id_vars="size", var_name="limit", value_name="limit_pct")
     limits["band"] = limits["limit"].map({"lo95": "95% limits", "hi95": "95% limits",
                                           "lo998": "99.8% limits", "hi998": "99.8% limits"})
-    x = alt.X("denominator:Q", title="Denominator (children with a final order)", scale=alt.Scale(zero=False))
+    x = alt.X("denominator:Q", title=x_title, scale=alt.Scale(zero=False))
     y_scale = alt.Scale(zero=False)
     line_layer = alt.Chart(alt.Data(values=records(limits))).mark_line(strokeWidth=1.2, color=MUTED).encode(
-        x=alt.X("size:Q", title="Denominator"), y=alt.Y("limit_pct:Q", title=rate_title, scale=y_scale),
+        x=alt.X("size:Q", title=x_title), y=alt.Y("limit_pct:Q", title=rate_title, scale=y_scale),
         detail="limit:N", strokeDash=alt.StrokeDash("band:N", title="Limits", sort=["95% limits", "99.8% limits"]))
     centre = alt.Chart(alt.Data(values=[{"centre_pct": 100 * float(table["target"].iloc[0])}])).mark_rule(
         color=MUTED, strokeWidth=1).encode(y="centre_pct:Q") if len(table) else None

@@ -47,6 +47,11 @@ def _number(value) -> float | None:
     return None if pd.isna(number) else float(number)
 
 
+def p_text(p: float) -> str:
+    """A p-value as a table shows it: four decimals, "< 0.0001" below them, "-" when untested."""
+    return "-" if pd.isna(p) else "< 0.0001" if p < 0.0001 else f"{p:.4f}"
+
+
 class CourtOrdersPage(PageKind):
     kind = "court_orders"
     group = "proceedings"
@@ -102,7 +107,7 @@ class CourtOrdersPage(PageKind):
             "order": trends["final_order"].map(ORDER_LABELS).fillna(trends["final_order"]),
             "children": trends["children"].astype(int),
             "odds_ratio": trends["odds_ratio"].round(3), "lower": np.exp(trends["slope_lower"]).round(3),
-            "upper": np.exp(trends["slope_upper"]).round(3), "p_value": trends["p_value"].round(4)})
+            "upper": np.exp(trends["slope_upper"]).round(3), "p_value": trends["p_value"].map(p_text)})
         headers = {"order": "Final order", "children": "Children", "odds_ratio": "Odds ratio per year",
                    "lower": "95% interval from", "upper": "95% interval to", "p_value": "p (Wald)"}
         return {"id": f"{slug}-order-trends", "after": after, "headers": headers,

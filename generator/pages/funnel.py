@@ -28,40 +28,40 @@ METHOD_WORDS = {"exact": "exact binomial limits (Spiegelhalter 2005)", "wilson":
                             "winsorisation, as FunnelPlotR)"}
 
 
-def _from_areas(options: FunnelOptions, ctx: PageContext) -> tuple[pd.DataFrame | None, str]:
+def _from_areas(options: FunnelOptions, ctx: PageContext) -> tuple[pd.DataFrame | None, str, str]:
     table = ctx.tables.areas
     if table is None or table.empty:
-        return None, NEEDS_AREAS
+        return None, NEEDS_AREAS, ""
     measures = sorted(table["measure"].unique())
     measure = options.measure or (measures[0] if len(measures) == 1 else None)
     if measure not in measures:
-        return None, (f"The area aggregates hold the measures {', '.join(measures)}: name one as the page's "
+        return None, "", (f"The area aggregates hold the measures {', '.join(measures)}: name one as the page's "
                       "`measure`." if options.measure is None else
                       f"The area aggregates hold no measure {options.measure!r}; they hold {', '.join(measures)}.")
     rows = table[table["measure"] == measure]
     periods = sorted(rows["period"].unique())
     period = options.period or periods[-1]
     if period not in periods:
-        return None, f"The area aggregates hold no period {period!r} for {measure!r}; they hold {', '.join(periods)}."
+        return None, "", f"The area aggregates hold no period {period!r} for {measure!r}; they hold {', '.join(periods)}."
     chosen = rows[rows["period"] == period]
     what = f"{measure}, {period}" if measure != "rate" else str(period)
-    return chosen[["area", "numerator", "denominator"]].reset_index(drop=True), what
+    return chosen[["area", "numerator", "denominator"]].reset_index(drop=True), what, "Denominator"
 
 
-def _from_proceedings(options: FunnelOptions, ctx: PageContext) -> tuple[pd.DataFrame | None, str]:
+def _from_proceedings(options: FunnelOptions, ctx: PageContext) -> tuple[pd.DataFrame | None, str, str]:
     proceedings = proceedings_of(ctx, options.orders)
     if proceedings is None:
-        return None, NEEDS_PROCEEDINGS
+        return None, NEEDS_PROCEEDINGS, ""
     column = area_column(options.by)
     if column not in proceedings.columns or proceedings[column].nunique() < 2:
-        return None, ("A funnel plot compares areas, and the proceedings name one "
+        return None, "", ("A funnel plot compares areas, and the proceedings name one "
                       + ("LA: put each LA's list in a subfolder of its own." if column == "la" else
                          "court or DFJ area."))
     areas = court.funnel_areas(proceedings, options.numerator_orders, options.orders, by=column,
                                years=options.years or None)
     named = " or ".join(ORDER_LABELS[o] for o in options.numerator_orders)
     span = f", {min(options.years)}-{max(options.years)}" if options.years else ""
-    return areas, f"{named} as a share of all final orders{span}"
+    return areas, f"{named} as a share of all final orders{span}", "Children with a final order"
 
 
 class FunnelPage(PageKind):
@@ -72,13 +72,18 @@ class FunnelPage(PageKind):
     measures = frozenset()
 
     def render(self, options: FunnelOptions, ctx: PageContext) -> RenderedPage:
-        areas, what = (_from_areas if options.source == "areas" else _from_proceedings)(options, ctx)
+        areas, what, x_title = (_from_areas if options.source == "areas" else _from_proceedings)(options, ctx)
         if areas is None:
-            return RenderedPage(template="longitudinal.html", context={"intro": options.intro, "notes": [what], "tables": []})
+            problem = what or x_title
+            return RenderedPage(template="longitudinal.html", context={"intro": options.intro, "notes": [problem], "tables": []})
         areas = areas[areas["denominator"] > 0]
         table = funnel.proportion_funnel(areas, options.method, source="funnel areas")
         dispersion = table.attrs["dispersion"]
-        lines = funnel.funnel_lines(max(1.0, 0.8 * areas["denominator"].min()), 1.1 * areas["denominator"].max(),
+        # Over-dispersion is reported whatever the limits, so that a reader of exact limits
+        # knows when areas differ more than chance alone allows.
+        spread = dispersion or funnel.proportion_overdispersion(table["numerator"], table["denominator"],
+                                                               float(table["target"].iloc[0]))
+        lines = funnel.funnel_lines(max(1.0, 0.5 * areas["denominator"].min()), 1.1 * areas["denominator"].max(),
                                     float(table["target"].iloc[0]), options.method, dispersion)
         highlight = options.highlight or _the_la(ctx)
         slug = options.slug
@@ -91,13 +96,16 @@ class FunnelPage(PageKind):
                     + _outlier_words(shown, highlight))
 
         chart = funnel_chart(f"{slug}-funnel", table.drop(columns="outlier"), lines, highlight=highlight,
-                             describe=describe, rate_title=options.rate_title,
+                             describe=describe, rate_title=options.rate_title, x_title=x_title,
                              title=f"Funnel plot: {what}, by area")
         notes = [f"Limits: {METHOD_WORDS[options.method]}."]
-        if dispersion is not None:
-            notes.append(f"Over-dispersion: phi = {dispersion.phi:.2f} over {dispersion.n} areas "
-                         f"({'more' if dispersion.significant else 'not significantly more'} variation than chance alone), "
-                         f"tau-squared = {dispersion.tau2:.4f} on the arcsine-square-root scale.")
+        if len(table) > 1:
+            notes.append(f"Over-dispersion: phi = {spread.phi:.2f} over {spread.n} areas "
+                         f"({'more' if spread.significant else 'not significantly more'} variation than chance alone), "
+                         f"tau-squared = {spread.tau2:.4f} on the arcsine-square-root scale"
+                         + (": the limits allow for it." if dispersion is not None else
+                            (": with these limits more areas fall outside than chance alone would place there; the "
+                             "multiplicative or additive limits allow for it." if spread.significant else ".")))
         if highlight and highlight not in set(table["area"]):
             notes.append(f"The area to highlight, {highlight!r}, is not among the areas compared.")
         return RenderedPage(template="longitudinal.html", charts=[chart], downloads={f"{slug}-funnel-table": published},

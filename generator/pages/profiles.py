@@ -14,11 +14,11 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.analyses import court, paired
-from generator.charts.court import abuse_bars, profile_bars
+from generator.charts.court import POINT_LABELS, abuse_bars, profile_bars
 from generator.ingest.assessment_factors import ABUSE_FACTORS, CARER_FACTORS, CHILD_FACTORS, FACTORS
 from generator.page_options import ProfilesOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.court_orders import NEEDS_PROCEEDINGS, proceedings_of
+from generator.pages.court_orders import NEEDS_PROCEEDINGS, p_text, proceedings_of
 from generator.published import Table
 
 NEEDS_FACTORS = (
@@ -90,9 +90,13 @@ class ProfilesPage(PageKind):
 
         chart = profile_bars(f"{slug}-profiles", prevalence, describe=describe,
                              title="Children's and carers' problems at the start and end of proceedings and at follow-up")
-        frame = tests.assign(factor=[_label(c, "") for c in tests["factor"]])[
+        tests = tests.assign(_order=tests["factor"].map(order)).sort_values("_order", kind="mergesort")
+        frame = tests.assign(factor=[_label(c, "") for c in tests["factor"]],
+                             pair_from=tests["pair_from"].map(POINT_LABELS), pair_to=tests["pair_to"].map(POINT_LABELS),
+                             q_statistic=tests["q_statistic"].round(2),
+                             **{c: tests[c].map(p_text) for c in ("q_p_value", "mcnemar_p_value", "holm_p_value")})[
             ["factor", "children", "q_statistic", "q_p_value", "pair_from", "pair_to", "mcnemar_p_value", "holm_p_value",
-             "mark"]].round({"q_statistic": 2, "q_p_value": 4, "mcnemar_p_value": 4, "holm_p_value": 4})
+             "mark"]].reset_index(drop=True)
         headers = {"factor": "Factor", "children": "Children", "q_statistic": "Cochran's Q", "q_p_value": "p (Q)",
                    "pair_from": "From", "pair_to": "To", "mcnemar_p_value": "p (exact McNemar)",
                    "holm_p_value": "p (Holm)", "mark": "Mark"}
