@@ -196,7 +196,7 @@ def test_each_page_publishes_the_columns_the_issue_names(rendered):
     downloads = {name: table for _, page in pages for name, table in page.downloads.items()}
     assert downloads["funnel-funnel-table"].frame.columns.tolist() == funnel.COLUMNS
     assert downloads["dfj-funnel-table"].frame.columns.tolist() == funnel.COLUMNS
-    assert set(charts) >= {"orders-order-shares", "funnel-funnel", "dfj-funnel", "profiles-profiles",
+    assert set(charts) >= {"orders-order-shares", "orders-order-shares-by-area", "funnel-funnel", "dfj-funnel", "profiles-profiles",
                            "profiles-abuse-by-carer-problems"}
 
 

@@ -65,6 +65,26 @@ def order_share_lines(chart_id: str, table: pd.DataFrame, *, title: str,
                  rates={"share": ("children", "total")}, describe=describe)
 
 
+def order_share_panels(chart_id: str, table: pd.DataFrame, *, title: str,
+                       describe: Callable[[pd.DataFrame], str]) -> Chart:
+    """One small panel per area of the share of children by final order per year (lines with
+    points; intervals in the tooltip and the CSV). ``table``: area, year, final_order,
+    children, total, share, lower, upper, fitted (`order_shares`, several areas)."""
+    data = table.assign(order=table["final_order"].map(ORDER_LABELS).fillna(table["final_order"]),
+                        pct=100 * table["share"], low_pct=100 * table["lower"], high_pct=100 * table["upper"])
+    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("order:N", title="Order"),
+               alt.Tooltip("year:O", title="Year"), alt.Tooltip("children:Q", title="Children", format=","),
+               alt.Tooltip("total:Q", title="Of", format=","), alt.Tooltip("pct:Q", title="Per cent", format=".1f"),
+               alt.Tooltip("low_pct:Q", title="95% interval from", format=".1f"),
+               alt.Tooltip("high_pct:Q", title="95% interval to", format=".1f")]
+    lines = alt.Chart(_EMPTY).mark_line(point=True, strokeWidth=1.5).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-90)), y=alt.Y("pct:Q", title="Share (%)"),
+        color=alt.Color("order:N", title="Final order", scale=alt.Scale(range=ORDER_COLOURS)), tooltip=tooltip)
+    chart = lines.properties(width=170, height=120).facet(facet=alt.Facet("area:N", title=None), columns=4)
+    return Chart(chart_id, title, "", _with_rows(chart, data), table, counts=["children", "total"], groups=[],
+                 rates={"share": ("children", "total")}, describe=describe)
+
+
 def incidence_steps(chart_id: str, table: pd.DataFrame, *, title: str, y_title: str,
                     describe: Callable[[pd.DataFrame], str]) -> Chart:
     """Cumulative incidence step curves, one per group, with the number still followed in the

@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 
 from generator.analyses import competing_risks, court, orders
-from generator.charts.court import ORDER_LABELS, incidence_steps, order_share_lines
+from generator.charts.court import ORDER_LABELS, incidence_steps, order_share_lines, order_share_panels
 from generator.page_options import CourtOrdersOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Table
 
+#: Areas drawn as a panel each; beyond this their shares are a download only.
+MAX_PANELS = 16
 NEEDS_PROCEEDINGS = (
     "This page needs the legal department's list of care proceedings (one row per child per set of proceedings, "
     "with the application date, final hearing date and final order), which the data do not hold: put it in the "
@@ -75,11 +77,17 @@ class CourtOrdersPage(PageKind):
         tables.append(self._trend_table(slug, trends[trends["area"] == (orders.ALL_AREAS if several else trends["area"].iloc[0])],
                                         charts[-1].id))
         if several:
-            downloads[f"{slug}-shares-by-area"] = Table(shares, counts=["children", "total"], groups=[],
-                                                        rates={"share": ("children", "total")})
+            areas = made["area"].nunique()
             downloads[f"{slug}-trends-by-area"] = Table(trends, counts=["children"], groups=[])
-            notes.append(f"The data hold {made['area'].nunique()} areas: the chart shows them together; each area's "
-                         "shares and trends are in the downloads below the chart.")
+            if areas <= MAX_PANELS:
+                charts.append(self._area_panels(slug, shares[shares["area"] != orders.ALL_AREAS]))
+                notes.append(f"The data hold {areas} areas: the first chart shows them together, the second each "
+                             "area's own shares; each area's fitted trends are a download.")
+            else:
+                downloads[f"{slug}-shares-by-area"] = Table(shares, counts=["children", "total"], groups=[],
+                                                            rates={"share": ("children", "total")})
+                notes.append(f"The data hold {areas} areas, too many for a panel each: the chart shows them together; "
+                             "each area's shares and trends are downloads.")
         follow_up = court.return_to_court(proceedings, options.orders)
         chart, at_risk, test = self._returns(slug, follow_up, options.horizon_years)
         charts.append(chart)
@@ -101,6 +109,21 @@ class CourtOrdersPage(PageKind):
 
         return order_share_lines(f"{slug}-order-shares", overall.reset_index(drop=True), describe=describe,
                                  title="Final orders made for children in care proceedings, by year")
+
+    def _area_panels(self, slug, shares):
+        def describe(published: pd.DataFrame) -> str:
+            so = published[published["final_order"] == "supervision_order"]
+            so = so.assign(value=pd.to_numeric(so["share"], errors="coerce")).dropna(subset=["value"])
+            span = ""
+            if len(so):
+                low, high = so.loc[so["value"].idxmin()], so.loc[so["value"].idxmax()]
+                span = (f" Supervision orders ranged from {100 * low['value']:.1f}% ({low['area']}, {low['year']}) to "
+                        f"{100 * high['value']:.1f}% ({high['area']}, {high['year']}).")
+            return ("Small multiples, one panel per area, of the share of children by final order per year (95% Wilson "
+                    "intervals in the table)." + span)
+
+        return order_share_panels(f"{slug}-order-shares-by-area", shares.reset_index(drop=True), describe=describe,
+                                  title="Final orders by year in each area")
 
     def _trend_table(self, slug, trends, after):
         frame = pd.DataFrame({
