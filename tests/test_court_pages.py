@@ -269,3 +269,15 @@ def test_the_court_report_builds(audience, tmp_path, capsys):
     for page in ("court-orders", "supervision-orders", "supervision-orders-dfj", "problem-profiles"):
         assert (tmp_path / "out" / f"{page}.html").is_file()
     assert (tmp_path / "out" / "downloads" / "court-orders-return-to-court.csv").is_file()
+
+
+def test_a_funnel_of_area_aggregates_with_several_measures_asks_which(court_data):
+    areas = pd.DataFrame({"measure": ["rereferrals", "rereferrals", "so_share", "so_share"], "area": ["A", "B", "A", "B"],
+                          "region": pd.NA, "period": "2019", "numerator": [20, 30, 5, 9], "denominator": [100, 120, 40, 50]})
+    tables = court_data.tables.__class__(areas=areas)
+    page = FunnelOptions(kind="funnel", slug="f", title="F", source="areas")
+    _, pages = render_pages([page], log=court_data.log, period=Period(T("2010-01-01"), T("2020-12-31")), tables=tables)
+    assert "rereferrals, so_share" in pages[0][1].context["notes"][0] and not pages[0][1].charts
+    chosen = page.model_copy(update={"measure": "so_share"})
+    _, pages = render_pages([chosen], log=court_data.log, period=Period(T("2010-01-01"), T("2020-12-31")), tables=tables)
+    assert pages[0][1].downloads["f-funnel-table"].frame["numerator"].tolist() == [5, 9]

@@ -5,8 +5,8 @@ names (or `--data` gives), places every file with the first reader that claims i
 content, not its name), reads each group, and joins the logs. A file no reader claims is an
 input error that says so; nothing is skipped silently.
 
-Inputs that are not events about children (population estimates now; court proceedings and
-area aggregates later) are `Tables`: recognised by their content before the event readers
+Inputs that are not events about children (population estimates, area aggregates, CIN
+assessment factors) are `Tables`: recognised by their content before the event readers
 look (`TABLE_READERS`), read into one typed field each, and handed to the pages beside the
 log (`generator.pages.base.PageContext.tables`).
 The legal department's proceedings list, the person list it is linked with and the clerical
@@ -122,6 +122,7 @@ def _claims_factors(path: Path, display: str) -> bool:
 
 
 def _read_factors(files: list[tuple[Path, str]]) -> pd.DataFrame:
+    # Without the LA of each file; `read_inputs` reads factors with `_factors_of_las` instead.
     return pd.concat([assessment_factors.read_factors(path, display) for path, display in files], ignore_index=True)
 
 
