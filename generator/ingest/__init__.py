@@ -27,8 +27,8 @@ import pandas as pd
 
 from generator.ingest import annex_a, area_aggregates, assessment_factors, cin_census, population, proceedings, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
-from generator.ingest.sniff import binary_kind
-from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
+from generator.ingest.sniff import binary_kind, csv_columns
+from generator.ingest.tabular import CSV_SUFFIXES, TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
 from generator.build_folder import MANIFEST, is_previous_build
 
@@ -104,10 +104,16 @@ def _read_population(files: list[tuple[Path, str]]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def _header(path: Path, display: str) -> list[str]:
+    # A CSV's first lines only (`table_columns` reads the whole file): every file of a folder
+    # is looked at by each claim, and a county's event logs are large.
+    return csv_columns(path) if path.suffix.lower() in CSV_SUFFIXES else table_columns(path, display)
+
+
 def _claims_areas(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    return area_aggregates.looks_like_area_aggregates(table_columns(path, display))
+    return area_aggregates.looks_like_area_aggregates(_header(path, display))
 
 
 def _read_areas(files: list[tuple[Path, str]]) -> pd.DataFrame:
@@ -118,7 +124,7 @@ def _read_areas(files: list[tuple[Path, str]]) -> pd.DataFrame:
 def _claims_factors(path: Path, display: str) -> bool:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return False
-    return assessment_factors.looks_like_factors(table_columns(path, display))
+    return assessment_factors.looks_like_factors(_header(path, display))
 
 
 def _read_factors(files: list[tuple[Path, str]]) -> pd.DataFrame:
