@@ -14,6 +14,7 @@ when the page is prepared.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -465,6 +466,16 @@ class ProfilesOptions(PageOptions):
                                                                  "carers' 1B-6B and every child factor recorded).")
     orders: list[OrderKey] = Field(default_factory=lambda: list(ORDER_KEYS),
                                    description="Children whose proceedings ended in one of these orders are profiled.")
+
+    @field_validator("factors")
+    @classmethod
+    def _factor_codes(cls, value: list[str]) -> list[str]:
+        # The shape of a CIN census code (1B, 24A, 21); which codes exist is the reader's list.
+        bad = [code for code in value if not re.fullmatch(r"\d{1,2}[A-F]?", str(code).strip().upper())]
+        if bad:
+            raise ValueError(f"not CIN assessment factor codes: {', '.join(map(repr, bad))[:200]}; use codes such as "
+                             "1B, 3A, 21")
+        return [str(code).strip().upper() for code in value]
 
 
 #: Every page kind a report may name, by its `kind`: the one list (generator.pages registers

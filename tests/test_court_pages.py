@@ -281,3 +281,9 @@ def test_a_funnel_of_area_aggregates_with_several_measures_asks_which(court_data
     chosen = page.model_copy(update={"measure": "so_share"})
     _, pages = render_pages([chosen], log=court_data.log, period=Period(T("2010-01-01"), T("2020-12-31")), tables=tables)
     assert pages[0][1].downloads["f-funnel-table"].frame["numerator"].tolist() == [5, 9]
+
+
+def test_profile_factors_must_be_cin_codes():
+    assert ProfilesOptions(kind="profiles", slug="p", title="P", factors=["1b", " 21"]).factors == ["1B", "21"]
+    with pytest.raises(ValueError, match="not CIN assessment factor codes: 'alcohol'"):
+        ProfilesOptions(kind="profiles", slug="p", title="P", factors=["alcohol"])
