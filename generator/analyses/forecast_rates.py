@@ -24,7 +24,9 @@ AGE_BAND_LABELS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "No
 UNKNOWN_AGE_BAND = len(AGE_BAND_YEARS)
 #: Time-in-station bands (lower bounds, days): a contact is decided within days, a plan runs
 #: months, care years; the hazard of moving on differs by orders of magnitude between them.
-DURATION_EDGES = (0.0, 7.0, 30.0, 91.0, 182.0, 365.0)
+#: Moves are dated to the day, so stays cluster near whole days: the first bands are centred on
+#: them (a next-day move, 0.5-1.5 days, sits inside one band, not across an edge).
+DURATION_EDGES = (0.0, 0.5, 1.5, 2.5, 4.5, 7.5, 14.5, 30.5, 61.0, 91.0, 137.0, 182.0, 273.0, 365.0, 548.0, 730.0)
 #: Where a spell ended: off the map (the child left), or not seen to end (censored).
 OFF = -1
 CENSORED = -2

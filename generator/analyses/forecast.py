@@ -1,0 +1,266 @@
+"""Forecast of the children at each station of a map, month by month, with prediction intervals.
+
+This module owns the journey model that looks ahead: a semi-Markov model over the stations of a
+process map, each stay and next station drawn by age band and time already spent
+(`generator.analyses.forecast_paths`), fed by new arrivals from a negative binomial model with
+trend and season (`generator.analyses.forecast_arrivals`).
+
+Children are independent given the model, so the children at a station on a month end are
+(a) those there at the origin who are still there, simulated jointly child by child, plus
+(b) those yet to arrive. For (b) no child-by-child simulation per future is needed: with
+Poisson arrivals, the children at each station are Poisson with mean the arrival rate times
+the chance an arrival is there then (the M/G/infinity property: Eick, Massey and Whitt, "The
+physics of the M_t/G/infinity queue", Operations Research 1993), and that chance (the
+*kernel*) is estimated once from journeys drawn from each entry station in each month. The
+futures simulated are of what the model does not know: the arrivals' coefficients and
+negative binomial mixing (`draw_arrivals`), and the journeys of the children there now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from generator.analyses.forecast_arrivals import ArrivalModel, draw_arrivals, fit_arrivals, monthly_arrivals
+from generator.analyses.forecast_paths import LEAVES, StaySampler, fit_stays
+from generator.analyses.forecast_rates import AGE_BAND_LABELS, CENSORED, censor_at
+
+#: Prediction interval levels (central), as published.
+LEVELS = (0.80, 0.95)
+#: Joint samples of the journeys of the children there at the origin.
+NOW_REPS = 200
+#: Journeys drawn per entry station and arrival month for the arrivals' kernels.
+KERNEL_PATHS = 3000
+#: Moves followed per journey within a forecast (a journey rarely makes 20 in two years).
+MAX_MOVES = 60
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+@dataclass(frozen=True)
+class Levers:
+    """What-if changes to the fitted model (all neutral by default).
+
+    ``divert``: (from station, to station, new to station, share): that share of the moves
+    from one station to another go to a third instead (NFA at a strategy discussion instead of
+    a section 47). ``slow``: (station, factor): stays at the station last ``factor`` times as
+    long (every move out at 1/factor the rate). ``arrivals_growth``: yearly growth of new
+    arrivals on top of the trend. ``returning``: (share of returning arrivals prevented, share
+    of arrivals who are returning children).
+    """
+
+    divert: tuple[tuple[int, int, int, float], ...] = ()
+    slow: tuple[tuple[int, float], ...] = ()
+    arrivals_growth: float = 0.0
+    returning: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass
+class JourneyForecastModel:
+    """A fitted model: the stays and moves out of each station (`StaySampler`), the entry
+    stations' age mix, their arrival models, the origin (last day seen) and the share of
+    recent arrivals who had been on the map before."""
+
+    stations: int
+    stays: StaySampler
+    entry_mix: dict[int, np.ndarray]
+    arrivals: list[ArrivalModel]
+    origin_day: int
+    returning_share: float = 0.0
+
+
+def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origin_day: int) -> JourneyForecastModel:
+    """Fit the forecast's model on what was known at the end of ``origin_day``.
+
+    Parameters
+    ----------
+    spells : DataFrame
+        From `generator.analyses.forecast_rates.spells_from_visits`.
+    stations : int
+        Number of stations on the map.
+    entry_stations : sequence of int
+        Stations where new children arrive (the map's entry stations).
+    origin_day : int
+        Last day the model may see (days since 1970-01-01); a month end.
+
+    Returns
+    -------
+    JourneyForecastModel
+    """
+    known = censor_at(spells, origin_day)
+    stays = fit_stays(known, stations, len(AGE_BAND_LABELS))
+    origin = month_of(origin_day)
+    first = month_of(known["start"].min())
+    # The first month is partial when the data start mid-month; the model starts after it.
+    counts = monthly_arrivals(known, entry_stations, first + 1 if first < origin - 12 else first, origin)
+    entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
+    recent = entries[entries["start"] > origin_day - 365]
+    mix = {}
+    for station in entry_stations:
+        ages = np.bincount(recent.loc[recent["station"] == station, "age_band"], minlength=len(AGE_BAND_LABELS))
+        mix[int(station)] = ages / ages.sum() if ages.sum() else np.full(len(AGE_BAND_LABELS), 1 / len(AGE_BAND_LABELS))
+    return JourneyForecastModel(stations, stays, mix, fit_arrivals(counts), int(origin_day),
+                                _returning_share(known, recent))
+
+
+def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
+                   seed: int = 0, levers: Levers | None = None) -> pd.DataFrame:
+    """Children at each station at each of the next ``horizon`` month ends, with intervals.
+
+    Parameters
+    ----------
+    model : JourneyForecastModel
+        From `fit_journey_model`.
+    spells : DataFrame
+        The spells the model was fitted on (the children there at the origin are read from them).
+    horizon : int
+        Months ahead (12 to 24 on the page).
+    draws : int
+        Simulated futures of the arrivals.
+    seed : int
+        Seed of the draws (same seed, same forecast).
+    levers : Levers, optional
+        A what-if scenario; None (or neutral levers) gives the baseline exactly.
+
+    Returns
+    -------
+    DataFrame
+        One row per month and station: ``month`` (Period), ``date`` (month end), ``station``,
+        ``mean``, ``median``, ``low80``, ``high80``, ``low95``, ``high95``, ``from_now`` (the
+        expected number of those there at the origin still there).
+    """
+    samples, from_now = simulate_stock(model, spells, horizon, draws, seed, levers)
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    rows = []
+    quantiles = np.quantile(samples, [0.5, 0.1, 0.9, 0.025, 0.975], axis=0)
+    mean = samples.mean(axis=0)
+    for k, month in enumerate(months):
+        for j in range(model.stations):
+            q = quantiles[:, k, j]
+            rows.append((month, month.to_timestamp(how="end").normalize(), j, mean[k, j], *q, from_now[k, j]))
+    return pd.DataFrame(rows, columns=["month", "date", "station", "mean", "median", "low80", "high80",
+                                       "low95", "high95", "from_now"])
+
+
+def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, draws: int, seed: int,
+                   levers: Levers | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Simulated stock: array (draws, months, stations), and the expected stock of the children
+    there at the origin (months, stations). See `forecast_stock`."""
+    levers = levers or Levers()
+    rng = np.random.default_rng(seed)
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    ends = month_end_days(months[0], horizon) - model.origin_day  # days after the origin
+    step = _with_levers(model.stays, levers)
+    now = _stock_now_ahead(model, spells, step, ends, rng)
+    kernels = _arrival_kernels(model, step, ends, rng)
+    rates = draw_arrivals(model.arrivals, months, draws, rng, levers.arrivals_growth)
+    prevented, share = levers.returning
+    rates = rates * (1.0 - prevented * share)
+    arriving = np.einsum("dek,ekmj->dmj", rates, kernels)
+    samples = rng.poisson(arriving) + now[np.arange(draws) % len(now)]
+    return samples.astype(float), now.mean(axis=0)
+
+
+def stock_on(spells: pd.DataFrame, days, stations: int) -> np.ndarray:
+    """Children at each station at the end of each of ``days``: int array (days, stations)."""
+    start, end, station = (spells[c].to_numpy() for c in ("start", "end", "station"))
+    out = np.zeros((len(days), stations), dtype=np.int64)
+    for i, day in enumerate(days):
+        there = (start <= day) & (end > day) | ((start <= day) & (spells["to"].to_numpy() == CENSORED) & (end >= day))
+        out[i] = np.bincount(station[there], minlength=stations)
+    return out
+
+
+def month_end_days(first: pd.Period, periods: int) -> np.ndarray:
+    """Day numbers (days since 1970-01-01) of the last day of ``periods`` months from ``first``."""
+    months = pd.period_range(first, periods=periods, freq="M")
+    return np.asarray([(m.to_timestamp(how="end").normalize() - EPOCH).days for m in months])
+
+
+# --------------------------------------------------------------------------- internals
+def month_of(day: float) -> pd.Period:
+    """The calendar month of a day number (days since 1970-01-01)."""
+    return (EPOCH + pd.Timedelta(days=int(np.floor(day)))).to_period("M")
+
+
+def _with_levers(stays: StaySampler, levers: Levers):
+    """The step function of a scenario: stays stretched, a share of moves sent elsewhere."""
+    scale = stays.scale.copy()
+    for station, factor in levers.slow:
+        scale[station] *= factor
+    stays = replace(stays, scale=scale)
+    if not levers.divert:
+        return stays.step
+
+    def step(age, station, spent, rng):
+        stay, destination = stays.step(age, station, spent, rng)
+        u = rng.random(len(station))
+        for source, target, instead, share in levers.divert:
+            destination = np.where((station == source) & (destination == target) & (u < share), instead, destination)
+        return stay, destination
+
+    return step
+
+
+def _walk(step, age, station, spent, start, ends, groups: int, group, stations: int, rng):
+    """Step children forward until they leave or pass the last month end; count, per group,
+    each child at each month end: array (groups, months, stations)."""
+    counts = np.zeros((groups, len(ends) + 1, stations))
+    horizon = ends[-1]
+    for _ in range(MAX_MOVES):
+        if len(age) == 0:
+            break
+        stay, destination = step(age, station, spent, rng)
+        leave = start + stay
+        # The state on day D is read at time D: a stay [start, leave) covers the month ends in it.
+        first = np.searchsorted(ends, start, side="left")
+        last = np.searchsorted(ends, leave, side="left")
+        np.add.at(counts, (group, first, station), 1.0)
+        np.add.at(counts, (group, last, station), -1.0)
+        going = (destination != LEAVES) & (leave <= horizon)
+        age, station, group = age[going], destination[going], group[going]
+        spent, start = np.zeros(going.sum()), leave[going]
+    return np.cumsum(counts, axis=1)[:, :-1, :]
+
+
+def _stock_now_ahead(model, spells, step, ends, rng):
+    """Joint samples of the stock from the children there at the origin: (reps, months, stations)."""
+    day = model.origin_day
+    still = (spells["end"] > day) | (spells["to"] == CENSORED) & (spells["end"] >= day)
+    there = spells[(spells["start"] <= day) & still]
+    n = len(there)
+    age = np.tile(there["age_band"].to_numpy(), NOW_REPS)
+    station = np.tile(there["station"].to_numpy(), NOW_REPS)
+    spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
+    group = np.repeat(np.arange(NOW_REPS), n)
+    return _walk(step, age, station, spent, np.zeros(len(age)), ends.astype(float), NOW_REPS, group,
+                 model.stations, rng)
+
+
+def _arrival_kernels(model, step, ends, rng):
+    """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
+    e in month k, from `KERNEL_PATHS` journeys started at a uniform time within month k."""
+    horizon = len(ends)
+    month_starts = np.r_[0.0, ends[:-1]]
+    entries = sorted(model.entry_mix)
+    n = KERNEL_PATHS
+    group = np.repeat(np.arange(len(entries) * horizon), n)
+    e_of, k_of = np.divmod(group, horizon)
+    station = np.asarray(entries)[e_of]
+    age = np.empty(len(group), dtype=np.int64)
+    for e, entry in enumerate(entries):
+        mine = e_of == e
+        age[mine] = rng.choice(len(model.entry_mix[entry]), size=mine.sum(), p=model.entry_mix[entry])
+    start = month_starts[k_of] + rng.random(len(group)) * (ends[k_of] - month_starts[k_of])
+    counts = _walk(step, age, station, np.zeros(len(group)), start, ends.astype(float),
+                   len(entries) * horizon, group, model.stations, rng)
+    return counts.reshape(len(entries), horizon, horizon, model.stations) / n
+
+
+def _returning_share(known: pd.DataFrame, recent: pd.DataFrame) -> float:
+    """Share of recent arrivals who had been on the map before (children coming back)."""
+    if recent.empty:
+        return 0.0
+    first_start = known.groupby("child")["start"].min()
+    return float((recent["start"].to_numpy() > first_start.reindex(recent["child"]).to_numpy()).mean())
