@@ -25,14 +25,18 @@ import pandas as pd
 
 from generator.analyses.forecast_arrivals import ArrivalModel, draw_arrivals, fit_arrivals, monthly_arrivals
 from generator.analyses.forecast_paths import LEAVES, StaySampler, fit_stays
-from generator.analyses.forecast_rates import AGE_BAND_LABELS, CENSORED, censor_at
+from generator.analyses.forecast_rates import AGE_BAND_LABELS, CENSORED, age_band, censor_at
 
 #: Prediction interval levels (central), as published.
 LEVELS = (0.80, 0.95)
-#: Joint samples of the journeys of the children there at the origin.
-NOW_REPS = 200
-#: Journeys drawn per entry station and arrival month for the arrivals' kernels.
-KERNEL_PATHS = 3000
+#: Joint samples of the journeys of the children there at the origin (per bootstrap resample).
+NOW_REPS = 20
+#: Journeys drawn per entry station and arrival month for the arrivals' kernels (per resample).
+KERNEL_PATHS = 400
+#: Bootstrap resamples of the children behind the stays (the futures are shared among them).
+BOOTSTRAPS = 10
+#: Children's services end on the 18th birthday (days).
+ADULT_DAYS = 18 * 365.25
 #: Moves followed per journey within a forecast (a journey rarely makes 20 in two years).
 MAX_MOVES = 60
 EPOCH = pd.Timestamp("1970-01-01")
@@ -58,19 +62,22 @@ class Levers:
 
 @dataclass
 class JourneyForecastModel:
-    """A fitted model: the stays and moves out of each station (`StaySampler`), the entry
-    stations' age mix, their arrival models, the origin (last day seen) and the share of
+    """A fitted model: the stays and moves out of each station (`StaySampler`, one per
+    bootstrap resample of the children), the ages (days;
+    NaN = not known) of the year's arrivals at each entry station, their arrival models, the origin (last day seen) and the share of
     recent arrivals who had been on the map before."""
 
     stations: int
-    stays: StaySampler
-    entry_mix: dict[int, np.ndarray]
+    stays: tuple[StaySampler, ...]
+    entry_ages: dict[int, np.ndarray]
     arrivals: list[ArrivalModel]
     origin_day: int
     returning_share: float = 0.0
+    weekday_share: np.ndarray | None = None
 
 
-def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origin_day: int) -> JourneyForecastModel:
+def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origin_day: int,
+                      seed: int = 0) -> JourneyForecastModel:
     """Fit the forecast's model on what was known at the end of ``origin_day``.
 
     Parameters
@@ -83,25 +90,35 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
         Stations where new children arrive (the map's entry stations).
     origin_day : int
         Last day the model may see (days since 1970-01-01); a month end.
+    seed : int
+        Seed of the bootstrap resamples.
 
     Returns
     -------
     JourneyForecastModel
     """
     known = censor_at(spells, origin_day)
-    stays = fit_stays(known, stations, len(AGE_BAND_LABELS))
+    # The stays' own doubt: each bootstrap resample of the children gives one set of stays,
+    # and the futures are shared out among them (Efron and Tibshirani, "An introduction to
+    # the bootstrap", 1993, chapter 6).
+    rng = np.random.default_rng(seed)
+    children = known["child"].unique()
+    by_child = known.set_index("child")
+    stays = tuple(
+        fit_stays(by_child.loc[rng.choice(children, len(children))].reset_index(), stations, len(AGE_BAND_LABELS))
+        for _ in range(BOOTSTRAPS))
     origin = month_of(origin_day)
     first = month_of(known["start"].min())
     # The first month is partial when the data start mid-month; the model starts after it.
     counts = monthly_arrivals(known, entry_stations, first + 1 if first < origin - 12 else first, origin)
     entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
     recent = entries[entries["start"] > origin_day - 365]
-    mix = {}
-    for station in entry_stations:
-        ages = np.bincount(recent.loc[recent["station"] == station, "age_band"], minlength=len(AGE_BAND_LABELS))
-        mix[int(station)] = ages / ages.sum() if ages.sum() else np.full(len(AGE_BAND_LABELS), 1 / len(AGE_BAND_LABELS))
-    return JourneyForecastModel(stations, stays, mix, fit_arrivals(counts), int(origin_day),
-                                _returning_share(known, recent))
+    ages = {int(station): (recent["start"] - recent["birth"]).to_numpy(dtype=float)[recent["station"].to_numpy() == station]
+            for station in entry_stations}
+    weekday = np.bincount((np.floor(recent["start"].to_numpy()).astype(np.int64) + 3) % 7, minlength=7)
+    return JourneyForecastModel(stations, stays, ages, fit_arrivals(counts), int(origin_day),
+                                _returning_share(known, recent),
+                                weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7))
 
 
 def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
@@ -151,15 +168,21 @@ def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: i
     rng = np.random.default_rng(seed)
     months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
     ends = month_end_days(months[0], horizon) - model.origin_day  # days after the origin
-    step = _with_levers(model.stays, levers)
-    now = _stock_now_ahead(model, spells, step, ends, rng)
-    kernels = _arrival_kernels(model, step, ends, rng)
+    weights = _weekday_weights(model)
     rates = draw_arrivals(model.arrivals, months, draws, rng, levers.arrivals_growth)
     prevented, share = levers.returning
     rates = rates * (1.0 - prevented * share)
-    arriving = np.einsum("dek,ekmj->dmj", rates, kernels)
-    samples = rng.poisson(arriving) + now[np.arange(draws) % len(now)]
-    return samples.astype(float), now.mean(axis=0)
+    samples = np.empty((draws, horizon, model.stations))
+    now_mean = np.zeros((horizon, model.stations))
+    for b, stays in enumerate(model.stays):
+        step = _with_levers(stays, levers)
+        now = _stock_now_ahead(model, spells, step, ends, rng)
+        kernels = _arrival_kernels(model, step, ends, weights, rng)
+        mine = np.arange(b, draws, len(model.stays))
+        arriving = np.einsum("dek,ekmj->dmj", rates[mine], kernels)
+        samples[mine] = rng.poisson(arriving) + now[np.arange(len(mine)) % len(now)]
+        now_mean += now.mean(axis=0) / len(model.stays)
+    return samples, now_mean
 
 
 def stock_on(spells: pd.DataFrame, days, stations: int) -> np.ndarray:
@@ -203,23 +226,33 @@ def _with_levers(stays: StaySampler, levers: Levers):
     return step
 
 
-def _walk(step, age, station, spent, start, ends, groups: int, group, stations: int, rng):
+def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, rng):
     """Step children forward until they leave or pass the last month end; count, per group,
-    each child at each month end: array (groups, months, stations)."""
+    each child at each month end: array (groups, months, stations).
+
+    ``birth`` is each child's birth in forecast days (NaN: not known). A child's age band is
+    read at each arrival, and every child leaves the map on their 18th birthday: children's
+    services end there, so a stay drawn longer is cut (a 17-year-old in care leaves within the
+    year whatever the stays of the band they entered in).
+    """
     counts = np.zeros((groups, len(ends) + 1, stations))
     horizon = ends[-1]
     for _ in range(MAX_MOVES):
-        if len(age) == 0:
+        if len(station) == 0:
             break
-        stay, destination = step(age, station, spent, rng)
+        stay, destination = step(age_band(start - birth), station, spent, rng)
         leave = start + stay
+        adult = birth + ADULT_DAYS
+        grown = leave > adult
+        leave = np.where(grown, np.maximum(adult, start), leave)
+        destination = np.where(grown, LEAVES, destination)
         # The state on day D is read at time D: a stay [start, leave) covers the month ends in it.
         first = np.searchsorted(ends, start, side="left")
         last = np.searchsorted(ends, leave, side="left")
         np.add.at(counts, (group, first, station), 1.0)
         np.add.at(counts, (group, last, station), -1.0)
         going = (destination != LEAVES) & (leave <= horizon)
-        age, station, group = age[going], destination[going], group[going]
+        birth, station, group = birth[going], destination[going], group[going]
         spent, start = np.zeros(going.sum()), leave[going]
     return np.cumsum(counts, axis=1)[:, :-1, :]
 
@@ -230,32 +263,56 @@ def _stock_now_ahead(model, spells, step, ends, rng):
     still = (spells["end"] > day) | (spells["to"] == CENSORED) & (spells["end"] >= day)
     there = spells[(spells["start"] <= day) & still]
     n = len(there)
-    age = np.tile(there["age_band"].to_numpy(), NOW_REPS)
+    birth = np.tile(there["birth"].to_numpy(dtype=float) - day, NOW_REPS)
     station = np.tile(there["station"].to_numpy(), NOW_REPS)
     spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
     group = np.repeat(np.arange(NOW_REPS), n)
-    return _walk(step, age, station, spent, np.zeros(len(age)), ends.astype(float), NOW_REPS, group,
+    return _walk(step, birth, station, spent, np.zeros(len(station)), ends.astype(float), NOW_REPS, group,
                  model.stations, rng)
 
 
-def _arrival_kernels(model, step, ends, rng):
+def _weekday_weights(model) -> np.ndarray:
+    """Share of the last year's arrivals on each weekday (Monday first): a month ending on a
+    Sunday holds fewer fresh contacts than one ending on a Tuesday."""
+    return model.weekday_share
+
+
+def _arrival_kernels(model, step, ends, weights, rng):
     """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
-    e in month k, from `KERNEL_PATHS` journeys started at a uniform time within month k."""
+    e in month k, from `KERNEL_PATHS` journeys started at a uniform time within month k, each
+    with the age of an arrival there in the year before the origin."""
     horizon = len(ends)
     month_starts = np.r_[0.0, ends[:-1]]
-    entries = sorted(model.entry_mix)
+    entries = sorted(model.entry_ages)
     n = KERNEL_PATHS
     group = np.repeat(np.arange(len(entries) * horizon), n)
     e_of, k_of = np.divmod(group, horizon)
     station = np.asarray(entries)[e_of]
-    age = np.empty(len(group), dtype=np.int64)
+    start = _arrival_times(model.origin_day, month_starts[k_of], ends[k_of], weights, rng)
+    age = np.full(len(group), np.nan)
     for e, entry in enumerate(entries):
         mine = e_of == e
-        age[mine] = rng.choice(len(model.entry_mix[entry]), size=mine.sum(), p=model.entry_mix[entry])
-    start = month_starts[k_of] + rng.random(len(group)) * (ends[k_of] - month_starts[k_of])
-    counts = _walk(step, age, station, np.zeros(len(group)), start, ends.astype(float),
+        if len(model.entry_ages[entry]):
+            age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
+    counts = _walk(step, start - age, station, np.zeros(len(group)), start, ends.astype(float),
                    len(entries) * horizon, group, model.stations, rng)
     return counts.reshape(len(entries), horizon, horizon, model.stations) / n
+
+
+def _arrival_times(origin_day: int, after: np.ndarray, until: np.ndarray, weights: np.ndarray, rng) -> np.ndarray:
+    """Arrival times (forecast days) within (after, until], on days drawn by weekday weight,
+    each a little before its day's end (the replay dates moves to the day)."""
+    span = (until - after).astype(np.int64)
+    offsets = np.arange(1, span.max() + 1)
+    out = np.empty(len(after))
+    for length in np.unique(span):
+        mine = span == length
+        for start in np.unique(after[mine]):
+            these = mine & (after == start)
+            days = start + offsets[:length]
+            w = weights[(origin_day + days.astype(np.int64) + 3) % 7]  # 1970-01-01 was a Thursday
+            out[these] = rng.choice(days, size=these.sum(), p=w / w.sum())
+    return out - rng.random(len(out)) * 0.5
 
 
 def _returning_share(known: pd.DataFrame, recent: pd.DataFrame) -> float:

@@ -49,7 +49,7 @@ def backtest(spells: pd.DataFrame, stations: int, entry_stations, origin_day: in
         One row per month and station: the columns of `forecast_stock`, ``actual``,
         ``seasonal_naive`` and ``stock_flow``.
     """
-    model = fit_journey_model(spells, stations, entry_stations, origin_day)
+    model = fit_journey_model(spells, stations, entry_stations, origin_day, seed)
     result = forecast_stock(model, spells, horizon, draws, seed)
     first = month_of(origin_day) + 1
     days = month_end_days(first, horizon)

@@ -56,8 +56,9 @@ def spells_from_visits(visits: pd.DataFrame, births: pd.Series, ticks_per_day: i
     DataFrame
         ``child``, ``station``, ``start`` and ``end`` (days since 1970-01-01, fractional;
         the state on day D is read at time D), ``to`` (next station, `OFF`, or `CENSORED`),
-        ``age_band`` (index into `AGE_BAND_LABELS`, at arrival) and ``entry`` (True when the
-        child arrived from off the map).
+        ``entry`` (True when the child arrived from off the map), ``birth`` (day number of
+        the birth month's first day; NaN = not known) and ``age_band`` (index into
+        `AGE_BAND_LABELS`, at arrival).
     """
     child = visits["child"].to_numpy()
     station = visits["station"].to_numpy()
@@ -77,7 +78,8 @@ def spells_from_visits(visits: pd.DataFrame, births: pd.Series, ticks_per_day: i
     })
     birth = pd.to_datetime(pd.Series(births).reset_index(drop=True))
     birth_day = (birth - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
-    spells["age_band"] = age_band(spells["start"].to_numpy() - birth_day[spells["child"].to_numpy()])
+    spells["birth"] = birth_day[spells["child"].to_numpy()]
+    spells["age_band"] = age_band(spells["start"].to_numpy() - spells["birth"].to_numpy())
     return spells
 
 
