@@ -100,12 +100,13 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     known = censor_at(spells, origin_day)
     # The stays' own doubt: each bootstrap resample of the children gives one set of stays,
     # and the futures are shared out among them (Efron and Tibshirani, "An introduction to
-    # the bootstrap", 1993, chapter 6).
+    # the bootstrap", 1993, chapter 6). A child's weight is Poisson(1), the large-sample
+    # equivalent of resampling children (Hanley and MacGibbon 2006), with no index lookups.
     rng = np.random.default_rng(seed)
-    children = known["child"].unique()
-    by_child = known.set_index("child")
+    child = known["child"].to_numpy()
     stays = tuple(
-        fit_stays(by_child.loc[rng.choice(children, len(children))].reset_index(), stations, len(AGE_BAND_LABELS))
+        fit_stays(known.take(np.repeat(np.arange(len(known)), rng.poisson(1.0, child.max() + 1)[child])),
+                  stations, len(AGE_BAND_LABELS))
         for _ in range(BOOTSTRAPS))
     origin = month_of(origin_day)
     first = month_of(known["start"].min())

@@ -78,10 +78,11 @@ def stock_flow_forecast(spells: pd.DataFrame, stations: int, origin_day: int, da
 
     Examples
     --------
-    A station with 10 children, one joining and one of the 10 leaving every day, stays at 10:
+    A station where one child joins each day and stays ten days holds 10; one of the 10 leaves
+    each day (a daily ratio of 0.1), so the projection holds at 10:
 
-    >>> s = pd.DataFrame({"station": 0, "start": np.r_[np.zeros(10), np.arange(1.0, 401.0)],
-    ...                   "end": np.r_[np.arange(1.0, 11.0) + 390, np.arange(1.0, 401.0) + 10], "to": -1})
+    >>> start = np.arange(-20.0, 401.0)
+    >>> s = pd.DataFrame({"station": 0, "start": start, "end": start + 10, "to": -1})
     >>> stock_flow_forecast(s, 1, 400, [430]).round(1).tolist()
     [[10.0]]
     """

@@ -105,7 +105,7 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int) -> StaySampler:
     >>> s = pd.DataFrame({"station": 0, "age_band": 0, "start": 0.0, "end": [1.0, 2.0, 3.0, 4.0],
     ...                   "to": [1, -2, 1, -2]})
     >>> sampler = fit_stays(s, stations=2, ages=1)
-    >>> sampler.time[:2].tolist(), (sampler.mass_key[:2] - 0.0).round(4).tolist()
+    >>> sampler.time[:2].tolist(), (sampler.mass_key[:2] % 2).round(4).tolist()
     ([1.0, 3.0], [0.25, 0.625])
     """
     length = (spells["end"] - spells["start"]).clip(lower=0.0).to_numpy()
@@ -119,13 +119,18 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int) -> StaySampler:
     thin = moves_by_group < MIN_MOVES
     group_of[thin] = ages * stations + (group_of[thin] % stations)
     times, nexts, masses, groups = [], [], [], []
-    for g in np.unique(group_of):
-        mine = (station == g % stations) & ((age * stations + station == g) if g < ages * stations else True)
-        t, n, m = _aalen_johansen(length[mine], to[mine])
-        times.append(t)
-        nexts.append(n)
-        masses.append(m)
-        groups.append(np.full(len(t), g))
+    needed = np.unique(group_of)
+    # Own groups are keyed by age band and station, pooled ones by station alone.
+    for key, first, count in ((age * stations + station, 0, ages * stations), (station, ages * stations, stations)):
+        order = np.argsort(key, kind="stable")
+        bounds = np.searchsorted(key[order], np.arange(count + 1))
+        for g in needed[(needed >= first) & (needed < first + count)]:
+            rows = order[bounds[g - first]:bounds[g - first + 1]]
+            t, n, m = _aalen_johansen(length[rows], to[rows])
+            times.append(t)
+            nexts.append(n)
+            masses.append(m)
+            groups.append(np.full(len(t), g))
     time, nxt, mass, group = (np.concatenate(x) if x else np.zeros(0) for x in (times, nexts, masses, groups))
     return StaySampler(stations, group * _SPACING + time, group * 2.0 + mass, time, nxt.astype(np.int64),
                        group_of, np.ones(stations))
