@@ -187,12 +187,20 @@ def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: i
 
 
 def stock_on(spells: pd.DataFrame, days, stations: int) -> np.ndarray:
-    """Children at each station at the end of each of ``days``: int array (days, stations)."""
+    """Children at each station at the end of each of ``days``: int array (days, stations).
+
+    A child is there from their arrival until their next move (``start <= D < end``), or to
+    the end of a stay not seen to end (``end`` included).
+    """
     start, end, station = (spells[c].to_numpy() for c in ("start", "end", "station"))
+    until = np.where(spells["to"].to_numpy() == CENSORED, np.nextafter(end, np.inf), end)
+    days = np.asarray(days, dtype=float)
     out = np.zeros((len(days), stations), dtype=np.int64)
-    for i, day in enumerate(days):
-        there = (start <= day) & (end > day) | ((start <= day) & (spells["to"].to_numpy() == CENSORED) & (end >= day))
-        out[i] = np.bincount(station[there], minlength=stations)
+    for j in range(stations):
+        mine = station == j
+        arrived = np.searchsorted(np.sort(start[mine]), days, side="right")
+        left = np.searchsorted(np.sort(until[mine]), days, side="right")
+        out[:, j] = arrived - left
     return out
 
 

@@ -141,15 +141,20 @@ def _aalen_johansen(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.
     order = np.lexsort((to == CENSORED, length))  # by time; moves before censorings at a tie
     length, to = length[order], to[order]
     n = len(length)
-    # At risk at a time: every stay not ended before it (ties at a time all at risk).
-    first_at = np.searchsorted(length, length, side="left")
+    if n == 0:
+        return length, to, length
+    # At risk at a time: every stay not ended before it (all of a tie are at risk), read off
+    # the sorted times in one pass: the index of the first stay of each run of equal times.
+    new_time = np.r_[True, length[1:] != length[:-1]]
+    first_at = np.maximum.accumulate(np.where(new_time, np.arange(n), 0))
     at_risk = n - first_at
     moved = to != CENSORED
-    distinct, start = np.unique(length[moved], return_index=True)
-    events_at = np.diff(np.r_[start, moved.sum()])
-    risk_at = n - np.searchsorted(length, distinct, side="left")
-    survival_after = np.cumprod(1.0 - events_at / risk_at)
+    # Product-limit survival just before each distinct time: the moves at a time are counted
+    # once per time (run), with the number at risk then.
+    run = np.cumsum(new_time) - 1
+    moves_in_run = np.bincount(run, weights=moved, minlength=run[-1] + 1)
+    risk_in_run = at_risk[new_time]
+    survival_after = np.cumprod(1.0 - moves_in_run / risk_in_run)
     survival_before = np.r_[1.0, survival_after[:-1]]
-    before = survival_before[np.searchsorted(distinct, length[moved])]
-    jump = before / at_risk[moved]
+    jump = survival_before[run[moved]] / at_risk[moved]
     return length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0)

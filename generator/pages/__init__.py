@@ -16,6 +16,7 @@ from generator.pages.incidence import IncidencePage
 from generator.pages.sequences import SequencesPage
 from generator.pages.timeline import TimelinePage
 from generator.pages.flows import FlowPage
+from generator.pages.forecast import ForecastPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.key_practices import KeyPracticesPage
 from generator.pages.markdown_page import MarkdownPage
@@ -46,5 +47,6 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         IncidencePage,
         SequencesPage,
         TimelinePage,
+        ForecastPage,
     )
 }

@@ -1,0 +1,198 @@
+"""The forecast page: children at each station of a map over the next 12 to 24 months.
+
+Replays the data over a process map (the pathway map's, shared with it as one product), fits
+the journey model of `generator.analyses.forecast` on everything up to the last full month,
+and forecasts the children at each station at each month end, with 80% and 95% prediction
+intervals. Beside it, the same model's backtest: fitted on all but the last 12 months and
+forecasting them, against what happened, with the error per station. What-if scenarios
+(`generator.analyses.forecast_scenarios`) and costs (`generator.analyses.forecast_costs`) are
+computed here at build time and embedded, so the page needs no server.
+
+Every figure the page shows is a forecast of an aggregate; the actual counts beside them go
+through the privacy stage like any count (a public report hides 1 to 5 and the forecast of
+those months with them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from generator.analyses.forecast import fit_journey_model, forecast_stock, month_end_days, month_of, stock_on
+from generator.analyses.forecast_backtest import backtest, backtest_errors
+from generator.analyses.forecast_rates import spells_from_visits
+from generator.charts.forecast import backtest_chart, forecast_chart
+from generator.page_options import ForecastOptions
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
+from generator.pages.pathway_map import default_map
+from generator.pathway.process_map import map_path
+from generator.pathway.replay import OPEN, TICKS_PER_DAY
+from generator.published import Derived, Table
+
+#: Stations charted by default, those of them the map has (children on plans and in care).
+DEFAULT_STATIONS = ("looked_after", "cp_plan", "cin_plan")
+#: Months of history drawn before the forecast.
+HISTORY_MONTHS = 24
+#: Months held out by the page's backtest.
+BACKTEST_MONTHS = 12
+
+
+class ForecastPage(PageKind):
+    kind = "forecast"
+    group = "ahead"
+    Options = ForecastOptions
+
+    def prepare(self, options: ForecastOptions, plan: Plan) -> None:
+        plan.replay(map_path(options.map or default_map(plan.log), plan.report_dir))
+
+    def render(self, options: ForecastOptions, ctx: PageContext) -> RenderedPage:
+        journeys = ctx.replay(map_path(options.map or default_map(ctx.log), ctx.report_dir))
+        pmap = journeys.map
+        labels = [s.label for s in pmap.stations]
+        spells = spells_from_visits(journeys.visits, journeys.children["birth_month"], TICKS_PER_DAY,
+                                    journeys.last_day, OPEN)
+        stations = len(labels)
+        entry = [i for i, s in enumerate(pmap.stations) if s.kind == "entry"]
+        last_day = min(journeys.last_day, _day(ctx.period.end))
+        origin = month_of(last_day + 1) - 1  # the last month the data cover to its end
+        origin_day = int(month_end_days(origin, 1)[0])
+        model = fit_journey_model(spells, stations, entry, origin_day, options.seed)
+        ahead = forecast_stock(model, spells, options.horizon, options.draws, options.seed)
+        shown = _charted(options, pmap)
+
+        history_days = month_end_days(origin - HISTORY_MONTHS + 1, HISTORY_MONTHS)
+        history = stock_on(spells, history_days, stations)
+        fan = _fan_table(ahead, history, history_days, labels, shown)
+        table = Table(_forecast_table(ahead, labels), counts=["expected"], groups=[],
+                      hidden_with={"expected": ["low80", "high80", "low95", "high95"]})
+
+        held = backtest(spells, stations, entry, int(month_end_days(origin - BACKTEST_MONTHS, 1)[0]),
+                        BACKTEST_MONTHS, options.draws, options.seed)
+        errors = _error_table(held, labels)
+        check = _backtest_table(held, labels, shown)
+        charts = [
+            forecast_chart(f"{options.slug}-ahead", f"Children at each station, {_month(origin + 1)} to "
+                           f"{_month(origin + options.horizon)}: forecast with 80% and 95% intervals",
+                           fan, _describe_fan(origin, options.horizon)),
+            backtest_chart(f"{options.slug}-backtest", f"Backtest: the forecast made in {_month(origin - BACKTEST_MONTHS)} "
+                           "against the children actually there", check, _describe_backtest),
+        ]
+        context = {
+            "slug": options.slug,
+            "intro": options.intro or _INTRO,
+            "origin": _month(origin),
+            "horizon": options.horizon,
+            "errors": Table(errors, counts=["actual_mean"], groups=[],
+                            hidden_with={"actual_mean": ["forecast_error", "seasonal_naive_error", "stock_flow_error",
+                                                         "covered_95"]}),
+            "coverage": Derived(Table(errors, counts=["actual_mean"], groups=[]), _coverage_words),
+        }
+        return RenderedPage(template="forecast.html", context=context, charts=charts,
+                            downloads={f"{options.slug}-forecast": table})
+
+
+_INTRO = ("How many children will be at each stage over the next two years, if the journeys of the last "
+          "years go on as they did and new contacts keep their trend and season. The forecast follows "
+          "every child there now and every child yet to arrive through the stations of the map, each "
+          "stay and next step drawn from the stays seen so far (by age band and time already spent). "
+          "The bands are 80% and 95% prediction intervals: nine futures in ten fall inside the wider "
+          "one when the model holds.")
+
+
+def _month(period: pd.Period) -> str:
+    return period.strftime("%B %Y")
+
+
+def _day(date) -> int:
+    return int((pd.Timestamp(date).normalize() - pd.Timestamp("1970-01-01")).days)
+
+
+def _charted(options: ForecastOptions, pmap) -> list[int]:
+    ids = pmap.station_ids
+    wanted = options.stations or [s for s in DEFAULT_STATIONS if s in ids] or ids
+    return [ids.index(s) for s in wanted if s in ids]
+
+
+def _forecast_table(ahead: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Every station's forecast, month by month: the download."""
+    return pd.DataFrame({
+        "month": ahead["month"].astype(str),
+        "station": [labels[s] for s in ahead["station"]],
+        "expected": np.round(ahead["mean"]).astype(int),
+        "low80": ahead["low80"].astype(float), "high80": ahead["high80"].astype(float),
+        "low95": ahead["low95"].astype(float), "high95": ahead["high95"].astype(float),
+    })
+
+
+def _fan_table(ahead, history, history_days, labels, shown) -> pd.DataFrame:
+    """History (actual month ends) then the forecast, for the charted stations."""
+    rows = []
+    for j in shown:
+        for day, count in zip(history_days, history[:, j]):
+            rows.append({"station": labels[j], "date": _date(day), "kind": "actual", "children": int(count)})
+        for _, r in ahead[ahead["station"] == j].iterrows():
+            rows.append({"station": labels[j], "date": f"{r['date']:%Y-%m-%d}", "kind": "forecast",
+                         "expected": int(round(r["mean"])), "low80": float(r["low80"]), "high80": float(r["high80"]),
+                         "low95": float(r["low95"]), "high95": float(r["high95"])})
+    return pd.DataFrame(rows, columns=["station", "date", "kind", "children", "expected", "low80", "high80",
+                                       "low95", "high95"])
+
+
+def _backtest_table(held, labels, shown) -> pd.DataFrame:
+    held = held[held["station"].isin(shown)]
+    return pd.DataFrame({
+        "station": [labels[s] for s in held["station"]],
+        "date": [f"{d:%Y-%m-%d}" for d in held["date"]],
+        "children": held["actual"].astype(int).to_numpy(),
+        "expected": np.round(held["mean"]).astype(int).to_numpy(),
+        "low95": held["low95"].astype(float).to_numpy(), "high95": held["high95"].astype(float).to_numpy(),
+    })
+
+
+def _error_table(held, labels) -> pd.DataFrame:
+    errors = backtest_errors(held)
+    return pd.DataFrame({
+        "station": [labels[s] for s in errors["station"]],
+        "actual_mean": np.round(errors["actual"]).astype(int),
+        "forecast_error": errors["mae_mean"].round(1),
+        "seasonal_naive_error": errors["mae_seasonal_naive"].round(1),
+        "stock_flow_error": errors["mae_stock_flow"].round(1),
+        "covered_95": (100 * errors["coverage95"]).round(1),
+    })
+
+
+def _date(day) -> str:
+    return f"{pd.Timestamp('1970-01-01') + pd.Timedelta(days=int(day)):%Y-%m-%d}"
+
+
+def _describe_fan(origin, horizon):
+    def describe(shown: pd.DataFrame) -> str:
+        parts = []
+        for station, rows in shown.groupby("station", sort=False):
+            last = rows[rows["kind"] == "forecast"].tail(1)
+            expected = pd.to_numeric(last["expected"], errors="coerce")
+            if len(last) and expected.notna().all():
+                low, high = float(last["low95"].iloc[0]), float(last["high95"].iloc[0])
+                parts.append(f"{station}: {int(expected.iloc[0]):,} expected (95% interval {low:,.0f} to {high:,.0f})")
+            else:
+                parts.append(f"{station}: a small number, not shown")
+        return (f"Fan charts of the children at each station by month, the last two years as counted and the "
+                f"{horizon} months after {_month(origin)} as forecast. By {_month(origin + horizon)}: " + "; ".join(parts) + ".")
+    return describe
+
+
+def _describe_backtest(shown: pd.DataFrame) -> str:
+    children = pd.to_numeric(shown["children"], errors="coerce")
+    low, high = pd.to_numeric(shown["low95"], errors="coerce"), pd.to_numeric(shown["high95"], errors="coerce")
+    known = children.notna() & low.notna()
+    inside = int(((children >= low) & (children <= high))[known].sum())
+    return (f"The forecast made a year before the data end, month by month, against the children actually "
+            f"there: {inside} of {int(known.sum())} station-months shown fell within its 95% interval.")
+
+
+def _coverage_words(errors: pd.DataFrame) -> str:
+    covered = pd.to_numeric(errors["covered_95"], errors="coerce")
+    if covered.isna().all():
+        return ""
+    return (f"Over the stations shown, the held-out year fell within the forecast's 95% interval in "
+            f"{covered.mean():.0f}% of station-months.")
