@@ -162,27 +162,49 @@ def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: i
 
 
 def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, draws: int, seed: int,
-                   levers: Levers | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   levers: Levers | None = None, bootstraps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Simulated stock: array (draws, months, stations), and the expected stock of the children
-    there at the origin (months, stations). See `forecast_stock`."""
+    there at the origin (months, stations). See `forecast_stock`; ``bootstraps`` uses only the
+    first that many of the model's resamples (a quicker, noisier run for what-if grids)."""
     levers = levers or Levers()
-    rng = np.random.default_rng(seed)
+    walks = walk_journeys(model, spells, horizon, seed, levers, bootstraps)
+    return combine_walks(model, walks, horizon, draws, seed, levers)
+
+
+def walk_journeys(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, seed: int,
+                  levers: Levers | None = None, bootstraps: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per bootstrap resample: joint samples of the stock of the children there at the origin
+    (reps, months, stations) and the arrivals' kernels (see `_arrival_kernels`). Only the
+    levers on stays and moves matter here; the arrivals' levers act in `combine_walks`."""
+    levers = levers or Levers()
+    rng = np.random.default_rng([seed, 1])
     months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
     ends = month_end_days(months[0], horizon) - model.origin_day  # days after the origin
     weights = _weekday_weights(model)
-    rates = draw_arrivals(model.arrivals, months, draws, rng, levers.arrivals_growth)
+    walks = []
+    for stays in (model.stays[:bootstraps] if bootstraps else model.stays):
+        step = _with_levers(stays, levers)
+        walks.append((_stock_now_ahead(model, spells, step, ends, rng), _arrival_kernels(model, step, ends, weights, rng)))
+    return walks
+
+
+def combine_walks(model: JourneyForecastModel, walks, horizon: int, draws: int, seed: int,
+                  levers: Levers | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The futures: arrivals drawn from their model (own random stream, so two scenarios with
+    one seed share them), Poisson children from the kernels, plus the children there now."""
+    levers = levers or Levers()
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    rates = draw_arrivals(model.arrivals, months, draws, np.random.default_rng([seed, 2]), levers.arrivals_growth)
     prevented, share = levers.returning
     rates = rates * (1.0 - prevented * share)
+    rng = np.random.default_rng([seed, 3])
     samples = np.empty((draws, horizon, model.stations))
     now_mean = np.zeros((horizon, model.stations))
-    for b, stays in enumerate(model.stays):
-        step = _with_levers(stays, levers)
-        now = _stock_now_ahead(model, spells, step, ends, rng)
-        kernels = _arrival_kernels(model, step, ends, weights, rng)
-        mine = np.arange(b, draws, len(model.stays))
+    for b, (now, kernels) in enumerate(walks):
+        mine = np.arange(b, draws, len(walks))
         arriving = np.einsum("dek,ekmj->dmj", rates[mine], kernels)
         samples[mine] = rng.poisson(arriving) + now[np.arange(len(mine)) % len(now)]
-        now_mean += now.mean(axis=0) / len(model.stays)
+        now_mean += now.mean(axis=0) / len(walks)
     return samples, now_mean
 
 

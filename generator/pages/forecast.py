@@ -21,6 +21,7 @@ import pandas as pd
 from generator.analyses.forecast import fit_journey_model, forecast_stock, month_end_days, month_of, stock_on
 from generator.analyses.forecast_backtest import backtest, backtest_errors
 from generator.analyses.forecast_rates import spells_from_visits
+from generator.analyses.forecast_scenarios import scenario_grid
 from generator.charts.forecast import backtest_chart, forecast_chart
 from generator.page_options import ForecastOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
@@ -66,6 +67,7 @@ class ForecastPage(PageKind):
         table = Table(_forecast_table(ahead, labels), counts=["expected"], groups=[],
                       hidden_with={"expected": ["low80", "high80", "low95", "high95"]})
 
+        grid = scenario_grid(model, spells, pmap.station_ids, options.horizon, options.seed)
         held = backtest(spells, stations, entry, int(month_end_days(origin - BACKTEST_MONTHS, 1)[0]),
                         BACKTEST_MONTHS, options.draws, options.seed)
         errors = _error_table(held, labels)
@@ -86,9 +88,14 @@ class ForecastPage(PageKind):
                             hidden_with={"actual_mean": ["forecast_error", "seasonal_naive_error", "stock_flow_error",
                                                          "covered_95"]}),
             "coverage": Derived(Table(errors, counts=["actual_mean"], groups=[]), _coverage_words),
+            "levers": [{"key": g["key"], "label": g["label"], "steps": len(g["values"]) - 1,
+                        "neutral": g["values"].index(g["neutral"])} for g in grid["levers"]],
+            "whatif": Derived(table, lambda shown: _whatif_payload(shown, grid, labels, shown_stations(shown, labels))),
+            "stations": [labels[j] for j in range(stations)],
+            "charted": labels[shown[0]] if shown else labels[0],
         }
         return RenderedPage(template="forecast.html", context=context, charts=charts,
-                            downloads={f"{options.slug}-forecast": table})
+                            downloads={f"{options.slug}-forecast": table}, scripts=["forecast.js"])
 
 
 _INTRO = ("How many children will be at each stage over the next two years, if the journeys of the last "
@@ -188,6 +195,34 @@ def _describe_backtest(shown: pd.DataFrame) -> str:
     inside = int(((children >= low) & (children <= high))[known].sum())
     return (f"The forecast made a year before the data end, month by month, against the children actually "
             f"there: {inside} of {int(known.sum())} station-months shown fell within its 95% interval.")
+
+
+def shown_stations(shown: pd.DataFrame, labels: list[str]) -> list[str]:
+    """Stations in the order of the map (all of them: a hidden month is null, not dropped)."""
+    return labels
+
+
+def _whatif_payload(shown: pd.DataFrame, grid: dict, labels: list[str], stations: list[str]) -> dict:
+    """The sliders' data from the PUBLISHED forecast table: baseline expected and 95% interval
+    per month and station (null where the table hides them) and each lever's effect, hidden
+    where the baseline is."""
+    months = list(dict.fromkeys(shown["month"].astype(str)))
+    def grid_of(column):
+        values = pd.to_numeric(shown[column], errors="coerce")
+        frame = pd.DataFrame({"month": shown["month"].astype(str), "station": shown["station"], "v": values})
+        wide = frame.pivot(index="month", columns="station", values="v").reindex(index=months, columns=stations)
+        return wide.to_numpy()
+    expected = grid_of("expected")
+    hidden = np.isnan(expected)
+    def as_list(array):
+        return [[None if np.isnan(v) else round(float(v), 1) for v in row] for row in array]
+    levers = []
+    for lever in grid["levers"]:
+        effects = [np.where(hidden, np.nan, effect) for effect in lever["effect"]]
+        levers.append({"key": lever["key"], "label": lever["label"], "values": lever["values"],
+                       "neutral": lever["neutral"], "unit": lever["unit"], "effect": [as_list(e) for e in effects]})
+    return {"months": months, "stations": stations, "expected": as_list(expected),
+            "low95": as_list(grid_of("low95")), "high95": as_list(grid_of("high95")), "levers": levers}
 
 
 def _coverage_words(errors: pd.DataFrame) -> str:
