@@ -37,6 +37,10 @@ KERNEL_PATHS = 400
 BOOTSTRAPS = 10
 #: Children's services end on the 18th birthday (days).
 ADULT_DAYS = 18 * 365.25
+#: A station reached by fewer than this share of arrivals gets its journeys split (at most
+#: `MAX_SPLIT` copies): care, reached by about one contact in a hundred, gets 10.
+SPLIT_SHARE = 0.1
+MAX_SPLIT = 20
 #: Moves followed per journey within a forecast (a journey rarely makes 20 in two years).
 MAX_MOVES = 60
 EPOCH = pd.Timestamp("1970-01-01")
@@ -74,6 +78,7 @@ class JourneyForecastModel:
     origin_day: int
     returning_share: float = 0.0
     weekday_share: np.ndarray | None = None
+    split: np.ndarray | None = None  # per station: copies of a journey arriving there (see `_walk`)
 
 
 def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origin_day: int,
@@ -116,10 +121,13 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     recent = entries[entries["start"] > origin_day - 365]
     ages = {int(station): (recent["start"] - recent["birth"]).to_numpy(dtype=float)[recent["station"].to_numpy() == station]
             for station in entry_stations}
+    # Share of the arrivals' journeys that reach each station: the rarer, the more copies.
+    reach = np.bincount(known["station"], minlength=stations) / max(len(entries), 1)
+    split = np.clip(np.floor(SPLIT_SHARE / np.maximum(reach, 1e-9)), 1, MAX_SPLIT)
     weekday = np.bincount((np.floor(recent["start"].to_numpy()).astype(np.int64) + 3) % 7, minlength=7)
     return JourneyForecastModel(stations, stays, ages, fit_arrivals(counts), int(origin_day),
                                 _returning_share(known, recent),
-                                weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7))
+                                weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7), split)
 
 
 def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
@@ -257,7 +265,7 @@ def _with_levers(stays: StaySampler, levers: Levers):
     return step
 
 
-def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, rng):
+def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, rng, split=None):
     """Step children forward until they leave or pass the last month end; count, per group,
     each child at each month end: array (groups, months, stations).
 
@@ -265,8 +273,15 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     read at each arrival, and every child leaves the map on their 18th birthday: children's
     services end there, so a stay drawn longer is cut (a 17-year-old in care leaves within the
     year whatever the stays of the band they entered in).
+
+    ``split`` (per station, optional): a journey reaching a station few reach is split into
+    that many copies, each counting for its share (importance splitting: Kahn and Harris 1951;
+    the counts' expectation is unchanged, their noise at rare stations falls). A journey is
+    split only down to the smallest weight its station asks for, so bouncing between rare
+    stations does not multiply it without end.
     """
     counts = np.zeros((groups, len(ends) + 1, stations))
+    weight = np.ones(len(station))
     horizon = ends[-1]
     for _ in range(MAX_MOVES):
         if len(station) == 0:
@@ -280,11 +295,17 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
         # The state on day D is read at time D: a stay [start, leave) covers the month ends in it.
         first = np.searchsorted(ends, start, side="left")
         last = np.searchsorted(ends, leave, side="left")
-        np.add.at(counts, (group, first, station), 1.0)
-        np.add.at(counts, (group, last, station), -1.0)
+        np.add.at(counts, (group, first, station), weight)
+        np.add.at(counts, (group, last, station), -weight)
         going = (destination != LEAVES) & (leave <= horizon)
         birth, station, group = birth[going], destination[going], group[going]
-        spent, start = np.zeros(going.sum()), leave[going]
+        start, weight = leave[going], weight[going]
+        if split is not None and len(station):
+            copies = np.maximum(1, np.floor(weight * split[station] + 1e-9)).astype(np.int64)
+            if (copies > 1).any():
+                birth, station, group, start = (np.repeat(a, copies) for a in (birth, station, group, start))
+                weight = np.repeat(weight / copies, copies)
+        spent = np.zeros(len(station))
     return np.cumsum(counts, axis=1)[:, :-1, :]
 
 
@@ -310,10 +331,19 @@ def _weekday_weights(model) -> np.ndarray:
 
 def _arrival_kernels(model, step, ends, weights, rng):
     """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
-    e in month k, from `KERNEL_PATHS` journeys started at a uniform time within month k, each
-    with the age of an arrival there in the year before the origin."""
+    e in month k, from `KERNEL_PATHS` journeys started on days of month k (drawn by weekday
+    weight), each with the age of an arrival there in the year before the origin.
+
+    The model does not change with the calendar, so a kernel depends on the months between
+    arrival and month end, not on the month: past the arrival month itself (whose month end
+    falls on its own weekday, which matters to stays of days), every arrival month's journeys
+    are pooled by that lag. Each journey is followed for twice the horizon so that every lag
+    has every month's. A station few children reach (care: about one contact in a hundred)
+    is then read from thousands of journeys, not dozens.
+    """
     horizon = len(ends)
     month_starts = np.r_[0.0, ends[:-1]]
+    longer = np.r_[ends, ends[-1] + np.cumsum(np.diff(np.r_[0.0, ends]))]  # twice the horizon
     entries = sorted(model.entry_ages)
     n = KERNEL_PATHS
     group = np.repeat(np.arange(len(entries) * horizon), n)
@@ -325,9 +355,16 @@ def _arrival_kernels(model, step, ends, weights, rng):
         mine = e_of == e
         if len(model.entry_ages[entry]):
             age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
-    counts = _walk(step, start - age, station, np.zeros(len(group)), start, ends.astype(float),
-                   len(entries) * horizon, group, model.stations, rng)
-    return counts.reshape(len(entries), horizon, horizon, model.stations) / n
+    counts = _walk(step, start - age, station, np.zeros(len(group)), start, longer.astype(float),
+                   len(entries) * horizon, group, model.stations, rng, model.split)
+    counts = counts.reshape(len(entries), horizon, 2 * horizon, model.stations) / n
+    lags = np.arange(horizon)
+    pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1) for lag in range(horizon)], axis=1)
+    kernels = np.zeros((len(entries), horizon, horizon, model.stations))
+    for k in range(horizon):
+        kernels[:, k, k] = counts[:, k, k]
+        kernels[:, k, k + 1:] = pooled[:, 1:horizon - k]
+    return kernels
 
 
 def _arrival_times(origin_day: int, after: np.ndarray, until: np.ndarray, weights: np.ndarray, rng) -> np.ndarray:
