@@ -51,7 +51,7 @@ def test_children_there_at_the_origin_leave_as_their_stays_say():
                            "end": np.arange(400) * 2.0 + 100, "to": OFF, "age_band": 2})
     stays = fit_stays(spells, stations=1, ages=6)
     stay, where = stays.step(np.full(3, 2), np.zeros(3, dtype=int), np.array([0.0, 70.0, 99.5]),
-                             np.random.default_rng(0))
+                             np.random.default_rng(0).random(3))
     assert stay.tolist() == pytest.approx([100.0, 30.0, 0.5])
     assert (where == LEAVES).all()
 
@@ -62,7 +62,7 @@ def test_a_thin_age_band_borrows_its_station_stays():
                            "age_band": np.r_[np.full(45, 1), np.full(5, 4)]})
     stays = fit_stays(spells, stations=1, ages=6)
     # Five moves in band 4 are too few for its own stays: it draws from all 50 (90% at 10 days).
-    stay, _ = stays.step(np.full(4000, 4), np.zeros(4000, dtype=int), np.zeros(4000), np.random.default_rng(1))
+    stay, _ = stays.step(np.full(4000, 4), np.zeros(4000, dtype=int), np.zeros(4000), np.random.default_rng(1).random(4000))
     assert np.mean(stay == 10.0) == pytest.approx(0.9, abs=0.03)
 
 

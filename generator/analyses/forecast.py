@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from generator.analyses.forecast_arrivals import ArrivalModel, draw_arrivals, fit_arrivals, monthly_arrivals
-from generator.analyses.forecast_paths import LEAVES, StaySampler, fit_stays
+from generator.analyses.forecast_paths import LEAVES, StaySampler, fit_stays, path_uniforms
 from generator.analyses.forecast_rates import AGE_BAND_LABELS, CENSORED, age_band, censor_at
 
 #: Prediction interval levels (central), as published.
@@ -39,8 +39,8 @@ BOOTSTRAPS = 10
 ADULT_DAYS = 18 * 365.25
 #: A station reached by fewer than this share of arrivals gets its journeys split (at most
 #: `MAX_SPLIT` copies): care, reached by about one contact in a hundred, gets 10.
-SPLIT_SHARE = 0.1
-MAX_SPLIT = 20
+SPLIT_SHARE = 0.5
+MAX_SPLIT = 50
 #: Moves followed per journey within a forecast (a journey rarely makes 20 in two years).
 MAX_MOVES = 60
 EPOCH = pd.Timestamp("1970-01-01")
@@ -192,7 +192,9 @@ def walk_journeys(model: JourneyForecastModel, spells: pd.DataFrame, horizon: in
     walks = []
     for stays in (model.stays[:bootstraps] if bootstraps else model.stays):
         step = _with_levers(stays, levers)
-        walks.append((_stock_now_ahead(model, spells, step, ends, rng), _arrival_kernels(model, step, ends, weights, rng)))
+        salt = 1000 * seed + 10 * len(walks)
+        walks.append((_stock_now_ahead(model, spells, step, ends, salt),
+                      _arrival_kernels(model, step, ends, weights, rng, salt + 5)))
     return walks
 
 
@@ -253,11 +255,10 @@ def _with_levers(stays: StaySampler, levers: Levers):
         scale[station] *= factor
     stays = replace(stays, scale=scale)
     if not levers.divert:
-        return stays.step
+        return lambda age, station, spent, u_stay, u: stays.step(age, station, spent, u_stay)
 
-    def step(age, station, spent, rng):
-        stay, destination = stays.step(age, station, spent, rng)
-        u = rng.random(len(station))
+    def step(age, station, spent, u_stay, u):
+        stay, destination = stays.step(age, station, spent, u_stay)
         for source, target, instead, share in levers.divert:
             destination = np.where((station == source) & (destination == target) & (u < share), instead, destination)
         return stay, destination
@@ -265,7 +266,7 @@ def _with_levers(stays: StaySampler, levers: Levers):
     return step
 
 
-def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, rng, split=None):
+def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None):
     """Step children forward until they leave or pass the last month end; count, per group,
     each child at each month end: array (groups, months, stations).
 
@@ -282,11 +283,13 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     """
     counts = np.zeros((groups, len(ends) + 1, stations))
     weight = np.ones(len(station))
+    ids = np.arange(len(station), dtype=np.uint64)
     horizon = ends[-1]
-    for _ in range(MAX_MOVES):
+    for move in range(MAX_MOVES):
         if len(station) == 0:
             break
-        stay, destination = step(age_band(start - birth), station, spent, rng)
+        stay, destination = step(age_band(start - birth), station, spent, path_uniforms(ids, move, 2 * salt),
+                                 path_uniforms(ids, move, 2 * salt + 1))
         leave = start + stay
         adult = birth + ADULT_DAYS
         grown = leave > adult
@@ -299,17 +302,22 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
         np.add.at(counts, (group, last, station), -weight)
         going = (destination != LEAVES) & (leave <= horizon)
         birth, station, group = birth[going], destination[going], group[going]
-        start, weight = leave[going], weight[going]
+        start, weight, ids = leave[going], weight[going], ids[going]
         if split is not None and len(station):
             copies = np.maximum(1, np.floor(weight * split[station] + 1e-9)).astype(np.int64)
             if (copies > 1).any():
                 birth, station, group, start = (np.repeat(a, copies) for a in (birth, station, group, start))
                 weight = np.repeat(weight / copies, copies)
+                # Each copy its own stream, the same in every scenario: from its parent's and its number.
+                number = np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
+                ids = np.where(np.repeat(copies, copies) > 1,
+                               (path_uniforms(np.repeat(ids, copies), move, 7 + number) * 2.0 ** 62).astype(np.uint64),
+                               np.repeat(ids, copies))
         spent = np.zeros(len(station))
     return np.cumsum(counts, axis=1)[:, :-1, :]
 
 
-def _stock_now_ahead(model, spells, step, ends, rng):
+def _stock_now_ahead(model, spells, step, ends, salt):
     """Joint samples of the stock from the children there at the origin: (reps, months, stations)."""
     day = model.origin_day
     still = (spells["end"] > day) | (spells["to"] == CENSORED) & (spells["end"] >= day)
@@ -320,7 +328,7 @@ def _stock_now_ahead(model, spells, step, ends, rng):
     spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
     group = np.repeat(np.arange(NOW_REPS), n)
     return _walk(step, birth, station, spent, np.zeros(len(station)), ends.astype(float), NOW_REPS, group,
-                 model.stations, rng)
+                 model.stations, salt)
 
 
 def _weekday_weights(model) -> np.ndarray:
@@ -329,7 +337,7 @@ def _weekday_weights(model) -> np.ndarray:
     return model.weekday_share
 
 
-def _arrival_kernels(model, step, ends, weights, rng):
+def _arrival_kernels(model, step, ends, weights, rng, salt):
     """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
     e in month k, from `KERNEL_PATHS` journeys started on days of month k (drawn by weekday
     weight), each with the age of an arrival there in the year before the origin.
@@ -356,7 +364,7 @@ def _arrival_kernels(model, step, ends, weights, rng):
         if len(model.entry_ages[entry]):
             age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
     counts = _walk(step, start - age, station, np.zeros(len(group)), start, longer.astype(float),
-                   len(entries) * horizon, group, model.stations, rng, model.split)
+                   len(entries) * horizon, group, model.stations, salt, model.split)
     counts = counts.reshape(len(entries), horizon, 2 * horizon, model.stations) / n
     lags = np.arange(horizon)
     pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1) for lag in range(horizon)], axis=1)

@@ -48,7 +48,7 @@ class StaySampler:
     group_of: np.ndarray
     scale: np.ndarray  # per station: stays drawn are multiplied by it (the what-if "slow")
 
-    def step(self, age: np.ndarray, station: np.ndarray, spent: np.ndarray, rng: np.random.Generator):
+    def step(self, age: np.ndarray, station: np.ndarray, spent: np.ndarray, u: np.ndarray):
         """Draw how much longer each child stays and where they go.
 
         Parameters
@@ -57,7 +57,8 @@ class StaySampler:
             Each child's age band and station.
         spent : ndarray of float
             Days each child has already been at the station.
-        rng : numpy Generator
+        u : ndarray of float
+            One uniform in [0, 1) per child (see `path_uniforms`).
 
         Returns
         -------
@@ -69,7 +70,7 @@ class StaySampler:
         scale = self.scale[station]
         seen = np.searchsorted(self.time_key, group * _SPACING + spent / scale, side="right") - 1
         mass_before = np.where((seen >= 0) & (self._group_at(seen) == group), self._mass_at(seen, group), 0.0)
-        draw = mass_before + rng.random(len(group)) * (1.0 - mass_before)
+        draw = mass_before + u * (1.0 - mass_before)
         index = np.searchsorted(self.mass_key, group * 2.0 + draw, side="right")
         index = np.minimum(index, len(self.mass_key) - 1)
         found = self._group_at(index) == group
@@ -81,6 +82,20 @@ class StaySampler:
 
     def _mass_at(self, index: np.ndarray, group: np.ndarray) -> np.ndarray:
         return self.mass_key[index] - group * 2.0
+
+
+def path_uniforms(ids: np.ndarray, move: int, salt: int) -> np.ndarray:
+    """A uniform in [0, 1) for each journey ``ids`` at its ``move``-th step (SplitMix64 of the
+    three; Steele, Lea and Flood 2014). A journey draws the same numbers whatever else is
+    simulated beside it, so a scenario and the baseline differ only where the scenario
+    changes a journey (common random numbers, journey by journey)."""
+    with np.errstate(over="ignore"):
+        z = (ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64((move * 0x632BE59BD9B4E019) % 2 ** 64)
+             + np.asarray(salt).astype(np.uint64))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
 
 def fit_stays(spells: pd.DataFrame, stations: int, ages: int) -> StaySampler:
