@@ -157,6 +157,12 @@ def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: i
         expected number of those there at the origin still there).
     """
     samples, from_now = simulate_stock(model, spells, horizon, draws, seed, levers)
+    return forecast_from_samples(model, samples, from_now)
+
+
+def forecast_from_samples(model: JourneyForecastModel, samples: np.ndarray, from_now: np.ndarray) -> pd.DataFrame:
+    """The table of `forecast_stock` from simulated futures (draws, months, stations)."""
+    horizon = samples.shape[1]
     months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
     rows = []
     quantiles = np.quantile(samples, [0.5, 0.1, 0.9, 0.025, 0.975], axis=0)

@@ -18,7 +18,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.analyses.forecast import fit_journey_model, forecast_stock, month_end_days, month_of, stock_on
+from generator.analyses.forecast import (
+    fit_journey_model,
+    forecast_from_samples,
+    month_end_days,
+    month_of,
+    simulate_stock,
+    stock_on,
+)
+from generator.analyses.forecast_arrivals import monthly_arrivals
+from generator.analyses.forecast_costs import cost_summary, load_costs, period_cost
 from generator.analyses.forecast_backtest import backtest, backtest_errors
 from generator.analyses.forecast_rates import spells_from_visits
 from generator.analyses.forecast_scenarios import scenario_grid
@@ -58,7 +67,8 @@ class ForecastPage(PageKind):
         origin = month_of(last_day + 1) - 1  # the last month the data cover to its end
         origin_day = int(month_end_days(origin, 1)[0])
         model = fit_journey_model(spells, stations, entry, origin_day, options.seed)
-        ahead = forecast_stock(model, spells, options.horizon, options.draws, options.seed)
+        samples, from_now = simulate_stock(model, spells, options.horizon, options.draws, options.seed)
+        ahead = forecast_from_samples(model, samples, from_now)
         shown = _charted(options, pmap)
 
         history_days = month_end_days(origin - HISTORY_MONTHS + 1, HISTORY_MONTHS)
@@ -68,6 +78,12 @@ class ForecastPage(PageKind):
                       hidden_with={"expected": ["low80", "high80", "low95", "high95"]})
 
         grid = scenario_grid(model, spells, pmap.station_ids, options.horizon, options.seed)
+        costs = load_costs(map_path(options.costs or "costs.yaml", ctx.report_dir))
+        cost = _costs(costs, pmap.station_ids, spells, samples, origin, options.horizon, ctx.period, last_day)
+        days = np.asarray([m.days_in_month for m in pd.period_range(origin + 1, periods=options.horizon, freq="M")])
+        for lever in grid["levers"]:
+            lever["cost"] = [float((effect * days[:, None] * costs.day_costs(pmap.station_ids)).sum())
+                             for effect in lever["effect"]]
         held = backtest(spells, stations, entry, int(month_end_days(origin - BACKTEST_MONTHS, 1)[0]),
                         BACKTEST_MONTHS, options.draws, options.seed)
         errors = _error_table(held, labels)
@@ -92,6 +108,8 @@ class ForecastPage(PageKind):
                         "neutral": g["values"].index(g["neutral"])} for g in grid["levers"]],
             "whatif": Derived(table, lambda shown: _whatif_payload(shown, grid, labels, shown_stations(shown, labels))),
             "stations": [labels[j] for j in range(stations)],
+            "costs": cost,
+            "price_year": costs.price_year,
             "charted": labels[shown[0]] if shown else labels[0],
         }
         return RenderedPage(template="forecast.html", context=context, charts=charts,
@@ -197,6 +215,27 @@ def _describe_backtest(shown: pd.DataFrame) -> str:
             f"there: {inside} of {int(known.sum())} station-months shown fell within its 95% interval.")
 
 
+def _costs(costs, ids, spells, samples, origin, horizon, period, last_day) -> dict:
+    """The cost of the last full year of the period and of the forecast (with its intervals)."""
+    months = pd.period_range(origin - 11, origin, freq="M")
+    stock = stock_on(spells, month_end_days(months[0], 12), len(ids))
+    arrivals = monthly_arrivals(spells, range(len(ids)), months[0], months[-1])
+    arrived = arrivals.pivot(index="month", columns="station", values="arrivals").to_numpy()
+    year = period_cost(stock, [m.days_in_month for m in months], costs.day_costs(ids), arrived,
+                       costs.arrival_costs(ids))
+    ahead_days = [m.days_in_month for m in pd.period_range(origin + 1, periods=horizon, freq="M")]
+    first_year = cost_summary(samples[:, :12], ahead_days[:12], costs.day_costs(ids))
+    whole = cost_summary(samples, ahead_days, costs.day_costs(ids))
+    money = lambda v: f"£{v / 1e6:,.1f} million"  # noqa: E731
+    return {
+        "last_year": money(year["stays"].sum()), "last_year_arrivals": money(year["arrivals"].sum()),
+        "last_year_months": f"{_month(months[0])} to {_month(months[-1])}",
+        "next_year": money(first_year["mean"]),
+        "next_year_interval": f"{money(first_year['low95'])} to {money(first_year['high95'])}",
+        "horizon": money(whole["mean"]), "horizon_interval": f"{money(whole['low95'])} to {money(whole['high95'])}",
+    }
+
+
 def shown_stations(shown: pd.DataFrame, labels: list[str]) -> list[str]:
     """Stations in the order of the map (all of them: a hidden month is null, not dropped)."""
     return labels
@@ -220,7 +259,8 @@ def _whatif_payload(shown: pd.DataFrame, grid: dict, labels: list[str], stations
     for lever in grid["levers"]:
         effects = [np.where(hidden, np.nan, effect) for effect in lever["effect"]]
         levers.append({"key": lever["key"], "label": lever["label"], "values": lever["values"],
-                       "neutral": lever["neutral"], "unit": lever["unit"], "effect": [as_list(e) for e in effects]})
+                       "neutral": lever["neutral"], "unit": lever["unit"], "effect": [as_list(e) for e in effects],
+                       "cost": [round(c) for c in lever.get("cost", [0.0] * len(effects))]})
     return {"months": months, "stations": stations, "expected": as_list(expected),
             "low95": as_list(grid_of("low95")), "high95": as_list(grid_of("high95")), "levers": levers}
 

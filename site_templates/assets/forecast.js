@@ -94,6 +94,11 @@
         ? select.value + ": too few children to show."
         : select.value + ", " + data.months[last] + ": " + Math.round(line[last]).toLocaleString("en-GB") +
           " expected under this scenario, against " + Math.round(base[last]).toLocaleString("en-GB") + " as forecast.";
+      var cost = 0;
+      sliders.forEach(function (slider) { cost += (levers[slider.dataset.lever].cost || [])[Number(slider.value)] || 0; });
+      summary.textContent += " Cost of stays over the forecast against the baseline: " + (cost >= 0 ? "+" : "\u2212") +
+        "\u00a3" + (Math.abs(cost) / 1e6).toFixed(2) + " million.";
+      root.dataset.cost = String(cost);
       root.dataset.redrawMs = String(performance.now() - started);
       return now;
     }
