@@ -32,7 +32,9 @@ LEVELS = (0.80, 0.95)
 #: Joint samples of the journeys of the children there at the origin (per bootstrap resample).
 NOW_REPS = 20
 #: Journeys drawn per entry station and arrival month for the arrivals' kernels (per resample).
-KERNEL_PATHS = 400
+KERNEL_PATHS = 250
+#: Months a kernel's journeys are followed past the horizon (see `_arrival_kernels`).
+POOL_MONTHS = 12
 #: Bootstrap resamples of the children behind the stays (the futures are shared among them).
 BOOTSTRAPS = 10
 #: Children's services end on the 18th birthday (days).
@@ -351,13 +353,14 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
     The model does not change with the calendar, so a kernel depends on the months between
     arrival and month end, not on the month: past the arrival month itself (whose month end
     falls on its own weekday, which matters to stays of days), every arrival month's journeys
-    are pooled by that lag. Each journey is followed for twice the horizon so that every lag
-    has every month's. A station few children reach (care: about one contact in a hundred)
+    are pooled by that lag. Each journey is followed `POOL_MONTHS` past the horizon so that a
+    long lag has a year of months' journeys too. A station few children reach (care: about one contact in a hundred)
     is then read from thousands of journeys, not dozens.
     """
     horizon = len(ends)
     month_starts = np.r_[0.0, ends[:-1]]
-    longer = np.r_[ends, ends[-1] + np.cumsum(np.diff(np.r_[0.0, ends]))]  # twice the horizon
+    extra = min(horizon, POOL_MONTHS)
+    longer = np.r_[ends, ends[-1] + np.cumsum(np.diff(np.r_[0.0, ends]))[:extra]]  # followed past the horizon
     entries = sorted(model.entry_ages)
     n = KERNEL_PATHS
     group = np.repeat(np.arange(len(entries) * horizon), n)
@@ -371,9 +374,9 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
             age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
     counts = _walk(step, start - age, station, np.zeros(len(group)), start, longer.astype(float),
                    len(entries) * horizon, group, model.stations, salt, model.split)
-    counts = counts.reshape(len(entries), horizon, 2 * horizon, model.stations) / n
-    lags = np.arange(horizon)
-    pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1) for lag in range(horizon)], axis=1)
+    counts = counts.reshape(len(entries), horizon, horizon + extra, model.stations) / n
+    pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1)
+                       for lag in range(horizon) for lags in [np.arange(min(horizon, horizon + extra - lag))]], axis=1)
     kernels = np.zeros((len(entries), horizon, horizon, model.stations))
     for k in range(horizon):
         kernels[:, k, k] = counts[:, k, k]
