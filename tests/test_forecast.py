@@ -75,3 +75,30 @@ def test_neutral_levers_reproduce_the_baseline_exactly_and_longer_stays_raise_th
     pd.testing.assert_frame_equal(base, neutral)
     slower = forecast_stock(model, spells, 12, 400, seed=2, levers=Levers(slow=((0, 1.5),)))
     assert (slower["mean"].to_numpy()[3:] > base["mean"].to_numpy()[3:] * 1.3).all()
+
+
+def test_the_packaged_costs_load_and_a_negative_cost_is_refused_with_its_key(tmp_path):
+    from generator.analyses.forecast_costs import load_costs
+    from generator.errors import InputError
+    from tests.conftest import REPO
+
+    costs = load_costs(REPO / "content" / "costs.yaml")
+    assert costs.day_costs(["looked_after", "contact"]).tolist() == [92.29, 0.0]  # PSSRU 2017: 646 a week
+    bad = tmp_path / "costs.yaml"
+    bad.write_text("per_day: {looked_after: -5}\nper_arrival: {contact: 10}\n")
+    with pytest.raises(InputError) as error:
+        load_costs(bad)
+    assert "per_day.looked_after" in str(error.value) and "below 0" in str(error.value)
+
+
+def test_the_forecast_cost_interval_is_the_cost_of_each_future_not_a_sum_of_intervals():
+    from generator.analyses.forecast_costs import cost_summary
+
+    rng = np.random.default_rng(0)
+    # Two stations whose counts move together: the cost's interval is as wide as one station's
+    # doubled, and its mean the mean cost.
+    shared = rng.normal(100, 10, size=(4000, 1, 1))
+    samples = np.concatenate([shared, shared], axis=2)
+    summary = cost_summary(samples, [30], np.array([1.0, 1.0]))
+    assert summary["mean"] == pytest.approx(6000, rel=0.01)
+    assert summary["high95"] - summary["low95"] == pytest.approx(2 * 30 * 2 * 1.96 * 10, rel=0.08)

@@ -70,6 +70,7 @@ def test_each_lever_moves_the_forecast_the_expected_way_and_neutral_gives_the_ba
         after = _station_total(page, station)
         assert (after - before) * direction > 0.02 * before, (key, step, before, after)
         assert float(page.locator("[data-whatif]").get_attribute("data-redraw-ms")) < 100
+        assert float(page.locator("[data-whatif]").get_attribute("data-cost")) * direction > 0  # the cost moves too
         summary = page.locator("[data-whatif-summary]").inner_text()
         assert station in summary and "expected under this scenario" in summary
         page.click("[data-whatif-reset]")
