@@ -322,7 +322,8 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
                                (path_uniforms(np.repeat(ids, copies), move, 7 + number) * 2.0 ** 62).astype(np.uint64),
                                np.repeat(ids, copies))
         spent = np.zeros(len(station))
-    return np.cumsum(counts, axis=1)[:, :-1, :]
+    # Split weights (a third, a seventh) added and taken away leave -1e-17 where 0 is meant.
+    return np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
 
 
 def _stock_now_ahead(model, spells, step, ends, salt):

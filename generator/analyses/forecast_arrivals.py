@@ -21,6 +21,8 @@ import statsmodels.api as sm
 
 #: Fewest arrivals (over the fitting months) for a station's own trend-and-season model.
 MIN_ARRIVALS_TO_FIT = 240
+#: NB2 dispersion below which the arrivals are taken as Poisson.
+MIN_DISPERSION = 1e-6
 #: Fewest months of history for a month-of-year effect (two of each month).
 MIN_MONTHS_FOR_SEASON = 24
 
@@ -110,7 +112,7 @@ def draw_arrivals(models: list[ArrivalModel], months: pd.PeriodIndex, draws: int
         beta = rng.multivariate_normal(model.params, model.cov, size=draws, method="cholesky") \
             if np.any(model.cov) else np.repeat(model.params[None, :], draws, axis=0)
         mean = np.exp(beta @ x.T)
-        if model.alpha > 0:
+        if model.alpha > MIN_DISPERSION:  # below it the gamma mixing is Poisson (and its shape overflows)
             mean = mean * rng.gamma(1.0 / model.alpha, model.alpha, size=mean.shape)
         out[:, i, :] = mean * lift
     return out

@@ -29,7 +29,13 @@ from generator.analyses.forecast import (
 from generator.analyses.forecast_arrivals import monthly_arrivals
 from generator.analyses.forecast_costs import cost_summary, load_costs, period_cost
 from generator.analyses.forecast_backtest import backtest, backtest_errors
-from generator.analyses.forecast_rates import spells_from_visits
+from generator.analyses.forecast_rates import (
+    AGE_BAND_LABELS,
+    OFF,
+    censor_at,
+    spells_from_visits,
+    transition_rates,
+)
 from generator.analyses.forecast_scenarios import scenario_grid
 from generator.charts.forecast import backtest_chart, forecast_chart
 from generator.page_options import ForecastOptions
@@ -112,8 +118,11 @@ class ForecastPage(PageKind):
             "price_year": costs.price_year,
             "charted": labels[shown[0]] if shown else labels[0],
         }
+        rates = Table(_rate_table(spells, origin_day, labels), counts=["events"], groups=[],
+                      hidden_with={"events": ["days_at_risk", "rate_per_year", "rate_low", "rate_high"]})
         return RenderedPage(template="forecast.html", context=context, charts=charts,
-                            downloads={f"{options.slug}-forecast": table}, scripts=["forecast.js"])
+                            downloads={f"{options.slug}-forecast": table, f"{options.slug}-rates": rates},
+                            scripts=["forecast.js"])
 
 
 _INTRO = ("How many children will be at each stage over the next two years, if the journeys of the last "
@@ -213,6 +222,20 @@ def _describe_backtest(shown: pd.DataFrame) -> str:
     inside = int(((children >= low) & (children <= high))[known].sum())
     return (f"The forecast made a year before the data end, month by month, against the children actually "
             f"there: {inside} of {int(known.sum())} station-months shown fell within its 95% interval.")
+
+
+def _rate_table(spells, origin_day, labels) -> pd.DataFrame:
+    """Each move's rate out of each station by age band: events per year at risk, 95% interval."""
+    known = censor_at(spells, origin_day).assign(exposure=lambda s: s["end"] - s["start"])
+    rates = transition_rates(known, by=("station", "age_band"))
+    def name(to):
+        return "left the map" if to == OFF else labels[to]
+    return pd.DataFrame({
+        "station": [labels[s] for s in rates["station"]], "age_band": [AGE_BAND_LABELS[a] for a in rates["age_band"]],
+        "to": [name(t) for t in rates["to"]], "events": rates["events"].astype(int),
+        "days_at_risk": rates["exposure"].round(1), "rate_per_year": (365.25 * rates["rate"]).round(3),
+        "rate_low": (365.25 * rates["rate_low"]).round(3), "rate_high": (365.25 * rates["rate_high"]).round(3),
+    })
 
 
 def _costs(costs, ids, spells, samples, origin, horizon, period, last_day) -> dict:
