@@ -172,6 +172,28 @@ class PathwayMapOptions(PageOptions):
         return problems
 
 
+class ForecastOptions(PageOptions):
+    kind: Literal["forecast"]
+    map: str | None = Field(None, description=(
+        "The process map whose stations are forecast, relative to report.yaml's folder; left out, as "
+        "the pathway map's default."))
+    intro: str = ""
+    horizon: int = Field(24, ge=12, le=24, description="Months ahead forecast (12 to 24).")
+    stations: list[str] | None = Field(None, description=(
+        "Station ids charted one by one (all stations are in the table and the download); left out: "
+        "looked_after, cp_plan and cin_plan, those of them the map has, else every station."))
+    draws: int = Field(2000, ge=200, le=20000, description="Simulated futures behind the intervals.")
+    seed: int = Field(0, ge=0, description="Seed of the simulation (same seed, same forecast).")
+    costs: str | None = Field(None, description=(
+        "Unit costs per day at each station and per event, relative to report.yaml's folder; left out: "
+        "costs.yaml beside report.yaml when there is one, else the packaged defaults (PSSRU)."))
+
+    def file_problems(self, report_dir: Path, where: str) -> list[Problem]:
+        """The map this page forecasts over, loaded and checked (as the pathway map's)."""
+        return PathwayMapOptions(kind="pathway_map", slug=self.slug, title=self.title, map=self.map).file_problems(
+            report_dir, where)
+
+
 class RereferralOptions(WindowOptions):
     kind: Literal["rereferrals"]
     intro: str = (
@@ -487,5 +509,6 @@ PAGE_OPTIONS: dict[str, type[PageOptions]] = {
         TimelinessOptions, WorkloadOptions, FlowOptions, CohortOptions, EventOptions, DataQualityOptions,
         FidelityOptions, KeyPracticesOptions, IncidenceOptions, SequencesOptions, TimelineOptions,
         CourtOrdersOptions, FunnelOptions, ProfilesOptions,
+        ForecastOptions,
     )
 }

@@ -18,6 +18,7 @@ from generator.pages.sequences import SequencesPage
 from generator.pages.timeline import TimelinePage
 from generator.pages.flows import FlowPage
 from generator.pages.funnel import FunnelPage
+from generator.pages.forecast import ForecastPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.key_practices import KeyPracticesPage
 from generator.pages.markdown_page import MarkdownPage
@@ -52,5 +53,6 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         CourtOrdersPage,
         FunnelPage,
         ProfilesPage,
+        ForecastPage,
     )
 }

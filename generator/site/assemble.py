@@ -109,6 +109,7 @@ NAV_GROUPS = {
     "protection": "Protection",
     "care": "Care",
     "proceedings": "Proceedings",
+    "ahead": "Looking ahead",
     "quality": "Quality",
 }
 

@@ -1,0 +1,409 @@
+"""Forecast of the children at each station of a map, month by month, with prediction intervals.
+
+This module owns the journey model that looks ahead: a semi-Markov model over the stations of a
+process map, each stay and next station drawn by age band and time already spent
+(`generator.analyses.forecast_paths`), fed by new arrivals from a negative binomial model with
+trend and season (`generator.analyses.forecast_arrivals`).
+
+Children are independent given the model, so the children at a station on a month end are
+(a) those there at the origin who are still there, simulated jointly child by child, plus
+(b) those yet to arrive. For (b) no child-by-child simulation per future is needed: with
+Poisson arrivals, the children at each station are Poisson with mean the arrival rate times
+the chance an arrival is there then (the M/G/infinity property: Eick, Massey and Whitt, "The
+physics of the M_t/G/infinity queue", Operations Research 1993), and that chance (the
+*kernel*) is estimated once from journeys drawn from each entry station in each month. The
+futures simulated are of what the model does not know: the arrivals' coefficients and
+negative binomial mixing (`draw_arrivals`), and the journeys of the children there now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from generator.analyses.forecast_arrivals import ArrivalModel, draw_arrivals, fit_arrivals, monthly_arrivals
+from generator.analyses.forecast_paths import LEAVES, StaySampler, fit_stays, path_uniforms
+from generator.analyses.forecast_rates import AGE_BAND_LABELS, CENSORED, age_band, censor_at
+
+#: Prediction interval levels (central), as published.
+LEVELS = (0.80, 0.95)
+#: Joint samples of the journeys of the children there at the origin (per bootstrap resample).
+NOW_REPS = 20
+#: Journeys drawn per entry station and arrival month for the arrivals' kernels (per resample).
+KERNEL_PATHS = 250
+#: Months a kernel's journeys are followed past the horizon (see `_arrival_kernels`).
+POOL_MONTHS = 12
+#: Bootstrap resamples of the children behind the stays (the futures are shared among them).
+BOOTSTRAPS = 10
+#: Children's services end on the 18th birthday (days).
+ADULT_DAYS = 18 * 365.25
+#: A station reached by fewer than this share of arrivals gets its journeys split (at most
+#: `MAX_SPLIT` copies): care, reached by about one contact in a hundred, gets 10.
+SPLIT_SHARE = 0.5
+MAX_SPLIT = 50
+#: Moves followed per journey within a forecast (a journey rarely makes 20 in two years).
+MAX_MOVES = 60
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+@dataclass(frozen=True)
+class Levers:
+    """What-if changes to the fitted model (all neutral by default).
+
+    ``divert``: (from station, to station, new to station, share): that share of the moves
+    from one station to another go to a third instead (NFA at a strategy discussion instead of
+    a section 47). ``slow``: (station, factor): stays at the station last ``factor`` times as
+    long (every move out at 1/factor the rate). ``arrivals_growth``: yearly growth of new
+    arrivals on top of the trend. ``returning``: (share of returning arrivals prevented, share
+    of arrivals who are returning children).
+    """
+
+    divert: tuple[tuple[int, int, int, float], ...] = ()
+    slow: tuple[tuple[int, float], ...] = ()
+    arrivals_growth: float = 0.0
+    returning: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass
+class JourneyForecastModel:
+    """A fitted model: the stays and moves out of each station (`StaySampler`, one per
+    bootstrap resample of the children), the ages (days;
+    NaN = not known) of the year's arrivals at each entry station, their arrival models, the origin (last day seen) and the share of
+    recent arrivals who had been on the map before."""
+
+    stations: int
+    stays: tuple[StaySampler, ...]
+    entry_ages: dict[int, np.ndarray]
+    arrivals: list[ArrivalModel]
+    origin_day: int
+    returning_share: float = 0.0
+    weekday_share: np.ndarray | None = None
+    split: np.ndarray | None = None  # per station: copies of a journey arriving there (see `_walk`)
+
+
+def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origin_day: int,
+                      seed: int = 0) -> JourneyForecastModel:
+    """Fit the forecast's model on what was known at the end of ``origin_day``.
+
+    Parameters
+    ----------
+    spells : DataFrame
+        From `generator.analyses.forecast_rates.spells_from_visits`.
+    stations : int
+        Number of stations on the map.
+    entry_stations : sequence of int
+        Stations where new children arrive (the map's entry stations).
+    origin_day : int
+        Last day the model may see (days since 1970-01-01); a month end.
+    seed : int
+        Seed of the bootstrap resamples.
+
+    Returns
+    -------
+    JourneyForecastModel
+    """
+    known = censor_at(spells, origin_day)
+    # The stays' own doubt: each bootstrap resample of the children gives one set of stays,
+    # and the futures are shared out among them (Efron and Tibshirani, "An introduction to
+    # the bootstrap", 1993, chapter 6). A child's weight is Poisson(1), the large-sample
+    # equivalent of resampling children (Hanley and MacGibbon 2006), with no index lookups.
+    rng = np.random.default_rng(seed)
+    child = known["child"].to_numpy()
+    stays = tuple(
+        fit_stays(known.take(np.repeat(np.arange(len(known)), rng.poisson(1.0, child.max() + 1)[child])),
+                  stations, len(AGE_BAND_LABELS))
+        for _ in range(BOOTSTRAPS))
+    origin = month_of(origin_day)
+    first = month_of(known["start"].min())
+    # The first month is partial when the data start mid-month; the model starts after it.
+    counts = monthly_arrivals(known, entry_stations, first + 1 if first < origin - 12 else first, origin)
+    entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
+    recent = entries[entries["start"] > origin_day - 365]
+    ages = {int(station): (recent["start"] - recent["birth"]).to_numpy(dtype=float)[recent["station"].to_numpy() == station]
+            for station in entry_stations}
+    # Share of the arrivals' journeys that reach each station: the rarer, the more copies.
+    reach = np.bincount(known["station"], minlength=stations) / max(len(entries), 1)
+    split = np.clip(np.floor(SPLIT_SHARE / np.maximum(reach, 1e-9)), 1, MAX_SPLIT)
+    weekday = np.bincount((np.floor(recent["start"].to_numpy()).astype(np.int64) + 3) % 7, minlength=7)
+    return JourneyForecastModel(stations, stays, ages, fit_arrivals(counts), int(origin_day),
+                                _returning_share(known, recent),
+                                weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7), split)
+
+
+def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
+                   seed: int = 0, levers: Levers | None = None) -> pd.DataFrame:
+    """Children at each station at each of the next ``horizon`` month ends, with intervals.
+
+    Parameters
+    ----------
+    model : JourneyForecastModel
+        From `fit_journey_model`.
+    spells : DataFrame
+        The spells the model was fitted on (the children there at the origin are read from them).
+    horizon : int
+        Months ahead (12 to 24 on the page).
+    draws : int
+        Simulated futures of the arrivals.
+    seed : int
+        Seed of the draws (same seed, same forecast).
+    levers : Levers, optional
+        A what-if scenario; None (or neutral levers) gives the baseline exactly.
+
+    Returns
+    -------
+    DataFrame
+        One row per month and station: ``month`` (Period), ``date`` (month end), ``station``,
+        ``mean``, ``median``, ``low80``, ``high80``, ``low95``, ``high95``, ``from_now`` (the
+        expected number of those there at the origin still there).
+    """
+    samples, from_now = simulate_stock(model, spells, horizon, draws, seed, levers)
+    return forecast_from_samples(model, samples, from_now)
+
+
+def forecast_from_samples(model: JourneyForecastModel, samples: np.ndarray, from_now: np.ndarray) -> pd.DataFrame:
+    """The table of `forecast_stock` from simulated futures (draws, months, stations)."""
+    horizon = samples.shape[1]
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    rows = []
+    quantiles = np.quantile(samples, [0.5, 0.1, 0.9, 0.025, 0.975], axis=0)
+    mean = samples.mean(axis=0)
+    for k, month in enumerate(months):
+        for j in range(model.stations):
+            q = quantiles[:, k, j]
+            rows.append((month, month.to_timestamp(how="end").normalize(), j, mean[k, j], *q, from_now[k, j]))
+    return pd.DataFrame(rows, columns=["month", "date", "station", "mean", "median", "low80", "high80",
+                                       "low95", "high95", "from_now"])
+
+
+def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, draws: int, seed: int,
+                   levers: Levers | None = None, bootstraps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Simulated stock: array (draws, months, stations), and the expected stock of the children
+    there at the origin (months, stations). See `forecast_stock`; ``bootstraps`` uses only the
+    first that many of the model's resamples (a quicker, noisier run for what-if grids)."""
+    levers = levers or Levers()
+    walks = walk_journeys(model, spells, horizon, seed, levers, bootstraps)
+    return combine_walks(model, walks, horizon, draws, seed, levers)
+
+
+def walk_journeys(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, seed: int,
+                  levers: Levers | None = None, bootstraps: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per bootstrap resample: joint samples of the stock of the children there at the origin
+    (reps, months, stations) and the arrivals' kernels (see `_arrival_kernels`). Only the
+    levers on stays and moves matter here; the arrivals' levers act in `combine_walks`."""
+    levers = levers or Levers()
+    rng = np.random.default_rng([seed, 1])
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    ends = month_end_days(months[0], horizon) - model.origin_day  # days after the origin
+    weights = _weekday_weights(model)
+    walks = []
+    for stays in (model.stays[:bootstraps] if bootstraps else model.stays):
+        step = _with_levers(stays, levers)
+        salt = 1000 * seed + 10 * len(walks)
+        walks.append((_stock_now_ahead(model, spells, step, ends, salt),
+                      _arrival_kernels(model, step, ends, weights, rng, salt + 5)))
+    return walks
+
+
+def combine_walks(model: JourneyForecastModel, walks, horizon: int, draws: int, seed: int,
+                  levers: Levers | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The futures: arrivals drawn from their model (own random stream, so two scenarios with
+    one seed share them), Poisson children from the kernels, plus the children there now."""
+    levers = levers or Levers()
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    rates = draw_arrivals(model.arrivals, months, draws, np.random.default_rng([seed, 2]), levers.arrivals_growth)
+    prevented, share = levers.returning
+    rates = rates * (1.0 - prevented * share)
+    rng = np.random.default_rng([seed, 3])
+    samples = np.empty((draws, horizon, model.stations))
+    now_mean = np.zeros((horizon, model.stations))
+    for b, (now, kernels) in enumerate(walks):
+        mine = np.arange(b, draws, len(walks))
+        arriving = np.einsum("dek,ekmj->dmj", rates[mine], kernels)
+        samples[mine] = rng.poisson(arriving) + now[np.arange(len(mine)) % len(now)]
+        now_mean += now.mean(axis=0) / len(walks)
+    return samples, now_mean
+
+
+def stock_on(spells: pd.DataFrame, days, stations: int) -> np.ndarray:
+    """Children at each station at the end of each of ``days``: int array (days, stations).
+
+    A child is there from their arrival until their next move (``start <= D < end``), or to
+    the end of a stay not seen to end (``end`` included).
+    """
+    start, end, station = (spells[c].to_numpy() for c in ("start", "end", "station"))
+    until = np.where(spells["to"].to_numpy() == CENSORED, np.nextafter(end, np.inf), end)
+    days = np.asarray(days, dtype=float)
+    out = np.zeros((len(days), stations), dtype=np.int64)
+    for j in range(stations):
+        mine = station == j
+        arrived = np.searchsorted(np.sort(start[mine]), days, side="right")
+        left = np.searchsorted(np.sort(until[mine]), days, side="right")
+        out[:, j] = arrived - left
+    return out
+
+
+def month_end_days(first: pd.Period, periods: int) -> np.ndarray:
+    """Day numbers (days since 1970-01-01) of the last day of ``periods`` months from ``first``."""
+    months = pd.period_range(first, periods=periods, freq="M")
+    return np.asarray([(m.to_timestamp(how="end").normalize() - EPOCH).days for m in months])
+
+
+# --------------------------------------------------------------------------- internals
+def month_of(day: float) -> pd.Period:
+    """The calendar month of a day number (days since 1970-01-01)."""
+    return (EPOCH + pd.Timedelta(days=int(np.floor(day)))).to_period("M")
+
+
+def _with_levers(stays: StaySampler, levers: Levers):
+    """The step function of a scenario: stays stretched, a share of moves sent elsewhere."""
+    scale = stays.scale.copy()
+    for station, factor in levers.slow:
+        scale[station] *= factor
+    stays = replace(stays, scale=scale)
+    if not levers.divert:
+        return lambda age, station, spent, u_stay, u: stays.step(age, station, spent, u_stay)
+
+    def step(age, station, spent, u_stay, u):
+        stay, destination = stays.step(age, station, spent, u_stay)
+        for source, target, instead, share in levers.divert:
+            destination = np.where((station == source) & (destination == target) & (u < share), instead, destination)
+        return stay, destination
+
+    return step
+
+
+def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None):
+    """Step children forward until they leave or pass the last month end; count, per group,
+    each child at each month end: array (groups, months, stations).
+
+    ``birth`` is each child's birth in forecast days (NaN: not known). A child's age band is
+    read at each arrival, and every child leaves the map on their 18th birthday: children's
+    services end there, so a stay drawn longer is cut (a 17-year-old in care leaves within the
+    year whatever the stays of the band they entered in).
+
+    ``split`` (per station, optional): a journey reaching a station few reach is split into
+    that many copies, each counting for its share (importance splitting: Kahn and Harris 1951;
+    the counts' expectation is unchanged, their noise at rare stations falls). A journey is
+    split only down to the smallest weight its station asks for, so bouncing between rare
+    stations does not multiply it without end.
+    """
+    counts = np.zeros((groups, len(ends) + 1, stations))
+    weight = np.ones(len(station))
+    ids = np.arange(len(station), dtype=np.uint64)
+    horizon = ends[-1]
+    for move in range(MAX_MOVES):
+        if len(station) == 0:
+            break
+        stay, destination = step(age_band(start - birth), station, spent, path_uniforms(ids, move, 2 * salt),
+                                 path_uniforms(ids, move, 2 * salt + 1))
+        leave = start + stay
+        adult = birth + ADULT_DAYS
+        grown = leave > adult
+        leave = np.where(grown, np.maximum(adult, start), leave)
+        destination = np.where(grown, LEAVES, destination)
+        # The state on day D is read at time D: a stay [start, leave) covers the month ends in it.
+        first = np.searchsorted(ends, start, side="left")
+        last = np.searchsorted(ends, leave, side="left")
+        np.add.at(counts, (group, first, station), weight)
+        np.add.at(counts, (group, last, station), -weight)
+        going = (destination != LEAVES) & (leave <= horizon)
+        birth, station, group = birth[going], destination[going], group[going]
+        start, weight, ids = leave[going], weight[going], ids[going]
+        if split is not None and len(station):
+            copies = np.maximum(1, np.floor(weight * split[station] + 1e-9)).astype(np.int64)
+            if (copies > 1).any():
+                birth, station, group, start = (np.repeat(a, copies) for a in (birth, station, group, start))
+                weight = np.repeat(weight / copies, copies)
+                # Each copy its own stream, the same in every scenario: from its parent's and its number.
+                number = np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
+                ids = np.where(np.repeat(copies, copies) > 1,
+                               (path_uniforms(np.repeat(ids, copies), move, 7 + number) * 2.0 ** 62).astype(np.uint64),
+                               np.repeat(ids, copies))
+        spent = np.zeros(len(station))
+    # Split weights (a third, a seventh) added and taken away leave -1e-17 where 0 is meant.
+    return np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
+
+
+def _stock_now_ahead(model, spells, step, ends, salt):
+    """Joint samples of the stock from the children there at the origin: (reps, months, stations)."""
+    day = model.origin_day
+    still = (spells["end"] > day) | (spells["to"] == CENSORED) & (spells["end"] >= day)
+    there = spells[(spells["start"] <= day) & still]
+    n = len(there)
+    birth = np.tile(there["birth"].to_numpy(dtype=float) - day, NOW_REPS)
+    station = np.tile(there["station"].to_numpy(), NOW_REPS)
+    spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
+    group = np.repeat(np.arange(NOW_REPS), n)
+    return _walk(step, birth, station, spent, np.zeros(len(station)), ends.astype(float), NOW_REPS, group,
+                 model.stations, salt)
+
+
+def _weekday_weights(model) -> np.ndarray:
+    """Share of the last year's arrivals on each weekday (Monday first): a month ending on a
+    Sunday holds fewer fresh contacts than one ending on a Tuesday."""
+    return model.weekday_share
+
+
+def _arrival_kernels(model, step, ends, weights, rng, salt):
+    """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
+    e in month k, from `KERNEL_PATHS` journeys started on days of month k (drawn by weekday
+    weight), each with the age of an arrival there in the year before the origin.
+
+    The model does not change with the calendar, so a kernel depends on the months between
+    arrival and month end, not on the month: past the arrival month itself (whose month end
+    falls on its own weekday, which matters to stays of days), every arrival month's journeys
+    are pooled by that lag. Each journey is followed `POOL_MONTHS` past the horizon so that a
+    long lag has a year of months' journeys too. A station few children reach (care: about one contact in a hundred)
+    is then read from thousands of journeys, not dozens.
+    """
+    horizon = len(ends)
+    month_starts = np.r_[0.0, ends[:-1]]
+    extra = min(horizon, POOL_MONTHS)
+    longer = np.r_[ends, ends[-1] + np.cumsum(np.diff(np.r_[0.0, ends]))[:extra]]  # followed past the horizon
+    entries = sorted(model.entry_ages)
+    n = KERNEL_PATHS
+    group = np.repeat(np.arange(len(entries) * horizon), n)
+    e_of, k_of = np.divmod(group, horizon)
+    station = np.asarray(entries)[e_of]
+    start = _arrival_times(model.origin_day, month_starts[k_of], ends[k_of], weights, rng)
+    age = np.full(len(group), np.nan)
+    for e, entry in enumerate(entries):
+        mine = e_of == e
+        if len(model.entry_ages[entry]):
+            age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
+    counts = _walk(step, start - age, station, np.zeros(len(group)), start, longer.astype(float),
+                   len(entries) * horizon, group, model.stations, salt, model.split)
+    counts = counts.reshape(len(entries), horizon, horizon + extra, model.stations) / n
+    pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1)
+                       for lag in range(horizon) for lags in [np.arange(min(horizon, horizon + extra - lag))]], axis=1)
+    kernels = np.zeros((len(entries), horizon, horizon, model.stations))
+    for k in range(horizon):
+        kernels[:, k, k] = counts[:, k, k]
+        kernels[:, k, k + 1:] = pooled[:, 1:horizon - k]
+    return kernels
+
+
+def _arrival_times(origin_day: int, after: np.ndarray, until: np.ndarray, weights: np.ndarray, rng) -> np.ndarray:
+    """Arrival times (forecast days) within (after, until], on days drawn by weekday weight,
+    each a little before its day's end (the replay dates moves to the day)."""
+    span = (until - after).astype(np.int64)
+    offsets = np.arange(1, span.max() + 1)
+    out = np.empty(len(after))
+    for length in np.unique(span):
+        mine = span == length
+        for start in np.unique(after[mine]):
+            these = mine & (after == start)
+            days = start + offsets[:length]
+            w = weights[(origin_day + days.astype(np.int64) + 3) % 7]  # 1970-01-01 was a Thursday
+            out[these] = rng.choice(days, size=these.sum(), p=w / w.sum())
+    return out - rng.random(len(out)) * 0.5
+
+
+def _returning_share(known: pd.DataFrame, recent: pd.DataFrame) -> float:
+    """Share of recent arrivals who had been on the map before (children coming back)."""
+    if recent.empty:
+        return 0.0
+    first_start = known.groupby("child")["start"].min()
+    return float((recent["start"].to_numpy() > first_start.reindex(recent["child"]).to_numpy()).mean())
