@@ -160,9 +160,21 @@ def _blank_rows(values: pd.DataFrame) -> np.ndarray:
         cells = values.iloc[rows, position]
         empty = cells.isna().to_numpy()
         if cells.dtype == object or pd.api.types.is_string_dtype(cells.dtype):
-            empty |= cells.astype(str).str.strip().eq("").to_numpy()
+            empty |= stripped(cells).eq("").fillna(False).to_numpy(dtype=bool)
         blank[rows] = empty
     return blank
+
+
+def stripped(values: pd.Series, lower: bool = False) -> pd.Series:
+    """``values`` as strings without surrounding spaces (and in lower case, if ``lower``), NA kept.
+
+    Each distinct value is stripped once: ids, event names and codes repeat across hundreds of
+    thousands of rows, and stripping is a Python call per value.
+    """
+    codes, distinct = pd.factorize(values.astype("string"))
+    clean = pd.Series(distinct, dtype="string").str.strip()
+    clean = clean.str.lower() if lower else clean
+    return pd.Series(clean.array.take(codes, allow_fill=True), index=values.index, dtype="string")
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
