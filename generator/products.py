@@ -18,7 +18,6 @@ twins (two cores; on one, or where a process cannot be started, it runs here).
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future
 from dataclasses import astuple
 from pathlib import Path
@@ -67,13 +66,9 @@ def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Fin
 def _sample_twins(log) -> Future:
     """The twins of ``log`` (`generator.synth.twins.synthetic_twins`), sampled by a second
     process when there is a second core. The same seed gives the same twins in either process."""
-    from generator.synth.twins import synthetic_twins
+    from generator.synth import twins
 
-    if (os.cpu_count() or 1) > 1:
-        return call_in_second_process(synthetic_twins, log, TWIN_SEED)
-    future: Future = Future()
-    future.set_result(synthetic_twins(log, seed=TWIN_SEED))
-    return future
+    return call_in_second_process(twins.synthetic_twins, log, TWIN_SEED)
 
 
 def _kept_off(plan: Plan, twins, maps: dict, replays: dict, progress: Progress):

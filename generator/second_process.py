@@ -11,6 +11,7 @@ or the exception it raised, into the second. Only files this build wrote are unp
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
 import shutil
 import subprocess
@@ -23,9 +24,13 @@ from pathlib import Path
 def call_in_second_process(function, *args) -> Future:
     """A future of ``function(*args)``, computed by a second Python process.
 
-    ``function`` must be a module-level function and its arguments and result picklable.
-    When no second process can be started (a locked-down machine), it is computed here.
+    ``function``'s arguments and result must be picklable. It is computed here instead on a
+    machine with one core, when it cannot be found again by its module and name (a function
+    made inside another, or one a test replaced), and when no second process can be started
+    (a locked-down machine).
     """
+    if (os.cpu_count() or 1) < 2 or _found(function.__module__, function.__qualname__) is not function:
+        return _here(function, *args)
     folder = Path(tempfile.mkdtemp(prefix="carejourneys-"))
     task, result = folder / "task.pickle", folder / "result.pickle"
     with task.open("wb") as file:
@@ -35,13 +40,28 @@ def call_in_second_process(function, *args) -> Future:
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
-        done: Future = Future()
-        done.set_result(function(*args))
-        return done
+        return _here(function, *args)
     waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="second-process")
     future = waiter.submit(_result_of, process, result, folder)
     waiter.shutdown(wait=False)
     return future
+
+
+def _here(function, *args) -> Future:
+    done: Future = Future()
+    done.set_result(function(*args))
+    return done
+
+
+def _found(module: str, name: str):
+    """The object called ``name`` in ``module``, or None."""
+    try:
+        found = importlib.import_module(module)
+        for part in name.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return None
+    return found
 
 
 def _result_of(process: subprocess.Popen, result: Path, folder: Path):
@@ -62,9 +82,7 @@ def _result_of(process: subprocess.Popen, result: Path, folder: Path):
 def _run(task: Path, result: Path) -> None:
     with task.open("rb") as file:
         module, name, args = pickle.load(file)
-    function = importlib.import_module(module)
-    for part in name.split("."):
-        function = getattr(function, part)
+    function = _found(module, name)
     try:
         outcome = (True, function(*args))
     except Exception as error:  # handed to the build, which raises it as if computed there
