@@ -32,6 +32,7 @@ from generator.eventlog import EventLog
 from generator.ingest import Tables
 from generator.inputs import load
 from generator.pages import PAGE_KINDS
+from generator.charts import unchecked_while_built
 from generator.pages.base import Annotation, PageContext, Plan
 from generator.privacy.audit import audit_site, secrets_of
 from generator.privacy.publish import publish
@@ -187,9 +188,10 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
                       findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
                       audience=audience, products=products, tables=tables, left_out=tuple(left_out))
     rendered = []
-    for options, page in pages:
-        with progress.step(f"Building page '{options.title}'"):
-            rendered.append((options, page.render(options, ctx)))
+    with unchecked_while_built():
+        for options, page in pages:
+            with progress.step(f"Building page '{options.title}'"):
+                rendered.append((options, page.render(options, ctx)))
     return ctx, rendered
 
 

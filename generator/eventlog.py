@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 #: The event vocabulary, in the order a child meets them on one day. The order breaks ties
@@ -110,6 +111,9 @@ class EventLog:
 
     events: pd.DataFrame = field(default_factory=empty_events)
     children: pd.DataFrame = field(default_factory=empty_children)
+    #: Tables derived from these events, made once per log (`derived`): a build asks for the
+    #: same rows of one event, or the same intervals of a stage, dozens of times.
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, events: pd.DataFrame, children: pd.DataFrame | None = None) -> "EventLog":
@@ -167,7 +171,24 @@ class EventLog:
 
     def of_event(self, *names: str) -> pd.DataFrame:
         """Rows of the named events, in the log's order."""
-        return self.events[self.events["event"].isin(names)]
+        rows = self.derived("rows of each event", lambda: self.events.groupby("event", observed=True, sort=False).indices)
+        found = [rows[name] for name in dict.fromkeys(names) if name in rows]
+        positions = np.sort(np.concatenate(found)) if found else np.empty(0, dtype="int64")
+        return self.events.iloc[positions]
+
+    def derived(self, key, make):
+        """``make()``, made once for these events and kept with them.
+
+        A copy of a DataFrame is returned, so that a caller changing it changes nothing kept.
+        Replacing ``events`` (a new frame) forgets everything derived from the old one.
+        """
+        if self._derived.get("events") is not self.events:
+            self._derived.clear()
+            self._derived["events"] = self.events
+        if key not in self._derived:
+            self._derived[key] = make()
+        value = self._derived[key]
+        return value.copy() if isinstance(value, pd.DataFrame) else value
 
     def concat(self, other: "EventLog") -> "EventLog":
         """Both logs as one (children de-duplicated on child_id, first source wins)."""

@@ -10,10 +10,15 @@ Public reports animate twins: before any twin is replayed for a page, the twins 
 every identifying real journey on each animated map, over each period it animates
 (`generator.privacy.fingerprints`). Only the twins' replays are repeated while they are moved;
 each real replay is made once.
+
+Sampling the twins is the build's longest single step and needs nothing but the log: it runs
+in a second process while this one links, replays and renders the pages that do not read the
+twins (two cores; on one, or where a process cannot be started, it runs here).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import astuple
 from pathlib import Path
 
@@ -23,17 +28,20 @@ from generator.pages.base import Plan, Products
 from generator.pathway import replay
 from generator.pathway.process_map import ProcessMap
 from generator.progress import Progress
+from generator.second_process import call_in_second_process
 from generator.quality import Finding
 
 #: Twins are the same for every build of the same data (DESIGN.md: builds are deterministic).
 TWIN_SEED = 2018
-#: Rounds over the animated periods when keeping twins off real journeys (see `_twins`).
+#: Rounds over the animated periods when keeping twins off real journeys (see `_kept_off`).
 KEEP_OFF_ROUNDS = 5
 
 
 def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Finding]]:
     """Every product the plan asks for, and the findings the replays raised."""
     log = plan.log
+    wanted = plan.wants_twins or plan.public
+    pending = _sample_twins(log) if wanted else None
     with progress.step("Linking the front door's steps"):
         links = {windows: link_front_door(log, windows) for windows in sorted(plan.linked, key=astuple)}
     maps = {file: ProcessMap.load(Path(file)) for file, _ in plan.replays}
@@ -43,22 +51,31 @@ def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Fin
         for file in sorted({file for file, whose in plan.replays if whose == "real"}):
             journeys = replays[(file, "real")] = replay.build_journeys(log, maps[file])
             findings.extend(f for f in journeys.findings if f not in findings)
-    twins = None
-    if plan.wants_twins or plan.public:
-        twins, twin_replays = _twins(plan, maps, replays, progress)
-        for file in sorted({file for file, whose in plan.replays if whose == "twins"}):
-            replays[(file, "twins")] = twin_replays.get(file) or replay.build_journeys(twins, maps[file])
-    return Products(replays=replays, links=links, twins=twins), findings
+    twin_maps = sorted({file for file, whose in plan.replays if whose == "twins"})
+    if pending is None or not (plan.public or twin_maps):
+        # Only pages read these twins: the first that does waits for them (`Products.twins`).
+        return Products(replays=replays, links=links, twins_source=pending), findings
+    with progress.step("Sampling synthetic twins"):
+        twins = pending.result()
+    twins, twin_replays = _kept_off(plan, twins, maps, replays, progress)
+    for file in twin_maps:
+        replays[(file, "twins")] = twin_replays.get(file) or replay.build_journeys(twins, maps[file])
+    return Products(replays=replays, links=links, twins_source=twins), findings
 
 
-def _twins(plan: Plan, maps: dict, replays: dict, progress: Progress):
-    """The twins, kept off real journeys on the animated maps in a public report, and their
+def _sample_twins(log) -> Future:
+    """The twins of ``log`` (`generator.synth.twins.synthetic_twins`), sampled by a second
+    process when there is a second core. The same seed gives the same twins in either process."""
+    from generator.synth import twins
+
+    return call_in_second_process(twins.synthetic_twins, log, TWIN_SEED)
+
+
+def _kept_off(plan: Plan, twins, maps: dict, replays: dict, progress: Progress):
+    """The twins kept off real journeys on the animated maps of a public report, and their
     replays on those maps when the last check made them."""
     from generator.privacy.fingerprints import RealJourneys, keep_twins_off_real_journeys, period_days
-    from generator.synth.twins import synthetic_twins
 
-    with progress.step("Sampling synthetic twins"):
-        twins = synthetic_twins(plan.log, seed=TWIN_SEED)
     animated = {file: spans for file, spans in plan.animated.items() if (file, "real") in replays}
     if not (plan.public and animated):
         return twins, {}

@@ -74,6 +74,10 @@ def distinct_days(log: EventLog, event: str) -> pd.DataFrame:
         ``child_id``, ``date``, ``code`` (the first code recorded that day) and ``next_date``
         (NaT for the child's last), sorted by child and date.
     """
+    return log.derived(("distinct days", event), lambda: _distinct_days(log, event))
+
+
+def _distinct_days(log: EventLog, event: str) -> pd.DataFrame:
     rows = log.of_event(event)[["child_id", "date", "code"]]
     rows = rows.drop_duplicates(["child_id", "date"], keep="first").reset_index(drop=True)
     rows["next_date"] = rows.groupby("child_id", sort=False)["date"].shift(-1)

@@ -37,6 +37,10 @@ def referral_history(log: EventLog) -> pd.DataFrame:
         NaN for a first referral) and ``previous_referrals`` (referrals of the child on earlier
         days, 0 for a first referral).
     """
+    return log.derived("referral history", lambda: _history(log))
+
+
+def _history(log: EventLog) -> pd.DataFrame:
     referrals = log.of_event("referral")[["child_id", "date"]].reset_index(drop=True)
     days = referrals.drop_duplicates(["child_id", "date"]).copy()
     grouped = days.groupby("child_id", sort=False)["date"]

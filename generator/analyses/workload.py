@@ -45,6 +45,10 @@ def stage_intervals(log: EventLog, start_event: str, end_event: str) -> pd.DataF
         ``child_id``, ``start`` (NaT: started before the data), ``end`` (NaT: still open),
         ``ended_by`` ("end" recorded, "next start" superseded, or "" when open).
     """
+    return log.derived(("stage intervals", start_event, end_event), lambda: _intervals(log, start_event, end_event))
+
+
+def _intervals(log: EventLog, start_event: str, end_event: str) -> pd.DataFrame:
     starts = distinct_days(log, start_event)
     ends = log.of_event(end_event)[["child_id", "date"]].drop_duplicates()
     linked = link_next(starts, ends, None)

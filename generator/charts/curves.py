@@ -41,7 +41,7 @@ def cumulative_curve(
         alt.Tooltip("at_risk:Q", title=at_risk_title, format=","),
         alt.Tooltip("rereferred:Q", title=events_title, format=","),
     ]
-    band = base.mark_area(interpolate="step-after", opacity=0.2, color=PALETTE[0]).encode(x=x, y=alt.Y("pct_low:Q", title=y_title), y2="pct_high:Q")
+    band = base.mark_area(interpolate="step-after", opacity=0.2, color=PALETTE[0]).encode(x=x, y=alt.Y("pct_low:Q", title=y_title), y2=alt.Y2("pct_high:Q"))
     line = base.mark_line(interpolate="step-after", color=PALETTE[0], strokeWidth=2).encode(x=x, y=y)
     hover = base.mark_point(opacity=0, size=60).encode(x=x, y=y, tooltip=tooltip)
     layers = [band, line, hover]
@@ -54,10 +54,10 @@ def cumulative_curve(
         read.append({"months": months, "pct": float(row["pct"]), "zero": 0, "label": f"{label}: {row['pct']:.1f}%"})
     if read:
         points = alt.Chart(alt.Data(values=read))
-        layers.append(points.mark_rule(strokeDash=[2, 2], color="#505a5f").encode(x="months:Q", y="pct:Q", y2="zero:Q"))
-        layers.append(points.mark_point(filled=True, size=50, color=PALETTE[1]).encode(x="months:Q", y="pct:Q"))
+        layers.append(points.mark_rule(strokeDash=[2, 2], color="#505a5f").encode(x=alt.X("months:Q"), y=alt.Y("pct:Q"), y2=alt.Y2("zero:Q")))
+        layers.append(points.mark_point(filled=True, size=50, color=PALETTE[1]).encode(x=alt.X("months:Q"), y=alt.Y("pct:Q")))
         layers.append(points.mark_text(align="left", dx=6, dy=12, fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
-            x="months:Q", y="pct:Q", text="label:N"))
+            x=alt.X("months:Q"), y=alt.Y("pct:Q"), text=alt.Text("label:N")))
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = table.rename(columns={"at_risk": "at_risk_count", "rereferred": "rereferred_count"})
     return Chart(chart_id, title, description, spec_of(chart), data)

@@ -17,10 +17,10 @@ def _standard_layers(standard: int, label: str, axis: str) -> list:
     rule = alt.Chart(alt.Data(values=[{"value": standard + (0.5 if axis == "x" else 0), "label": label}]))
     channel = {axis: alt.X("value:Q") if axis == "x" else alt.Y("value:Q")}
     text = {"x": dict(align="left", dx=4, baseline="top", dy=4), "y": dict(align="right", baseline="bottom", dy=-3)}[axis]
-    position = {"y": alt.value(0)} if axis == "x" else {"x": alt.value("width")}
+    position = {"y": alt.YValue(0)} if axis == "x" else {"x": alt.XValue("width")}
     return [
         rule.mark_rule(color="#0b0c0c", strokeDash=[6, 3], strokeWidth=2).encode(**channel),
-        rule.mark_text(fontSize=12, fontWeight="bold", color="#0b0c0c", **text).encode(text="label:N", **channel, **position),
+        rule.mark_text(fontSize=12, fontWeight="bold", color="#0b0c0c", **text).encode(text=alt.Text("label:N"), **channel, **position),
     ]
 
 
@@ -45,14 +45,14 @@ def duration_histogram(
     colour = alt.Color("side:N", title=None, scale=alt.Scale(domain=[WITHIN, OVER], range=[PALETTE[0], PALETTE[1]]),
                        legend=alt.Legend(orient="top"))
     bars = base.mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("x0:Q", title="Working days", scale=alt.Scale(nice=False)), x2="x1:Q",
-        y=alt.Y("count:Q", title=f"{unit.capitalize()}"), y2=alt.datum(0), color=colour,
+        x=alt.X("x0:Q", title="Working days", scale=alt.Scale(nice=False)), x2=alt.X2("x1:Q"),
+        y=alt.Y("count:Q", title=f"{unit.capitalize()}"), y2=alt.Y2Datum(0), color=colour,
         tooltip=[alt.Tooltip("label:N", title="Working days"), alt.Tooltip("count:Q", title=unit.capitalize(), format=","),
                  alt.Tooltip("pct:Q", title=f"Per cent of all {unit}", format=".1f")],
     )
     last = shown.iloc[[-1]]
     open_bin = alt.Chart(alt.Data(values=records(last))).mark_text(baseline="bottom", dy=-3, fontSize=11, color="#0b0c0c").encode(
-        x=alt.X("mid:Q"), y="count:Q", text="label:N").transform_calculate(mid="(datum.x0 + datum.x1) / 2")
+        x=alt.X("mid:Q"), y=alt.Y("count:Q"), text=alt.Text("label:N")).transform_calculate(mid="(datum.x0 + datum.x1) / 2")
     layers = [bars, open_bin] + _standard_layers(standard, f"Standard: {standard} working days", "x")
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = bins.rename(columns={"low": "working_days_from", "high": "working_days_to", "count": f"{unit.replace(' ', '_')}_count",
@@ -84,7 +84,7 @@ def monthly_durations(
     ], ignore_index=True)
     x = alt.X("utcyearmonth(month):T", title=period_title, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
     band = alt.Chart(alt.Data(values=records(shown))).mark_area(opacity=0.2, color=PALETTE[0]).encode(
-        x=x, y=alt.Y("median_low:Q", title="Working days"), y2="median_high:Q")
+        x=x, y=alt.Y("median_low:Q", title="Working days"), y2=alt.Y2("median_high:Q"))
     measures = ["Median", "90th percentile (one in ten took longer)"]
     lines = alt.Chart(alt.Data(values=records(long))).mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=14)).encode(
         x=x, y=alt.Y("value:Q", title="Working days"),

@@ -29,7 +29,7 @@ def paired_shares(chart_id: str, table: pd.DataFrame, *, title: str, description
     tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("source:N", title="Data"),
                alt.Tooltip("pct:Q", title="Per cent", format=".1f"), alt.Tooltip("count:Q", title="Cases", format=","),
                alt.Tooltip("n:Q", title="At the junction", format=",")]
-    rule = base.mark_rule(color="#b1b4b6", strokeWidth=2).encode(y=y, x="min(pct):Q", x2="max(pct):Q")
+    rule = base.mark_rule(color="#b1b4b6", strokeWidth=2).encode(y=y, x=alt.X("min(pct):Q"), x2=alt.X2("max(pct):Q"))
     points = base.mark_point(filled=True, size=80, opacity=0.9).encode(y=y, x=x, color=colour, shape=shape, tooltip=tooltip)
     chart = alt.layer(rule, points).properties(description=description,
                                                **{**base_properties(), "height": max(120, 26 * len(order))})

@@ -41,10 +41,10 @@ def segmented_chart(
     base = alt.Chart(alt.Data(values=records(shown)))
     free = alt.Scale(zero=not rate, nice=True)
     band = base.mark_area(opacity=0.18, color=PALETTE[0]).encode(
-        x=x, y=alt.Y("fitted_low:Q", title=y_title, scale=free), y2="fitted_high:Q", detail="side:N")
+        x=x, y=alt.Y("fitted_low:Q", title=y_title, scale=free), y2=alt.Y2("fitted_high:Q"), detail=alt.Detail("side:N"))
     lines = base.transform_fold(["fitted", "counterfactual"], as_=["which", "level"]).transform_calculate(
         series=f"datum.which == 'fitted' ? '{SERIES[1]}' : '{SERIES[2]}'").mark_line(strokeWidth=2.5).encode(
-        x=x, y=alt.Y("level:Q", title=y_title, scale=free), color=colour, detail="side:N",
+        x=x, y=alt.Y("level:Q", title=y_title, scale=free), color=colour, detail=alt.Detail("side:N"),
         strokeDash=alt.StrokeDash("series:N", sort=list(SERIES),
                                   scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [1, 0], [6, 4]])))
     points = base.transform_calculate(series=f"'{SERIES[0]}'").mark_point(filled=True, size=36).encode(

@@ -63,9 +63,9 @@ def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, catego
                alt.Tooltip("rate_ratio:Q", title="Rate ratio", format=".2f"),
                alt.Tooltip("low:Q", title="95% interval from", format=".2f"),
                alt.Tooltip("high:Q", title="95% interval to", format=".2f")]
-    rules = base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(x="low:Q", x2="high:Q", y=y)
+    rules = base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(x=alt.X("low:Q"), x2=alt.X2("high:Q"), y=y)
     dots = base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
-    one = alt.Chart(alt.Data(values=[{"ratio": 1}])).mark_rule(strokeDash=[4, 3], color="#505a5f").encode(x="ratio:Q")
+    one = alt.Chart(alt.Data(values=[{"ratio": 1}])).mark_rule(strokeDash=[4, 3], color="#505a5f").encode(x=alt.X("ratio:Q"))
     chart = alt.layer(rules, dots, one).properties(width="container", height=max(120, 22 * len(table)))
     return Chart(chart_id, title, "", spec_of(chart), table, counts=["first_entries"], groups=[()],
                  describe=describe)
@@ -86,9 +86,9 @@ def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Cal
                alt.Tooltip("low_pct:Q", title="95% interval from", format=".1f"),
                alt.Tooltip("high_pct:Q", title="95% interval to", format=".1f"),
                alt.Tooltip("at_risk:Q", title="Still followed", format=",")]
-    rules = base.mark_rule().encode(x=alt.X("low_pct:Q", title="Returned to care (%)"), x2="high_pct:Q", y=y,
+    rules = base.mark_rule().encode(x=alt.X("low_pct:Q", title="Returned to care (%)"), x2=alt.X2("high_pct:Q"), y=y,
                                     yOffset=offset, color=colour)
-    dots = base.mark_point(filled=True, size=50).encode(x="pct:Q", y=y, yOffset=offset, color=colour, tooltip=tooltip)
+    dots = base.mark_point(filled=True, size=50).encode(x=alt.X("pct:Q"), y=y, yOffset=offset, color=colour, tooltip=tooltip)
     chart = alt.layer(rules, dots, data=alt.Data(values=records(data))).properties(
         width=210, height=max(90, 34 * data["group"].nunique())).facet(
         column=alt.Column("within:N", title="Returned within", sort=["1 year(s)", "2 year(s)", "5 year(s)"]))
@@ -152,11 +152,11 @@ def swimlanes(chart_id: str, table: pd.DataFrame, lanes: list[str], *, title: st
                alt.Tooltip("end:T", title="To", format="%d %b %Y"), alt.Tooltip("code:N", title="Code"),
                alt.Tooltip("open:N", title="Still open")]
     spans = base.transform_filter("!datum.moment").mark_bar(height=14, cornerRadius=2, stroke="white").encode(
-        x=alt.X("start:T", title=None), x2="end:T", y=y, color=colour, tooltip=tooltip)
+        x=alt.X("start:T", title=None), x2=alt.X2("end:T"), y=y, color=colour, tooltip=tooltip)
     moments = base.transform_filter("datum.moment").mark_tick(thickness=2, size=16).encode(
-        x="start:T", y=y, color=colour, tooltip=tooltip)
+        x=alt.X("start:T"), y=y, color=colour, tooltip=tooltip)
     labels = base.transform_filter("!datum.moment && datum.code != ''").mark_text(
-        align="left", dx=3, fontSize=10, color="white").encode(x="start:T", y=y, text="code:N")
+        align="left", dx=3, fontSize=10, color="white").encode(x=alt.X("start:T"), y=y, text=alt.Text("code:N"))
     chart = alt.layer(spans, moments, labels).properties(width="container", height=34 * len(lanes),
                                                          description=description)
     return Chart(chart_id, title, description, spec_of(chart), data, counts=[])

@@ -72,9 +72,9 @@ def rate_bars(
         bars = bars.encode(color=colour)
     drawn = base.transform_filter("datum.drawn")
     whiskers = drawn.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(
-        y=alt.Y("pct_low:Q"), y2="pct_high:Q", tooltip=tooltip, **encodings)
+        y=alt.Y("pct_low:Q"), y2=alt.Y2("pct_high:Q"), tooltip=tooltip, **encodings)
     labels = base.mark_text(baseline="bottom", dy=-3, fontSize=11, color="#0b0c0c").encode(
-        y=alt.Y("top:Q"), text="label:N", **encodings
+        y=alt.Y("top:Q"), text=alt.Text("label:N"), **encodings
     ).transform_calculate(top="datum.drawn ? datum.pct_high : 0")
     chart = alt.layer(bars, whiskers, labels).properties(description=description, **{**base_properties(), "height": height})
     return Chart(chart_id, title, description, spec_of(chart), download_table(table, *names))
@@ -122,17 +122,17 @@ def monthly_rates(
     # Shares of one kind move within a few points: let the axis fit them (it is labelled).
     free = alt.Scale(zero=False, nice=True)
     band = base.mark_area(opacity=0.18, color=PALETTE[0]).encode(
-        x=x, y=alt.Y("band_low:Q", title=y_title, scale=free), y2="band_high:Q", **colour,
-        **({"detail": f"{series}:N"} if series else {}))
+        x=x, y=alt.Y("band_low:Q", title=y_title, scale=free), y2=alt.Y2("band_high:Q"), **colour,
+        **({"detail": alt.Detail(f"{series}:N")} if series else {}))
     line = base.mark_line(strokeWidth=2, color=PALETTE[0], point=alt.OverlayMarkDef(size=16)).encode(
         x=x, y=alt.Y("line:Q", title=y_title, scale=free), tooltip=tooltip, **colour)
     layers = [band, line]
     if reference is not None:
         value, label = reference
         ref = alt.Chart(alt.Data(values=[{"value": value, "label": label}]))
-        layers.append(ref.mark_rule(color="#0b0c0c", strokeDash=[2, 2]).encode(y="value:Q"))
+        layers.append(ref.mark_rule(color="#0b0c0c", strokeDash=[2, 2]).encode(y=alt.Y("value:Q")))
         layers.append(ref.mark_text(align="right", baseline="bottom", dy=-2, fontSize=11, color="#0b0c0c").encode(
-            y="value:Q", x=alt.value("width"), text="label:N"))
+            y=alt.Y("value:Q"), x=alt.XValue("width"), text=alt.Text("label:N")))
     layers += annotation_layers(annotations)
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = download_table(table.assign(month=table["month"].dt.strftime("%Y-%m")), *names)

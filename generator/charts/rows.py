@@ -114,7 +114,7 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
         colour = {"fill": alt.Fill(f"{group}:N", sort=groups, scale=scale, legend=None),
                   "stroke": alt.Stroke(f"{group}:N", sort=groups, scale=scale, legend=None)}
     # Within each row: the label in the upper half, the bar and its numbers in the lower.
-    below, above = alt.value(row_height * 0.18), alt.value(-row_height * 0.12)
+    below, above = alt.YOffsetValue(row_height * 0.18), alt.YOffsetValue(-row_height * 0.12)
     if mark == "bar":
         # Pale fill with a full-colour outline: the outline meets 3:1 against white, and dark
         # labels stay readable where they sit over the bar.
@@ -124,7 +124,7 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
         main = base.mark_point(filled=True, size=70, fill=PALETTE[0], stroke=PALETTE[0], opacity=1).encode(
             y=y, yOffset=below, x=x, tooltip=tooltip, **colour)
     drawn = base.transform_filter("datum.drawn")
-    whiskers = drawn.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(y=y, yOffset=below, x="low_end:Q", x2="high_end:Q",
+    whiskers = drawn.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(y=y, yOffset=below, x=alt.X("low_end:Q"), x2=alt.X2("high_end:Q"),
                                                                          tooltip=tooltip)
     layers = [main, whiskers] if mark == "bar" else [whiskers, main]
     if reference:
@@ -132,12 +132,12 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
         layers.insert(0, base.mark_rule(color="#505a5f", strokeDash=[5, 3], strokeWidth=1.5).encode(
             x=alt.X(f"mean({reference}):Q"), tooltip=[alt.Tooltip(f"mean({reference}):Q", title=reference_title, format=".1f")]))
     layers.append(base.mark_text(align="left", baseline="bottom", fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
-        y=y, yOffset=above, x=alt.datum(domain[0]), text=f"{label}:N"))
+        y=y, yOffset=above, x=alt.XDatum(domain[0]), text=alt.Text(f"{label}:N")))
     # Numbers sit right of the interval, or left of it near the right edge.
     near_edge = f"datum.right > {domain[0] + 0.55 * (domain[1] - domain[0])}"
     layers.append(base.transform_filter(f"!({near_edge})").mark_text(align="left", dx=5, fontSize=11, color="#0b0c0c").encode(
-        y=y, yOffset=below, x=alt.X("right:Q"), text="text:N"))
+        y=y, yOffset=below, x=alt.X("right:Q"), text=alt.Text("text:N")))
     layers.append(base.transform_filter(near_edge).mark_text(align="right", dx=-5, fontSize=11, color="#0b0c0c").encode(
-        y=y, yOffset=below, x=alt.X("low_end:Q"), text="text:N"))
+        y=y, yOffset=below, x=alt.X("low_end:Q"), text=alt.Text("text:N")))
     height = max(80, row_height * len(order))
     return spec_of(alt.layer(*layers).properties(description=description, **{**base_properties(), "height": height}))

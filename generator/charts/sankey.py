@@ -109,19 +109,19 @@ def sankey(
     y_scale = alt.Scale(domain=[0, bottom], reverse=True, nice=False, zero=False)
     colour = alt.Color("kind:N", title=None, scale=scale, legend=alt.Legend(orient="top", labelLimit=320, columns=2, symbolOpacity=1))
     band_layer = alt.Chart(alt.Data(values=records(bands))).mark_area(interpolate="linear", opacity=0.45).encode(
-        x=x, y=alt.Y("y_top:Q", axis=None, scale=y_scale), y2="y_bottom:Q", detail="link:N", color=colour,
+        x=x, y=alt.Y("y_top:Q", axis=None, scale=y_scale), y2=alt.Y2("y_bottom:Q"), detail=alt.Detail("link:N"), color=colour,
         tooltip=[alt.Tooltip("step:N", title="From → to"), alt.Tooltip("count:Q", title=unit.capitalize(), format=","),
                  alt.Tooltip("pct:Q", title="Per cent of those at the first step", format=".1f")],
     )
     node_data = alt.Chart(alt.Data(values=records(table)))
     node_layer = node_data.mark_rect(stroke="#0b0c0c", strokeWidth=0.5).encode(
-        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[0, right], nice=False, zero=False)), x2="x1:Q",
-        y=alt.Y("y0:Q", axis=None, scale=y_scale), y2="y1:Q", color=colour,
+        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[0, right], nice=False, zero=False)), x2=alt.X2("x1:Q"),
+        y=alt.Y("y0:Q", axis=None, scale=y_scale), y2=alt.Y2("y1:Q"), color=colour,
         tooltip=[alt.Tooltip("name:N", title="Step"), alt.Tooltip("value:Q", title=unit.capitalize(), format=",")],
     )
     labels = node_data.mark_text(align="left", baseline="middle", fontSize=11, lineBreak="\n", color="#0b0c0c").encode(
         x=alt.X("text_x:Q", axis=None, scale=alt.Scale(domain=[0, right], nice=False, zero=False)),
-        y=alt.Y("middle:Q", axis=None, scale=y_scale), text="label:N",
+        y=alt.Y("middle:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
     )
     chart = alt.layer(band_layer, node_layer, labels).properties(description=description, width="container", height=height)
     chart = chart.configure_view(stroke=None)

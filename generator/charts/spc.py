@@ -105,7 +105,7 @@ def spc_chart(chart_id: str, table: pd.DataFrame, *, title: str, kind: str, meas
     if target is not None:
         rule = pd.DataFrame({"target": [target], "label": ["Target"]})
         layers.append(alt.Chart(alt.Data(values=rule.to_dict("records"))).mark_rule(
-            color="#007a5e", strokeDash=[2, 2], strokeWidth=1.5).encode(y="target:Q"))
+            color="#007a5e", strokeDash=[2, 2], strokeWidth=1.5).encode(y=alt.Y("target:Q")))
     layers += annotation_layers(list(annotations), "utcyearmonth")
     description = describe_spc(table, kind=kind, measure=measure, percent=percent)
     chart = alt.layer(*layers).properties(description=description, **base_properties())

@@ -40,7 +40,7 @@ def monthly_line(
         layers.append(base.mark_rule(strokeDash=[4, 3]).encode(x=alt.X("utcyearmonthdate(date):T")))
         layers.append(
             base.mark_text(align="left", dx=4, dy=-2, baseline="top", fontSize=11)
-            .encode(x=alt.X("utcyearmonthdate(date):T"), y=alt.value(0), text="label:N")
+            .encode(x=alt.X("utcyearmonthdate(date):T"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
     # The title is the figure's own <h2> on the page, so the spec carries only the description.
     chart = alt.layer(*layers).properties(description=description, **base_properties())

@@ -84,7 +84,8 @@ def parse_dates(
     if pd.api.types.is_datetime64_any_dtype(values):
         local = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
         # Compared in the column's own unit: a Parquet datetime64[us] may hold 9999-12-31.
-        kinds = local.dt.year.map(lambda y: None if pd.isna(y) else year_kind(int(y)))
+        years = local.dt.year
+        kinds = years.map({y: year_kind(int(y)) for y in years.dropna().unique()})
         kept = local.where(kinds.isna()).astype("datetime64[ns]").dt.normalize()
         return _finish(kept, values.isna(), file, column, rows, required, {}, kinds.dropna().to_dict(), odd)
 

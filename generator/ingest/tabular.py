@@ -15,6 +15,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from generator.errors import InputError, Problem, brief
@@ -142,9 +143,38 @@ def read_table(path: Path, display: str) -> pd.DataFrame:
                     "check that the file is what its name says (export it again from the source)")
         ) from error
     frame.columns = ["_row"] + [normalise_header(c) for c in frame.columns[1:]]
-    values = frame.drop(columns="_row")
-    blank = values.isna().all(axis=1) | values.astype(str).apply(lambda c: c.str.strip()).eq("").all(axis=1)
-    return frame[~blank].reset_index(drop=True)
+    return frame[~_blank_rows(frame.drop(columns="_row"))].reset_index(drop=True)
+
+
+def _blank_rows(values: pd.DataFrame) -> np.ndarray:
+    """Whether each row has nothing in any cell (empty, or only spaces).
+
+    Column by column, looking only at rows still blank: most rows show a value in their first
+    column, so a large file is read once, not cell by cell as text.
+    """
+    blank = np.ones(len(values), dtype=bool)
+    for position in range(values.shape[1]):
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        cells = values.iloc[rows, position]
+        empty = cells.isna().to_numpy()
+        if cells.dtype == object or pd.api.types.is_string_dtype(cells.dtype):
+            empty |= stripped(cells).eq("").fillna(False).to_numpy(dtype=bool)
+        blank[rows] = empty
+    return blank
+
+
+def stripped(values: pd.Series, lower: bool = False) -> pd.Series:
+    """``values`` as strings without surrounding spaces (and in lower case, if ``lower``), NA kept.
+
+    Each distinct value is stripped once: ids, event names and codes repeat across hundreds of
+    thousands of rows, and stripping is a Python call per value.
+    """
+    codes, distinct = pd.factorize(values.astype("string"))
+    clean = pd.Series(distinct, dtype="string").str.strip()
+    clean = clean.str.lower() if lower else clean
+    return pd.Series(clean.array.take(codes, allow_fill=True), index=values.index, dtype="string")
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from generator.errors import InputError, Problem
 from generator.eventlog import CHILD_COLUMNS, VOCABULARY, EventLog
 from generator.ingest.dates import parse_dates
-from generator.ingest.tabular import read_table, write_table
+from generator.ingest.tabular import read_table, stripped, write_table
 
 #: Accepted spellings of each column, after header normalisation.
 EVENT_ALIASES = {
@@ -81,8 +81,8 @@ def read_events(frame: pd.DataFrame, display: str) -> tuple[pd.DataFrame, list[P
     if frame.empty:
         return pd.DataFrame(), [Problem(display, "", "has a header but no rows of events", "export the data again")]
 
-    events = pd.DataFrame({"child_id": frame["child_id"].astype("string").str.strip()})
-    events["event"] = frame["event"].astype("string").str.strip().str.lower()
+    events = pd.DataFrame({"child_id": stripped(frame["child_id"])})
+    events["event"] = stripped(frame["event"], lower=True)
     unknown = events[~events["event"].isin(VOCABULARY)]
     for name, rows in unknown.groupby("event", sort=True):
         guess = difflib.get_close_matches(str(name), VOCABULARY, n=1)
@@ -100,7 +100,7 @@ def read_events(frame: pd.DataFrame, display: str) -> tuple[pd.DataFrame, list[P
     events["date"], date_problems = parse_dates(frame["date"], display, "date", frame["_row"])
     problems += date_problems
     for column in ("record_id", "code"):
-        events[column] = frame[column].astype("string").str.strip().replace("", pd.NA) if column in frame else pd.NA
+        events[column] = stripped(frame[column]).replace("", pd.NA) if column in frame else pd.NA
     events["source"] = frame["source"].astype("string") if "source" in frame else display
     return events, problems
 

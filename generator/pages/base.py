@@ -22,6 +22,7 @@ stage resolves; a chart's words about its numbers are written from the published
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -106,7 +107,16 @@ class Products:
 
     replays: Mapping[tuple[str, Whose], Any] = field(default_factory=dict)  # generator.pathway.replay.Journeys
     links: Mapping[LinkWindows, FrontDoorLinks] = field(default_factory=dict)
-    twins: EventLog | None = None
+    #: The synthetic twins, or the future of them while another process still samples them
+    #: (`generator.products`): the first page to read `twins` waits for them.
+    twins_source: EventLog | Future | None = None
+
+    @property
+    def twins(self) -> EventLog | None:
+        """The synthetic twins, when a page asked for them (`Plan.twins`)."""
+        if isinstance(self.twins_source, Future):
+            object.__setattr__(self, "twins_source", self.twins_source.result())
+        return self.twins_source
 
 
 @dataclass(frozen=True)
