@@ -147,3 +147,33 @@ def test_the_cin_writer_codes_rc9_as_rc7_before_the_2023_census(tmp_path):
     write_cin(log, tmp_path)
     assert "<ReasonForClosure>RC7</ReasonForClosure>" in (tmp_path / "cin_census_2017.xml").read_text()
     assert "<ReasonForClosure>RC9</ReasonForClosure>" in (tmp_path / "cin_census_2023.xml").read_text()
+
+
+def test_annex_a_codes_are_checked_against_the_list_of_their_collection_year(tmp_path):
+    # Ofsted's template writes a code with its words ("a) E11: Adopted - ..."): read as E11.
+    (tmp_path / "list8.csv").write_text(
+        "Child Unique ID,Date Started to be Looked After,Legal Status,Date Ceased to be Looked After,"
+        "Reason Ceased to be Looked After\n"
+        "1,01/05/2016,C2,01/02/2017,E45\n"
+        "2,01/05/2018,C2,01/02/2019,E45\n"
+        "3,01/05/2016,C2,01/02/2017,a) E11: Adopted - application unopposed\n", encoding="utf-8")
+    log, _, findings = read_sources([tmp_path])
+    assert code_findings(findings) == [
+        "reason episode ceased (REC) codes not in the DfE list for their year: "
+        "E45 (in the 2017 collection year; valid in returns from 2019)"]
+    assert [f.count for f in findings if f.check == CODE_CHECK] == [1]
+    assert set(log.of_event("lac_end")["code"]) == {"E45", "E11"}
+
+
+def test_the_annex_a_writer_codes_a_reason_ceased_as_its_year_did(tmp_path):
+    from openpyxl import load_workbook
+
+    from generator.export.annex_a import write_annex_a
+
+    log = log_of([("A", "lac_start", "2016-05-01", "C2"), ("A", "lac_end", "2017-01-10", "E46"),
+                  ("B", "lac_start", "2018-05-01", "C2"), ("B", "lac_end", "2018-12-01", "E46")])
+    log.events["record_id"] = log.events["child_id"] + "-lac"
+    (path,) = write_annex_a(log, tmp_path)
+    rows = list(load_workbook(path, read_only=True)["List 8 - Children Looked After"].iter_rows(values_only=True))[1:]
+    reasons = {row[0]: row[rows[0].index("Reason Ceased to be Looked After")] for row in rows[1:]}
+    assert reasons == {"A": "E43", "B": "E46"}  # E45/E46 (former foster carers) were E43

@@ -20,6 +20,10 @@ Sources (read, not copied; the lists below are written out from them):
   categoryofabuse, primaryneedcodetype. The 2023 schema adds referral source 5D and reason for
   closure RC9 (case closed after assessment, referred to early help). data-to-insight's
   csc-validator-be-cin (commit 1bf6f22) changes none of these lists for 2024 to 2026.
+Annex A lists are checked where they carry these codes (referral source, legal status, placement
+type, reason ceased, reason for closure; Ofsted's template writes them as "a) E11: Adopted -
+...", read as E11), each against the list of its event's collection year. Its categories of
+abuse are words ("a) Neglect"), not codes, and are not checked.
 Returns before 2017 are checked against the 2017 lists (the earliest schema either project
 holds); the special guardianship codes E43/E44 are older than that.
 """
@@ -101,7 +105,7 @@ class CodeList:
             return f"returns from {first}"
         return f"returns to {last}" if last else "every return"
 
-    def outside(self, codes, year: int | None) -> list[str]:
+    def outside(self, codes, year: int | None, noun: str = "return") -> list[str]:
         """Each distinct code of ``codes`` not valid in ``year``, named with the return years
         it is valid in when it is a code of other years.
 
@@ -111,6 +115,8 @@ class CodeList:
             Codes recorded in one return year (missing values already left out).
         year : int or None
             Their return year.
+        noun : str
+            What ``year`` is a year of ("return"; "collection year" for Annex A).
 
         Returns
         -------
@@ -121,7 +127,7 @@ class CodeList:
         out = []
         for code in sorted({str(c) for c in codes} - valid):
             years = self.years_of(code)
-            out.append(f"{code} (in the {year} return; valid in {years})" if years and year else code)
+            out.append(f"{code} (in the {year} {noun}; valid in {years})" if years and year else code)
         return out
 
 
