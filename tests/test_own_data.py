@@ -216,6 +216,8 @@ def test_no_kept_page_holds_an_empty_chart_or_a_0_for_what_these_data_cannot_mea
         assert "Strategy discussion junction: not shown, as these data do not record strategy discussions" in page
         assert "Assessment → Strategy discussion: not shown" in page
         assert "led to a strategy discussion" not in page
+        overview = text_of((out / "index.html").read_text(encoding="utf-8"))
+        assert "no Annex A list 5 (strategy discussions): the CIN census does not record them" in overview
 
 
 @pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
