@@ -169,3 +169,20 @@ def test_map_labels_are_data_not_markup():
     data["stations"][0]["label"] = "</script><script>alert(1)</script>"
     pmap = ProcessMap.from_dict(data)
     assert layout(pmap).stations[0].label_lines == ["</script><script>alert(1)</script>"]
+
+
+#: The events a CIN census gives (no contacts, early help, strategy discussions or care).
+CIN_EVENTS = {"referral", "referral_nfa", "cin_start", "assessment_start", "assessment_authorised", "s47", "icpc",
+              "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cpp_review", "cin_end"}
+
+
+def test_stations_no_event_of_the_data_reaches_are_the_ones_it_cannot_measure():
+    pmap = ProcessMap.load(DEFAULT_MAP)
+    reached = pmap.stations_reached_by(CIN_EVENTS)
+    # Early help is reached only by a CIN closure's RC9 (a code of the 2023 census on).
+    assert set(pmap.station_ids) - reached == {"contact", "information_advice", "strategy", "looked_after"}
+    codes = {"cin_end": {"RC4", "RC5", "RC7", "RC8"}, "assessment_authorised": {"nfa", "in_need"}}
+    assert set(pmap.station_ids) - pmap.stations_reached_by(CIN_EVENTS, codes) == {
+        "contact", "information_advice", "early_help", "strategy", "looked_after"}
+    # A contact reaches information and advice by its time limit, with no event of its own.
+    assert {"contact", "information_advice"} <= pmap.stations_reached_by({"contact"})

@@ -180,6 +180,46 @@ def test_no_page_shows_0_for_an_unmeasured_source_or_only_empty_charts(name, bui
         assert "Re-referrals: measures referral, which these data do not record" in text_of(index)
 
 
+#: Map stations no event of each one-return example reaches: a CIN census has no contacts, early
+#: help (its RC9 step-down is a code of the 2023 census on), strategy discussions or care; this
+#: 903 records no short breaks (V3/V4).
+NOT_ON_THE_MAP = {"903": {"short_breaks"}, "cin": {"contact", "information_advice", "early_help", "strategy", "looked_after"},
+                  "annex_a": set()}
+
+
+@pytest.mark.parametrize("name", ["903", "cin", "annex_a"])
+def test_no_kept_page_holds_an_empty_chart_or_a_0_for_what_these_data_cannot_measure(name, builds):
+    out = builds[name]
+    manifest = json.loads((out / "manifest.json").read_text())
+    for chart in manifest["charts"]:
+        table = pd.read_csv(out / chart["csv"])
+        assert len(table), f"{chart['id']} of {name} has no rows"
+        if chart["counts"]:
+            total = table[chart["counts"]].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy().sum()
+            assert total > 0, f"{chart['id']} of {name} counts nothing"
+    for page in out.glob("*.html"):
+        assert "too few to show (0)" not in page.read_text(encoding="utf-8"), page.name
+    # The map: a station these data cannot reach says so, with no count and no panel.
+    html = (out / "pathway.html").read_text(encoding="utf-8")
+    counted = set(re.findall(r'data-count="(\w+)"', html))
+    without = set(re.findall(r'data-station="(\w+)" data-unmeasured', html))  # no panel: it would read 0
+    assert without == NOT_ON_THE_MAP[name] and not without & counted
+    assert counted and html.count(">not in these data<") >= len(NOT_ON_THE_MAP[name])
+    if name == "cin":  # the stations leave the month-by-month table; no strategy discussions: their
+        # junction and branch leave the junctions page, said once each
+        monthly = pd.read_csv(out / "downloads" / "pathway-monthly.csv")
+        assert {"Referral", "CP plan"} <= set(monthly.columns)
+        assert not {"Contact", "Early help", "Strategy discussion", "Looked after"} & set(monthly.columns)
+        summary = pd.read_csv(out / "downloads" / "junctions-summary.csv")
+        assert "Strategy discussion" not in set(summary["junction_name"]) | set(summary["branch"])
+        page = text_of((out / "junctions.html").read_text(encoding="utf-8"))
+        assert "Strategy discussion junction: not shown, as these data do not record strategy discussions" in page
+        assert "Assessment → Strategy discussion: not shown" in page
+        assert "led to a strategy discussion" not in page
+        overview = text_of((out / "index.html").read_text(encoding="utf-8"))
+        assert "no Annex A list 5 (strategy discussions): the CIN census does not record them" in overview
+
+
 @pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
 def test_every_example_validates_without_a_false_finding(folder, capsys):
     assert main(["validate", "--data", str(REPO / "data" / folder)]) == 0

@@ -30,6 +30,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure("early help", ("early_help_assessment_start",), "no Annex A list 2 (early help assessments)"),
     Measure("referrals", ("referral",), "no CIN census and no Annex A list 3 (referrals)"),
     Measure("assessments", ("assessment_start",), "no CIN census and no Annex A list 4 (assessments)"),
+    Measure("strategy discussions", ("strategy_discussion",),
+            "no Annex A list 5 (strategy discussions): the CIN census does not record them"),
     Measure("section 47 enquiries", ("s47",), "no CIN census and no Annex A list 5 (section 47 enquiries)"),
     Measure("initial child protection conferences", ("icpc",), "no CIN census and no Annex A list 5"),
     Measure("child protection plans", ("cpp_start",), "no CIN census and no Annex A list 7 (child protection)"),

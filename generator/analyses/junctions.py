@@ -49,6 +49,53 @@ BRANCHES = {key: branches for key, _, _, branches in JUNCTIONS}
 #: The branch of a case whose window is still open at the end of the data.
 PENDING = "Pending"
 
+#: The event a junction's cases are counted on, and the event each branch needs (the others are
+#: what is left when it is absent). Data that hold none of a junction's event cannot measure the
+#: junction; data without a branch's event cannot tell that branch from the rest.
+JUNCTION_EVENT = {"referral": "referral", "assessment": "assessment_authorised", "strategy": "strategy_discussion",
+                  "s47": "s47", "icpc": "icpc"}
+BRANCH_EVENT = {("referral", "Assessment"): "assessment_start", ("referral", "No further action at referral"): "referral_nfa",
+                ("assessment", "Strategy discussion"): "strategy_discussion",
+                ("strategy", "Section 47 enquiry"): "s47", ("s47", "Conference and plan"): "icpc",
+                ("s47", "Conference, no plan"): "icpc", ("icpc", "Child protection plan"): "cpp_start"}
+#: Each event in words, with the returns that record it.
+EVENT_WORDS = {"referral": "referrals (CIN census, Annex A list 3)",
+               "assessment_start": "assessments (CIN census, Annex A list 4)",
+               "assessment_authorised": "authorised assessments (CIN census, Annex A list 4)",
+               "referral_nfa": "no further action at referral (CIN census, Annex A list 3)",
+               "strategy_discussion": "strategy discussions (Annex A list 5; the CIN census does not record them)",
+               "s47": "section 47 enquiries (CIN census, Annex A list 5)",
+               "icpc": "initial child protection conferences (CIN census, Annex A list 5)",
+               "cpp_start": "child protection plans (CIN census, Annex A list 7)"}
+
+
+def unmeasured_steps(held: frozenset[str] | set[str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """The junctions, and the branches of the others, that data holding ``held`` events cannot show.
+
+    Parameters
+    ----------
+    held : set of str
+        The event names the data hold (`generator.analyses.coverage.events_held`).
+
+    Returns
+    -------
+    (dict, dict)
+        Junction key -> why it cannot be shown; (junction, branch) -> why, for the branches
+        of measured junctions whose event the data lack (their count would be 0 by absence,
+        not by practice).
+
+    Examples
+    --------
+    >>> junctions, branches = unmeasured_steps({"referral", "assessment_start", "assessment_authorised", "s47", "icpc"})
+    >>> list(junctions), list(branches)
+    (['strategy'], [('referral', 'No further action at referral'), ('assessment', 'Strategy discussion'), ('icpc', 'Child protection plan')])
+    """
+    junctions = {key: f"these data do not record {EVENT_WORDS[event]}"
+                 for key, event in JUNCTION_EVENT.items() if event not in held}
+    branches = {(key, branch): f"these data do not record {EVENT_WORDS[event]}"
+                for (key, branch), event in BRANCH_EVENT.items() if key not in junctions and event not in held}
+    return junctions, branches
+
 
 def _decisions(junction: str, date: pd.Series, branch: np.ndarray, keep: pd.Series, child: pd.Series,
                pending: pd.Series | None = None) -> pd.DataFrame:

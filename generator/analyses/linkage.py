@@ -47,9 +47,11 @@ class Thresholds:
     margin: float = 3.0
 
 
-#: Reasons a period of care ended (REC) in an order to a family member or carer.
-SGO_ENDINGS = ("E45", "E46")
-CAO_ENDINGS = ("E41", "E43", "E44", "E47", "E48")
+#: Reasons a period of care ended (REC) in an order to a family member or carer: special
+#: guardianship (E43/E44 to the 2018 return, E45-E48 from 2019: `generator.ingest.codelists`)
+#: and a child arrangements order (E41, a residence order before April 2014).
+SGO_ENDINGS = ("E43", "E44", "E45", "E46", "E47", "E48")
+CAO_ENDINGS = ("E41",)
 #: Which 903 evidence each final order leaves: (events, codes).
 ORDER_EVIDENCE = {
     "care_order": (("legal_status", "lac_start"), ("C2",)),

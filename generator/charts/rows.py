@@ -3,7 +3,8 @@ rates or medians across junction branches or groups of children.
 
 Each row's label is written above its bar rather than on an axis, so that on a phone the bars
 keep the whole width. A row whose denominator is below ``min_n`` says "too few to show (n)"
-instead of drawing noise.
+instead of drawing noise, and a row with none says so ("none in the period"), never "too few
+to show (0)".
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from generator.charts.annotations import download_table, rate_tooltip, records, 
 from generator.charts.chart import Chart
 from generator.charts.rates import MIN_DENOMINATOR
 from generator.charts.theme import PALETTE, base_properties
+
+
+def _too_few(n: int) -> str:
+    return "none in the period" if not n else f"too few to show ({n:,})"
 
 
 def rate_rows(
@@ -37,7 +42,7 @@ def rate_rows(
 ) -> Chart:
     """Rows of ``pct`` with its Wilson interval, "23.4% of 5,273" beside each; ``reference``
     names a column with a value per row (e.g. the rate of all children), drawn as a tick."""
-    text = [f"too few to show ({n:,})" if n < min_n else f"{p:.1f}% of {n:,}" for p, n in zip(table["pct"].fillna(0), table["n"])]
+    text = [_too_few(n) if n < min_n else f"{p:.1f}% of {n:,}" for p, n in zip(table["pct"].fillna(0), table["n"])]
     extra = _row_tooltips(label, label_title, group, group_title)
     chart = _rows(table, text=text, value="pct", low="pct_low", high="pct_high", domain=_rate_domain(table, mark, min_n),
                   description=description,
@@ -65,7 +70,7 @@ def median_rows(
 ) -> Chart:
     """Rows of ``median`` with its interval (``median_low``, ``median_high``), "21 working
     days (n 5,273)" beside each."""
-    text = [f"too few to show ({n:,})" if n < min_n else f"{m:.0f} {unit} (of {n:,})" for m, n in zip(table["median"].fillna(0), table["n"])]
+    text = [_too_few(n) if n < min_n else f"{m:.0f} {unit} (of {n:,})" for m, n in zip(table["median"].fillna(0), table["n"])]
     top = pd.concat([table["median_high"], table["median"], table[reference] if reference else table["median"]]).max()
     extra = _row_tooltips(label, label_title, group, group_title)
     tooltip = extra + [alt.Tooltip("median:Q", title=f"Median {unit}", format=".1f"),

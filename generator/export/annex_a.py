@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from generator.eventlog import EventLog
 from generator.export.records import paired
+from generator.ingest.codelists import as_returned, collection_year
 
 COMMON = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 GENDER = {"1": "a) Male", "2": "b) Female", "0": "c) Not known", "9": "d) Not stated"}
@@ -93,7 +94,10 @@ def lists_of(log: EventLog) -> dict[str, pd.DataFrame]:
     lac = paired(events, "lac_start", "lac_end", "reason")
     sheet("List 8 - Children Looked After", lac, "start", {
         "Date Started to be Looked After": lac["start"], "Legal Status": lac["code"],
-        "Date Ceased to be Looked After": lac["end"], "Reason Ceased to be Looked After": lac["reason"]})
+        "Date Ceased to be Looked After": lac["end"],
+        # As the 903 of the year it ended codes it (E45 was E43 before the 2019 return).
+        "Reason Ceased to be Looked After": [as_returned(reason, collection_year(end)) if pd.notna(end) else reason
+                                             for reason, end in zip(lac["reason"], lac["end"])]})
     return sheets
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from generator.eventlog import EventLog
 from generator.export.records import collection_years, year_bounds
+from generator.ingest.codelists import REASON_FOR_CLOSURE, as_returned
 
 EPISODE_EVENTS = ("referral", "referral_nfa", "cin_end", "assessment_start", "assessment_authorised", "s47", "icpc",
                   "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cpp_review")
@@ -87,7 +88,7 @@ def _document(events: pd.DataFrame, children: pd.DataFrame, year: int, lea: str)
             chars.append(f"<Disabilities><Disability>{'DDA' if kid['disability'] else 'NONE'}</Disability></Disabilities>")
         out.append(f"      <ChildCharacteristics>{''.join(chars)}</ChildCharacteristics>")
         for _, episode in rows.groupby("episode", sort=False):
-            out.append(_episode(episode))
+            out.append(_episode(episode, year))
         out.append("    </Child>")
     out += ["  </Children>", "</Message>", ""]
     return "\n".join(out)
@@ -97,7 +98,7 @@ def _date(value) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-def _episode(ep: pd.DataFrame) -> str:
+def _episode(ep: pd.DataFrame, year: int) -> str:
     by = {name: rows for name, rows in ep.groupby("event", sort=False)}
     referral = by.get("referral")
     if referral is None:
@@ -114,7 +115,9 @@ def _episode(ep: pd.DataFrame) -> str:
         if end is not None:
             parts.append(f"<CINclosureDate>{_date(end['date'].iloc[0])}</CINclosureDate>")
             if pd.notna(end["code"].iloc[0]):
-                parts.append(f"<ReasonForClosure>{escape(str(end['code'].iloc[0]))}</ReasonForClosure>")
+                # As the census of its year codes it (RC9 is a code from 2023: RC7 before).
+                reason = as_returned(str(end["code"].iloc[0]), year, REASON_FOR_CLOSURE)
+                parts.append(f"<ReasonForClosure>{escape(reason)}</ReasonForClosure>")
         parts.append("<ReferralNFA>false</ReferralNFA>")
     for record, rows in _records(ep, "cin_plan_start", "cin_plan_end"):
         parts.append("<CINPlanDates>" + _leaf("CINPlanStartDate", rows, "cin_plan_start") + _leaf("CINPlanEndDate", rows, "cin_plan_end") + "</CINPlanDates>")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from generator.eventlog import EventLog
 from generator.export.records import collection_years, paired, uk_date, year_bounds
+from generator.ingest.codelists import as_returned
 
 EPISODE_COLUMNS = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
                    "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
@@ -91,6 +92,8 @@ def yearly_returns(log: EventLog) -> Iterator[YearReturn]:
         still_open = ep["dec"] > last
         ep.loc[still_open, "dec"] = pd.NaT
         ep.loc[still_open, "rec"] = pd.NA
+        # Each return codes a reason as its year's guidance did (E45 was E43 before 2019).
+        ep["rec"] = ep["rec"].map(lambda code: as_returned(code, year))
         ids = sorted(ep["child_id"].unique())
         kids = children.reindex(ids)
         header = pd.DataFrame({"child_id": ids, "sex": kids["sex"].to_numpy(), "dob": kids["birth_month"].to_numpy(),

@@ -43,6 +43,7 @@ import pandas as pd
 
 from generator.errors import InputError, Problem, brief
 from generator.eventlog import EventLog
+from generator.ingest import codelists
 from generator.ingest.findings import finding, keep, lenient_dates
 from generator.ingest.sniff import csv_head, is_xls, is_xlsx
 from generator.ingest.tabular import CSV_SUFFIXES, check_rows, check_workbook, decode_text
@@ -329,7 +330,34 @@ def read_annex_a(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]
                                  "fill in the lists (rows below the header), or export them again from the case-management system"))
     kids = pd.concat(children, ignore_index=True)
     kids = kids.groupby("child_id", sort=True).first().reset_index()
-    return EventLog.from_frames(pd.concat(events, ignore_index=True), kids), findings
+    events = pd.concat(events, ignore_index=True)
+    findings += code_findings(events, ", ".join(sorted(d for _, d in files)))
+    return EventLog.from_frames(events, kids), findings
+
+
+#: The DfE code lists Annex A events carry, and the events that carry each.
+CODED_EVENTS = ((codelists.REFERRAL_SOURCE, ("referral",)), (codelists.LEGAL_STATUS, ("lac_start", "legal_status")),
+                (codelists.PLACEMENT, ("placement",)), (codelists.REASON_EPISODE_CEASED, ("lac_end",)),
+                (codelists.REASON_FOR_CLOSURE, ("cin_end",)))
+
+
+def code_findings(events: pd.DataFrame, source: str) -> list[Finding]:
+    """Codes outside the DfE list of their event's collection year (kept, counted), a code of
+    other years named with them."""
+    findings: list[Finding] = []
+    for codes, names in CODED_EVENTS:
+        rows = events[events["event"].isin(names) & events["code"].notna() & events["date"].notna()]
+        bad, shown = [], []
+        for year, part in rows.groupby(rows["date"].map(codelists.collection_year)):
+            wrong = part[~part["code"].astype(str).isin(codes.in_year(int(year)))]
+            bad.append(wrong)
+            shown += codes.outside(wrong["code"], int(year), "collection year")
+        if bad and sum(len(b) for b in bad):
+            keep(findings, finding("codes outside the code list", pd.concat(bad),
+                                   f"{codes.label} codes not in the DfE list for their year: "
+                                   f"{', '.join(list(dict.fromkeys(shown))[:5])}",
+                                   "kept: the event counts; the code is shown as recorded", source))
+    return findings
 
 
 def _list_events(number, frame, fields, ids, display, where) -> tuple[pd.DataFrame, list[Finding]]:

@@ -11,9 +11,10 @@ Events of an episode (the canonical vocabulary):
   referral (code ReferralSource) on CINreferralDate;
   referral_nfa on CINclosureDate (else the referral date) when ReferralNFA is true;
   cin_start on the referral date unless the episode was NFA'd at referral or closed RC8 (no
-    further action after assessment): those children were not found to be in need;
+    further action after assessment) or RC9 (closed after assessment, referred to early help;
+    from the 2023 census): those children were not found to be in need;
   assessment_start, assessment_authorised (code nfa for an episode's last assessment when the
-    episode closed RC8, else in_need); s47; icpc (code cpp when a CP plan of the episode starts
+    episode closed RC8 or RC9, else in_need); s47; icpc (code cpp when a CP plan of the episode starts
     that day, else no_plan; none when ICPCnotRequired); cin_plan_start/end; cpp_start (code
     InitialCategoryOfAbuse)/cpp_end; cpp_review on each Reviews/CPPreviewDate of a plan (the
     key practice of reviewing a plan within 3 months, then every 6); cin_end (code
@@ -37,6 +38,9 @@ from generator.quality import Finding
 
 XML_ROOT = "Message"
 TRUE = {"1", "true", "yes", "y"}
+#: Reasons for closure that close a case after its assessment: the child was not found to be
+#: in need (RC8 no further action; RC9, from the 2023 census, referred to early help).
+CLOSED_AFTER_ASSESSMENT = {"RC8", "RC9"}
 SEX_WORDS = {**SEX_CODES, "m": "1", "f": "2", "u": "0", "x": "0"}
 
 
@@ -118,12 +122,12 @@ def _episode_rows(child, e: dict, number: int) -> list[tuple]:
     assessments = _each(e, "Assessments", "Assessment")
     authorised = [a.get("AssessmentAuthorisationDate") for a in assessments if a.get("AssessmentAuthorisationDate")]
     last = max(authorised) if authorised else None
-    if not nfa and reason != "RC8":
+    if not nfa and reason not in CLOSED_AFTER_ASSESSMENT:
         out.append((child, referral, "cin_start", referral, None, "", where))
     for n, a in enumerate(assessments):
         out.append((child, referral, "assessment_start", a.get("AssessmentActualStartDate"), None, f"-A{n}", where))
         if a.get("AssessmentAuthorisationDate"):
-            code = "nfa" if reason == "RC8" and a.get("AssessmentAuthorisationDate") == last else "in_need"
+            code = "nfa" if reason in CLOSED_AFTER_ASSESSMENT and a.get("AssessmentAuthorisationDate") == last else "in_need"
             out.append((child, referral, "assessment_authorised", a["AssessmentAuthorisationDate"], code, f"-A{n}", where))
     plans = _each(e, "ChildProtectionPlans", "ChildProtectionPlan")
     plan_starts = {p.get("CPPstartDate") for p in plans}
@@ -263,15 +267,23 @@ def _dates(events: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Findin
 
 
 def _codes(events: pd.DataFrame, source: str) -> list[Finding]:
+    """Codes outside the DfE list of their census's year (kept), a code of other years named
+    with them (RC9 and referral source 5D are codes from the 2023 census)."""
     findings: list[Finding] = []
-    for event, label, valid in (("referral", "ReferralSource", codelists.REFERRAL_SOURCE),
-                                ("cin_end", "ReasonForClosure", codelists.REASON_FOR_CLOSURE),
-                                ("cpp_start", "InitialCategoryOfAbuse", codelists.CATEGORY_OF_ABUSE)):
+    for event, codes in (("referral", codelists.REFERRAL_SOURCE), ("cin_end", codelists.REASON_FOR_CLOSURE),
+                         ("cpp_start", codelists.CATEGORY_OF_ABUSE)):
         rows = events[events["event"].eq(event) & events["code"].notna()]
-        bad = rows[~rows["code"].isin(valid)]
+        bad, shown = [], []
+        for year, part in rows.groupby(rows["year"].fillna(0).astype(int)):
+            year = int(year) or None
+            wrong = part[~part["code"].isin(codes.in_year(year))]
+            bad.append(wrong)
+            shown += codes.outside(wrong["code"], year)
+        bad = pd.concat(bad) if bad else rows.iloc[0:0]
         if len(bad):
-            shown = ", ".join(sorted(bad["code"].astype(str).unique())[:5])
-            keep(findings, finding("codes outside the code list", bad, f"{label} codes not in the DfE list: {shown}",
+            keep(findings, finding("codes outside the code list", bad,
+                                   f"{codes.label} codes not in the DfE list for their census's year: "
+                                   f"{', '.join(list(dict.fromkeys(shown))[:5])}",
                                    "kept: the event counts; the code is shown as recorded", source))
     return findings
 

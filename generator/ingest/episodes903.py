@@ -167,25 +167,36 @@ def episode_events(ep: pd.DataFrame) -> pd.DataFrame:
 
 
 def code_findings(ep: pd.DataFrame, source: str) -> list[Finding]:
-    """Codes outside the DfE code list for the episode's return year (kept)."""
+    """Codes outside the DfE code list for the episode's return year (kept), each named with
+    the years it is valid in when it is a code of other years; and legal statuses the
+    episode's start date rules out (D1 after 2005, E1 before)."""
     findings: list[Finding] = []
-    for column, label, valid in (
-        ("ls", "legal status (LS)", lambda year: codelists.LEGAL_STATUS),
-        ("rne", "reason for new episode (RNE)", lambda year: codelists.REASON_NEW_EPISODE),
-        ("place", "placement type (PLACE)", lambda year: codelists.PLACEMENT),
-        ("rec", "reason episode ceased (REC)", codelists.reason_episode_ceased),
-    ):
+    for column, codes in (("ls", codelists.LEGAL_STATUS), ("rne", codelists.REASON_NEW_EPISODE),
+                          ("place", codelists.PLACEMENT), ("rec", codelists.REASON_EPISODE_CEASED)):
         values = ep[column]
         bad = pd.Series(False, index=ep.index)
+        shown: list[str] = []
         for year, rows in ep.groupby("year").groups.items():
-            codes = valid(int(year))
-            bad.loc[rows] = values.loc[rows].notna() & ~values.loc[rows].isin(codes)
+            recorded = values.loc[rows]
+            wrong = recorded.notna() & ~recorded.isin(codes.in_year(int(year)))
+            bad.loc[rows] = wrong
+            shown += codes.outside(recorded[wrong].dropna(), int(year))
         if bad.any():
-            shown = ", ".join(sorted(values[bad].astype(str).unique())[:5])
             keep(findings, finding(
                 "codes outside the code list", ep[bad],
-                f"{label} codes not in the DfE list for their return's year: {shown}",
+                f"{codes.label} codes not in the DfE list for their return's year: "
+                f"{', '.join(list(dict.fromkeys(shown))[:5])}",
                 "kept: the episode counts; the code is shown as recorded", source))
+    until = pd.Series(False, index=ep.index)
+    for code, last in codelists.LEGAL_STATUS_UNTIL.items():
+        until |= ep["ls"].eq(code) & (ep["decom"] > pd.Timestamp(last))
+    for code, first in codelists.LEGAL_STATUS_FROM.items():
+        until |= ep["ls"].eq(code) & (ep["decom"] < pd.Timestamp(first))
+    keep(findings, finding(
+        "codes outside the code list", ep[until.fillna(False).astype(bool)],
+        "legal status (LS) codes not in use when the episode started: D1 (freeing order) after "
+        "December 2005, E1 (placement order) before it",
+        "kept: the episode counts; the code is shown as recorded", source))
     return findings
 
 

@@ -196,7 +196,7 @@ def _missing(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Findi
     keep(findings, finding("end before start", table[backwards], "missing episodes that end before they start",
                            "repaired: the end date is dropped, the episode is left open", source))
     table.loc[backwards, "end"] = pd.NaT
-    bad = table["code"].notna() & ~table["code"].isin(codelists.MISSING_TYPE)
+    bad = table["code"].notna() & ~table["code"].isin(codelists.MISSING_TYPE.codes)
     keep(findings, finding("codes outside the code list", table[bad], "MISSING codes other than M (missing) or A (away)",
                            "kept: the episode counts; the code is shown as recorded", source))
     record = table["child_id"] + ":M" + table["start"].dt.strftime("%Y-%m-%d")

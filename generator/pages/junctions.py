@@ -7,9 +7,11 @@ read), with 95% intervals and the report's annotations.
 
 from __future__ import annotations
 
+import pandas as pd
 
-
-from generator.analyses.junctions import BRANCHES, JUNCTION_NAMES, JUNCTION_UNITS, JUNCTIONS, junction_decisions, junction_shares
+from generator.analyses.coverage import events_held
+from generator.analyses.junctions import (BRANCHES, JUNCTION_NAMES, JUNCTION_UNITS, JUNCTIONS, junction_decisions,
+                                          junction_shares, unmeasured_steps)
 from generator.charts.rates import MIN_DENOMINATOR, monthly_rates
 from generator.charts.rows import rate_rows
 from generator.page_options import JunctionOptions
@@ -18,7 +20,8 @@ from generator.pages.windows import share
 
 
 def summary_sentence(table) -> str:
-    """The whole-period shares in words (the summary chart's description)."""
+    """The whole-period shares in words (the summary chart's description); a junction or branch
+    these data cannot show (not in ``table``) is left out of the sentence."""
     rows = {(r.junction, r.branch): r for r in table.itertuples()}
 
     def said(junction, branch):
@@ -26,19 +29,34 @@ def summary_sentence(table) -> str:
         return share(r.count, r.n)
 
     unit = JUNCTION_UNITS
-    parts = [
-        f"of {unit['referral']}, {said('referral', 'Assessment')} went to assessment",
-        f"of {unit['assessment']}, {said('assessment', 'No further action')} ended in no further action and "
-        f"{said('assessment', 'Strategy discussion')} led to a strategy discussion",
-        f"of {unit['strategy']}, {said('strategy', 'Section 47 enquiry')} led to a section 47 enquiry",
-        f"of {unit['s47']}, {said('s47', 'No conference')} closed without a conference",
-        f"of {unit['icpc']}, {said('icpc', 'Child protection plan')} made a child protection plan",
+    clauses = [
+        ("referral", [("Assessment", "went to assessment")]),
+        ("assessment", [("No further action", "ended in no further action"),
+                        ("Strategy discussion", "led to a strategy discussion")]),
+        ("strategy", [("Section 47 enquiry", "led to a section 47 enquiry")]),
+        ("s47", [("No conference", "closed without a conference")]),
+        ("icpc", [("Child protection plan", "made a child protection plan")]),
     ]
+    parts = []
+    for junction, branches in clauses:
+        said_of = [f"{said(junction, branch)} {words}" for branch, words in branches if (junction, branch) in rows]
+        if said_of:
+            parts.append(f"of {unit[junction]}, " + " and ".join(said_of))
     s47 = table[table["junction"] == "s47"]
     without_plan = int(s47[s47["branch"] != "Conference and plan"]["count"].sum())
     total = int(s47["n"].iloc[0]) if len(s47) else 0
-    return ("Bar chart of the share of cases taking each branch at each junction over the period: "
-            + "; ".join(parts) + f". In all, {share(without_plan, total)} of section 47 enquiries ended without a plan.")
+    sentence = "Bar chart of the share of cases taking each branch at each junction over the period: " + "; ".join(parts)
+    if total:
+        sentence += f". In all, {share(without_plan, total)} of section 47 enquiries ended without a plan"
+    return sentence + "."
+
+
+def not_shown(junctions: dict[str, str], branches: dict[tuple[str, str], str]) -> list[str]:
+    """One line for each junction and branch left out because these data cannot measure it."""
+    lines = [f"{JUNCTION_NAMES[key]} junction: not shown, as {why}." for key, why in junctions.items()]
+    lines += [f"{JUNCTION_NAMES[key]} → {branch}: not shown, as {why}; the junction's other branches hold those cases."
+              for (key, branch), why in branches.items()]
+    return lines
 
 
 class JunctionPage(PageKind):
@@ -53,7 +71,13 @@ class JunctionPage(PageKind):
     def render(self, options: JunctionOptions, ctx: PageContext) -> RenderedPage:
         windows = link_windows(options)
         decisions = junction_decisions(ctx.links(windows).episodes, ctx.links(windows).enquiries)
+        # A junction or branch whose events these data never record would read 0%: left out,
+        # with a line saying what these data cannot show.
+        gone, branches_gone = unmeasured_steps(events_held(ctx.log))
         overall = junction_shares(decisions, ctx.period)
+        shown = ~overall["junction"].isin(gone) & ~pd.Series(list(zip(overall["junction"], overall["branch"])),
+                                                              index=overall.index).isin(list(branches_gone))
+        overall = overall[shown].reset_index(drop=True)
         overall = overall.assign(junction_name=overall["junction"].map(JUNCTION_NAMES),
                                  step=overall["junction"].map(JUNCTION_NAMES) + " → " + overall["branch"])
         charts = [rate_rows(
@@ -65,7 +89,10 @@ class JunctionPage(PageKind):
         )]
         monthly = junction_shares(decisions, ctx.period, "M")
         quarterly = None
+        lines = not_shown(gone, branches_gone)
         for key, name, unit, branches in JUNCTIONS:
+            if key in gone:
+                continue
             table = monthly[monthly["junction"] == key]
             freq = options.frequency
             if freq == "auto":
@@ -77,8 +104,11 @@ class JunctionPage(PageKind):
             drawn = branches[:1] if len(branches) == 2 else branches
             # A branch no case took in the whole period is a flat line at zero: leave it out.
             taken = set(overall[(overall["junction"] == key) & (overall["count"] > 0)]["branch"])
-            drawn = [b for b in drawn if b in taken] or list(drawn[:1])
+            drawn = [b for b in drawn if b in taken] or [b for b in drawn[:1] if (key, b) not in branches_gone]
             table = table[table["branch"].isin(drawn)].drop(columns="junction").reset_index(drop=True)
+            if not int(table.groupby("month")["n"].first().sum()):
+                lines.append(f"{name} junction by {freq}: not shown, as no {unit} were decided in the period.")
+                continue
             charts.append(monthly_rates(
                 f"{options.slug}-{key.replace('_', '-')}", table,
                 title=f"{name}: share of {unit} going each way, by {freq}",
@@ -88,7 +118,8 @@ class JunctionPage(PageKind):
                 y_title=f"Share of {unit} (%)", names=("branch", "junction"),
                 period_title="Month" if freq == "month" else "Quarter starting",
             ))
-        return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
+        return RenderedPage(template="charts.html", charts=charts,
+                            context={"intro": options.intro, "not_shown": lines})
 
     @staticmethod
     def _trend_sentence(table, name, unit, freq, branches, ctx) -> str:

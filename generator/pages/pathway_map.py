@@ -105,7 +105,12 @@ class PathwayMapPage(PageKind):
         dots = ctx.replay(file, "twins") if public else journeys  # public: never real children
         la_names = _la_names(dots)
 
-        table = Table(monthly_stock(journeys, start, end), counts=[s.label for s in pmap.stations])
+        # Stations no event of these data can reach (a CIN census has no contacts) read "not in
+        # these data", never 0, and leave the month-by-month table.
+        unmeasured = [s for s in pmap.stations if s.id not in pmap.stations_reached_by(*_held(ctx.log))]
+        measured = [s.label for s in pmap.stations if s not in unmeasured]
+        stock = monthly_stock(journeys, start, end)
+        table = Table(stock.drop(columns=[s.label for s in unmeasured if s.label in stock]), counts=measured)
         views, periods = _views(options, la_names, (start, end))
         scrubber = periods[0]  # the one scrubber runs over the first map's period
         context = {
@@ -124,7 +129,9 @@ class PathwayMapPage(PageKind):
             "period_start": f"{scrubber[0]:%Y-%m-%d}",
             "period_end": f"{end:%Y-%m-%d}",
             "table": table,
-            "table_columns": [s.label for s in pmap.stations],
+            "table_columns": measured,
+            "unmeasured": {s.id for s in unmeasured},
+            "unmeasured_labels": [s.label for s in unmeasured],
             "findings": journeys.findings,
             "snapshots": _snapshots(journeys, start, end),
             **_counters(journeys, start, end),
@@ -166,6 +173,13 @@ def _views(options: PathwayMapOptions, la_names: list[str], period: tuple) -> tu
                                      f"name a {compare.by} group present in the data"))
         views.append({"frames": 0, "filter": {compare.by: code}, "label": groups[code]})
     return views, [period]
+
+
+def _held(log) -> tuple[frozenset[str], dict[str, set[str]]]:
+    """The events these data hold, and the codes each holds."""
+    events = log.events
+    codes = {str(e): set(c.dropna().astype(str)) for e, c in events.groupby("event", observed=True)["code"]}
+    return frozenset(codes), codes
 
 
 def _counters(journeys, start, end) -> dict:

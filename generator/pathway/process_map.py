@@ -194,6 +194,40 @@ class ProcessMap(_Model):
     def index_of(self, station_id: str) -> int:
         return self.station_ids.index(station_id)
 
+    def stations_reached_by(self, events, codes: dict[str, set[str]] | None = None) -> frozenset[str]:
+        """The stations a child can reach from the events the data hold (by an event's station,
+        its codes or its outcome, then by the time limits of the stations reached). A station
+        outside it is one these data cannot measure: nothing the data hold puts a child there.
+
+        Parameters
+        ----------
+        events : iterable of str
+            The event names the data hold.
+        codes : dict, optional
+            The codes the data hold for each event. When given, a station reached only by a code
+            (a CIN closure RC9 to early help) counts only if that code is held: a census year
+            without the code cannot put a child there.
+
+        Returns
+        -------
+        frozenset of str
+            Station ids.
+        """
+        known = set(self.station_ids)
+        reached: set[str] = set()
+        for event in set(events) & set(self.events):
+            rule = self.events[event]
+            held = None if codes is None else codes.get(event, set())
+            by_code = {**rule.codes, **(rule.then.codes if rule.then else {})}
+            reached |= {rule.to} | {to for code, to in by_code.items() if held is None or code in held}
+        reached &= known
+        grown = True
+        while grown:
+            more = {s.timeout.to for s in self.stations if s.id in reached and s.timeout} & known
+            grown = bool(more - reached)
+            reached |= more
+        return frozenset(reached)
+
     # ------------------------------------------------------------- validation
     def _consistency_problems(self) -> list[Problem]:
         """Every way the parts of a valid map can disagree, one check per part."""

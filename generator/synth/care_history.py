@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
+from generator.ingest.codelists import SGO_BEFORE_SPLIT, SGO_SPLIT_YEAR
 from generator.synth.legal import add_legal_journeys
 from generator.synth.population import ETHNICITY_SHARES, LOCALITY_WEIGHTS
 
@@ -74,15 +75,15 @@ AT_EIGHTEEN = (("E17", "E5", "E6", "E8"), (0.30, 0.35, 0.20, 0.15))
 #: or adoption) and the median days before it.
 RETURN_CHANCE = {"home": 0.33, "permanence": 0.04}
 RETURN_MEDIAN_DAYS = 330
-#: Special guardianship before the 2015 return (`generator.ingest.codelists`): one code for
-#: former foster carers and one for other carers, not the four of later returns.
-_OLD_SGO = {"E45": "E44", "E46": "E44", "E47": "E43", "E48": "E43"}
-_NEW_SGO_FROM = pd.Timestamp("2014-04-01")
+#: Special guardianship before the 2019 return (`generator.ingest.codelists`): E43 for former
+#: foster carers and E44 for other carers, not the four codes of later returns. The history
+#: ends in March 2018, so every order in it is coded the old way.
+_NEW_SGO_FROM = pd.Timestamp(f"{SGO_SPLIT_YEAR - 1}-04-01")
 
 
 def _code_of_its_year(reason: str, end: pd.Timestamp) -> str:
     """The reason a period of care ended, as the return of its year codes it."""
-    return _OLD_SGO.get(reason, reason) if end < _NEW_SGO_FROM else reason
+    return SGO_BEFORE_SPLIT.get(reason, reason) if end < _NEW_SGO_FROM else reason
 
 
 PERMANENCE = frozenset({"E11", "E12", "E41", "E43", "E44", "E45", "E46", "E47", "E48"})

@@ -43,9 +43,6 @@ NO_SEX = 0.10
 #: Children in proceedings never looked after, per child looked after with proceedings.
 NEVER_LOOKED_AFTER = 0.25
 COURTS = ("Canterbury", "Maidstone", "Medway", "Dartford")
-#: Reasons a period of care ended (REC) in a special guardianship or child arrangements order.
-SGO_ENDINGS = {"E45", "E46"}
-CAO_ENDINGS = {"E41", "E43", "E44", "E47", "E48"}
 
 
 @dataclass(frozen=True)

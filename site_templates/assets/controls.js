@@ -31,7 +31,11 @@
       var target = event.target.closest('[data-action], [data-jump], [data-station]');
       if (!target || !root.contains(target)) { return; }
       if (target.hasAttribute('data-jump')) { player.pause(); player.seekDate(target.getAttribute('data-jump')); return; }
-      if (target.hasAttribute('data-station')) { openPanel(player, target.getAttribute('data-station'), target); return; }
+      if (target.hasAttribute('data-station')) {
+        // A station these data cannot measure has no figures to show (its panel would read 0).
+        if (!target.hasAttribute('data-unmeasured')) { openPanel(player, target.getAttribute('data-station'), target); }
+        return;
+      }
       var action = target.getAttribute('data-action');
       if (action === 'play') { player.toggle(); }
       else if (action === 'back') { player.pause(); player.step(-1); }
@@ -42,7 +46,7 @@
     });
     root.addEventListener('keydown', function (event) {
       var station = event.target.closest && event.target.closest('[data-station]');
-      if (station && (event.key === 'Enter' || event.key === ' ')) {
+      if (station && !station.hasAttribute('data-unmeasured') && (event.key === 'Enter' || event.key === ' ')) {
         event.preventDefault();
         openPanel(player, station.getAttribute('data-station'), station);
       }
