@@ -13,7 +13,8 @@ each real replay is made once.
 
 Sampling the twins is the build's longest single step and needs nothing but the log: it runs
 in a second process while this one links, replays and renders the pages that do not read the
-twins (two cores; on one, or where a process cannot be started, it runs here).
+twins (two cores; on one, or where a process cannot be started, it runs here). A page's own
+long pure computation (`Plan.aside`, the forecast) starts the same way once the replays exist.
 """
 
 from __future__ import annotations
@@ -51,16 +52,23 @@ def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Fin
         for file in sorted({file for file, whose in plan.replays if whose == "real"}):
             journeys = replays[(file, "real")] = replay.build_journeys(log, maps[file])
             findings.extend(f for f in journeys.findings if f not in findings)
+    real = {file: journeys for (file, whose), journeys in replays.items() if whose == "real"}
+    asides = {key: _aside(make, real) for key, make in sorted(plan.asides.items())}
     twin_maps = sorted({file for file, whose in plan.replays if whose == "twins"})
     if pending is None or not (plan.public or twin_maps):
         # Only pages read these twins: the first that does waits for them (`Products.twins`).
-        return Products(replays=replays, links=links, twins_source=pending), findings
+        return Products(replays=replays, links=links, twins_source=pending, asides=asides), findings
     with progress.step("Sampling synthetic twins"):
         twins = pending.result()
     twins, twin_replays = _kept_off(plan, twins, maps, replays, progress)
     for file in twin_maps:
         replays[(file, "twins")] = twin_replays.get(file) or replay.build_journeys(twins, maps[file])
-    return Products(replays=replays, links=links, twins_source=twins), findings
+    return Products(replays=replays, links=links, twins_source=twins, asides=asides), findings
+
+
+def _aside(make, real: dict) -> Future:
+    function, args = make(lambda file: real[str(file)])
+    return call_in_second_process(function, *args)
 
 
 def _sample_twins(log) -> Future:

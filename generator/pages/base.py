@@ -26,7 +26,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, Mapping
+from typing import Any, Callable, ClassVar, Literal, Mapping
 
 import pandas as pd
 
@@ -81,6 +81,16 @@ class Plan:
     #: Maps animated on a page and the periods they run over: public twins are kept off every
     #: real journey on them (`generator.privacy.fingerprints`).
     animated: dict[str, list[tuple]] = field(default_factory=dict)
+    #: Pure computations a page asks the build to start as soon as the real replays exist, in a
+    #: second process when there is a second core: key -> make(replay) -> (function, args).
+    asides: dict[str, Callable] = field(default_factory=dict)
+
+    def aside(self, key: str, make: Callable) -> None:
+        """Ask for ``function(*args)`` to be computed beside the other pages, where
+        ``make(replay)`` gives ``(function, args)`` and ``replay(map_file)`` is the real
+        children's replay of a map this page asked for. ``function`` must be a module-level
+        function, its arguments and result picklable (`generator.second_process`)."""
+        self.asides[key] = make
 
     def replay(self, map_file: Path, whose: Whose = "real") -> None:
         """Ask for the journeys of the real children (or of the twins) over the map in ``map_file``."""
@@ -110,6 +120,8 @@ class Products:
     #: The synthetic twins, or the future of them while another process still samples them
     #: (`generator.products`): the first page to read `twins` waits for them.
     twins_source: EventLog | Future | None = None
+    #: The futures of the computations asked for with `Plan.aside`, by key.
+    asides: Mapping[str, Future] = field(default_factory=dict)
 
     @property
     def twins(self) -> EventLog | None:
@@ -158,6 +170,12 @@ class PageContext:
         if key not in self.products.replays:
             raise LookupError(f"the page did not ask for the replay {key} in prepare()")
         return self.products.replays[key]
+
+    def aside(self, key: str):
+        """The result of the computation asked for with `Plan.aside` (waiting for it)."""
+        if key not in self.products.asides:
+            raise LookupError(f"the page did not ask for the computation {key!r} in prepare()")
+        return self.products.asides[key].result()
 
     def links(self, windows: LinkWindows) -> FrontDoorLinks:
         """The linked front-door episodes declared with `Plan.links`."""

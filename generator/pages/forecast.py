@@ -15,20 +15,19 @@ those months with them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from generator.analyses.forecast import (
-    fit_journey_model,
-    forecast_from_samples,
     month_end_days,
     month_of,
-    simulate_stock,
     stock_on,
 )
 from generator.analyses.forecast_arrivals import monthly_arrivals
 from generator.analyses.forecast_costs import cost_summary, load_costs, period_cost
-from generator.analyses.forecast_backtest import backtest, backtest_errors
+from generator.analyses.forecast_backtest import backtest_errors
 from generator.analyses.forecast_rates import (
     AGE_BAND_LABELS,
     OFF,
@@ -36,7 +35,7 @@ from generator.analyses.forecast_rates import (
     spells_from_visits,
     transition_rates,
 )
-from generator.analyses.forecast_scenarios import scenario_grid
+from generator.analyses.forecast_run import ForecastRun, run_forecast
 from generator.charts.forecast import backtest_chart, forecast_chart
 from generator.page_options import ForecastOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
@@ -59,22 +58,21 @@ class ForecastPage(PageKind):
     Options = ForecastOptions
 
     def prepare(self, options: ForecastOptions, plan: Plan) -> None:
-        plan.replay(map_path(options.map or default_map(plan.log), plan.report_dir))
+        file = map_path(options.map or default_map(plan.log), plan.report_dir)
+        plan.replay(file)
+        # The model, forecast, what-if grid and backtest take seconds: the build runs them
+        # beside the other pages as soon as the replay exists.
+        plan.aside(f"forecast {options.slug}",
+                   lambda replay: (run_forecast, _run_inputs(options, _Setup.of(replay(file), plan.period))))
 
     def render(self, options: ForecastOptions, ctx: PageContext) -> RenderedPage:
         journeys = ctx.replay(map_path(options.map or default_map(ctx.log), ctx.report_dir))
         pmap = journeys.map
-        labels = [s.label for s in pmap.stations]
-        spells = spells_from_visits(journeys.visits, journeys.children["birth_month"], TICKS_PER_DAY,
-                                    journeys.last_day, OPEN)
-        stations = len(labels)
-        entry = [i for i, s in enumerate(pmap.stations) if s.kind == "entry"]
-        last_day = min(journeys.last_day, _day(ctx.period.end))
-        origin = month_of(last_day + 1) - 1  # the last month the data cover to its end
-        origin_day = int(month_end_days(origin, 1)[0])
-        model = fit_journey_model(spells, stations, entry, origin_day, options.seed)
-        samples, from_now = simulate_stock(model, spells, options.horizon, options.draws, options.seed)
-        ahead = forecast_from_samples(model, samples, from_now)
+        setup = _Setup.of(journeys, ctx.period)
+        labels, spells, stations = setup.labels, setup.spells, setup.stations
+        last_day, origin, origin_day = setup.last_day, setup.origin, setup.origin_day
+        run: ForecastRun = ctx.aside(f"forecast {options.slug}")
+        samples, ahead, grid, held = run.samples, run.ahead, run.grid, run.held
         shown = _charted(options, pmap)
 
         history_days = month_end_days(origin - HISTORY_MONTHS + 1, HISTORY_MONTHS)
@@ -83,15 +81,12 @@ class ForecastPage(PageKind):
         table = Table(_forecast_table(ahead, labels), counts=["expected"], groups=[],
                       hidden_with={"expected": ["low80", "high80", "low95", "high95"]})
 
-        grid = scenario_grid(model, spells, pmap.station_ids, options.horizon, options.seed)
         costs = load_costs(map_path(options.costs or "costs.yaml", ctx.report_dir))
         cost = _costs(costs, pmap.station_ids, spells, samples, origin, options.horizon, ctx.period, last_day)
         days = np.asarray([m.days_in_month for m in pd.period_range(origin + 1, periods=options.horizon, freq="M")])
         for lever in grid["levers"]:
             lever["cost"] = [float((effect * days[:, None] * costs.day_costs(pmap.station_ids)).sum())
                              for effect in lever["effect"]]
-        held = backtest(spells, stations, entry, int(month_end_days(origin - BACKTEST_MONTHS, 1)[0]),
-                        BACKTEST_MONTHS, options.draws, options.seed)
         errors = _error_table(held, labels)
         check = _backtest_table(held, labels, shown)
         charts = [
@@ -123,6 +118,37 @@ class ForecastPage(PageKind):
         return RenderedPage(template="forecast.html", context=context, charts=charts,
                             downloads={f"{options.slug}-forecast": table, f"{options.slug}-rates": rates},
                             scripts=["forecast.js"])
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What the forecast starts from: the map's stays and the month the data cover to its end."""
+
+    labels: list[str]
+    spells: pd.DataFrame
+    stations: int
+    entry: list[int]
+    station_ids: list[str]
+    last_day: int
+    origin: pd.Period
+    origin_day: int
+
+    @classmethod
+    def of(cls, journeys, period) -> "_Setup":
+        pmap = journeys.map
+        last_day = min(journeys.last_day, _day(period.end))
+        origin = month_of(last_day + 1) - 1  # the last month the data cover to its end
+        return cls(labels=[s.label for s in pmap.stations],
+                   spells=spells_from_visits(journeys.visits, journeys.children["birth_month"], TICKS_PER_DAY,
+                                             journeys.last_day, OPEN),
+                   stations=len(pmap.stations), entry=[i for i, s in enumerate(pmap.stations) if s.kind == "entry"],
+                   station_ids=list(pmap.station_ids), last_day=last_day, origin=origin,
+                   origin_day=int(month_end_days(origin, 1)[0]))
+
+
+def _run_inputs(options: ForecastOptions, setup: _Setup) -> tuple:
+    return (setup.spells, setup.stations, setup.entry, setup.origin_day, setup.station_ids, options.horizon,
+            options.draws, options.seed, int(month_end_days(setup.origin - BACKTEST_MONTHS, 1)[0]), BACKTEST_MONTHS)
 
 
 _INTRO = ("How many children will be at each stage over the next two years, if the journeys of the last "
