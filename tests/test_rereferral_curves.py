@@ -120,3 +120,21 @@ def test_nfa_after_assessment_is_grouped_by_the_referrals_before_the_assessments
     assert table.loc["2", ["count", "n"]].tolist() == [1, 1]
     assert table.loc["3+", ["count", "n"]].tolist() == [1, 1]
     assert table.loc["0", "pct"] == 50.0
+
+
+def test_the_curve_description_and_metrics_json_read_the_same_day():
+    # a's second referral is exactly 365 days after its first (2015 has 365 days): inside 12
+    # months by the DfE definition, so day 365 reads 1 of 4 and day 364 would read 0.
+    from generator.analyses.headline import headline_metrics
+    from generator.build import render_pages
+    from generator.pages import PAGE_KINDS
+
+    rows = [("a", "referral", "2015-01-01"), ("a", "referral", "2016-01-01"), ("b", "referral", "2015-01-01"),
+            ("c", "referral", "2015-03-01"), ("z", "contact", "2018-03-31")]
+    period = Period.of("2015-01-01", "2017-12-31")
+    metrics = headline_metrics(log_of(rows), period)
+    assert metrics["rereferral_12m_cumulative_pct"] == 25.0
+    options = PAGE_KINDS["rereferrals"].Options(kind="rereferrals", slug="rereferrals", title="Re-referrals")
+    _, [(_, page)] = render_pages([options], log=log_of(rows), period=period)
+    curve = next(chart for chart in page.charts if chart.id == "rereferrals-time-to-rereferral")
+    assert f"{metrics['rereferral_12m_cumulative_pct']:.1f}% within 12 months (day 365)" in curve.description
