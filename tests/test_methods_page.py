@@ -36,8 +36,9 @@ def test_the_methods_page_explains_look_back_pending_cases_and_dfe_definitions()
 
 
 def test_the_sixty_day_conference_window_is_described_as_it_measures():
-    # 60 calendar days from a strategy discussion on each weekday of a year: 41 to 43 working
-    # days, 2.7 to 2.9 times the 15-working-day standard: "nearly three times", not four.
+    # 60 calendar days from a strategy discussion on each weekday of 2015: 38 to 44 working
+    # days (median 41, bank holidays out), 2.5 to 2.9 times the 15-working-day standard:
+    # "nearly three times", not four.
     window = LinkWindows().strategy_to_icpc
     starts = pd.Series(pd.date_range("2015-01-05", "2015-12-31", freq="B"))
     ratios = working_days_between(starts, starts + pd.Timedelta(days=window)) / 15
