@@ -91,6 +91,8 @@ def placebo_chart(chart_id: str, placebo: pd.DataFrame, *, title: str, describe)
         row=alt.Row("panel:N", title=None, sort=list(dict.fromkeys(shown["panel"])),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"))
     ).resolve_scale(y="independent")
-    return Chart(chart_id, title, "", spec_of(chart), data[["measure", "unit", "month", "level_change", "level_low",
-                                                             "level_high", "change_found"]],
-                 counts=[], groups=[], describe=describe)
+    data = data[["measure", "unit", "month", "level_change", "level_low", "level_high", "change_found"]]
+    # The words as rendered; the privacy stage writes them again from the published table.
+    description = describe(data)
+    return Chart(chart_id, title, description, spec_of(chart.properties(description=description)), data, counts=[],
+                 groups=[], describe=describe)
