@@ -129,7 +129,7 @@ def shown_decimals(frame: pd.DataFrame, counts: list[str], declared: dict[str, i
     -------
     dict
         Column -> decimals, for every column holding numbers (not dates, not text). Defaults:
-        0 for a count or a column of whole numbers; `PROPORTION_DECIMALS` for a column whose
+        0 for a count (integers stay integers whatever their column); `PROPORTION_DECIMALS` for a column whose
         values all lie within -1..1 (proportions, correlations); `DEFAULT_DECIMALS` otherwise
         (percentages, days, monthly numbers), as the tables under the charts show them.
     """
@@ -144,7 +144,7 @@ def shown_decimals(frame: pd.DataFrame, counts: list[str], declared: dict[str, i
             continue
         if column in declared:
             out[column] = int(declared[column])
-        elif column in counts or (len(numbers) and np.all(numbers == np.round(numbers))):
+        elif column in counts:
             out[column] = 0
         elif len(numbers) and np.all(np.abs(numbers) <= 1):
             out[column] = PROPORTION_DECIMALS

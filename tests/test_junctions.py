@@ -137,3 +137,22 @@ def test_headline_shares_leave_pending_cases_out_and_report_them():
     assert (metrics["s47_to_icpc_pct"], metrics["s47_to_icpc_n"], metrics["s47_to_icpc_d"]) == (33.3, 1, 3)
     assert metrics["s47_to_icpc_pending"] == 4
     assert (metrics["strategy_to_s47_d"], metrics["strategy_to_s47_pending"]) == (6, 1)
+
+
+def test_a_public_report_hides_a_small_number_of_pending_cases():
+    # Pending cases are counts of children's cases: 1 to 5 of them is "c" in a public CSV.
+    from generator.build import render_pages
+    from generator.pages import PAGE_KINDS
+    from generator.privacy.publish import publish
+
+    options = PAGE_KINDS["junctions"].Options(kind="junctions", slug="junctions", title="Junctions", frequency="month")
+    ctx, rendered = render_pages([options], log=log_of(END_ROWS), period=PERIOD, audience="public")
+    [(_, page)], _ = publish(rendered, ctx.metrics, "public")
+    s47 = next(chart for chart in page.charts if chart.id == "junctions-s47").data
+    pending = [c for c in s47.columns if "pending" in c]
+    assert pending == ["pending_count"] and chart_counts(page, "junctions-s47") >= {"pending_count"}
+    assert set(s47["pending_count"].astype(str)) <= {"0", "c"}  # June's 3 and May's 1 are hidden
+
+
+def chart_counts(page, chart_id):
+    return set(next(chart for chart in page.charts if chart.id == chart_id).counts)

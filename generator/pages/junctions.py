@@ -79,6 +79,8 @@ class JunctionPage(PageKind):
             taken = set(overall[(overall["junction"] == key) & (overall["count"] > 0)]["branch"])
             drawn = [b for b in drawn if b in taken] or list(drawn[:1])
             table = table[table["branch"].isin(drawn)].drop(columns="junction").reset_index(drop=True)
+            # Pending cases are children's cases: a count (1 to 5 of them is "c" in a public report).
+            table = table.rename(columns={"pending": "pending_count"})
             charts.append(monthly_rates(
                 f"{options.slug}-{key.replace('_', '-')}", table,
                 title=f"{name}: share of {unit} going each way, by {freq}",
