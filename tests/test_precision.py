@@ -88,3 +88,18 @@ def test_no_csv_of_the_demo_carries_more_decimals_than_its_page_shows(demo_build
                 if _decimals_of(text) > allowed:
                     too_long.append(f"{path.name} row {number} {column}: {text}")
     assert too_long == []
+
+
+@pytest.mark.slow
+def test_a_rate_in_a_csv_is_its_counts_rounded_once_as_metrics_json_rounds_it(demo_build):
+    # Rounded from the exact rate, never from a rate already rounded to two decimals:
+    # 14,518 of 15,998 is 90.749%, 90.7 (via 90.75 it would read 90.8).
+    metrics = json.loads((demo_build / "metrics.json").read_text())
+    rows = _rows((demo_build / "downloads" / "junctions-summary.csv").read_bytes())
+    for row in rows:
+        count, n = int(row["branch_count"]), int(row["junction_count"])
+        assert float(row["pct"]) == round(100 * count / n, 1), row
+    assignment = next(r for r in rows if r["step"] == "Referral → Assessment")
+    assert float(assignment["pct"]) == metrics["referral_to_assessment_pct"]
+    cohorts = _rows((demo_build / "downloads" / "cohorts-rereferral-12m.csv").read_bytes())
+    assert {float(r["overall_pct"]) for r in cohorts} == {metrics["rereferral_12m_pct"]} == {25.5}

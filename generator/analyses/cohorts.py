@@ -137,7 +137,7 @@ def rates_by_group(cases: pd.DataFrame, dimensions: list[tuple[str, str]]) -> pd
                                    "count": counted["sum"].astype("int64").to_numpy(), "n": counted["size"].astype("int64").to_numpy()}))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["dimension", "group", "count", "n"])
     table = with_rate(table.astype({"count": "int64", "n": "int64"}))
-    return table.assign(overall_pct=round(overall, 2))
+    return table.assign(overall_pct=overall)  # rounded where published, as metrics.json's rate
 
 
 def medians_by_group(cases: pd.DataFrame, dimensions: list[tuple[str, str]]) -> pd.DataFrame:
