@@ -26,8 +26,10 @@ def test_age_band_counts_completed_years_from_the_first_of_the_birth_month():
     assert age_band(birth, on).tolist() == ["Under 1", "1-4", "5-9", "5-9", "16 and over", "Under 1", "Unborn", NOT_RECORDED]
 
 
-def _log():
-    events = pd.DataFrame([
+def _log(first_contact: str | None = "2014-01-01"):
+    # z's early contact gives the rates their look-back (a year before the first referral)
+    early = [("z", "contact", first_contact, None)] if first_contact else []
+    events = pd.DataFrame(early + [
         # p (male, White British, disabled): referred twice within 12 months; assessed, NFA
         ("p", "referral", "2015-01-05", None),
         ("p", "assessment_start", "2015-01-05", None),
@@ -75,7 +77,7 @@ def test_rates_by_group_count_each_group_with_the_overall_rate():
     table = rates_by_group(cases, list(DIMENSIONS)).set_index(["dimension", "group"])
     assert table.loc[("Sex", "Female"), ["count", "n", "pct"]].tolist() == [1, 2, 50.0]
     assert table.loc[("Sex", "Male"), ["count", "n"]].tolist() == [1, 1]
-    assert table["overall_pct"].iloc[0] == pytest.approx(66.67)
+    assert table["overall_pct"].iloc[0] == pytest.approx(200 / 3)
     assert list(table.loc["Age"].index) == ["Under 1", "5-9", "10-15"]  # age bands in age order
     assert list(table.loc["Ethnic group"].index)[-1] == NOT_RECORDED  # "Not recorded" last
 
@@ -90,6 +92,17 @@ def test_rereferral_and_median_measures():
     # 8 Apr: Good Friday 3 April and Easter Monday 6 April are bank holidays): female median 6.5
     assert medians.loc["Male", "median"] == 20 and medians.loc["Female", "median"] == 6.5
     assert medians["overall_median"].iloc[0] == 10
+
+
+def test_rates_that_look_back_count_only_cases_with_a_complete_look_back():
+    # The same county with its data beginning on 5 January 2015: no referral of 2015 has a
+    # year of data before it (p's second referral would read as a first one if the history
+    # before the data were missing), and no assessment ended 180 days after the data begin.
+    cases = _cases(_log(first_contact=None))
+    assert len(cases["rereferral_12m"]) == 0 and len(cases["assessment_late"]) == 0
+    assert len(cases["assessment_nfa"]) == 3  # outcomes do not look back
+    full = _cases(_log())
+    assert (len(full["rereferral_12m"]), len(full["assessment_late"])) == (4, 3)
 
 
 def test_an_attribute_the_data_lacks_is_said_on_the_page_not_an_error():

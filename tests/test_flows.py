@@ -61,3 +61,21 @@ def test_sankey_layout_stacks_nodes_and_bands_without_gaps():
     second = bands[bands["link"] == 1]  # leaves below the first, enters at its target's top
     assert second["y_top"].iloc[0] == 30 and second["y_top"].iloc[-1] == pytest.approx(30 + gap)
     assert second["x"].iloc[-1] == at.loc["No further action at referral", "x0"]
+
+
+def test_a_year_without_a_full_years_look_back_is_marked_on_its_chart():
+    # The data begin on 5 January 2015 (the fixture's first event): every referral of 2014-15
+    # and those of 2015-16 before 5 January 2016 may have a previous referral the data miss.
+    # A year whose first day has 365 days of data before it (2016-17) is not marked.
+    from generator.build import render_pages
+    from generator.pages import PAGE_KINDS
+
+    rows = ROWS + [("x", "referral", "2016-05-02"), ("y", "referral", "2016-09-05"), ("y", "referral", "2017-02-01")]
+    options = PAGE_KINDS["flows"].Options(kind="flows", slug="flows", title="Flows")
+    _, [(_, page)] = render_pages([options], log=log_of(rows + [("z", "contact", "2017-03-31")]),
+                                  period=Period.of("2015-01-01", "2017-03-31"))
+    charts = {chart.id: chart for chart in page.charts}
+    for year in ("2014-15", "2015-16"):
+        assert charts[f"flows-{year}"].title.endswith("(re-referrals understated*)")
+        assert f"* {year}: some referrals have less than 12 months of data before them" in charts[f"flows-{year}"].description
+    assert "*" not in charts["flows-2016-17"].title + charts["flows-2016-17"].description

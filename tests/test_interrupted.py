@@ -1,5 +1,7 @@
 """Segmented regression around an event, checked against series built to known answers."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -103,3 +105,65 @@ def test_monthly_measures_count_cases_in_their_month():
     assert june.loc["referral_nfa", "value"] == pytest.approx(100 / 3)
     # re-referral rates need a year of data before the month: none yet
     assert june.loc["rereferral_12m", "n"] == 0 and np.isnan(june.loc["rereferral_12m", "value"])
+
+
+def test_the_placebo_summary_counts_the_dates_where_the_model_finds_a_change():
+    # 24 months before the event: 300 a month, then 450 from month 12 on (a real step, a year
+    # before the event). The placebo date at month 12 finds it; the summary counts what the
+    # placebo fits found and carries the event's own change beside it.
+    from generator.analyses.interrupted import placebo_summary
+
+    rng = np.random.default_rng(11)
+    t = np.arange(36)
+    values = rng.poisson(np.where(t >= 12, 450, 300)).astype(float)
+    fit = segmented_regression(_series(values), pd.Timestamp("2017-01-01"), before=24, after=12, rate=False)
+    at_step = fit.placebo.set_index("month").loc[MONTHS[12]]
+    assert at_step["excludes_no_change"] and at_step["level_low"] > 0
+    [row] = placebo_summary({"referrals": fit}).to_dict("records")
+    assert row["placebo_dates"] == len(fit.placebo) == 19
+    assert row["changes_found"] == int(fit.placebo["excludes_no_change"].sum()) >= 1
+    assert row["found_pct"] == pytest.approx(100 * row["changes_found"] / 19)
+    assert (row["event_change"], row["event_low"], row["event_high"]) == (fit.level_change, fit.level_low, fit.level_high)
+
+
+def _monthly_referrals_log():
+    # three years of referrals, 40 a month (60 from 2016 on), a quarter of them closed with no
+    # further action at referral the next day
+    rows = [("z", "contact", "2014-01-01")]
+    for month in pd.date_range("2014-01-01", "2016-12-01", freq="MS"):
+        for i in range(40 if month.year < 2016 else 60):
+            child = f"c{month:%Y%m}{i}"
+            rows.append((child, "referral", month + pd.Timedelta(days=i % 28)))
+            if i % 4 == 0:
+                rows.append((child, "referral_nfa", month + pd.Timedelta(days=i % 28 + 1)))
+    return log_of(rows + [("z", "contact", "2017-03-31")])
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_the_events_page_publishes_its_placebo_check_as_a_chart_and_a_table(audience):
+    from generator.build import render_pages
+    from generator.pages import PAGE_KINDS
+    from generator.pages.base import Annotation
+    from generator.privacy.publish import publish
+
+    options = PAGE_KINDS["events"].Options(kind="events", slug="events", title="Events", measures=["referrals", "referral_nfa"])
+    annotation = Annotation(pd.Timestamp("2016-01-01"), "New front door")
+    log = _monthly_referrals_log()
+    ctx, rendered = render_pages([options], log=log, period=Period.of("2014-01-01", "2016-12-31"), annotations=[annotation])
+    [(_, page)], _ = publish(rendered, ctx.metrics, audience)
+    placebo = next(chart for chart in page.charts if chart.id == "events-1-placebo")
+    assert list(placebo.data.columns) == ["measure", "unit", "month", "level_change", "level_low", "level_high", "change_found"]
+    assert set(placebo.data["measure"]) == {"Referrals per month", "Referrals closed with no further action at referral"}
+    [table] = page.context["tables"]
+    assert table["after"] == "events-1-placebo" and isinstance(table["frame"], pd.DataFrame)
+    shown = table["frame"].set_index("Measure")
+    # the table says what the chart's rows say: dates tried and changes found, per measure
+    for measure, rows in placebo.data.groupby("measure"):
+        assert shown.loc[measure, "Placebo dates tried"] == len(rows)
+        assert shown.loc[measure, "Change found at"] == (rows["change_found"] == "yes").sum()
+    # the event's own change, worded with its interval: 20 more referrals a month
+    referrals = shown.loc["Referrals per month", "Change in level at the event (95% interval)"]
+    change, low, high = (float(x) for x in re.fullmatch(r"(\S+) referrals a month \((\S+) to (\S+)\)", referrals).groups())
+    assert low < 20 < high and abs(change - 20) < 5
+    assert "events-1-placebo-summary" in page.downloads
+    assert "1 in 20 is expected by chance" in placebo.description

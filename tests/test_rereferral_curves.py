@@ -24,7 +24,7 @@ def test_wilson_interval_matches_the_published_formula():
     assert low[0] == pytest.approx(0.05668, abs=1e-5) and high[0] == pytest.approx(0.50984, abs=1e-5)
     assert np.isnan(low[1]) and np.isnan(high[1])
     table = with_rate(pd.DataFrame({"count": [2], "n": [10]}))
-    assert table.loc[0, ["pct", "pct_low", "pct_high"]].tolist() == [20.0, 5.67, 50.98]
+    assert table.loc[0, ["pct", "pct_low", "pct_high"]].tolist() == pytest.approx([20.0, 5.668, 50.984], abs=1e-3)
 
 
 def test_median_interval_uses_order_statistics():
@@ -92,7 +92,7 @@ def test_cumulative_rereferral_is_one_minus_kaplan_meier_by_hand():
     # S(10) = 3/4; at 30, 2 at risk and 1 event: S(30) = 3/4 * 1/2 = 3/8.
     durations = pd.DataFrame({"days": [10, 20, 30, 40], "rereferred": [True, False, True, False]})
     table = cumulative_rereferral(durations, [0, 9, 10, 29, 30, 40, 41]).set_index("days")
-    assert table["pct"].tolist() == [0.0, 0.0, 25.0, 25.0, 62.5, 62.5]  # 41 is past the last follow-up
+    assert table["pct"].tolist() == pytest.approx([0.0, 0.0, 25.0, 25.0, 62.5, 62.5], abs=1e-9)  # 41: past the last follow-up
     assert table["at_risk"].tolist() == [4, 4, 4, 2, 2, 1]
     assert table["rereferred"].tolist() == [0, 0, 1, 1, 2, 2]
     assert (table["pct_low"] <= table["pct"]).all() and (table["pct"] <= table["pct_high"]).all()
@@ -120,3 +120,21 @@ def test_nfa_after_assessment_is_grouped_by_the_referrals_before_the_assessments
     assert table.loc["2", ["count", "n"]].tolist() == [1, 1]
     assert table.loc["3+", ["count", "n"]].tolist() == [1, 1]
     assert table.loc["0", "pct"] == 50.0
+
+
+def test_the_curve_description_and_metrics_json_read_the_same_day():
+    # a's second referral is exactly 365 days after its first (2015 has 365 days): inside 12
+    # months by the DfE definition, so day 365 reads 1 of 4 and day 364 would read 0.
+    from generator.analyses.headline import headline_metrics
+    from generator.build import render_pages
+    from generator.pages import PAGE_KINDS
+
+    rows = [("a", "referral", "2015-01-01"), ("a", "referral", "2016-01-01"), ("b", "referral", "2015-01-01"),
+            ("c", "referral", "2015-03-01"), ("z", "contact", "2018-03-31")]
+    period = Period.of("2015-01-01", "2017-12-31")
+    metrics = headline_metrics(log_of(rows), period)
+    assert metrics["rereferral_12m_cumulative_pct"] == 25.0
+    options = PAGE_KINDS["rereferrals"].Options(kind="rereferrals", slug="rereferrals", title="Re-referrals")
+    _, [(_, page)] = render_pages([options], log=log_of(rows), period=period)
+    curve = next(chart for chart in page.charts if chart.id == "rereferrals-time-to-rereferral")
+    assert f"{metrics['rereferral_12m_cumulative_pct']:.1f}% within 12 months (day 365)" in curve.description

@@ -15,6 +15,12 @@ in need" categories):
 
 A child with no value is in "Not recorded". Rates carry Wilson intervals; medians the
 distribution-free interval (`generator.analyses.intervals`).
+
+Rates that look back use complete look-backs only, as the headline figures do: re-referrals
+over referrals with 365 days of data before them (`generator.analyses.referrals.has_look_back`),
+assessment timeliness over assessments ended 180 days or more after the data begin
+(`generator.analyses.timeliness.with_look_back`). Earlier cases lack their history (a
+previous referral, the slow assessments begun before the data) and would read low.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ import pandas as pd
 
 from generator.analyses.intervals import median_interval, with_rate
 from generator.analyses.period import Period
-from generator.analyses.referrals import DAYS_12_MONTHS, referral_history
-from generator.analyses.timeliness import assessment_durations
+from generator.analyses.referrals import DAYS_12_MONTHS, has_look_back, referral_history
+from generator.analyses.timeliness import ASSESSMENT_LOOK_BACK_DAYS, assessment_durations, with_look_back
 from generator.eventlog import SEX_LABELS, EventLog
 
 NOT_RECORDED = "Not recorded"
@@ -82,19 +88,22 @@ def measure_cases(log: EventLog, period: Period, episodes: pd.DataFrame, enquiri
     """The cases of each measure: ``child_id``, ``date`` (age is taken then) and ``outcome``
     (bool) or ``value`` (working days).
 
-    Measures: ``rereferral_12m`` (referrals in the period; re-referred within 365 days);
-    ``assessment_nfa`` (assessments authorised in the period; ended in no further action);
-    ``assessment_late`` (the same; over 45 working days); ``s47_without_plan`` (enquiries in
-    the period whose conference window has closed; no plan); ``assessment_days`` (working
-    days to authorise, the same assessments).
+    Measures: ``rereferral_12m`` (referrals in the period with 365 days of data before them;
+    re-referred within 365 days); ``assessment_nfa`` (assessments authorised in the period;
+    ended in no further action); ``assessment_late`` (assessments authorised in the period,
+    180 days or more after the data begin; over 45 working days); ``s47_without_plan``
+    (enquiries in the period whose conference window has closed; no plan);
+    ``assessment_days`` (working days to authorise, the same assessments as
+    ``assessment_late``).
     """
     history = referral_history(log)
-    history = history[period.contains(history["date"])]
+    history = history[period.contains(history["date"])
+                      & has_look_back(history["date"], log.front_door_first_date, DAYS_12_MONTHS)]
     cases = {"rereferral_12m": pd.DataFrame({"child_id": history["child_id"], "date": history["date"],
                                              "outcome": history["days_since_previous"] <= DAYS_12_MONTHS})}
     done = episodes[episodes["authorised"].notna() & period.contains(episodes["authorised"]) & episodes["outcome"].isin(["nfa", "in_need"])]
     cases["assessment_nfa"] = pd.DataFrame({"child_id": done["child_id"], "date": done["referral"], "outcome": done["outcome"] == "nfa"})
-    timed = assessment_durations(episodes, period)
+    timed = with_look_back(assessment_durations(episodes, period), log.front_door_first_date, ASSESSMENT_LOOK_BACK_DAYS)
     cases["assessment_late"] = pd.DataFrame({"child_id": timed["child_id"], "date": timed["start"], "outcome": ~timed["within"]})
     cases["assessment_days"] = pd.DataFrame({"child_id": timed["child_id"], "date": timed["start"], "value": timed["working_days"]})
     q = enquiries[enquiries["s47"].notna() & period.contains(enquiries["s47"]) & ~enquiries["icpc_open"]]
@@ -128,7 +137,7 @@ def rates_by_group(cases: pd.DataFrame, dimensions: list[tuple[str, str]]) -> pd
                                    "count": counted["sum"].astype("int64").to_numpy(), "n": counted["size"].astype("int64").to_numpy()}))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["dimension", "group", "count", "n"])
     table = with_rate(table.astype({"count": "int64", "n": "int64"}))
-    return table.assign(overall_pct=round(overall, 2))
+    return table.assign(overall_pct=overall)  # rounded where published, as metrics.json's rate
 
 
 def medians_by_group(cases: pd.DataFrame, dimensions: list[tuple[str, str]]) -> pd.DataFrame:

@@ -119,5 +119,5 @@ def flow_links(episodes: pd.DataFrame, period: Period) -> pd.DataFrame:
     links = links.sort_values(["year", "_s", "_t"], kind="mergesort").drop(columns=["_s", "_t"]).reset_index(drop=True)
     outflow = links.groupby(["year", "source"])["count"].transform("sum")
     links["source_count"] = outflow.astype("int64")
-    links["pct"] = np.round(100 * links["count"] / outflow, 2)
+    links["pct"] = 100 * links["count"] / outflow  # rounded where published
     return links[["year", "source", "target", "count", "source_count", "pct"]].astype({"count": "int64"})

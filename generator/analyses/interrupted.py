@@ -323,3 +323,42 @@ def placebo_fits(before: pd.DataFrame, rate: bool, lags: int | None = None, alph
         rows.append({"month": month, "level_change": value, "level_low": low, "level_high": high,
                      "excludes_no_change": bool(low > 0 or high < 0)})
     return pd.DataFrame(rows, columns=["month", "level_change", "level_low", "level_high", "excludes_no_change"])
+
+
+def placebo_summary(fits: dict[str, SegmentedFit]) -> pd.DataFrame:
+    """How often the placebo check found a change, measure by measure, beside the change the
+    same model finds at the event.
+
+    Parameters
+    ----------
+    fits : dict
+        Measure key -> `SegmentedFit` (fitted with ``placebo=True``), in the order to show.
+
+    Returns
+    -------
+    DataFrame
+        ``measure`` (key), ``placebo_dates`` (months of the period before at which the model
+        was fitted as if the event had happened then), ``changes_found`` (of those, fits
+        whose 95% interval of the change in level excludes no change), ``found_pct``
+        (0-100; about 5 is expected by chance when the intervals hold their coverage),
+        ``event_change``, ``event_low``, ``event_high`` (the change in level at the event
+        itself, in the measure's unit) and ``event_clear`` (its interval excludes no change).
+        Measures without a placebo date have blank placebo columns.
+
+    Notes
+    -----
+    A placebo (or "falsification") test of an interrupted time series: Bernal, Cummins and
+    Gasparrini 2017, "Interrupted time series regression for the evaluation of public health
+    interventions: a tutorial", section on checking the model's assumptions.
+    """
+    rows = []
+    for key, fit in fits.items():
+        placebo = fit.placebo if fit.placebo is not None else pd.DataFrame(columns=["excludes_no_change"])
+        dates = len(placebo)
+        found = int(placebo["excludes_no_change"].sum()) if dates else None
+        rows.append({"measure": key, "placebo_dates": dates, "changes_found": found,
+                     "found_pct": 100.0 * found / dates if dates else np.nan,
+                     "event_change": fit.level_change, "event_low": fit.level_low, "event_high": fit.level_high,
+                     "event_clear": fit.clear})
+    columns = ["measure", "placebo_dates", "changes_found", "found_pct", "event_change", "event_low", "event_high", "event_clear"]
+    return pd.DataFrame(rows, columns=columns).astype({"placebo_dates": "int64", "changes_found": "Int64"})

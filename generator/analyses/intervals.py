@@ -48,13 +48,15 @@ def wilson_interval(count, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarr
 
 def with_rate(frame: pd.DataFrame, count: str = "count", n: str = "n", alpha: float = 0.05) -> pd.DataFrame:
     """``frame`` with ``pct``, ``pct_low`` and ``pct_high``: the rate count/n and its Wilson
-    interval, as percentages 0-100 to two decimals (NaN where ``n`` is 0)."""
+    interval, as percentages 0-100 (NaN where ``n`` is 0), unrounded: they are rounded once,
+    to the decimals the page shows, where they are published (`generator.published`), so a
+    CSV's 90.7 agrees with metrics.json's (rounding 90.7488 to 90.75 first would give 90.8)."""
     numerator = frame[count].to_numpy(dtype=float)
     denominator = frame[n].to_numpy(dtype=float)
     low, high = wilson_interval(numerator, denominator, alpha)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(denominator > 0, 100.0 * numerator / np.where(denominator > 0, denominator, 1), np.nan)
-    return frame.assign(pct=np.round(pct, 2), pct_low=np.round(100.0 * low, 2), pct_high=np.round(100.0 * high, 2))
+    return frame.assign(pct=pct, pct_low=100.0 * low, pct_high=100.0 * high)
 
 
 def median_interval(values, alpha: float = 0.05) -> tuple[float, float, float]:

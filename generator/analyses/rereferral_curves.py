@@ -143,9 +143,9 @@ def cumulative_rereferral(durations: pd.DataFrame, days: list[int] | np.ndarray)
     table = pd.DataFrame({
         "days": days,
         "months": np.round(days / 30.4375, 2),
-        "pct": np.round(100 * (1 - s), 2),
-        "pct_low": np.round(100 * (1 - high), 2),
-        "pct_high": np.round(100 * (1 - low), 2),
+        "pct": 100 * (1 - s),  # rounded where published (`generator.published`)
+        "pct_low": 100 * (1 - high),
+        "pct_high": 100 * (1 - low),
         "at_risk": at_risk.astype("int64"),
         "rereferred": np.searchsorted(event_days, days, side="right").astype("int64"),
     })

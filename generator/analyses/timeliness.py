@@ -179,6 +179,6 @@ def duration_bins(table: pd.DataFrame, width: int, cap: int, standard: int) -> p
     high = np.concatenate([[0], np.arange(1, bins + 1) * width, [np.nan]]).astype(float)
     labels = [f"{int(a)}" if a == b else f"{int(a)}-{int(b)}" for a, b in zip(low[:-1], high[:-1])] + [f"{cap + 1}+"]
     out = pd.DataFrame({"low": low, "high": high, "label": labels, "count": counts.astype("int64"),
-                        "pct": np.round(100 * counts / max(len(values), 1), 2)})
+                        "pct": 100 * counts / max(len(values), 1)})
     out["within"] = out["high"].notna() & (out["high"] <= standard)
     return out

@@ -52,6 +52,10 @@ class Chart:
     draw : callable, optional
         ``draw(published_table) -> spec``: for charts whose geometry adds rows up (a Sankey's
         bands), the spec drawn from the published table alone. Replaces ``spec``.
+    decimals : dict, optional
+        Column -> decimals its numbers are shown with (CSV and table), where the default
+        (`generator.published.shown_decimals`) does not fit. After the privacy stage: every
+        numeric column's decimals.
     """
 
     id: str
@@ -66,3 +70,4 @@ class Chart:
     curves_by: list[str] | None = None
     describe: Callable[[pd.DataFrame], str] | None = None
     draw: Callable[[pd.DataFrame], dict] | None = None
+    decimals: dict[str, int] | None = None

@@ -57,3 +57,42 @@ def segmented_chart(
     else:
         data = data.drop(columns=["count", "n"], errors="ignore")
     return Chart(chart_id, title, description, spec_of(chart), data)
+
+
+PLACEBO_FOUND = ("Change found", "No change found")
+
+
+def placebo_chart(chart_id: str, placebo: pd.DataFrame, *, title: str, describe) -> Chart:
+    """The placebo check, one row of panels per measure: at each month before the event, the
+    change in level the model finds as if the event had happened then, with its 95% interval
+    (dark where the interval excludes no change), and a rule at no change.
+
+    ``placebo``: ``measure`` (the measure's name), ``unit``, ``month`` (a timestamp),
+    ``level_change``, ``level_low``, ``level_high``, ``change_found`` (boolean).
+    """
+    data = placebo.assign(month=placebo["month"].dt.strftime("%Y-%m"),
+                          change_found=placebo["change_found"].map({True: "yes", False: "no"}))
+    shown = data.assign(month=data["month"] + "-01", panel=data["measure"] + " (" + data["unit"] + ")",
+                        found=data["change_found"].map({"yes": PLACEBO_FOUND[0], "no": PLACEBO_FOUND[1]}))
+    x = alt.X("utcyearmonth(month):T", title="Placebo date", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    y = alt.Y("level_change:Q", title="Change in level")
+    colour = alt.Color("found:N", title=None, scale=alt.Scale(domain=list(PLACEBO_FOUND), range=[PALETTE[1], "#b1b4b6"]),
+                       legend=alt.Legend(orient="top"))
+    tooltip = [alt.Tooltip("utcyearmonth(month):T", title="Placebo date", format="%B %Y"),
+               alt.Tooltip("level_change:Q", title="Change in level", format="+.1f"),
+               alt.Tooltip("level_low:Q", title="95% interval from", format="+.1f"),
+               alt.Tooltip("level_high:Q", title="95% interval to", format="+.1f"), alt.Tooltip("unit:N", title="Unit")]
+    base = alt.Chart()
+    zero = base.mark_rule(strokeDash=[4, 3], color="#505a5f").encode(y=alt.datum(0))
+    rules = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("level_low:Q", title="Change in level"), y2="level_high:Q",
+                                                 color=colour)
+    points = base.mark_point(filled=True, size=40).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    chart = alt.layer(zero, rules, points, data=alt.Data(values=records(shown))).properties(width=620, height=110).facet(
+        row=alt.Row("panel:N", title=None, sort=list(dict.fromkeys(shown["panel"])),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"))
+    ).resolve_scale(y="independent")
+    data = data[["measure", "unit", "month", "level_change", "level_low", "level_high", "change_found"]]
+    # The words as rendered; the privacy stage writes them again from the published table.
+    description = describe(data)
+    return Chart(chart_id, title, description, spec_of(chart.properties(description=description)), data, counts=[],
+                 groups=[], describe=describe)

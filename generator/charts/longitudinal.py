@@ -49,7 +49,8 @@ def incidence_lines(chart_id: str, table: pd.DataFrame, *, series: str, series_t
     lines = base.mark_line(point=True, strokeWidth=2).encode(x=x, y=y, color=colour, tooltip=tooltip)
     chart = lines.properties(**{**base_properties(), "height": 300})
     return Chart(chart_id, title, "", spec_of(chart), table, counts=counts, at_risk=at_risk,
-                 curves_by=[series] if at_risk else None, describe=describe, groups=[])
+                 curves_by=[series] if at_risk else None, describe=describe, groups=[],
+                 decimals=dict.fromkeys(["pct", "low_pct", "high_pct"], 2))  # as the tooltip reads them
 
 
 def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, category_title: str, title: str,
@@ -68,7 +69,7 @@ def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, catego
     one = alt.Chart(alt.Data(values=[{"ratio": 1}])).mark_rule(strokeDash=[4, 3], color="#505a5f").encode(x=alt.X("ratio:Q"))
     chart = alt.layer(rules, dots, one).properties(width="container", height=max(120, 22 * len(table)))
     return Chart(chart_id, title, "", spec_of(chart), table, counts=["first_entries"], groups=[()],
-                 describe=describe)
+                 describe=describe, decimals=dict.fromkeys(["rate", "rate_ratio", "low", "high"], 2))  # as the tooltip
 
 
 def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Callable[[pd.DataFrame], str]) -> Chart:

@@ -4,10 +4,17 @@ measures in the months before and after it, with a segmented regression and its 
 
 from __future__ import annotations
 
-from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
-from generator.charts.interrupted import segmented_chart
+import pandas as pd
+
+from generator.analyses.interrupted import MEASURES, monthly_measures, placebo_summary, segmented_regression
+from generator.charts.interrupted import placebo_chart, segmented_chart
 from generator.page_options import EventOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
+from generator.published import Derived, Table
+
+#: What the placebo table calls its columns.
+PLACEBO_HEADERS = {"measure": "Measure", "placebo_dates": "Placebo dates tried", "changes_found": "Change found at",
+                   "found_pct": "Share found (%)", "event": "Change in level at the event (95% interval)"}
 
 def _signed(value: float) -> str:
     return f"{round(value, 1) + 0:+.1f}"  # + 0 turns -0.0 into 0.0
@@ -53,8 +60,9 @@ class EventPage(PageKind):
                 "intro": intro + " This report names no dated events: add them under `annotations:` in report.yaml."})
         windows = link_windows(options)
         table = monthly_measures(ctx.log, ctx.period, ctx.links(windows).episodes, ctx.links(windows).enquiries)
-        charts, skipped = [], []
+        charts, skipped, tables, downloads = [], [], [], {}
         for number, annotation in enumerate(ctx.annotations, start=1):
+            fits = {}
             for key, name, unit, cases, _ in MEASURES:
                 if key not in options.measures:
                     continue
@@ -64,6 +72,7 @@ class EventPage(PageKind):
                 if fit is None:
                     skipped.append(f"{name.lower()} around {annotation.label}")
                     continue
+                fits[key] = fit
                 rate = unit == "%"
                 fitted = fit.fitted.merge(series[["month", "count", "n"]], on="month", how="left")
                 charts.append(segmented_chart(
@@ -73,6 +82,54 @@ class EventPage(PageKind):
                     y_title=f"{name} (%)" if rate else name, count_title=name if rate else cases.capitalize(),
                     n_title=cases.capitalize(), annotation=annotation, rate=rate,
                 ))
+            if any(fit.placebo is not None and len(fit.placebo) for fit in fits.values()):
+                chart, summary = placebo_check(f"{options.slug}-{number}-placebo", fits, annotation)
+                charts.append(chart)
+                tables.append(summary)
+                downloads[f"{options.slug}-{number}-placebo-summary"] = summary["frame"].table
         if skipped:
             intro += " Too few months on one side of the date for a fit: " + "; ".join(skipped) + "."
-        return RenderedPage(template="charts.html", charts=charts, context={"intro": intro})
+        return RenderedPage(template="charts.html", charts=charts, downloads=downloads,
+                            context={"intro": intro, "tables": tables})
+
+
+def _unit(key: str) -> str:
+    unit = next(unit for k, _, unit, _, _ in MEASURES if k == key)
+    return "percentage points" if unit == "%" else f"{unit} a month"
+
+
+def placebo_check(chart_id: str, fits: dict, annotation) -> tuple:
+    """The placebo check around one event: a chart of every placebo date's change with its
+    interval, and the table of how often each measure's model found a change where none was
+    made, beside the change it finds at the event (both published through the privacy stage)."""
+    names = {key: name for key, name, _, _, _ in MEASURES}
+    detail = pd.concat([fit.placebo.assign(measure=names[key], unit=_unit(key)) for key, fit in fits.items()
+                        if fit.placebo is not None and len(fit.placebo)], ignore_index=True)
+    detail = detail.rename(columns={"excludes_no_change": "change_found"})
+    summary = placebo_summary(fits)
+    summary = summary.assign(unit=summary["measure"].map(_unit), measure=summary["measure"].map(names))
+
+    def describe(published: pd.DataFrame) -> str:
+        parts = []
+        for measure, rows in published.groupby("measure", sort=False):
+            found = int((rows["change_found"] == "yes").sum())
+            parts.append(f"{measure[0].lower() + measure[1:]} {found} of {len(rows)}")
+        return (f"Placebo check around {annotation.label}: the same model fitted at every month before "
+                f"{annotation.date:%d %B %Y} as if the event had happened then; a change was found at "
+                + "; ".join(parts) + " (about 1 in 20 is expected by chance).")
+
+    def rows(published: pd.DataFrame) -> pd.DataFrame:
+        def signed(value) -> str:
+            return f"{float(value) + 0:+.1f}"
+
+        event = [f"{signed(r.event_change)} {r.unit} ({signed(r.event_low)} to {signed(r.event_high)})"
+                 + ("" if r.event_clear else ", no clear change") for r in published.itertuples()]
+        shown = published[["measure", "placebo_dates", "changes_found", "found_pct"]].assign(event=event)
+        return shown.rename(columns=PLACEBO_HEADERS)
+
+    published = Table(summary, counts=[], groups=[])
+    chart = placebo_chart(chart_id, detail, title=f"Placebo check: changes the model finds before {annotation.label}",
+                          describe=describe)
+    return chart, {"id": f"{chart_id}-summary", "after": chart_id, "headers": {},
+                   "caption": f"How often the model finds a change where none was made, before {annotation.label}",
+                   "frame": Derived(published, rows)}

@@ -2,7 +2,9 @@
 
 Referral -> assessment -> no further action / child in need / strategy discussion -> section
 47 enquiry -> initial conference -> child protection plan, with re-referrals coming back in
-on the left (definitions in `generator.analyses.flows`).
+on the left (definitions in `generator.analyses.flows`). A year some of whose referrals have
+less than 12 months of data before them is marked: their previous referrals may be missing,
+so re-referrals read low there.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.analyses.flows import NODES, flow_links
+from generator.analyses.referrals import DAYS_12_MONTHS
+from generator.analyses.rereferral_curves import reporting_years
 from generator.charts.sankey import sankey
 from generator.charts.theme import PALETTE
 from generator.page_options import FlowOptions
@@ -24,8 +28,9 @@ TONES = {
 }
 
 
-def flow_sentence(year: str, links) -> str:
-    """A year's flows in words, for the chart's description."""
+def flow_sentence(year: str, links, short: bool = False) -> str:
+    """A year's flows in words, for the chart's description (``short``: some of the year's
+    referrals have less than 12 months of data before them)."""
     at = {(r.source, r.target): r for r in links.itertuples()}
 
     def part(source, target, words):
@@ -45,7 +50,11 @@ def flow_sentence(year: str, links) -> str:
         part("Initial conference", "Child protection plan", "of conferences made a child protection plan"),
     ]
     said = "; ".join(p for p in parts if p)
-    return f"Flow diagram of {total:,} referrals in {year}" + (f": {said}." if said else ".")
+    sentence = f"Flow diagram of {total:,} referrals in {year}" + (f": {said}." if said else ".")
+    if short:
+        sentence += (f" * {year}: some referrals have less than 12 months of data before them, so re-referrals are "
+                     "understated.")
+    return sentence
 
 
 class FlowPage(PageKind):
@@ -59,17 +68,23 @@ class FlowPage(PageKind):
 
     def render(self, options: FlowOptions, ctx: PageContext) -> RenderedPage:
         links = flow_links(ctx.links(link_windows(options)).episodes, ctx.period)
+        first = ctx.log.front_door_first_date
+        # A year is short of look-back when its first day has less than 365 days of data before it.
+        short = {label: first is not None and start - pd.Timedelta(days=DAYS_12_MONTHS) < first
+                 for label, start, _ in reporting_years(ctx.period)}
         charts = []
         for year, rows in links.groupby("year", sort=True):
-            chart = _sankey(f"{options.slug}-{year}", year, rows.reset_index(drop=True))
+            chart = _sankey(f"{options.slug}-{year}", year, rows.reset_index(drop=True), short.get(year, False))
             # A Sankey's geometry adds its links up: in a public report it is drawn, and
             # described, from the links the privacy stage lets through, never from the rest.
             # Each node's total is drawn: its links in and out are groups with a shown total.
             # The referrals at each link's source are counts too: 1 to 5 of them is "c".
             chart.counts, chart.groups = [UNIT + "_count", UNIT + "_at_source_count"], [("source",), ("target",)]
             chart.rates = {"pct_of_source": (UNIT + "_count", UNIT + "_at_source_count")}
-            chart.draw = lambda shown, chart_id=chart.id, year=year: _sankey(chart_id, year, _shown_links(shown)).spec
-            chart.describe = lambda shown, year=year: flow_sentence(year, _shown_links(shown))
+            marked = short.get(year, False)
+            chart.draw = lambda shown, chart_id=chart.id, year=year, marked=marked: _sankey(
+                chart_id, year, _shown_links(shown), marked).spec
+            chart.describe = lambda shown, year=year, marked=marked: flow_sentence(year, _shown_links(shown), marked)
             charts.append(chart)
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
 
@@ -78,9 +93,10 @@ class FlowPage(PageKind):
 UNIT = "referrals"
 
 
-def _sankey(chart_id: str, year: str, rows: pd.DataFrame):
-    return sankey(chart_id, rows, list(NODES), title=f"Journeys through the front door, {year}",
-                  description=flow_sentence(year, rows), unit=UNIT, tones=TONES)
+def _sankey(chart_id: str, year: str, rows: pd.DataFrame, short: bool = False):
+    title = f"Journeys through the front door, {year}" + (" (re-referrals understated*)" if short else "")
+    return sankey(chart_id, rows, list(NODES), title=title, description=flow_sentence(year, rows, short), unit=UNIT,
+                  tones=TONES)
 
 
 def _shown_links(shown: pd.DataFrame) -> pd.DataFrame:

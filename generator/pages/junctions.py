@@ -109,6 +109,8 @@ class JunctionPage(PageKind):
             if not int(table.groupby("month")["n"].first().sum()):
                 lines.append(f"{name} junction by {freq}: not shown, as no {unit} were decided in the period.")
                 continue
+            # Pending cases are children's cases: a count (1 to 5 of them is "c" in a public report).
+            table = table.rename(columns={"pending": "pending_count"})
             charts.append(monthly_rates(
                 f"{options.slug}-{key.replace('_', '-')}", table,
                 title=f"{name}: share of {unit} going each way, by {freq}",

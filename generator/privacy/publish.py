@@ -7,6 +7,8 @@ only place that decides what a reader sees of a number. For each page it publish
   its words (`Chart.describe`, written from the published table) or its whole spec when the
   chart draws from the published table (`Chart.draw`);
 * each download (`generator.published.Table`);
+* every table rounded to the precision the page shows (`generator.published.round_to_shown`):
+  the one place a CSV's digits are decided;
 * every marker in the template's variables: `Count`, `Metric`, `Table` (as a DataFrame) and
   `Derived`, walked through dicts, lists and tuples;
 and the headline figures (metrics.json, the overview's tiles).
@@ -24,7 +26,7 @@ import pandas as pd
 
 from generator.privacy import Privacy
 from generator.privacy.suppression import SUPPRESSED, count_columns
-from generator.published import Count, Metric, PublishedPage, Table, Derived
+from generator.published import Count, Derived, Metric, PublishedPage, Table, round_to_shown, shown_decimals
 
 
 def publish(pages: list, metrics: dict, audience: str) -> tuple[list, dict]:
@@ -74,7 +76,8 @@ class _Stage:
             hidden = (shown[column].astype(object) == SUPPRESSED).to_numpy()
             if hidden.any():
                 shown = shown.assign(**{other: shown[other].astype(object).where(~hidden, SUPPRESSED) for other in others})
-        return shown
+        counts = (table.counts if table.counts is not None else count_columns(frame)) + [table.at_risk] * bool(table.at_risk)
+        return round_to_shown(shown, shown_decimals(shown, counts, table.decimals))
 
     def chart(self, chart):
         data, spec = self.privacy.chart(chart)
@@ -85,8 +88,11 @@ class _Stage:
             spec["description"] = description
         elif description != chart.description:
             spec = {**spec, "description": description}
-        return replace(chart, data=data, spec=spec, description=description,
-                       counts=[c for c in counts if c in data.columns], describe=None, draw=None)
+        # Rounded after the words and the spec are made from the table: the CSV and the table
+        # under the chart carry the precision the page shows.
+        decimals = shown_decimals(data, list(counts) + [chart.at_risk] * bool(chart.at_risk), chart.decimals)
+        return replace(chart, data=round_to_shown(data, decimals), spec=spec, description=description,
+                       counts=[c for c in counts if c in data.columns], describe=None, draw=None, decimals=decimals)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, Count):

@@ -40,15 +40,19 @@ def _main_of(html: str) -> str:
 TABLE_ROWS = 120
 
 
-def _table_of(frame: pd.DataFrame, numeric: list[bool] | None = None) -> dict:
-    def cell(value):
+def _table_of(frame: pd.DataFrame, numeric: list[bool] | None = None, decimals: dict[str, int] | None = None) -> dict:
+    """A chart's published table as the rows of the table under it; each number with the
+    decimals its CSV carries (``decimals``, from the privacy stage; one by default)."""
+    places = [(decimals or {}).get(c, 1) for c in frame.columns]
+
+    def cell(value, place):
         if isinstance(value, float):
-            return "" if pd.isna(value) else f"{value:,.1f}"
+            return "" if pd.isna(value) else f"{value:,.{place}f}"
         if isinstance(value, (int,)) and not isinstance(value, bool):
             return f"{value:,}"
         return "" if value is None or value is pd.NA else str(value)
 
-    rows = [[cell(v) for v in row] for row in frame.head(TABLE_ROWS).itertuples(index=False)]
+    rows = [[cell(v, p) for v, p in zip(row, places)] for row in frame.head(TABLE_ROWS).itertuples(index=False)]
     # A public table's counts hold "c": still numbers, aligned as such (``numeric`` from the
     # table before suppression).
     numeric = numeric or [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
@@ -150,9 +154,9 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
             files[f"downloads/{chart.id}.csv"] = csv_bytes(chart.data)
             static.append((f"charts/{chart.id}.svg", chart.spec))
             charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
-                           "table": _table_of(chart.data, _numeric_columns(chart.data, chart.counts))})
+                           "table": _table_of(chart.data, _numeric_columns(chart.data, chart.counts), chart.decimals)})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv",
-                                    "counts": list(chart.counts)})
+                                    "counts": list(chart.counts), "decimals": dict(chart.decimals or {})})
         for name, table in page.downloads.items():
             files[f"downloads/{name}.csv"] = csv_bytes(table)
         for name, text in page.data_scripts.items():
