@@ -102,10 +102,11 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
     if public and small_group_problems(report.pages):
         raise InputError(small_group_problems(report.pages))
     annotations = tuple(Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations)
+    page_options, left_out = pages_for_data(report.pages, log)
 
-    ctx, rendered = render_pages(report.pages, report=report, log=log, period=period, annotations=annotations,
+    ctx, rendered = render_pages(page_options, report=report, log=log, period=period, annotations=annotations,
                                  report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, tables=loaded.tables, progress=progress)
+                                 inputs=loaded.inputs, tables=loaded.tables, progress=progress, left_out=left_out)
     metrics = dict(ctx.metrics)
     products = ctx.products
 
@@ -117,6 +118,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
             report, published, period=period, metrics=shown_metrics, audience=audience,
             inputs=[] if public else loaded.inputs,  # file names can name people or places: internal only
             log_counts={"children": int(log.children["child_id"].nunique()), "events": int(len(log.events))},
+            groups={options.slug: PAGE_KINDS[options.kind].group for options, _ in published},
         )
     if public or report.shared:
         with progress.step("Auditing the output"):
@@ -143,9 +145,32 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
                        list(ctx.findings))
 
 
+def pages_for_data(page_options: list, log: EventLog) -> tuple[list, tuple[tuple[str, str], ...]]:
+    """The report's pages as these data can fill them, and those left out with what they need.
+
+    Each page kind says what it measures (`PageKind.for_data`): a page whose events the data
+    never records is left out of the report (its navigation and print document), a page that
+    measures several events keeps those the data holds. The first page (the overview) stays.
+    """
+    from generator.analyses.coverage import events_held
+
+    held = events_held(log)
+    kept, left_out = [], []
+    for i, options in enumerate(page_options):
+        kind = PAGE_KINDS[options.kind]()
+        narrowed = options if i == 0 else kind.for_data(options, held)
+        if narrowed is None:
+            needs = ", ".join(sorted(kind.needs(options)))
+            left_out.append((options.title, f"measures {needs}, which these data do not record"))
+        else:
+            kept.append(narrowed)
+    return kept, tuple(left_out)
+
+
 def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
                  report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
-                 tables: Tables | None = None, progress: Progress | None = None) -> tuple[PageContext, list]:
+                 tables: Tables | None = None, progress: Progress | None = None,
+                 left_out: tuple = ()) -> tuple[PageContext, list]:
     """Prepare every page, compute the shared products once, and render every page.
 
     Returns the frozen context (its ``metrics`` are the headline figures as computed, its
@@ -165,7 +190,7 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
         metrics = headline_metrics(log, period, list(annotations), links=products.links[LinkWindows()])
     ctx = PageContext(report=report, log=log, period=period, annotations=tuple(annotations), metrics=metrics,
                       findings=tuple(findings) + tuple(replay_findings), report_dir=report_dir, inputs=tuple(inputs),
-                      audience=audience, products=products, tables=tables)
+                      audience=audience, products=products, tables=tables, left_out=tuple(left_out))
     rendered = []
     for options, page in pages:
         with progress.step(f"Building page '{options.title}'"):

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--format", choices=["events", "903", "903_xml", "cin", "annex_a"], default="events",
                       help="write a tidy event log (default), SSDA903 returns (CSV or XML), CIN census XML or an "
                            "Annex A workbook")
+    demo.add_argument("--history", action="store_true",
+                      help="also write a 903 history from 2002 before the extract (1,002 more children in care; "
+                           "for the longitudinal pages)")
     demo.add_argument("-q", "--quiet", action="store_true")
     demo.add_argument("--debug", action="store_true")
 
@@ -69,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="start a report for your own data in a new folder")
     init.add_argument("folder", type=Path)
+    init.add_argument("--data", type=Path, help="your data: report.yaml is written from what it holds and reads it in place")
     init.add_argument("--debug", action="store_true")
 
     commands.add_parser("schema", help="print the JSON Schema of report.yaml")
@@ -112,6 +116,7 @@ def _validate(args) -> int:
 def _synth(args) -> int:
     from generator.ingest.tidy import write_tidy
     from generator.progress import Progress
+    from generator.eventlog import EventLog
     from generator.synth.demo import HISTORY_FILES, POPULATION_FILE, generate_demo, generate_demo_history
 
     if args.synth_kind == "like":
@@ -127,21 +132,27 @@ def _synth(args) -> int:
         log = generate_demo(children=args.children, seed=args.seed)
     with progress.step("Simulating the 903 history before the extract"):
         history, population = generate_demo_history(log, seed=args.seed)
+    if not args.history:
+        # The front door's extract alone; the history still sizes the population estimates.
+        history_written = EventLog()
+    else:
+        history_written = history
     if args.format == "events":
         # The extract and its history in files of their own: the extract's are what
         # generate_demo() returns (tests/test_demo_calibration.py holds them so).
         # (the history first: write_tidy names its files events.* and children.*)
-        paths = [path.replace(path.with_name(f"{name}{path.suffix}"))
-                 for name, path in zip(HISTORY_FILES, write_tidy(history, args.out, args.file_type))]
+        paths = [] if not args.history else [
+            path.replace(path.with_name(f"{name}{path.suffix}"))
+            for name, path in zip(HISTORY_FILES, write_tidy(history, args.out, args.file_type))]
         paths = write_tidy(log, args.out, args.file_type) + paths
     else:
         from generator.export import WRITERS
 
-        paths = WRITERS[args.format](log.concat(history), args.out)
+        paths = WRITERS[args.format](log.concat(history_written) if args.history else log, args.out)
     population.to_csv(args.out / POPULATION_FILE, index=False, lineterminator="\n")
     paths.append(args.out / POPULATION_FILE)
-    total = len(log.events) + len(history.events)
-    progress.say(f"Wrote {total:,} events for {len(log.children) + len(history.children):,} children and the "
+    total = len(log.events) + len(history_written.events)
+    progress.say(f"Wrote {total:,} events for {len(log.children) + len(history_written.children):,} children and the "
                  f"population estimates: {', '.join(map(str, paths))}")
     return EXIT_OK
 
@@ -181,11 +192,14 @@ def _pdf(args) -> int:
 def _init(args) -> int:
     from generator.scaffold import scaffold
 
-    written = scaffold(args.folder)
+    written = scaffold(args.folder, data=args.data)
     print(terminal_text(f"Started a report in {args.folder}/:"))
     for path in written:
         print(terminal_text(f"  {path}"))
-    print(terminal_text(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}"))
+    if args.data is None:
+        print(terminal_text(f"Put your files in {args.folder / 'data'}/ and run: carejourneys build {args.folder / 'report.yaml'}"))
+    else:
+        print(terminal_text(f"Run: carejourneys build {args.folder / 'report.yaml'}"))
     return EXIT_OK
 
 

@@ -104,8 +104,8 @@ def _known_keys(raw: dict) -> dict[str, list[str]]:
         known[f"sources[{i}]"] = sorted(Source.model_fields)
     for i, note in enumerate(listed["annotations"]):
         known[f"annotations[{i}]"] = sorted(AnnotationEntry.model_fields)
-    for i, page in enumerate(raw.get("pages") or []):
-        if isinstance(page, dict) and page.get("kind") in PAGE_OPTIONS:
+    for i, page in enumerate(listed["pages"]):
+        if isinstance(page, dict) and isinstance(page.get("kind"), str) and page["kind"] in PAGE_OPTIONS:
             known[f"pages[{i}]"] = sorted(PAGE_OPTIONS[page["kind"]].model_fields)
     return known
 
@@ -144,7 +144,8 @@ def _valid_pages(raw: dict) -> list:
     pages = raw.get("pages") if isinstance(raw.get("pages"), list) else []
     valid = []
     for i, page in enumerate(pages):
-        model = PAGE_OPTIONS.get(page.get("kind")) if isinstance(page, dict) else None
+        kind = page.get("kind") if isinstance(page, dict) else None
+        model = PAGE_OPTIONS.get(kind) if isinstance(kind, str) else None
         if model is not None:
             try:
                 valid.append((i, model.model_validate(page)))

@@ -55,6 +55,15 @@ EVENT_RANK = {name: rank for rank, name in enumerate(VOCABULARY)}
 #: look-back goes (`EventLog.front_door_first_date`).
 CARE_EVENTS = frozenset({"lac_start", "legal_status", "placement", "missing_start", "missing_end",
                          "court_application", "final_order", "lac_end"})
+#: Practice recorded inside a plan or a period of care, not a step of the journey: a visit
+#: (statutory_visit, code cin / cp / cla for the plan it belongs to), a review (cpp_review: a
+#: child protection review conference; lac_review: a looked-after child's statutory review;
+#: pathway_plan_review: a care leaver's pathway plan), a return interview offered after a
+#: missing episode, a care leaver's needs_assessment. A process map need not place them: a map
+#: that leaves one out keeps the child where it is (`generator.pathway.process_map`).
+PRACTICE_EVENTS: tuple[str, ...] = (
+    "needs_assessment", "statutory_visit", "cpp_review", "lac_review", "return_interview_offered", "pathway_plan_review",
+)
 
 EVENT_COLUMNS = ("child_id", "event", "date", "record_id", "code", "source")
 CHILD_COLUMNS = ("child_id", "sex", "birth_month", "ethnicity", "disability", "la")
@@ -144,11 +153,12 @@ class EventLog:
 
     @property
     def front_door_first_date(self) -> pd.Timestamp | None:
-        """The first date of the front door's records (every event but a period of care's):
-        where the look-back of re-referrals and timeliness starts. A 903 history that reaches
-        back further says nothing about referrals before the CIN census does. The first date
-        of all when the data hold only care events."""
-        rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS), "date"]
+        """The first date of the front door's records (every event but a period of care's and
+        recorded practice's: reviews, visits, return interviews): where the look-back of
+        re-referrals and timeliness starts. A 903 history that reaches back further says
+        nothing about referrals before the CIN census does. The first date of all when the data
+        hold only care events."""
+        rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS | set(PRACTICE_EVENTS)), "date"]
         return rows.min() if len(rows) else self.first_date
 
     @property

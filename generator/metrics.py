@@ -48,6 +48,8 @@ METRICS: tuple[MetricDefinition, ...] = (
     _m("icpc", "Initial child protection conferences", "count", "conferences held"),
     _m("cpp_starts", "Child protection plans", "count", "plans started"),
     _m("lac_starts", "Started to be looked after", "count", "periods of care started"),
+    _m("lac_ends", "Ceased to be looked after", "count", "periods of care ended"),
+    _m("lac_open_end", "Looked after at the end", "count", "children in care on the period's last day"),
     _m("rereferral_12m", "Re-referrals within 12 months", "rate",
        "of referrals with a year of data before them had a previous referral in the 365 days before (DfE definition)"),
     _m("rereferral_36m", "Re-referrals within 36 months", "rate",
@@ -105,7 +107,7 @@ BY_KEY: dict[str, MetricDefinition] = {m.key: m for m in METRICS}
 
 #: metrics.json's other keys: the period, and the events page's figures around each annotation.
 PERIOD_KEYS = ("period_start", "period_end")
-_RATE_PART = re.compile(r"^(?P<key>.+)_(?P<part>pct|n|d|pending)$")
+_RATE_PART = re.compile(r"^(?P<key>.+)_(?P<part>pct|n|d|pending|missing)$")
 _CHANGE = re.compile(r"^event\d+_(?P<measure>[a-z0-9_]+?)_(level_change|level_low|level_high|level_ratio|level_ratio_low|"
                      r"level_ratio_high|placebo_pct)$")
 
@@ -116,8 +118,8 @@ def definition_of(key: str) -> MetricDefinition | None:
     if key in BY_KEY:
         return BY_KEY[key]
     rate = _RATE_PART.match(key)
-    if rate and rate["key"] in BY_KEY and BY_KEY[rate["key"]].kind == "rate":
-        return BY_KEY[rate["key"]]
+    if rate and rate["key"] in BY_KEY and (BY_KEY[rate["key"]].kind == "rate" or rate["part"] == "missing"):
+        return BY_KEY[rate["key"]]  # `<key>_missing`: why these data cannot give the figure
     change = _CHANGE.match(key)
     if change:
         return MetricDefinition(key, f"Change around an event: {change['measure'].replace('_', ' ')}", "change",

@@ -186,7 +186,10 @@ class JunctionOptions(WindowOptions):
     intro: str = (
         "Where cases go at each decision point of the front door, and whether that changes. Each "
         "share is of the cases that reached the junction in the period and whose next step is "
-        "known; the bars and bands show 95% intervals."
+        "known; the bars and bands show 95% intervals. These are decisions recorded at each junction, "
+        "linked to their referral: the pathway map's 'where children went next' counts every move of a "
+        "child's dot, time limits and closures included, and the overview's assessments ending in no "
+        "further action counts every authorised assessment, linked or not."
     )
     frequency: Literal["auto", "month", "quarter"] = Field(
         "auto", description="Time step of the junction charts; auto uses quarters for a junction whose months average "

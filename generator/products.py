@@ -27,6 +27,8 @@ from generator.quality import Finding
 
 #: Twins are the same for every build of the same data (DESIGN.md: builds are deterministic).
 TWIN_SEED = 2018
+#: Rounds over the animated periods when keeping twins off real journeys (see `_twins`).
+KEEP_OFF_ROUNDS = 5
 
 
 def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Finding]]:
@@ -65,8 +67,17 @@ def _twins(plan: Plan, maps: dict, replays: dict, progress: Progress):
     spans.add(period_days(plan.period))
     twin_replays: dict | None = None
     with progress.step("Keeping twins off real journeys"):
-        for first, last in sorted(spans):
-            twins, _, twin_replays = keep_twins_off_real_journeys(twins, real, first, last, seed=TWIN_SEED + first)
+        # Moving a twin off a real journey in one period can put it on one in another: go round
+        # the periods until a whole round moves nobody (each check drops, as a last resort, the
+        # twins it cannot move, so this ends).
+        for attempt in range(KEEP_OFF_ROUNDS):
+            moved_in_round = 0
+            for first, last in sorted(spans):
+                twins, moved, twin_replays = keep_twins_off_real_journeys(
+                    twins, real, first, last, seed=TWIN_SEED + first + 7919 * attempt)
+                moved_in_round += moved
+            if moved_in_round == 0 or len(spans) == 1:
+                break
     return twins, twin_replays or {}
 
 

@@ -23,3 +23,11 @@ def default_report() -> Path:
     """content/report.yaml of the current folder when there is one, else the packaged demo."""
     local = Path("content") / "report.yaml"
     return local if local.is_file() else resource_dir("content") / "report.yaml"
+
+
+def is_packaged_demo(report: Path) -> bool:
+    """Whether ``report`` is the packaged demo's report.yaml (a clone's content/ is the package's)."""
+    try:
+        return Path(report).resolve() == (resource_dir("content") / "report.yaml").resolve()
+    except OSError:
+        return False

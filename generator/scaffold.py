@@ -1,4 +1,9 @@
-"""`carejourneys init DIR`: a report folder for an LA, ready to build once data is dropped in."""
+"""`carejourneys init DIR`: a report folder for an LA, ready to build once data is dropped in.
+
+With ``--data FOLDER`` the report.yaml is written from the data found there (title naming
+the LA, period the data's whole months, pages for what the data holds:
+`generator.report_for_data`) and reads that folder in place.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,25 @@ from generator.errors import InputError, Problem
 from generator.resources import resource_dir
 
 
-def scaffold(folder: Path) -> list[Path]:
+def scaffold(folder: Path, data: Path | None = None) -> list[Path]:
     """Write report.yaml, pages/about.md, maps/, data/README.md and README.md into ``folder``.
 
-    Refuses a folder that already has files, so nothing of the user's is overwritten.
+    Refuses a folder that already has files, so nothing of the user's is overwritten. With
+    ``data``, report.yaml is written from what that data holds, and the data is copied into
+    ``folder/data/``: a report reads only inside its own folder (`generator.safepaths`), so the
+    folder travels whole and a report.yaml received from elsewhere cannot read the disk.
     """
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError(Problem(str(folder), "", "already exists and is not empty", "choose a new folder name"))
+    report_text = None
+    if data is not None:
+        from generator.ingest import read_sources
+        from generator.report_for_data import report_settings, report_yaml
+
+        log, _, _ = read_sources([Path(data)])
+        if log.events.empty:
+            raise InputError(Problem(str(data), "", "holds no events", "point --data at an export with events"))
+        report_text = report_yaml(report_settings(log, Path(data)), "data")
     content = resource_dir("content")
     written = []
 
@@ -24,7 +41,19 @@ def scaffold(folder: Path) -> list[Path]:
         shutil.copyfile(source, target)
         written.append(target)
 
-    put(content / "init" / "report.yaml", folder / "report.yaml")
+    if report_text is None:
+        put(content / "init" / "report.yaml", folder / "report.yaml")
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.yaml").write_text(report_text, encoding="utf-8")
+        written.append(folder / "report.yaml")
+        source = Path(data)
+        if source.is_dir():
+            shutil.copytree(source, folder / "data", dirs_exist_ok=True)
+        else:
+            (folder / "data").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / "data" / source.name)
+        written.append(folder / "data")
     put(content / "pages" / "about.md", folder / "pages" / "about.md")
     put(content / "init" / "data-README.md", folder / "data" / "README.md")
     for map_file in sorted((content / "maps").glob("*.yaml")):

@@ -18,6 +18,9 @@ from generator.pages.base import Annotation
 from generator.synth.demo import generate_demo
 from tests.helpers import log_of, tiny_report
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 KINDS = ["rereferrals", "junctions", "timeliness", "workload", "flows", "cohorts", "events"]
 REGISTERED = [k for k in KINDS if k in PAGE_KINDS]
 PERIOD = Period.of("2014-04-01", "2018-03-31")

@@ -29,6 +29,9 @@ from generator.pathway.tube_layout import layout
 from tests.conftest import REPO
 from tests.helpers import tiny_report, write_report
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 FRONT_DOOR = REPO / "content" / "maps" / "front_door.yaml"
 REPORT_DATES = ["2014-04-01", "2018-03-31", "2016-05-16", "2015-05-16", "2015-05-15", "2017-05-15"]
 

@@ -20,6 +20,9 @@ from generator.analyses.referrals import referral_history
 from generator.eventlog import VOCABULARY, EventLog
 from generator.synth.demo import DEMO_END, DEMO_START, INSPECTION_DATE, generate_demo
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 DEMO_DIR = Path(__file__).parents[1] / "data" / "demo"
 
 #: The six whole months after the inspection, compared with the same months a year and two

@@ -17,6 +17,9 @@ from generator.pathway.process_map import ProcessMap
 from generator.synth import demo as demo_module
 from generator.synth.legal import _steps
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 

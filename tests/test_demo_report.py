@@ -5,6 +5,10 @@ import yaml
 from generator.config import load_report
 from generator.synth.demo import INSPECTION_DATE, INSPECTION_LABEL
 from tests.conftest import DEMO_REPORT
+import pytest
+
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
 
 
 def test_demo_report_marks_the_simulated_inspection_on_its_date():

@@ -19,6 +19,10 @@ from generator.eventlog import EventLog
 from generator.ingest import read_sources
 from generator.pages import PAGE_KINDS
 from tests.helpers import tiny_report
+import pytest
+
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 FRONT_DOOR = yaml.safe_load((ROOT / "content" / "maps" / "front_door.yaml").read_text(encoding="utf-8"))

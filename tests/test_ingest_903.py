@@ -86,13 +86,20 @@ def test_overlapping_episodes_are_cut_at_the_next_start(tmp_path):
 
 def test_codes_outside_the_list_for_the_year_are_kept_and_counted(tmp_path):
     folder = write(tmp_path / "d", {
-        # E45 is a special guardianship code only from the 2020 return on.
-        "episodes_2017.csv": EPISODES + "1,01/05/2016,S,ZZ,N1,U1,,01/09/2016,E45,,,,\n",
+        # E43 is a special guardianship code only up to the 2014 return (E45-E48 from 2015).
+        "episodes_2017.csv": EPISODES + "1,01/05/2016,S,ZZ,N1,U1,,01/09/2016,E43,,,,\n",
     })
     log, _, findings = read_sources([folder])
     found = [f for f in findings if f.check == "codes outside the code list"]
     assert {f.message.split(" codes")[0] for f in found} == {"legal status (LS)", "reason episode ceased (REC)"}
     assert ("lac_start", "2016-05-01", "ZZ") in events_of(log, "1")
+
+
+def test_the_special_guardianship_codes_follow_the_return_year():
+    from generator.ingest.codelists import reason_episode_ceased
+
+    assert {"E43", "E44"} <= reason_episode_ceased(2014) and not {"E45", "E48"} & reason_episode_ceased(2014)
+    assert {"E45", "E46", "E47", "E48"} <= reason_episode_ceased(2015) and not {"E43", "E44"} & reason_episode_ceased(2018)
 
 
 def test_an_unreadable_start_date_drops_the_episode_and_counts_it(tmp_path):

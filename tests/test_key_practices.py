@@ -24,6 +24,9 @@ from generator.privacy.publish import publish
 from generator.synth.demo import generate_demo
 from generator.synth.practice import CPP_DRIFT_START
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 RULES = load_rules(REPO / "content" / "practices")
 PERIOD = Period.of("2014-04-01", "2018-03-31")

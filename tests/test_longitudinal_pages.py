@@ -19,8 +19,11 @@ from generator.page_options import IncidenceOptions, SequencesOptions, TimelineO
 from generator.privacy.publish import publish
 from tests.helpers import TINY_CHILDREN, TINY_EVENTS, write_report
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
-DEMO = REPO / "data" / "demo"
+DEMO = REPO / "data" / "longitudinal"  # the demo with its 903 history from 2002 (`synth demo --history`)
 POPULATION = "la,year,age,sex,count\n" + "".join(f"E1,2015,{a},{s},100\n" for a in range(18) for s in (1, 2))
 
 

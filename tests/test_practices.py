@@ -192,3 +192,13 @@ def test_an_invalid_rule_file_names_the_file_and_the_key(tmp_path):
     text = str(error.value)
     assert "bad.yaml: measure.deadline.weeks" in text
     assert "worse.yaml: measure" in text
+
+
+def test_one_day_due_date_equals_the_series_rule_across_bank_holidays():
+    from generator.analyses.practices import _due, due_dates
+    from generator.practice_rules import Deadline
+
+    days = pd.Series(pd.date_range("2015-12-01", "2017-04-30", freq="D"))
+    for deadline in (Deadline(working_days=15), Deadline(working_days=45), Deadline(days=20), Deadline(months=3)):
+        expected = due_dates(days, deadline)
+        assert [_due(day, deadline) for day in days] == list(expected)

@@ -118,7 +118,7 @@ def test_a_bad_slug_is_refused_at_load_with_its_key_path(tmp_path, capsys):
 
 
 def _overview_quality(html: str) -> tuple[int, int, int]:
-    found = re.search(r"found ([\d,]+) error row\(s\) and ([\d,]+) warning row\(s\) across ([\d,]+) finding", html)
+    found = re.search(r"found ([\d,]+) error rows? and ([\d,]+) warning rows? across ([\d,]+) findings?", html)
     return tuple(int(g.replace(",", "")) for g in found.groups())
 
 

@@ -13,6 +13,9 @@ from generator.cli import main
 from generator.pdf import find_chromium
 from tests.helpers import tiny_report
 
+#: Whole builds or whole-demo fits: run by the README's test command, not by plain `pytest`.
+pytestmark = pytest.mark.slow
+
 
 def test_zip_holds_the_whole_build_under_one_folder_and_is_deterministic(tmp_path):
     report = tiny_report(tmp_path)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from generator.analyses.coverage import events_held, missing_reason
 from generator.analyses.front_door_metrics import front_door_metrics
 from generator.analyses.period import Period
 from generator.analyses.referrals import DAYS_12_MONTHS, DAYS_36_MONTHS, rereferral_rate
+from generator.analyses.workload import open_on, stage_intervals
 from generator.eventlog import EventLog
 
 #: metrics.json count keys and the events each counts.
@@ -16,6 +20,7 @@ COUNTED_EVENTS = {
     "icpc": "icpc",
     "cpp_starts": "cpp_start",
     "lac_starts": "lac_start",
+    "lac_ends": "lac_end",
 }
 
 
@@ -35,6 +40,11 @@ def headline_metrics(log: EventLog, period: Period, annotations: list | None = N
     ``annotations`` (the report's dated events), when given, add the events page's figures.
     ``links`` (`generator.analyses.front_door.FrontDoorLinks` with the default windows), when
     given, saves linking the log again.
+
+    A figure whose events the data never records (`generator.analyses.coverage`) is None, not
+    0, with ``<key>_missing`` saying why ("no Annex A list 1 (contacts)"); a rate's
+    ``_n``/``_d`` are None with it. ``lac_open_end`` counts children whose period of care is
+    open on the period's last day, as the workload page's stock of periods of care does.
     """
     events = log.events[period.contains(log.events["date"])]
     metrics: dict = {
@@ -54,5 +64,15 @@ def headline_metrics(log: EventLog, period: Period, annotations: list | None = N
     nfa = int((outcomes.str.lower() == "nfa").sum())
     metrics["assessment_nfa_pct"] = percent(nfa, len(outcomes))
     metrics["assessment_nfa_n"], metrics["assessment_nfa_d"] = nfa, int(len(outcomes))
+    care = stage_intervals(log, "lac_start", "lac_end")
+    metrics["lac_open_end"] = int(open_on(care, pd.DatetimeIndex([period.end]))[0])
     metrics.update(front_door_metrics(log, period, annotations, links))  # the analytics pages' figures (README)
+    held = events_held(log)
+    for key in list(COUNTED_EVENTS) + ["lac_open_end", "rereferral_12m", "rereferral_36m", "assessment_nfa"]:
+        reason = missing_reason(key, held)
+        if reason is None:
+            continue
+        metrics[f"{key}_missing"] = reason
+        for name in ([key] if key in COUNTED_EVENTS or key == "lac_open_end" else [f"{key}_pct", f"{key}_n", f"{key}_d"]):
+            metrics[name] = None
     return metrics

@@ -66,7 +66,15 @@ def due_dates(start: pd.Series, deadline: Deadline) -> pd.Series:
 
 
 def _due(day: pd.Timestamp, deadline: Deadline) -> pd.Timestamp:
-    return due_dates(pd.Series([day]), deadline).iloc[0]
+    """`due_dates` for one day, without building a Series: recurring clocks call it once per
+    occasion, tens of thousands of times on a county's data."""
+    if deadline.days is not None:
+        return day + pd.Timedelta(days=deadline.days)
+    if deadline.months is not None:
+        return day + pd.DateOffset(months=deadline.months)
+    calendar = bank_holidays(day.year, day.year + 2)
+    next_day = np.busday_offset(np.datetime64(day.date()), deadline.working_days + 1, roll="backward", holidays=calendar)
+    return pd.Timestamp(next_day - np.timedelta64(1, "D"))
 
 
 def _periods(log: EventLog, start: str, end: str | None, data_end: pd.Timestamp) -> pd.DataFrame:

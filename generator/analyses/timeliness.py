@@ -42,7 +42,7 @@ ASSESSMENT_STANDARD_DAYS = 45
 ICPC_STANDARD_DAYS = 15
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=256)
 def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
     """England and Wales bank holidays from ``first_year`` to ``last_year``, as datetime64[D]."""
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))

@@ -90,7 +90,7 @@ def monthly_durations(
         x=x, y=alt.Y("value:Q", title="Working days"),
         color=alt.Color("measure:N", title=None, sort=measures, scale=alt.Scale(domain=measures, range=[PALETTE[0], PALETTE[3]]),
                         legend=alt.Legend(orient="top", labelLimit=320)),
-        strokeDash=alt.StrokeDash("measure:N", sort=measures, scale=alt.Scale(domain=measures, range=[[1, 0], [4, 3]]), legend=None),
+        strokeDash=alt.StrokeDash("measure:N", sort=measures, scale=alt.Scale(domain=measures, range=[[1, 0], [4, 3]])),
         tooltip=[alt.Tooltip("utcyearmonth(month):T", title=period_title, format="%B %Y"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("value:Q", title="Working days", format=".1f"),
                  alt.Tooltip("median_low:Q", title="Median: 95% interval from", format=".1f"),

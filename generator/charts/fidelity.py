@@ -25,7 +25,7 @@ def paired_shares(chart_id: str, table: pd.DataFrame, *, title: str, description
     x = alt.X("pct:Q", title="Per cent of the cases at the junction", scale=alt.Scale(domain=[0, 100]))
     colour = alt.Color("source:N", title=None, sort=SOURCES, scale=alt.Scale(domain=SOURCES, range=PALETTE[:2]),
                        legend=alt.Legend(orient="top"))
-    shape = alt.Shape("source:N", sort=SOURCES, scale=alt.Scale(domain=SOURCES, range=["circle", "diamond"]), legend=None)
+    shape = alt.Shape("source:N", sort=SOURCES, scale=alt.Scale(domain=SOURCES, range=["circle", "diamond"]))
     tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("source:N", title="Data"),
                alt.Tooltip("pct:Q", title="Per cent", format=".1f"), alt.Tooltip("count:Q", title="Cases", format=","),
                alt.Tooltip("n:Q", title="At the junction", format=",")]

@@ -45,7 +45,7 @@ def segmented_chart(
     lines = base.transform_fold(["fitted", "counterfactual"], as_=["which", "level"]).transform_calculate(
         series=f"datum.which == 'fitted' ? '{SERIES[1]}' : '{SERIES[2]}'").mark_line(strokeWidth=2.5).encode(
         x=x, y=alt.Y("level:Q", title=y_title, scale=free), color=colour, detail="side:N",
-        strokeDash=alt.StrokeDash("series:N", sort=list(SERIES), legend=None,
+        strokeDash=alt.StrokeDash("series:N", sort=list(SERIES),
                                   scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [1, 0], [6, 4]])))
     points = base.transform_calculate(series=f"'{SERIES[0]}'").mark_point(filled=True, size=36).encode(
         x=x, y=alt.Y("value:Q", title=y_title, scale=free), color=colour, tooltip=tooltip)

@@ -100,7 +100,7 @@ def spc_chart(chart_id: str, table: pd.DataFrame, *, title: str, kind: str, meas
         color=alt.Color("point:N", title="Variation", scale=alt.Scale(domain=domain, range=colours),
                         legend=alt.Legend(orient="top", labelLimit=240)),
         shape=alt.Shape("point:N", scale=alt.Scale(domain=domain, range=["triangle-up", "diamond", "square", "square",
-                                                                           "circle"]), legend=None))
+                                                                           "circle"])))
     layers = [line, centre, *limits, points]
     if target is not None:
         rule = pd.DataFrame({"target": [target], "label": ["Target"]})

@@ -1,10 +1,69 @@
-"""Colours and sizes every chart shares.
+"""Colours and sizes every chart shares, in the reader's light and dark schemes.
 
-The palette is Okabe-Ito (safe for the common colour-vision deficiencies), darkened where
-needed so every colour reaches 3:1 against white for graphical objects (WCAG 2.2 1.4.11).
+One colour system for the page (report.css), the charts and the map: `SCHEMES` names each
+role's colour in light and dark, and report.css and player.css use the same values. The
+palette is Okabe-Ito (safe for the common colour-vision deficiencies), darkened where needed so
+every colour reaches 3:1 against white for graphical objects (WCAG 2.2 1.4.11); `DARK_COLOURS`
+gives each colour a chart module writes into a spec its dark-scheme twin, lightened to 3:1 (marks)
+or 4.5:1 (text) against the dark page. report.js swaps them in, and passes `vega_config`'s dark
+config, when the reader's system asks for dark; the static SVGs (print, no-JS) stay light.
 """
 
+from __future__ import annotations
+
 PALETTE = ["#1d70b8", "#d55e00", "#007a5e", "#6f3f98", "#b58105", "#0072b2", "#cc79a7", "#505a5f"]
+
+#: Each role's colour per scheme. Text and muted text reach 4.5:1 on background and panel;
+#: grid and border are graphics (3:1 where they carry meaning; grid lines are decoration).
+SCHEMES = {
+    "light": {"text": "#0b0c0c", "muted": "#505a5f", "background": "#ffffff", "panel": "#f3f2f1",
+              "grid": "#dedcd9", "border": "#b1b4b6", "rule": "#505a5f", "accent": "#1d70b8"},
+    "dark": {"text": "#f3f2f1", "muted": "#c5c9cc", "background": "#0b0c0c", "panel": "#1d1f20",
+             "grid": "#3b3f41", "border": "#6f777b", "rule": "#b1b4b6", "accent": "#8ab8f0"},
+}
+
+#: The text colour chart modules write on marks (bar values, labels, annotation labels).
+INK = SCHEMES["light"]["text"]
+#: Secondary text and reference lines.
+MUTED = SCHEMES["light"]["muted"]
+
+#: A light-scheme colour found in a spec -> its dark-scheme twin. Ratios on the dark page
+#: #0b0c0c (measured with the WCAG 2.2 formula): the greys and purple below 3:1 are lightened.
+DARK_COLOURS = {
+    "#0b0c0c": "#f3f2f1",   # ink: 17.3:1
+    "#1d1d1b": "#f3f2f1",
+    "#505a5f": "#b1b4b6",   # muted rules and points: 2.8 -> 9.4:1
+    "#b1b4b6": "#6f777b",   # pale rules (range bars): 4.3:1, still quieter than the marks
+    "#6f3f98": "#a98bd3",   # purple: 2.6 -> 6.8:1
+    "#1d70b8": "#5694ca",   # blue: 3.8 -> 6.1:1, so it also holds on the dark panel
+    "#0072b2": "#4c9fd6",
+    "#007a5e": "#3b9c7f",
+    "#1d4f91": "#8ab8f0",   # map counts: 2.4 -> 9.5:1
+}
+
+
+def vega_config(scheme: str) -> dict:
+    """The Vega-Lite config for ``scheme`` ("light" or "dark"): axis, legend, title and mark
+    text in the scheme's text colour, so no chart text depends on the chart module's choice."""
+    colours = SCHEMES[scheme]
+    text = {"labelColor": colours["text"], "titleColor": colours["text"]}
+    return {
+        "background": None if scheme == "dark" else colours["background"],
+        "axis": {**text, "gridColor": colours["grid"], "domainColor": colours["rule"], "tickColor": colours["rule"]},
+        "legend": dict(text),
+        "header": dict(text),
+        "title": {"color": colours["text"], "subtitleColor": colours["muted"]},
+        "text": {"color": colours["text"]},
+        "rule": {"color": colours["rule"]},
+        "view": {"stroke": colours["border"]},
+    }
+
+
+def chart_schemes() -> dict:
+    """What report.js needs to draw a chart in either scheme: the config, and (dark) the colour
+    substitutions for colours the spec names itself."""
+    return {"light": {"config": vega_config("light"), "colours": {}},
+            "dark": {"config": vega_config("dark"), "colours": dict(DARK_COLOURS)}}
 
 
 def base_properties() -> dict:

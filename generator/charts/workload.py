@@ -38,7 +38,7 @@ def count_lines(
                            legend=alt.Legend(orient="top", labelLimit=320, symbolType="stroke", symbolStrokeWidth=3)),
     }
     if dashed:
-        encodings["strokeDash"] = alt.StrokeDash(f"{series}:N", sort=names, legend=None, scale=alt.Scale(
+        encodings["strokeDash"] = alt.StrokeDash(f"{series}:N", sort=names, scale=alt.Scale(
             domain=names, range=[[4, 3] if n == dashed else [1, 0] for n in names]))
     line = alt.Chart(alt.Data(values=records(shown))).mark_line(strokeWidth=2).encode(
         x=x, y=alt.Y(f"{value}:Q", title=y_title),

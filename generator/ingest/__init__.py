@@ -9,6 +9,9 @@ Inputs that are not events about children (population estimates now; court proce
 area aggregates later) are `Tables`: recognised by their content before the event readers
 look (`TABLE_READERS`), read into one typed field each, and handed to the pages beside the
 log (`generator.pages.base.PageContext.tables`).
+The legal department's proceedings list, the person list it is linked with and the clerical
+decisions about links are not events: `read_inputs` recognises them by content before the
+event readers look and returns them apart, as `Tables.legal` (`proceedings.LegalInputs`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
 import pandas as pd
 
-from generator.ingest import annex_a, cin_census, population, ssda903, tidy
+from generator.ingest import annex_a, cin_census, population, proceedings, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
 from generator.ingest.sniff import binary_kind
 from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
@@ -72,9 +75,13 @@ class Tables:
         ONS mid-year estimates, tidy (`generator.ingest.population.read_population`): ``la``,
         ``year``, ``age``, ``sex``, ``count`` (and ``ethnicity`` when given); every file
         found, concatenated.
+    legal : generator.ingest.proceedings.LegalInputs or None
+        The legal department's proceedings list, the person list it is linked with and the
+        clerical decisions about links (`generator.ingest.proceedings.read_legal`).
     """
 
     population: pd.DataFrame | None = None
+    legal: object = None
 
 
 def _claims_population(path: Path, display: str) -> bool:
@@ -178,6 +185,7 @@ def read_inputs(paths: list[Path]) -> Sources:
     groups: dict[tuple[str, str | None], list[tuple[Path, str]]] = {}
     table_files: dict[str, list[tuple[Path, str]]] = {}
     inputs: list[InputFile] = []
+    legal_files: dict[str, list[tuple[Path, str]]] = {}
     for root in paths:
         if not root.exists():
             problems.append(Problem(str(root), "", "does not exist", "check the path in report.yaml or --data"))
@@ -191,11 +199,12 @@ def read_inputs(paths: list[Path]) -> Sources:
         for file in files:
             display = str(file) if root.is_file() else str(root / file.relative_to(root))
             name = file.name if root.is_file() else file.relative_to(root).as_posix()
-            table = _table_kind(file, display)
-            if table is not None:
-                table_files.setdefault(table, []).append((file, display))
+            legal = None if binary_kind(file) else proceedings.claims(file, display)
+            table = _table_kind(file, display) if legal is None else None
+            if legal is not None or table is not None:
+                (legal_files if legal is not None else table_files).setdefault(legal or table, []).append((file, display))
                 data = file.read_bytes()
-                inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), table))
+                inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), legal or table))
                 continue
             reader, why_not = _place(file, display)
             if reader is None and why_not:
@@ -226,6 +235,12 @@ def read_inputs(paths: list[Path]) -> Sources:
             log, found = part if isinstance(part, tuple) else (part, [])
             parts.append((name, la, log))
             findings += found
+    legal = None
+    try:
+        legal, legal_findings = proceedings.read_legal(legal_files)
+        findings += legal_findings
+    except InputError as error:
+        problems += error.problems
     tables = {}
     for field_name, files in table_files.items():
         try:
@@ -239,7 +254,7 @@ def read_inputs(paths: list[Path]) -> Sources:
                                  + " and ".join(sorted(table_files)) + " tables",
                                  "add the event data (a tidy event log, a 903 or a CIN census) beside them"))
     log, found = join_sources(parts)
-    return Sources(log, inputs, findings + found, Tables(**tables))
+    return Sources(log, inputs, findings + found, Tables(**tables, legal=legal))
 
 
 def _table_kind(file: Path, display: str) -> str | None:

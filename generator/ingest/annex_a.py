@@ -7,13 +7,29 @@ punctuation and curly apostrophes do not matter, and the known wordings of each 
 across template versions are accepted. Values lose their prefixes: "a) Male" -> "Male",
 "a) 1A: Individual" -> "1A". Annex A is our only source of contacts and early help.
 
+Lists 1-11 of the templates Ofsted has published since 2019 are each read or knowingly
+skipped, with a note on the data-quality page; sheets that are no list (the template's title,
+guidance and contents sheets) are listed in a note and not read.
+
 List -> events: 1 contact (code Contact Source); 2 early_help_assessment_start/completion;
 3 referral (code Referral Source), referral_nfa when "Referral NFA?" is yes; 4
 assessment_start, assessment_authorised (code in_need / nfa from "Was the child assessed as
 requiring LA children's social care support?"); 5 strategy_discussion and s47 on the strategy
-discussion date that initiated the enquiry, icpc (code cpp / no_plan); 6 cin_plan_start/end;
-7 cpp_start (code Initial Category of Abuse)/cpp_end; 8 lac_start (code Legal Status)/lac_end
-(code Reason Ceased).
+discussion date that initiated the enquiry, icpc (code cpp / no_plan); 6 children in need:
+cin_start (code Primary Need Code)/cin_end (code Reason for Closure) in the 2019 template,
+cin_plan_start/end where the list has CIN plan dates, statutory_visit (code cin) on "Date
+Child Was Last Seen"; 7 cpp_start (code Initial Category of Abuse)/cpp_end, statutory_visit
+(code cp) on the last statutory visit, cpp_review on the latest review conference; 8
+lac_start (code Legal Status)/lac_end (code Reason Ceased), legal_status on the start of the
+current legal status, placement (code Placement Type) on the start of the latest placement,
+lac_review on the latest statutory review, statutory_visit (code cla) on the last social work
+visit, and the return-interview questions (yes/no, undated) as the child's attributes
+return_interview_offered and return_interview_accepted; 9 care leavers: pathway_plan_review
+and needs_assessment where the list has those dates, and the undated columns (eligibility,
+in touch, accommodation, activity) as attributes care_leaver_*. Skipped with a note: 10
+(adoption: its steps are not journey events here) and 11 (adopters: rows about adults, with
+"Individual adopter identifier" in place of the child's id). The lists carry only the latest
+visit or review of each child, so those events are a last date, not a history.
 """
 
 from __future__ import annotations
@@ -52,16 +68,41 @@ LISTS: dict[int, dict[str, tuple[str, ...]]] = {
         "icpc": (r"^dateof(the)?initialchildprotectionconference$", r"^(icpc|initialcpc)date$", r"^dateoficpc$"),
         "plan": (r"^did(the)?(icpc|initialchildprotectionconference)resultin",)},
     6: {"date": (r"^(cin|childinneed)planstartdate$", r"^dateof(cin|childinneed)planstart"),
-        "end": (r"^(cin|childinneed)planenddate$", r"^dateof(cin|childinneed)planend")},
+        "end": (r"^(cin|childinneed)planenddate$", r"^dateof(cin|childinneed)planend"),
+        "cin_start": (r"^(cin|childinneed)startdate$", r"^dateof(cin|childinneed)start"),
+        "cin_end": (r"^(cin|childinneed)closuredate$", r"^(cin|childinneed)enddate$"),
+        "need": (r"^primaryneed",), "reason": (r"^reasonforclosure$",),
+        "seen": (r"^datechildwaslastseen$", r"^dateoflast(statutory)?visit", r"lastseen$")},
     7: {"date": (r"^(childprotection|cp|cpp)planstartdate$",), "code": (r"^initialcategoryofabuse$", r"^categoryofabuse$"),
-        "end": (r"^(childprotection|cp|cpp)planenddate$",)},
-    8: {"date": (r"startedtobelookedafter", r"^(cla|lac|lookedafter)startdate$"), "code": (r"^legalstatus$",),
-        "end": (r"ceasedtobelookedafter$", r"^dateceased", r"^(cla|lac)enddate$"), "reason": (r"^reasonceased", r"^reasonepisodeceased")},
+        "end": (r"^(childprotection|cp|cpp)planenddate$",),
+        "visit": (r"^dateof(the)?laststatutoryvisit$", r"^dateof(the)?lastvisit"),
+        "review": (r"^dateof(the)?latest(cp|childprotection)?reviewconference$", r"^dateof(the)?lastreviewconference$")},
+    8: {"date": (r"startedtobelookedafter", r"^(cla|lac|lookedafter)startdate$"), "code": (r"^(childs)?legalstatus$",),
+        "end": (r"ceasedtobelookedafter$", r"^dateceased", r"^(cla|lac)enddate$"), "reason": (r"^reasonceased", r"^reasonepisodeceased"),
+        "legal_date": (r"^startdateof(the)?currentlegalstatus$",),
+        "placement_date": (r"^startdateof(the)?(most)?recentplacement$", r"^dateof(the)?(latest|current)placement"),
+        "placement": (r"^placementtype$",),
+        "review": (r"^dateof(the)?lateststatutoryreview$", r"^dateof(the)?latest(lac|cla)?review$"),
+        "visit": (r"^dateof(the)?lastsocialworkvisit$", r"^dateof(the)?laststatutoryvisit$"),
+        "ri_offered": (r"^wasthechildofferedareturninterview",), "ri_accepted": (r"^didthechildacceptareturninterview",)},
+    9: {"pathway": (r"pathwayplan.*(review|date)", r"^dateof(the)?(latest)?pathwayplan"),
+        "needs": (r"needsassessment.*date$", r"^dateof(the)?(latest)?needsassessment"),
+        "eligibility": (r"^eligibilitycategory$",), "in_touch": (r"^laintouch$", r"^intouch$"),
+        "accommodation": (r"^typeofaccommodation$",), "activity": (r"^activitystatus$",)},
 }
 LIST_NAMES = {1: "contacts", 2: "early help", 3: "referrals", 4: "assessments", 5: "section 47 enquiries",
-              6: "children in need", 7: "child protection", 8: "children looked after"}
-#: Lists whose events we read and the columns that must be there.
-REQUIRED = {n: ("date",) for n in LISTS}
+              6: "children in need", 7: "child protection", 8: "children looked after", 9: "care leavers",
+              10: "adoption", 11: "adopters"}
+#: Lists whose events we read and the columns that must be there (any one of each tuple).
+REQUIRED: dict[int, tuple[tuple[str, ...], ...]] = {n: (("date",),) for n in range(1, 9)}
+REQUIRED[6] = (("date", "cin_start"),)
+REQUIRED[9] = ()
+#: Lists knowingly not read, and why (a note on the data-quality page).
+SKIPPED = {10: "the adoption steps (decision, placement order, match, placement, adoption order) are not journey events here",
+           11: "rows about adopters, not children (the list starts 'Individual adopter identifier')"}
+ADOPTER_ID = r"^individualadopteridentifier"
+#: What makes a CSV one of lists 9-11 (their rows carry no event date we look for first).
+CSV_SIGNS = {10: r"^dateofdecisionthatchildshouldbeplacedforadoption", 9: r"^(eligibilitycategory|laintouch)$"}
 
 
 def key(name: object) -> str:
@@ -87,17 +128,24 @@ def _find(columns: list[str], patterns: tuple[str, ...]) -> str | None:
 def csv_list(columns: list[str]) -> int | None:
     """Which list a CSV's header row is, by its columns (None if it is not an Annex A list)."""
     keys = [key(c) for c in columns]
+    if any(re.match(ADOPTER_ID, k) for k in keys):
+        return 11
     if not any(re.match(CHILD_ID, k) for k in keys):
         return None
+    for number in (10, 9):
+        if _find(keys, (CSV_SIGNS[number],)):
+            return number
     for number in (5, 4, 8, 7, 6, 2, 3, 1):
         if _find(keys, LISTS[number]["date"]) and (number != 1 or _find(keys, LISTS[1]["code"]) or "dateofcontact" in keys):
             return number
+    if _find(keys, LISTS[6]["cin_start"]):
+        return 6
     return None
 
 
-def _header_index(rows: list[list[str]]) -> int | None:
+def _header_index(rows: list[list[str]], pattern: str = CHILD_ID) -> int | None:
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if any(re.match(CHILD_ID, key(cell)) for cell in row if cell is not None):
+        if any(re.match(pattern, key(cell)) for cell in row if cell is not None):
             return index
     return None
 
@@ -113,6 +161,8 @@ def claims(path: Path, display: str) -> bool:
     if path.suffix.lower() in CSV_SUFFIXES:
         head = csv_head(path)
         index = _header_index(head)
+        if index is None:
+            index = _header_index(head, ADOPTER_ID)
         return index is not None and csv_list(head[index]) is not None
     return False
 
@@ -131,8 +181,8 @@ def _sheet_names(path: Path) -> list[str]:
     return xlrd.open_workbook(str(path), on_demand=True).sheet_names()
 
 
-def _sheets(path: Path, display: str) -> dict[str, list[tuple]]:
-    """Every list sheet's rows as tuples of cell values."""
+def _sheets(path: Path, display: str) -> dict[str, list[tuple] | None]:
+    """Every list sheet's rows as tuples of cell values; sheets that are no list map to None."""
     try:
         if is_xlsx(path):
             from openpyxl import load_workbook
@@ -140,14 +190,15 @@ def _sheets(path: Path, display: str) -> dict[str, list[tuple]]:
             check_workbook(path, display)
             workbook = load_workbook(path, read_only=True, data_only=True)
             try:
-                return {ws.title: _rows(ws, display) for ws in workbook.worksheets if list_number(ws.title)}
+                return {ws.title: (_rows(ws, display) if list_number(ws.title) else None) for ws in workbook.worksheets}
             finally:
                 workbook.close()
         check_workbook(path, display)
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="xlrd")
         for name, frame in frames.items():
             check_rows(len(frame), display, f"sheet '{name}'")
-        return {name: [tuple(r) for r in frame.itertuples(index=False)] for name, frame in frames.items() if list_number(name)}
+        return {name: ([tuple(r) for r in frame.itertuples(index=False)] if list_number(name) else None)
+                for name, frame in frames.items()}
     except InputError:
         raise
     except Exception as error:  # a damaged workbook is the file's fault
@@ -166,10 +217,10 @@ def _rows(sheet, display: str) -> list[tuple]:
     return rows
 
 
-def _frame(rows: list[tuple], display: str, sheet: str) -> pd.DataFrame:
+def _frame(rows: list[tuple], display: str, sheet: str, pattern: str = CHILD_ID) -> pd.DataFrame:
     """A sheet's rows below its header row as a frame keyed by column key, with _row."""
     text_rows = [[None if v is None else str(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
-    index = _header_index(text_rows)
+    index = _header_index(text_rows, pattern)
     if index is None:
         raise InputError(Problem(display, f"sheet '{sheet}'", f"has no header row naming the child in its first {HEADER_SCAN_ROWS} rows",
                                  "keep the template's header row (it starts 'Child Unique ID')"))
@@ -222,25 +273,43 @@ def read_annex_a(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]
     """Read Annex A workbooks and per-list CSVs of one LA into one EventLog."""
     lists: list[tuple[int, pd.DataFrame, str, str]] = []  # (list, frame, file, sheet)
     problems: list[Problem] = []
+    findings: list[Finding] = []
     for path, display in files:
         if is_xlsx(path) or is_xls(path):
-            for sheet, rows in _sheets(path, display).items():
-                lists.append((list_number(sheet), _frame(rows, display, sheet), display, sheet))
+            sheets = _sheets(path, display)
+            others = [name for name, rows in sheets.items() if rows is None]
+            if others:
+                findings.append(Finding("Annex A sheets that are not lists", "info", len(others),
+                                        "sheets not read (the template's title, guidance or other sheets): "
+                                        + ", ".join(f"'{name}'" for name in others)[:300],
+                                        "not read: they hold no rows of children", [], display))
+            for sheet, rows in sheets.items():
+                if rows is None:
+                    continue
+                number = list_number(sheet)
+                pattern = ADOPTER_ID if number == 11 else CHILD_ID
+                if number == 11 and _header_index([[None if v is None else str(v) for v in r] for r in rows[:HEADER_SCAN_ROWS]],
+                                                  pattern) is None:
+                    lists.append((number, pd.DataFrame({"_row": []}), display, sheet))
+                    continue
+                lists.append((number, _frame(rows, display, sheet, pattern), display, sheet))
         else:
-            frame = _frame(_csv_rows(path, display), display, "(csv)")
+            rows = _csv_rows(path, display)
+            adopters = _header_index([[str(v) for v in r] for r in rows[:HEADER_SCAN_ROWS]]) is None
+            frame = _frame(rows, display, "(csv)", ADOPTER_ID if adopters else CHILD_ID)
             lists.append((csv_list(list(frame.columns[1:])), frame, display, "(csv)"))
-    findings: list[Finding] = []
     events, children = [], []
     for number, frame, display, sheet in lists:
         where = f"sheet '{sheet}'" if sheet != "(csv)" else "header"
-        if number not in LISTS:
-            keep(findings, finding("lists not used", len(frame), f"rows of Annex A list {number}: not part of the journey events",
-                                   "kept aside: not read", display, severity="info"))
+        if number in SKIPPED:
+            findings.append(Finding("Annex A lists not read", "info", len(frame),
+                                    f"rows of list {number} ({LIST_NAMES[number]}): {SKIPPED[number]}",
+                                    "not read: noted here so that nothing is skipped silently", [], display))
             continue
         columns = list(frame.columns[1:])
         child = _find(columns, (CHILD_ID,))
         fields = {name: _find(columns, patterns) for name, patterns in LISTS[number].items()}
-        missing = [name for name in REQUIRED[number] if fields[name] is None]
+        missing = [names for names in REQUIRED[number] if all(fields[n] is None for n in names)]
         if child is None or missing:
             what = "the child's id" if child is None else f"the {LIST_NAMES[number]} date column"
             problems.append(Problem(display, where, f"list {number} ({LIST_NAMES[number]}) has no column for {what}",
@@ -252,7 +321,7 @@ def read_annex_a(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]
         part, found = _list_events(number, frame, fields, ids, display, f"{where}")
         events.append(part)
         findings.extend(found)
-        children.append(_list_children(frame, columns, ids, display, findings))
+        children.append(_list_children(frame, columns, ids, display, findings, _list_attributes(number, frame, fields)))
     if problems:
         raise InputError(problems)
     if not events or all(e.empty for e in events):
@@ -266,8 +335,11 @@ def read_annex_a(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]
 def _list_events(number, frame, fields, ids, display, where) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
     rows = frame["_row"]
+    primary = "cin_start" if number == 6 and fields["date"] is None else ("date" if number != 9 else None)
 
     def dates(field):
+        if fields.get(field) is None:
+            return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         parsed, found = lenient_dates(frame[fields[field]], f"{display} {where}", fields[field], rows, ids)
         keep(findings, found)
         return parsed
@@ -277,17 +349,37 @@ def _list_events(number, frame, fields, ids, display, where) -> tuple[pd.DataFra
             return pd.Series(pd.NA, index=frame.index, dtype="string")
         return frame[fields[field]].map(strip_prefix).astype("string").str.strip().replace("", pd.NA)
 
-    start = dates("date")
+    start = dates(primary) if primary else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     record = ids.fillna("") + f":L{number}:" + rows.astype(str)
-    out = []
+    out = [pd.DataFrame({"child_id": pd.Series(dtype="string"), "event": pd.Series(dtype="string"),
+                         "date": pd.Series(dtype="datetime64[ns]"), "record_id": pd.Series(dtype="string"),
+                         "code": pd.Series(dtype="string"), "source": pd.Series(dtype="string")})]
 
     def add(event, date, code=None, mask=None):
         mask = date.notna() & ids.notna() & (True if mask is None else mask)
+        if isinstance(code, str):
+            code = pd.Series(code, index=frame.index, dtype="string")
         out.append(pd.DataFrame({"child_id": ids[mask], "event": event, "date": date[mask], "record_id": record[mask],
                                  "code": (code[mask] if code is not None else pd.Series(pd.NA, index=ids[mask].index, dtype="string")),
                                  "source": display}))
 
-    yes_no = lambda field: text(field).str.lower()  # noqa: E731
+    _add_list_events(number, add, start, dates, text, fields)
+    no_id = ids.isna()
+    keep(findings, finding("rows without a child id", int(no_id.sum()), f"rows of list {number} with no Child Unique ID",
+                           "dropped: an event must belong to a child", display))
+    if primary:
+        no_date = start.isna() & ~no_id
+        keep(findings, finding("events without a date", frame.assign(child_id=ids)[no_date],
+                               f"rows of list {number} ({LIST_NAMES[number]}) with no {fields[primary]}",
+                               "dropped: an event needs a date", display))
+    return pd.concat(out, ignore_index=True), findings
+
+
+def _add_list_events(number, add, start, dates, text, fields) -> None:
+    """The events each list's columns give (DESIGN.md's vocabulary), added with ``add``."""
+    def yes_no(field):
+        return text(field).str.lower()
+
     if number == 1:
         add("contact", start, text("code"))
     elif number == 2:
@@ -309,22 +401,51 @@ def _list_events(number, frame, fields, ids, display, where) -> tuple[pd.DataFra
         if fields["icpc"]:
             plan = yes_no("plan").map(lambda v: "cpp" if v in YES else ("no_plan" if v in NO else pd.NA)).astype("string")
             add("icpc", dates("icpc"), plan)
-    elif number in (6, 7, 8):
-        names = {6: ("cin_plan_start", "cin_plan_end"), 7: ("cpp_start", "cpp_end"), 8: ("lac_start", "lac_end")}[number]
-        add(names[0], start, text("code") if "code" in fields else None)
-        if fields.get("end"):
-            add(names[1], dates("end"), text("reason") if "reason" in fields else None)
-    no_id = ids.isna()
-    keep(findings, finding("rows without a child id", int(no_id.sum()), f"rows of list {number} with no Child Unique ID",
-                           "dropped: an event must belong to a child", display))
-    no_date = start.isna() & ~no_id
-    keep(findings, finding("events without a date", frame.assign(child_id=ids)[no_date],
-                           f"rows of list {number} ({LIST_NAMES[number]}) with no {fields['date']}",
-                           "dropped: an event needs a date", display))
-    return pd.concat(out, ignore_index=True), findings
+    elif number == 6:
+        if fields["date"]:
+            add("cin_plan_start", dates("date"))
+            add("cin_plan_end", dates("end"))
+        if fields["cin_start"]:
+            add("cin_start", dates("cin_start"), text("need"))
+            add("cin_end", dates("cin_end"), text("reason"))
+        add("statutory_visit", dates("seen"), "cin")
+    elif number == 7:
+        add("cpp_start", start, text("code"))
+        add("cpp_end", dates("end"))
+        add("statutory_visit", dates("visit"), "cp")
+        add("cpp_review", dates("review"))
+    elif number == 8:
+        add("lac_start", start, text("code"))
+        add("lac_end", dates("end"), text("reason"))
+        add("legal_status", dates("legal_date"), text("code"))
+        add("placement", dates("placement_date"), text("placement"))
+        add("lac_review", dates("review"))
+        add("statutory_visit", dates("visit"), "cla")
+    elif number == 9:
+        add("pathway_plan_review", dates("pathway"))
+        add("needs_assessment", dates("needs"))
 
 
-def _list_children(frame, columns, ids, display, findings) -> pd.DataFrame:
+#: Undated answers read as the child's attributes: list -> {field: attribute column}.
+ATTRIBUTES = {8: {"ri_offered": "return_interview_offered", "ri_accepted": "return_interview_accepted"},
+              9: {"eligibility": "care_leaver_eligibility", "in_touch": "care_leaver_in_touch",
+                  "accommodation": "care_leaver_accommodation", "activity": "care_leaver_activity"}}
+
+
+def _list_attributes(number: int, frame: pd.DataFrame, fields: dict) -> pd.DataFrame:
+    """The list's undated answers (`ATTRIBUTES`), one column each, prefixes stripped."""
+    columns = {}
+    for field, name in ATTRIBUTES.get(number, {}).items():
+        if fields.get(field):
+            values = frame[fields[field]].map(strip_prefix).astype("string").str.strip().replace("", pd.NA)
+            if name.startswith("return_interview"):
+                words = values.str.lower()
+                values = words.map(lambda v: True if v in YES else (False if v in NO else pd.NA)).astype("boolean")
+            columns[name] = values
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _list_children(frame, columns, ids, display, findings, attributes: pd.DataFrame | None = None) -> pd.DataFrame:
     gender = _find(columns, (r"^(gender|sex)",))
     ethnicity = _find(columns, (r"^ethnicity$", r"^ethnic"))
     birth = _find(columns, (r"^dateofbirth$", r"^dob$", r"^birthdate$"))
@@ -344,4 +465,6 @@ def _list_children(frame, columns, ids, display, findings) -> pd.DataFrame:
     else:
         kids["disability"] = pd.NA
     kids = kids.astype({"sex": "string", "ethnicity": "string", "birth_month": "datetime64[ns]", "disability": "boolean"})
+    if attributes is not None and not attributes.empty:
+        kids = pd.concat([kids, attributes], axis=1)
     return kids[kids["child_id"].notna()]

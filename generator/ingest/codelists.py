@@ -20,7 +20,11 @@ PLACEMENT = frozenset({
 #: cleaner's "ceased, reason unknown" for an open episode no later return continued.
 _REC_ALWAYS = {"X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E4A", "E4B", "E41",
                "E5", "E6", "E7", "E8", "E9", "E99"}
-#: Special guardianship: E43/E44 until the 2019 return, E45-E48 from the 2020 return.
+#: Special guardianship. The SSDA903 guide for the 2014 to 2015 return (the year the Children
+#: and Families Act 2014 made residence orders child arrangement orders, E41) split the special
+#: guardianship codes by whether the guardian is a relative or friend: E45-E48 replace E43/E44
+#: from the return for the year ending 31 March 2015. The last return to take E43/E44 is 2014's.
+SGO_NEW_CODES_FROM = 2015
 _REC_SGO_OLD = {"E43", "E44"}
 _REC_SGO_NEW = {"E45", "E46", "E47", "E48"}
 #: Missing episodes: M missing, A away from placement without authorisation.
@@ -29,7 +33,7 @@ MISSING_TYPE = frozenset({"M", "A"})
 
 def reason_episode_ceased(year: int) -> frozenset[str]:
     """REC codes valid in the return for the collection year ending 31 March ``year``."""
-    return frozenset(_REC_ALWAYS | (_REC_SGO_OLD if year <= 2019 else _REC_SGO_NEW))
+    return frozenset(_REC_ALWAYS | (_REC_SGO_OLD if year < SGO_NEW_CODES_FROM else _REC_SGO_NEW))
 
 
 #: CIN census reason for closure.

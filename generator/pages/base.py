@@ -126,6 +126,9 @@ class PageContext:
     #: Inputs that are not events (`generator.ingest.Tables`): population estimates, when the
     #: data holds them.
     tables: Tables = field(default_factory=Tables)
+    #: Pages of the report left out because these data hold none of the events they measure:
+    #: (title, what they need), for the overview's note (`PageKind.for_data`).
+    left_out: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
@@ -180,10 +183,29 @@ class PageKind:
     * ``prepare(options, plan)``: declare the products the page needs (default: none).
     * ``shows_numbers``: whether the page publishes figures (the overview's and markdown's
       templates state what they show themselves).
+    * ``measures``: the events the page measures. The build leaves a page out of the report
+      (navigation and print document both) when the data holds none of them, and the overview
+      says so; an empty set (the default) means the page shows whatever the data holds.
+    * ``for_data(options, held)``: the options narrowed to what the data holds (a trends page's
+      events, a workload page's stages), or None to leave the page out.
     """
 
     kind: ClassVar[str]
     Options: ClassVar[type[PageOptions]]
+    #: Which question of the report the page answers, for the navigation: "report" (the
+    #: overview and pages about the report), "front_door", "protection", "care", "proceedings"
+    #: or "quality" (generator/site/assemble.py NAV_GROUPS names and orders them).
+    group: ClassVar[str] = "report"
+    measures: ClassVar[frozenset[str]] = frozenset()
+
+    def needs(self, options: PageOptions) -> frozenset[str]:
+        """The events this page measures with these options (default: `measures`)."""
+        return self.measures
+
+    def for_data(self, options: PageOptions, held: frozenset[str]) -> PageOptions | None:
+        """These options, or None when the data holds none of the events the page measures."""
+        needs = self.needs(options)
+        return options if not needs or needs & held else None
 
     def prepare(self, options: PageOptions, plan: Plan) -> None:
         """Declare what this page needs from the shared products; the default needs none."""

@@ -48,6 +48,8 @@ def _words(table, what: str, unit: str, min_n: int, value: str = "pct", fmt: str
 
 class CohortPage(PageKind):
     kind = "cohorts"
+    group = "protection"
+    measures = frozenset({"referral"})
     Options = CohortOptions
 
     def prepare(self, options: CohortOptions, plan: Plan) -> None:

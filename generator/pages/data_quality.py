@@ -21,6 +21,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 class DataQualityPage(PageKind):
     kind = "data_quality"
+    group = "quality"
     Options = DataQualityOptions
 
     def render(self, options: DataQualityOptions, ctx: PageContext) -> RenderedPage:

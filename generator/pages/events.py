@@ -39,6 +39,8 @@ def fit_sentence(name: str, fit, annotation, unit: str, lags: int | None = None)
 
 class EventPage(PageKind):
     kind = "events"
+    group = "quality"
+    measures = frozenset({"referral"})
     Options = EventOptions
 
     def prepare(self, options: EventOptions, plan: Plan) -> None:

@@ -27,6 +27,7 @@ from generator.synth import fidelity
 
 class FidelityPage(PageKind):
     kind = "fidelity"
+    group = "quality"
     Options = FidelityOptions
 
     def prepare(self, options: FidelityOptions, plan: Plan) -> None:

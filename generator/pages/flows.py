@@ -50,6 +50,8 @@ def flow_sentence(year: str, links) -> str:
 
 class FlowPage(PageKind):
     kind = "flows"
+    group = "front_door"
+    measures = frozenset({"referral"})
     Options = FlowOptions
 
     def prepare(self, options: FlowOptions, plan: Plan) -> None:

@@ -57,6 +57,7 @@ def _percent(table: pd.DataFrame) -> pd.DataFrame:
 
 class IncidencePage(PageKind):
     kind = "incidence"
+    group = "care"
     Options = IncidenceOptions
 
     def render(self, options: IncidenceOptions, ctx: PageContext) -> RenderedPage:

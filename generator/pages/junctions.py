@@ -43,6 +43,8 @@ def summary_sentence(table) -> str:
 
 class JunctionPage(PageKind):
     kind = "junctions"
+    group = "front_door"
+    measures = frozenset({"referral", "assessment_authorised", "strategy_discussion", "icpc"})
     Options = JunctionOptions
 
     def prepare(self, options: JunctionOptions, plan: Plan) -> None:

@@ -42,6 +42,7 @@ def _date(value) -> str:
 
 class KeyPracticesPage(PageKind):
     kind = "key_practices"
+    group = "quality"
     Options = KeyPracticesOptions
 
     def render(self, options: KeyPracticesOptions, ctx: PageContext) -> RenderedPage:

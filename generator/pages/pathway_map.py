@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.errors import InputError, Problem
+from generator.eventlog import CARE_EVENTS, PRACTICE_EVENTS
 from generator.page_options import FRONT_DOOR_MAP, LOOKED_AFTER_MAP, PathwayMapOptions, PeriodRange
 from generator.pathway.frames import (
     AGE_BANDS,
@@ -62,21 +63,21 @@ PLAYER_SCRIPTS = ["codec.js", "geometry.js", "model.js", "painter.js", "controls
 COMPARE_BY = {"la": "la", "sex": "sex", "age": "age", "ethnicity": "ethnicity", "disability": "disability"}
 
 
-#: Events of a looked-after child's record (SSDA903) and of the courts: data holding only
-#: these has no front door to draw.
-CARE_EVENTS = frozenset({"lac_start", "lac_end", "legal_status", "placement", "missing_start", "missing_end",
-                         "court_application", "final_order"})
+#: Events of a looked-after child's record (SSDA903), of the courts, and recorded practice
+#: (reviews, visits, return interviews): data holding only these has no front door to draw.
+CARE_ONLY_EVENTS = CARE_EVENTS | frozenset(PRACTICE_EVENTS)
 
 
 def default_map(log) -> str:
     """The map of a page that names none: the looked-after map when the data holds periods of
     care (lac_start) and no front-door event (903 data alone), else the front-door map."""
     events = set(log.events["event"].dropna().unique())
-    return LOOKED_AFTER_MAP if "lac_start" in events and events <= CARE_EVENTS else FRONT_DOOR_MAP
+    return LOOKED_AFTER_MAP if "lac_start" in events and events <= CARE_ONLY_EVENTS else FRONT_DOOR_MAP
 
 
 class PathwayMapPage(PageKind):
     kind = "pathway_map"
+    group = "front_door"
     Options = PathwayMapOptions
 
     def prepare(self, options: PathwayMapOptions, plan: Plan) -> None:

@@ -25,6 +25,8 @@ from generator.pages.windows import share
 
 class RereferralPage(PageKind):
     kind = "rereferrals"
+    group = "front_door"
+    measures = frozenset({"referral"})
     Options = RereferralOptions
 
     def prepare(self, options: RereferralOptions, plan: Plan) -> None:

@@ -44,6 +44,7 @@ def modal_runs(published: pd.DataFrame) -> list[dict]:
 
 class SequencesPage(PageKind):
     kind = "sequences"
+    group = "care"
     Options = SequencesOptions
 
     def render(self, options: SequencesOptions, ctx: PageContext) -> RenderedPage:

@@ -14,6 +14,7 @@ from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
 
 class TimelinePage(PageKind):
     kind = "timeline"
+    group = "care"
     Options = TimelineOptions
 
     def prepare(self, options: TimelineOptions, plan: Plan) -> None:

@@ -31,6 +31,8 @@ from generator.pages.windows import share
 
 class TimelinessPage(PageKind):
     kind = "timeliness"
+    group = "protection"
+    measures = frozenset({"assessment_authorised", "icpc"})
     Options = TimelinessOptions
 
     def prepare(self, options: TimelinessOptions, plan: Plan) -> None:

@@ -20,13 +20,25 @@ EVENT_WORDS = {
     "icpc": ("Initial child protection conferences", "conferences"),
     "cpp_start": ("Child protection plans started", "plans"),
     "lac_start": ("Children starting to be looked after", "children"),
+    "lac_end": ("Children ceasing to be looked after", "children"),
+    "legal_status": ("Legal statuses starting (a child's first or a change)", "legal statuses"),
+    "placement": ("Placements starting (a child's first or a move)", "placements"),
     "early_help_assessment_start": ("Early help assessments started", "assessments"),
 }
 
 
 class TrendsPage(PageKind):
     kind = "trends"
+    group = "front_door"
     Options = TrendsOptions
+
+    def needs(self, options: TrendsOptions) -> frozenset[str]:
+        return frozenset(options.events)
+
+    def for_data(self, options: TrendsOptions, held: frozenset[str]) -> TrendsOptions | None:
+        """Only the events the data holds: a month of 0 for an event no return records is not a count."""
+        events = [e for e in options.events if e in held]
+        return options.model_copy(update={"events": events}) if events else None
 
     def render(self, options: TrendsOptions, ctx: PageContext) -> RenderedPage:
         table = monthly_counts(ctx.log, ctx.period, options.events)

@@ -30,7 +30,19 @@ StageKey = Literal["early_help", "assessment", "cin_plan", "cp_plan", "looked_af
 
 class WorkloadPage(PageKind):
     kind = "workload"
+    group = "protection"
     Options = WorkloadOptions
+
+    def needs(self, options: WorkloadOptions) -> frozenset[str]:
+        return frozenset(start for key, _, start, _ in STAGES if key in options.stages)
+
+    def for_data(self, options: WorkloadOptions, held: frozenset[str]) -> WorkloadOptions | None:
+        """Only the stages whose starts the data holds (a 903 has no early help to count)."""
+        stages = [key for key, _, start, _ in STAGES if key in options.stages and start in held]
+        if not stages:
+            return None
+        breakdown = options.breakdown_stage if options.breakdown_stage in stages else stages[0]
+        return options.model_copy(update={"stages": stages, "breakdown_stage": breakdown})
 
     def render(self, options: WorkloadOptions, ctx: PageContext) -> RenderedPage:
         slug, period = options.slug, ctx.period

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from generator.errors import InputError, Problem
 from generator.yaml_model import problems_of, read_yaml
-from generator.eventlog import VOCABULARY
+from generator.eventlog import PRACTICE_EVENTS, VOCABULARY
 
 #: Event targets that are not stations: "stay" leaves the child where they are (the event
 #: is known but moves nobody); "leave" takes the child off the map from wherever they are.
@@ -166,6 +166,10 @@ class ProcessMap(_Model):
             data["events"] = {
                 key: ({"to": value} if isinstance(value, str) else value) for key, value in events.items()
             }
+            # Recorded practice moves nobody unless the map says otherwise (maps written before
+            # these events existed stay valid).
+            for event in PRACTICE_EVENTS:
+                data["events"].setdefault(event, {"to": STAY})
         data["source"] = file
         try:
             pmap = cls.model_validate(data)
@@ -330,9 +334,11 @@ def _known_keys(data: dict) -> dict[str, list[str]]:
     """Settings each part of a map file may hold, for 'did you mean' hints."""
     known = {"(top level)": sorted(set(ProcessMap.model_fields) - {"source"})}
     for key, model in (("stations", Station), ("lines", Line), ("areas", Area)):
-        for i, _ in enumerate(data.get(key) or []):
+        listed = data.get(key) if isinstance(data.get(key), list) else []
+        for i, _ in enumerate(listed):
             known[f"{key}[{i}]"] = sorted(model.model_fields)
-    for event in data.get("events") or {}:
+    events = data.get("events") if isinstance(data.get("events"), dict) else {}
+    for event in events:
         known[f"events.{event}"] = sorted(EventRule.model_fields)
     return known
 

@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from generator import __version__
+from generator.charts.theme import chart_schemes
 from generator.published import PublishedPage
 from generator.resources import resource_dir
 from generator.site.render import environment
@@ -101,14 +102,37 @@ def _numeric_columns(shown: pd.DataFrame, counts: list[str]) -> list[bool]:
     return [numeric(c) for c in shown.columns]
 
 
+#: The navigation's groups, in order: the questions the report answers (a page kind's `group`).
+NAV_GROUPS = {
+    "report": "The report",
+    "front_door": "Front door",
+    "protection": "Protection",
+    "care": "Care",
+    "proceedings": "Proceedings",
+    "quality": "Quality",
+}
+
+
+def navigation(pages: list, groups: dict[str, str]) -> list[dict]:
+    """The pages grouped by the question they answer (``groups``: slug -> group key), groups in
+    NAV_GROUPS order and pages in report.yaml order within each; empty groups left out."""
+    grouped: dict[str, list] = {key: [] for key in NAV_GROUPS}
+    for options in pages:
+        key = groups.get(options.slug, "report")
+        grouped.setdefault(key, []).append({"slug": options.slug, "title": options.title, "href": f"{options.slug}.html"})
+    return [{"key": key, "label": NAV_GROUPS.get(key, key.replace("_", " ").capitalize()), "pages": items}
+            for key, items in grouped.items() if items]
+
+
 def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metrics: dict, inputs: list,
-             audience: str, log_counts: dict) -> dict[str, bytes]:
+             audience: str, log_counts: dict, groups: dict[str, str] | None = None) -> dict[str, bytes]:
     """All files of the site, keyed by their path under build/, from the pages and figures as
-    the privacy stage published them (`generator.privacy.publish`)."""
+    the privacy stage published them (`generator.privacy.publish`); ``groups`` maps each page's
+    slug to its navigation group (the page kind's `group`)."""
     templates = resource_dir("site_templates")
     env = environment(templates)
     files: dict[str, bytes] = {}
-    nav = [{"slug": o.slug, "title": o.title, "href": f"{o.slug}.html"} for o, _ in pages]
+    nav = navigation([o for o, _ in pages], groups or {})
     assets = list(BASE_ASSETS)
     manifest_pages, manifest_charts = [], []
     static: list[tuple[str, dict]] = []  # (path, spec) of each chart's static SVG
@@ -141,6 +165,7 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
             metrics=metrics,
             charts=charts,
             vendor_js=VENDOR_JS if charts else None,
+            chart_schemes=chart_schemes() if charts else None,
             page_scripts=[s for s in page.scripts if s.endswith(".js")],
             page_styles=[s for s in page.scripts if s.endswith(".css")],
             audience=audience,

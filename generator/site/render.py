@@ -34,6 +34,16 @@ def _number(value, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def counted(value, noun: str, plural: str | None = None) -> str:
+    """A count and its noun in agreement: ``1 finding``, ``2 findings``, ``1,204 children``
+    (``plural`` for a noun that does not just add -s). A disclosure symbol such as "c" keeps
+    the plural: it stands for several."""
+    many = plural or f"{noun}s"
+    if isinstance(value, str):
+        return f"{value} {many}"
+    return f"{_number(value)} {noun if value == 1 else many}"
+
+
 def css_string(value: str) -> Markup:
     """Text for a CSS string in double quotes: quotes, backslashes and angle brackets escaped
     as CSS hex escapes, so a user's title can neither end the string nor the <style>."""
@@ -58,6 +68,7 @@ def environment(templates: Path) -> Environment:
     )
     env.filters["json_script"] = lambda value: Markup(safe_json(value))
     env.filters["number"] = _number
+    env.filters["counted"] = counted
     env.filters["css_string"] = css_string
     env.filters["markdown"] = render_markdown  # raw HTML shown as text, javascript: links dropped
     return env

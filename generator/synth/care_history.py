@@ -74,6 +74,17 @@ AT_EIGHTEEN = (("E17", "E5", "E6", "E8"), (0.30, 0.35, 0.20, 0.15))
 #: or adoption) and the median days before it.
 RETURN_CHANCE = {"home": 0.33, "permanence": 0.04}
 RETURN_MEDIAN_DAYS = 330
+#: Special guardianship before the 2015 return (`generator.ingest.codelists`): one code for
+#: former foster carers and one for other carers, not the four of later returns.
+_OLD_SGO = {"E45": "E44", "E46": "E44", "E47": "E43", "E48": "E43"}
+_NEW_SGO_FROM = pd.Timestamp("2014-04-01")
+
+
+def _code_of_its_year(reason: str, end: pd.Timestamp) -> str:
+    """The reason a period of care ended, as the return of its year codes it."""
+    return _OLD_SGO.get(reason, reason) if end < _NEW_SGO_FROM else reason
+
+
 PERMANENCE = frozenset({"E11", "E12", "E41", "E43", "E44", "E45", "E46", "E47", "E48"})
 MAX_PERIODS = 5
 #: Ages followed (entries at 0..17), as `generator.analyses.incidence.MAX_AGE`.
@@ -226,7 +237,7 @@ def _periods(rng: np.random.Generator, child: str, entry: pd.Timestamp, birth: p
                 end, reason = eighteen - pd.Timedelta(days=1), str(rng.choice(AT_EIGHTEEN[0], p=AT_EIGHTEEN[1]))
         if end > last_day:
             break  # still looked after when the data end
-        out.append((child, "lac_end", end, record, reason))
+        out.append((child, "lac_end", end, record, _code_of_its_year(reason, end)))
         if end >= eighteen - pd.Timedelta(days=1):
             break
         chance = RETURN_CHANCE["permanence" if reason in PERMANENCE else "home"]

@@ -140,7 +140,15 @@ def _missing(rng, periods: pd.DataFrame, children: pd.DataFrame, last_day) -> li
                 if offered <= last_day:
                     rows.append((period.child_id, "return_interview_offered", offered, record, None, period.source))
             day, k = back, k + 1
-    return rows
+    # Two episodes ending days apart can have their interviews offered on one day: one offer
+    # (the same event twice on a day would be a data-quality finding of the demo's own making).
+    seen, unique = set(), []
+    for row in rows:
+        key = (row[0], row[1], row[2])
+        if row[1] != "return_interview_offered" or key not in seen:
+            unique.append(row)
+            seen.add(key)
+    return unique
 
 
 __all__ = ["add_practice_events"]

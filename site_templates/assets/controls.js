@@ -1,7 +1,8 @@
 /* carejourneys controls.js: the map page's controls, keyboard and read-outs, bound to a player.
  *
  * Buttons, the date scrubber, speed, colour and filter selects, the keyboard (Space plays and
- * pauses, the arrows step a day, with Shift a month), the station panel, the live counters
+ * pauses, the arrows step a day, with Shift a month; P or the button enters projector mode, the
+ * map filling the window, and Escape leaves it), the station panel, the live counters
  * on the map, the date and total read-outs, and the message shown when the player cannot run.
  * Every action calls the player (player.js); nothing here keeps time.
  *
@@ -37,6 +38,7 @@
       else if (action === 'forward') { player.pause(); player.step(1); }
       else if (action === 'record') { cj.recorder.toggle(player); }
       else if (action === 'close-panel') { closePanel(player); }
+      else if (action === 'projector') { projector(player, !root.classList.contains('is-projector')); }
     });
     root.addEventListener('keydown', function (event) {
       var station = event.target.closest && event.target.closest('[data-station]');
@@ -79,12 +81,34 @@
     var tag = (el.tagName || '').toLowerCase();
     var native = tag === 'button' || tag === 'select' || tag === 'textarea' || tag === 'a' ||
       (tag === 'input' && el.type !== 'range') || (el.closest && el.closest('[data-station]'));
-    if (event.key === ' ' && !native) { event.preventDefault(); player.toggle(); }
-    else if ((event.key === 'ArrowLeft' || event.key === 'ArrowRight') && !native && tag !== 'input') {
+    if (event.key === 'Escape' && root.classList.contains('is-projector')) { event.preventDefault(); projector(player, false); }
+    else if ((event.key === 'p' || event.key === 'P') && !event.shiftKey && tag !== 'input' && tag !== 'select' && tag !== 'textarea') {
+      event.preventDefault();
+      projector(player, !root.classList.contains('is-projector'));
+    }
+    else if (event.key === ' ' && !native) { event.preventDefault(); player.toggle(); }
+    // Arrows step the days from anywhere but a field that uses them itself (a button does not).
+    else if ((event.key === 'ArrowLeft' || event.key === 'ArrowRight') && tag !== 'input' && tag !== 'select' && tag !== 'textarea') {
       event.preventDefault();
       player.pause();
       player.step((event.key === 'ArrowLeft' ? -1 : 1) * (event.shiftKey ? 30 : 1));
     }
+  }
+
+  /** Projector mode on or off: the map (both maps of a comparison) fills the window, labels
+   *  grow with it, and the keyboard drives it (Space, the arrows, Escape to leave). */
+  function projector(player, on) {
+    var root = player.root;
+    root.classList.toggle('is-projector', on);
+    document.documentElement.classList.toggle('has-projector', on);
+    var button = root.querySelector('[data-action="projector"]');
+    if (button) {
+      button.setAttribute('aria-pressed', on ? 'true' : 'false');
+      button.textContent = on ? 'Leave projector mode' : 'Projector mode';
+    }
+    if (on && player.playButton) { player.playButton.focus(); } else if (!on && button) { button.focus(); }
+    player.views.forEach(function (v) { v.painter.resize(); });
+    if (!player.playing && player.firstFrameMs !== null) { player.draw(); }
   }
 
   /** A select showing `value` after a change made through the hooks. */
@@ -106,7 +130,7 @@
     player.shownDay = dayIndex;
     if (player.scrubber) { player.scrubber.value = String(dayIndex); }
     var texts = player.views.map(function (v) {
-      var d = new Date((v.model.data.originDay + dayIndex + v.offsetTicks / tpd) * MS_PER_DAY);
+      var d = new Date(v.dayAt(dayIndex) * MS_PER_DAY);
       return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     });
     var unique = texts.filter(function (x, i) { return texts.indexOf(x) === i; });

@@ -2,7 +2,8 @@
  *
  * Every child is a dot on the tube map. A player owns one clock (`t`, in the first view's
  * ticks) for the one or two map views of a page: each view is a model (model.js, its state at
- * `t` plus the view's offset: a second period runs a year apart) and a painter (painter.js).
+ * `t` moved to the view's time: a second period runs whole calendar years apart, on the same
+ * day of the year across a leap year) and a painter (painter.js).
  * Time moves only through tick(ms): while playing, requestAnimationFrame calls it with the
  * milliseconds since the last frame; tests call it through the hooks with no clock at all.
  * Loaded after codec.js, geometry.js, model.js, painter.js, controls.js and recorder.js.
@@ -18,6 +19,17 @@
   var controls = cj.controls;
   var MAX_FRAME_MS = 250;  // a frame after a stall (a background tab) moves at most this far
   var FRAME_SAMPLES = 90;
+  var MS_PER_DAY = 86400000;
+
+  /** The day number (days since 1970-01-01) `years` calendar years after `day`; 29 February
+   *  goes to 28 February in a common year. */
+  function addYears(day, years) {
+    var d = new Date(day * MS_PER_DAY);
+    var y = d.getUTCFullYear() + years, month = d.getUTCMonth(), date = d.getUTCDate();
+    var leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    if (month === 1 && date === 29 && !leap) { date = 28; }
+    return Date.UTC(y, month, date) / MS_PER_DAY;
+  }
 
   function View(player, root, model) {
     this.player = player;
@@ -33,6 +45,33 @@
       this.arrivedNodes[i] = root.querySelector('[data-arrived="' + id + '"]');
     }, this);
   }
+
+  /** The view's tick at the clock's tick `t`. A view whole years after the first runs on the same
+   *  day of the year (so 15 May 2016 pairs with 15 May 2017 across 29 February); any other
+   *  view keeps a fixed offset. */
+  View.prototype.tickAt = function (t) {
+    if (!this.years) { return t + this.offsetTicks; }
+    var tpd = this.player.tpd, main = this.player.views[0].model;
+    var dayIndex = Math.ceil(t / tpd - 1e-9), within = t / tpd - (dayIndex - 1);
+    var day = addYears(main.data.originDay + dayIndex, this.years);
+    return (day - this.model.data.originDay - 1 + within) * tpd;
+  };
+
+  /** The clock's tick at the view's tick `tick` (tickAt's inverse). */
+  View.prototype.clockTick = function (tick) {
+    if (!this.years) { return tick - this.offsetTicks; }
+    var tpd = this.player.tpd, main = this.player.views[0].model;
+    var dayIndex = Math.ceil(tick / tpd - 1e-9), within = tick / tpd - (dayIndex - 1);
+    var day = addYears(this.model.data.originDay + dayIndex, -this.years);
+    return (day - main.data.originDay - 1 + within) * tpd;
+  };
+
+  /** The day number the view shows when the clock is on day `dayIndex` (of the first view). */
+  View.prototype.dayAt = function (dayIndex) {
+    var main = this.player.views[0].model;
+    if (!this.years) { return this.model.data.originDay + dayIndex + this.offsetTicks / this.player.tpd; }
+    return addYears(main.data.originDay + dayIndex, this.years);
+  };
 
   View.prototype.draw = function (colours) {
     this.painter.paint(this.model.placed(), colours);
@@ -94,8 +133,14 @@
       return new View(self, elements[i], cj.model.create(payload.frames[spec.frames], { filter: spec.filter }));
     });
     var main = this.views[0].model;
-    this.views.forEach(function (v) { v.offsetTicks = v.model.firstTick - main.firstTick; });
     this.tpd = main.tpd;
+    var firstDay = main.data.originDay + main.firstTick / main.tpd;
+    this.views.forEach(function (v) {
+      v.offsetTicks = v.model.firstTick - main.firstTick;
+      var viewFirst = v.model.data.originDay + v.model.firstTick / main.tpd;
+      var years = Math.round((viewFirst - firstDay) / 365.25);
+      v.years = years !== 0 && addYears(firstDay, years) === viewFirst ? years : 0;
+    });
     this.minTick = main.firstTick;
     this.maxTick = main.lastTick;
     this.moveTo(main.firstTick);
@@ -107,7 +152,7 @@
   Player.prototype.moveTo = function (t) {
     var began = performance.now();
     this.t = t;
-    for (var i = 0; i < this.views.length; i++) { this.views[i].model.at(t + this.views[i].offsetTicks); }
+    for (var i = 0; i < this.views.length; i++) { this.views[i].model.at(this.views[i].tickAt(t)); }
     this.placeMs += performance.now() - began;  // drawMs counts placing the dots and painting them
   };
 
@@ -173,7 +218,7 @@
   /** Seek to 'YYYY-MM-DD' (the end of that day) or 'YYYY-MM-DDTHH:MM' (that time of the day). */
   Player.prototype.seekDate = function (text, view) {
     view = view || this.views[0];
-    this.seekTick(view.model.tickOf(text) - view.offsetTicks);
+    this.seekTick(view.clockTick(view.model.tickOf(text)));
   };
 
   Player.prototype.step = function (days) {

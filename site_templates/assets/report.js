@@ -13,44 +13,77 @@
   var staticOnly = document.documentElement.classList.contains('print-document');
   if (!staticOnly) { document.documentElement.classList.remove('no-js'); }
 
+  // The navigation menu stays open on wide screens (a button on narrow ones, see report.css).
+  var menu = document.querySelector('.site-menu');
+  if (menu && window.matchMedia && !window.matchMedia('(max-width: 48rem)').matches) { menu.open = true; }
+
   var cj = window.carejourneys = window.carejourneys || {};
   var pending = [];
   cj.players = cj.players || [];
   cj.whenDrawn = function (promise) { pending.push(promise); return promise; };
 
-  // Charts follow the reader's colour scheme; the static SVG copies (print) stay light.
-  var DARK = {
-    background: null,
-    axis: { labelColor: '#f3f2f1', titleColor: '#f3f2f1', gridColor: '#3b3f41', domainColor: '#b1b4b6', tickColor: '#b1b4b6' },
-    legend: { labelColor: '#f3f2f1', titleColor: '#f3f2f1' },
-    title: { color: '#f3f2f1' },
-    text: { color: '#f3f2f1' },
-    rule: { color: '#b1b4b6' },
-    view: { stroke: '#6f777b' }
-  };
-  var LIGHT = { rule: { color: '#505a5f' }, text: { color: '#0b0c0c' } };
-  function schemeConfig() {
-    var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
-    return dark ? DARK : LIGHT;
+  // Charts follow the reader's colour scheme; the static SVG copies (print) stay light. The
+  // colours come from generator/charts/theme.py: a Vega config per scheme, and for dark the
+  // twin of each colour a chart names itself (text ink, greys, the darker palette entries).
+  var schemes = null;
+  function chartSchemes() {
+    if (schemes === null) {
+      var node = document.getElementById('carejourneys-chart-schemes');
+      schemes = node ? JSON.parse(node.textContent) : { light: { config: {}, colours: {} }, dark: { config: {}, colours: {} } };
+    }
+    return schemes;
+  }
+  var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  function schemeName() { return darkQuery && darkQuery.matches ? 'dark' : 'light'; }
+
+  // Swap the scheme's colours into a copy of the spec: every string that is exactly a
+  // light colour, except in the data (a value there is data, never paint).
+  function recolour(value, colours) {
+    if (typeof value === 'string') {
+      var twin = colours[value.toLowerCase()];
+      return twin || value;
+    }
+    if (Array.isArray(value)) { return value.map(function (v) { return recolour(v, colours); }); }
+    if (value && typeof value === 'object') {
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        out[key] = (key === 'data' || key === 'datasets' || key === 'values') ? value[key] : recolour(value[key], colours);
+      });
+      return out;
+    }
+    return value;
   }
 
+  var views = {};
   function drawChart(node) {
-    var target = document.getElementById(node.getAttribute('data-chart'));
-    var spec = JSON.parse(node.textContent);
+    var id = node.getAttribute('data-chart');
+    var target = document.getElementById(id);
+    var scheme = chartSchemes()[schemeName()];
+    var spec = recolour(JSON.parse(node.textContent), scheme.colours);
     if (typeof window.vegaEmbed !== 'function') {
       return Promise.reject(new Error('invalid vega bundle: vegaEmbed is not loaded'));
     }
-    return window.vegaEmbed(target, spec, { actions: false, renderer: 'svg', config: schemeConfig() }).then(function (result) {
+    if (views[id]) { views[id].finalize(); delete views[id]; }
+    return window.vegaEmbed(target, spec, { actions: false, renderer: 'svg', config: scheme.config }).then(function (result) {
+      views[id] = result;
       target.setAttribute('data-drawn', 'true');
+      target.setAttribute('data-scheme', schemeName());
       return result;
     });
+  }
+  function chartNodes() {
+    return staticOnly ? [] : document.querySelectorAll('script[type="application/json"][data-chart]');
+  }
+  // The reader switches between light and dark: draw every chart again in the new scheme.
+  if (darkQuery && !staticOnly) {
+    var redraw = function () { Array.prototype.forEach.call(chartNodes(), drawChart); };
+    if (darkQuery.addEventListener) { darkQuery.addEventListener('change', redraw); } else if (darkQuery.addListener) { darkQuery.addListener(redraw); }
   }
 
   var chartsDrawn = new Promise(function (resolve) {
     document.addEventListener('DOMContentLoaded', resolve);
   }).then(function () {
-    var nodes = staticOnly ? [] : document.querySelectorAll('script[type="application/json"][data-chart]');
-    return Promise.all(Array.prototype.map.call(nodes, drawChart));
+    return Promise.all(Array.prototype.map.call(chartNodes(), drawChart));
   });
 
   cj.ready = new Promise(function (resolve) {

@@ -50,16 +50,21 @@ def report_page(browser):
     """A function: report_page(path, wait_ready=True) -> Page, with `console_errors` and `blocked`."""
     contexts = []
 
-    def open_page(path: Path, wait_ready: bool = True, viewport=None, reduced_motion: str = "no-preference"):
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, reduced_motion=reduced_motion)
+    def open_page(path: Path, wait_ready: bool = True, viewport=None, reduced_motion: str = "no-preference",
+                  color_scheme: str = "light"):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, reduced_motion=reduced_motion,
+                                      color_scheme=color_scheme)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
+        page.console_warnings = []
         page.blocked = []
 
         def on_console(message):
             if message.type == "error":
                 page.console_errors.append(message.text)
+            elif message.type == "warning":
+                page.console_warnings.append(message.text)
 
         def route(request_route):
             url = request_route.request.url

@@ -341,6 +341,41 @@ def test_period_against_period_runs_a_year_apart_on_one_scrubber(report_page, bu
     assert page.console_errors == []
 
 
+def test_two_periods_stay_on_the_same_day_of_the_year_across_a_leap_year(report_page, built):
+    page = report_page(built[0] / "periods.html")
+    # 366 days after 15 March 2016 is 16 March 2017: the right map must show 15 March.
+    left = seek(page, "2016-03-15", player=0)
+    right = state(page, player=1)
+    assert (left["date"], right["date"]) == ("2016-03-15", "2017-03-15")
+    assert right["stationCounts"] == station_stock(built[1], "2017-03-15")
+    assert page.locator(".pathway-view-date").all_inner_texts() == ["15 March 2016", "15 March 2017"]
+    seek(page, "2016-02-29", player=0)
+    assert state(page, 1)["date"] == "2017-02-28"
+    # Seeking through the right view lands the left one on the same day a year before.
+    seek(page, "2017-03-20", player=1)
+    assert state(page, 0)["date"] == "2016-03-20"
+    assert page.console_errors == []
+
+
+def test_projector_mode_fills_the_window_and_the_keyboard_drives_it(report_page, built):
+    page = report_page(built[0] / "periods.html", viewport={"width": 1366, "height": 768})
+    page.locator("body").press("p")
+    root = page.locator(".pathway")
+    assert "is-projector" in root.get_attribute("class")
+    box = root.bounding_box()
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 1366, 768)
+    stages = [page.locator(".pathway-stage").nth(i).bounding_box() for i in range(2)]
+    assert all(s["y"] + s["height"] <= 768 + 1 for s in stages), "both maps in the window"
+    assert all(s["width"] > 600 for s in stages)
+    before = state(page)["date"]
+    page.keyboard.press("ArrowRight")
+    assert state(page)["date"] > before
+    page.keyboard.press("Escape")
+    assert "is-projector" not in root.get_attribute("class")
+    assert page.evaluate("document.activeElement.dataset.action") == "projector"
+    assert page.console_errors == []
+
+
 def test_one_la_against_another(report_page, built):
     page = report_page(built[0] / "las.html")
     captions = page.locator(".pathway-view-label").all_text_contents()
