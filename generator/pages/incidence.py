@@ -95,12 +95,7 @@ class IncidencePage(PageKind):
         data = table[["cohort", "age", "by_age", "first_entries", "at_risk", "pct", "low_pct", "high_pct"]]
 
         def describe(published: pd.DataFrame) -> str:
-            parts = []
-            for cohort, rows in published.groupby("cohort", sort=True):
-                shown = rows[pd.to_numeric(rows["pct"], errors="coerce").notna()]
-                if len(shown):
-                    last = shown.iloc[-1]
-                    parts.append(f"born {cohort}: {float(last['pct']):.2f}% by age {int(last['by_age'])}")
+            parts = [f"born {cohort}: {pct:.2f}% by age {age}" for cohort, pct, age in _last_shown(published, "cohort", True)]
             if not parts:
                 return f"Line chart of the share of each birth cohort who had {what} by each age: no value can be shown."
             return (f"Line chart, one line per birth cohort, of the share of children who had first {what} by each "
@@ -127,12 +122,7 @@ class IncidencePage(PageKind):
         span = f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
 
         def describe(published: pd.DataFrame) -> str:
-            parts = []
-            for group, rows in published.groupby("group", sort=False):
-                shown = rows[pd.to_numeric(rows["pct"], errors="coerce").notna()]
-                if len(shown):
-                    last = shown.iloc[-1]
-                    parts.append(f"{group} {float(last['pct']):.1f}% by {int(last['by_age'])}")
+            parts = [f"{group} {pct:.1f}% by {age}" for group, pct, age in _last_shown(published, "group", False)]
             return (f"Line chart of the share of children who would first have {what} by each age at the rates of "
                     f"{span} (a synthetic cohort: each age's rate among the children of that age in those years, ONS "
                     "estimates). " + ("; ".join(parts) + "." if parts else "No value can be shown."))
@@ -210,3 +200,16 @@ class IncidencePage(PageKind):
                                 "caption": f"Number at risk: leavers still followed, not yet returned or 18, by {name}",
                                 "frame": Table(at_risk, counts=list(at_risk.columns[1:]), groups=[])}))
         return out
+
+
+def _last_shown(published: pd.DataFrame, by: str, sort: bool) -> list[tuple]:
+    """(line, percentage, age) of the last point of each line the published table shows: the
+    words of a curve chart quote only what a reader can see (a hidden point is never read)."""
+    lines = []
+    for line, rows in published.groupby(by, sort=sort):
+        shown = rows[pd.to_numeric(rows["pct"], errors="coerce").notna()]
+        if len(shown):
+            last = shown.iloc[-1]
+            lines.append((line, float(last["pct"]), int(last["by_age"])))
+    return lines
+
