@@ -20,3 +20,9 @@ def test_the_committed_example_builds_a_report(folder, tmp_path, capsys):
     code = main(["build", "--data", str(REPO / "data" / folder), "--out", str(tmp_path / "out"), "-q"])
     assert code == 0, capsys.readouterr().err
     assert (tmp_path / "out" / "data-quality.html").is_file()
+
+
+@pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
+def test_the_committed_example_builds_a_public_report_that_passes_the_audit(folder, tmp_path, capsys):
+    code = main(["build", "--data", str(REPO / "data" / folder), "--audience", "public", "--out", str(tmp_path / "out"), "-q"])
+    assert code == 0, capsys.readouterr().err

@@ -65,7 +65,9 @@ class FlowPage(PageKind):
             # A Sankey's geometry adds its links up: in a public report it is drawn, and
             # described, from the links the privacy stage lets through, never from the rest.
             # Each node's total is drawn: its links in and out are groups with a shown total.
-            chart.counts, chart.groups = [UNIT + "_count"], [("source",), ("target",)]
+            # The referrals at each link's source are counts too: 1 to 5 of them is "c".
+            chart.counts, chart.groups = [UNIT + "_count", UNIT + "_at_source_count"], [("source",), ("target",)]
+            chart.rates = {"pct_of_source": (UNIT + "_count", UNIT + "_at_source_count")}
             chart.draw = lambda shown, chart_id=chart.id, year=year: _sankey(chart_id, year, _shown_links(shown)).spec
             chart.describe = lambda shown, year=year: flow_sentence(year, _shown_links(shown))
             charts.append(chart)
