@@ -10,6 +10,7 @@ months too early in the data for a complete look-back are left out.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from generator.analyses.front_door import completed_assessments
 from generator.analyses.timeliness import (
@@ -67,6 +68,11 @@ class TimelinessPage(PageKind):
             description=(f"Histogram of working days taken by {n:,} {what}. {share(within, n)} took {standard} working days "
                          f"or fewer (the standard, drawn as a dashed line); the median was {median}."),
         )
+        # The bins within and over the standard add up to totals the words quote only when no
+        # bin is hidden (a quoted total minus the shown bins would give a hidden one back).
+        histogram.groups = [("within",), ()]
+        histogram.totals = {("within",): f"{slug} {key} steps, within the standard: {{within}}", (): f"{slug} {key} steps"}
+        histogram.describe = _histogram_words(f"{unit.replace(' ', '_')}_count", what, standard, median, within, n)
         freq = "M"
         first = ctx.log.front_door_first_date
         monthly = timeliness_by_month(table, ctx.period, "M", first, look_back)
@@ -108,3 +114,16 @@ class TimelinessPage(PageKind):
                          f"the 90th percentile dotted, against the standard of {standard} working days: {medians}{marked}.{left_out}"),
         )
         return [histogram, rates, medians_chart]
+
+
+def _histogram_words(column: str, what: str, standard: int, median: str, within: int, n: int):
+    """The histogram's words from its published bins: the share within the standard, with its
+    counts, only when every bin is shown."""
+    def describe(published) -> str:
+        complete = pd.to_numeric(published[column], errors="coerce").notna().all()
+        said = (f"Histogram of working days taken by {n:,} {what}. {share(within, n)} took {standard} working days or fewer"
+                if complete else
+                f"Histogram of working days taken by {what}; bins with small counts are shown as c, and so the totals "
+                f"within and over {standard} working days are not given")
+        return f"{said} (the standard, drawn as a dashed line); the median was {median}."
+    return describe

@@ -161,15 +161,17 @@ def add_count(ledger: Ledger, label: str, value, shown: bool, name: str | None, 
         ledger.variable(label, float(value), shown=shown, key=name, owner=owner)
 
 
-def _enough(relation, pool: list[int], hidden: np.ndarray, chosen: dict, values: np.ndarray) -> list[int]:
-    """Published terms of ``relation`` to hide so that its hidden terms hold at least
-    `MIN_RANGE` between them (room for each to move): the cheapest one cell that is enough,
-    else the largest and again; zeros only when no non-zero is left."""
-    mass = sum(values[i] for i, _ in relation.terms if hidden[i] or i in chosen)
+def _enough(relation, pool: list[int], hidden: np.ndarray, chosen: dict, values: np.ndarray, target: int) -> list[int]:
+    """Published terms of ``relation`` to hide so that its hidden terms other than ``target``
+    hold at least `MIN_RANGE` between them (room for ``target`` to move): the cheapest one cell that is enough,
+    else the largest and again. None when only zeros are left: a hidden zero gives no room
+    (every hidden number is at least 0), so the repair looks further along the relations."""
+    # ``target`` moves only as far as the other hidden terms can move against it.
+    mass = sum(values[i] for i, _ in relation.terms if (hidden[i] or i in chosen) and i != target)
     need = MIN_RANGE - mass
     nonzero = sorted((i for i in pool if values[i] > 0), key=lambda i: (values[i], i))
     if not nonzero:
-        return [min(pool)]
+        return []
     picks = []
     while nonzero and need > 0:
         enough = [i for i in nonzero if values[i] >= need]
@@ -177,7 +179,7 @@ def _enough(relation, pool: list[int], hidden: np.ndarray, chosen: dict, values:
         picks.append(pick)
         nonzero.remove(pick)
         need -= values[pick]
-    return picks or [nonzero[0]]
+    return picks
 
 
 def repair(ledger: Ledger, problems: list[Narrowed]) -> list:
@@ -209,8 +211,9 @@ def repair(ledger: Ledger, problems: list[Narrowed]) -> list:
             for relation in relations:
                 seen.add(id(relation))
                 pool = [i for i, _ in relation.terms if not hidden[i] and ledger.owners[i] and i not in chosen]
-                if pool:
-                    for pick in _enough(relation, pool, hidden, chosen, values):
+                picks = _enough(relation, pool, hidden, chosen, values, problem.variable) if pool else []
+                if picks:
+                    for pick in picks:
                         chosen[pick] = None
                     widened.add(id(relation))
                     done = True
