@@ -9,25 +9,12 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_report
-from generator.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Folders whose public build still fails, and why (measured on this branch); strict: a folder
-# that starts to pass fails here until its mark is removed.
-STILL_FAILING = {
-    "events": "events page chart data draws counts (fields n, count); flows table shows referrals at source; "
-              "SPC numerators, care-history groups, ICPC distribution narrowed; fixed chart titles quote hidden counts",
-    "cin": "as events (the events page and key practices)",
-    "annex_a": "as events (the events page, flows table)",
-}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
-def test_each_example_folder_builds_public_and_passes_the_audit(folder, tmp_path, request):
-    if folder in STILL_FAILING:
-        request.applymarker(pytest.mark.xfail(reason=STILL_FAILING[folder], raises=InputError, strict=True))
+def test_each_example_folder_builds_public_and_passes_the_audit(folder, tmp_path):
     result = build_report(out_dir=tmp_path / "site", data=ROOT / "data" / folder, audience="public")
     assert (tmp_path / "site" / "index.html").exists()
     if any(p == "events" for p in result.pages):

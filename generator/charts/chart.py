@@ -52,6 +52,9 @@ class Chart:
     names, totals, group_size : optional
         As for `generator.published.Table`: what quantity each count cell is, what each
         group's total is, which column is a row's number of children.
+    whole_by : list of str, optional
+        Columns whose groups of rows are published whole or not at all (a junction's branches
+        in one month): one hidden count hides the group's every count.
     draw : callable, optional
         ``draw(published_table) -> spec``: for charts whose geometry adds rows up (a Sankey's
         bands), the spec drawn from the published table alone. Replaces ``spec``.
@@ -72,3 +75,4 @@ class Chart:
     names: dict[str, str] | None = None
     totals: dict | None = None
     group_size: str | None = None
+    whole_by: list[str] | None = None

@@ -109,6 +109,8 @@ class JunctionPage(PageKind):
         chart.names = {"junction_count": f"{name} junction_count {{month}}", "pending": f"{name} pending {{month}}",
                        "branch_count": f"{name} {{branch}} {{month}}"}
         chart.groups = []
+        # All branches of a month or none (no branch is its month's total minus the others).
+        chart.whole_by = ["month"]
         chart.totals = {("branch",): {"branch_count": f"{name} {{branch}} whole period"}}
         if len(drawn) == len(branches):
             chart.totals[("month",)] = {"branch_count": f"{name} junction_count {{month}}"}

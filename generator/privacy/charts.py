@@ -92,9 +92,10 @@ class PublicTable:
 
 def public_cells(frame: pd.DataFrame, *, counts: list[str] | None = None, groups: list | None = None,
                  rates: dict[str, tuple[str, str]] | None = None, at_risk: str | None = None,
-                 curves_by: list[str] | None = None, forced=()) -> PublicTable:
+                 curves_by: list[str] | None = None, forced=(), whole_by: list[str] | None = None) -> PublicTable:
     """`public_table` with where its hidden cells are; ``forced``: (input row, count column)
-    cells to hide as if small (`suppression.suppress`)."""
+    cells to hide as if small (`suppression.suppress`); ``whole_by``: columns whose groups of
+    rows (a month of a junction's branches) are published whole or not at all."""
     at_risk = at_risk or at_risk_column(frame)
     keep = np.ones(len(frame), dtype=bool)
     kept = frame
@@ -109,7 +110,17 @@ def public_cells(frame: pd.DataFrame, *, counts: list[str] | None = None, groups
     positions = np.flatnonzero(keep)
     where = {int(p): i for i, p in enumerate(positions)}
     forced = [(where[row], column) for row, column in forced if row in where]
-    result: Suppressed = suppress(kept.reset_index(drop=True), counts=counts, groups=groups, rates=rates, forced=forced)
+    table = kept.reset_index(drop=True)
+    result: Suppressed = suppress(table, counts=counts, groups=groups, rates=rates, forced=forced)
+    if whole_by and all(c in table.columns for c in whole_by):
+        # One hidden cell in a group hides the group: its other cells are no longer its total
+        # minus the hidden one (the hypercube method's rule for a table's margins).
+        codes = table[whole_by].astype(str).groupby(whole_by, sort=False).ngroup().to_numpy()
+        touched = np.unique(codes[result.hidden_cells.to_numpy().any(axis=1)])
+        rows = np.flatnonzero(np.isin(codes, touched))
+        more = [(int(r), c) for r in rows for c in result.hidden_cells.columns]
+        if rows.size and not result.hidden_cells.iloc[rows].to_numpy().all():
+            result = suppress(table, counts=counts, groups=groups, rates=rates, forced=list(forced) + more)
     hidden = ~keep
     hidden[positions[result.hidden_rows]] = True
     return PublicTable(month_precision(result.table), hidden, positions, result.hidden_cells,

@@ -287,7 +287,7 @@ class _Stage:
             frame = chart.data.reset_index(drop=True)
             counts = list(chart.counts) if chart.counts is not None else count_columns(frame)
             result = public_cells(frame, counts=counts, groups=chart.groups, rates=chart.rates, at_risk=chart.at_risk,
-                                  curves_by=chart.curves_by,
+                                  curves_by=chart.curves_by, whole_by=chart.whole_by,
                                   forced=self._forced(name, frame, counts, chart.group_size))
             data, spec = result.table, public_spec(chart.spec, frame, result.hidden, result.counts)
             fragment = _Fragment()

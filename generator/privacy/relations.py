@@ -200,30 +200,46 @@ def repair(ledger: Ledger, problems: list[Narrowed]) -> list:
     chosen: dict[int, None] = {}
     widened: set[int] = set()  # relations given a cell this round: the next round's audit says if it was enough
     for problem in problems:
-        frontier, seen_vars, seen = [problem.variable], {problem.variable}, set()
-        done = False
-        while frontier and not done:
-            relations = [r for v in frontier for r in holding.get(v, []) if id(r) not in seen]
-            relations.sort(key=lambda r: sum(1 for i, _ in r.terms if hidden[i]))
-            if any(id(r) in widened for r in relations):
+        # Cells that give the nearest relation enough room; failing that (the room a relation's
+        # other hidden terms seem to hold is tied up elsewhere), its cheapest non-zero cell.
+        for lenient in (False, True):
+            picks = _nearest_picks(ledger, holding, hidden, values, chosen, widened, problem.variable, lenient)
+            if picks is None or picks:
                 break
-            next_frontier = []
-            for relation in relations:
-                seen.add(id(relation))
-                pool = [i for i, _ in relation.terms if not hidden[i] and ledger.owners[i] and i not in chosen]
-                picks = _enough(relation, pool, hidden, chosen, values, problem.variable) if pool else []
-                if picks:
-                    for pick in picks:
-                        chosen[pick] = None
-                    widened.add(id(relation))
-                    done = True
-                    break
-                for i, _ in relation.terms:
-                    if hidden[i] and i not in seen_vars:
-                        seen_vars.add(i)
-                        next_frontier.append(i)
-            frontier = next_frontier
+        for pick in picks or []:
+            chosen[pick] = None
     return [owner for index in chosen for owner in ledger.owners[index]]
+
+
+def _nearest_picks(ledger: Ledger, holding: dict, hidden, values, chosen: dict, widened: set, variable: int,
+                   lenient: bool) -> list[int] | None:
+    """The cells to hide for ``variable``: in the nearest relation (breadth first through hidden
+    terms) with published non-zero cells, those `_enough` picks, or with ``lenient`` the
+    cheapest one. None when a relation on the way was already widened this round."""
+    frontier, seen_vars, seen = [variable], {variable}, set()
+    while frontier:
+        relations = [r for v in frontier for r in holding.get(v, []) if id(r) not in seen]
+        relations.sort(key=lambda r: sum(1 for i, _ in r.terms if hidden[i]))
+        if any(id(r) in widened for r in relations):
+            return None
+        next_frontier = []
+        for relation in relations:
+            seen.add(id(relation))
+            pool = [i for i, _ in relation.terms if not hidden[i] and ledger.owners[i] and i not in chosen]
+            if lenient:
+                cheapest = sorted((i for i in pool if values[i] > 0), key=lambda i: (values[i], i))
+                picks = cheapest[:1]
+            else:
+                picks = _enough(relation, pool, hidden, chosen, values, variable) if pool else []
+            if picks:
+                widened.add(id(relation))
+                return picks
+            for i, _ in relation.terms:
+                if hidden[i] and i not in seen_vars:
+                    seen_vars.add(i)
+                    next_frontier.append(i)
+        frontier = next_frontier
+    return []
 
 
 __all__ = ["add_table", "add_metrics", "add_count", "repair"]
