@@ -177,3 +177,43 @@ def test_a_derived_table_and_its_download_are_one_table():
 def test_a_hidden_count_is_never_quoted_even_as_a_share(value):
     prose = Prose("x", f"{value} of 40 (12.5%)", {str(value), "12.5"}, {"40"})
     assert quoted_hidden(prose) == sorted({str(value), "12.5"}, key=float)
+
+
+def _junction_months(whole_by):
+    # Two months of a junction's three branches; in May one branch is 2 and the month's total
+    # is shown: with May's other branches published, total minus them gives the 2 back.
+    data = pd.DataFrame({"month": ["2016-04"] * 3 + ["2016-05"] * 3 + ["2016-06"] * 3,
+                         "branch": ["plan", "no plan", "no conference"] * 3,
+                         "branch_count": [20, 14, 30, 2, 25, 33, 18, 22, 27],
+                         "junction_count": [64] * 3 + [60] * 3 + [67] * 3})
+    return Chart("junction-months", "A junction by month", "", {}, data, counts=["branch_count", "junction_count"],
+                 groups=[], names={"junction_count": "junction {month}"},
+                 totals={("month",): {"branch_count": "junction {month}"}}, whole_by=whole_by)
+
+
+def test_a_junction_month_is_published_with_all_its_branches_or_none():
+    def published(whole_by):
+        page = RenderedPage(template="x.html", charts=[_junction_months(whole_by)])
+        report = publish_report([(_Options("p"), page)], {}, "public")
+        assert audit_report(report) == []
+        data = report.pages[0][1].charts[0].data
+        return data[data["month"] == "2016-05"], data[data["month"] != "2016-05"]
+
+    # Cell by cell, May shows its third branch beside two hidden ones.
+    may, _ = published(None)
+    assert (may["branch_count"] == C).sum() == 2
+    # As a junction: May is one unit, hidden whole; the other months are shown whole.
+    may, others = published(["month"])
+    assert (may["branch_count"] == C).all() and (may["junction_count"] == C).all()
+    assert (others["branch_count"] != C).all() and (others["junction_count"] != C).all()
+
+
+def test_a_junction_month_bypassing_the_stage_gives_its_hidden_branch_back():
+    chart = _junction_months(None)
+    frame = chart.data
+    result = suppress(frame, counts=chart.counts, groups=chart.groups)
+    ledger = Ledger()
+    add_table(ledger, "junction", frame, list(range(len(frame))), result.hidden_cells, groups=chart.groups,
+              names=chart.names, totals=chart.totals)
+    found = narrowed(ledger)
+    assert [f.value for f in found] == [2.0] and found[0].low == found[0].high == 2

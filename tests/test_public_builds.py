@@ -12,6 +12,7 @@ from generator.build import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", ["events", "903", "cin", "annex_a"])
 def test_each_example_folder_builds_public_and_passes_the_audit(folder, tmp_path):
