@@ -217,3 +217,20 @@ def test_a_junction_month_bypassing_the_stage_gives_its_hidden_branch_back():
               names=chart.names, totals=chart.totals)
     found = narrowed(ledger)
     assert [f.value for f in found] == [2.0] and found[0].low == found[0].high == 2
+
+
+def test_words_quoting_a_share_whose_rest_is_small_are_caught_and_replaced():
+    # "30 of 31" quotes no hidden cell of a table that shows 30 and 31 elsewhere, but gives the
+    # 1 late conference; "(2 of 16)" names a small count outright.
+    from generator.privacy.publish import small_in_words
+    assert small_in_words("from 96.8% (Oct 2016, 30 of 31) to 97.0% (Nov 2016, 32 of 33)") == ["30 of 31", "32 of 33"]
+    assert small_in_words("12.5% (2 of 16)") == ["2 of 16"]
+    assert small_in_words("19.6% (31 of 158); 1,200 of 1,300") == []
+    data = pd.DataFrame({"month": ["2016-10", "2016-11", "2016-12"], "count": [30, 31, 40], "n": [31, 40, 52]})
+    words = "Share within 15 working days: highest in October 2016 (30 of 31)."
+    chart = Chart("within", "Within the standard", words, {}, data, counts=["count", "n"], groups=[])
+    bypassed = Prose("within", words, set(), {"30", "31", "40", "52"})
+    assert quoted_hidden(bypassed) == [] and small_in_words(bypassed.text)  # the old check alone let it pass
+    report = publish_report([(_Options("p"), RenderedPage(template="x.html", charts=[chart]))], {}, "public")
+    assert "30 of 31" not in report.pages[0][1].charts[0].description
+    assert audit_report(report) == []

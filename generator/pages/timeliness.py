@@ -113,6 +113,12 @@ class TimelinessPage(PageKind):
             description=(f"Line chart of the median working days taken by {unit} ended in each {step}, with its 95% band, and "
                          f"the 90th percentile dotted, against the standard of {standard} working days: {medians}{marked}.{left_out}"),
         )
+        # The month's count and the rest make its total (a rest of 1 to 5 hides the count), and
+        # the words quote only months whose counts are published.
+        count_column, n_column = f"within_{standard}_working_days_count", f"{unit}_count"
+        if {count_column, n_column} <= set(rates.data.columns):
+            rates.rates = {"pct": (count_column, n_column)}
+            rates.describe = _rates_words(count_column, n_column, unit, standard, step, marked, left_out)
         return [histogram, rates, medians_chart]
 
 
@@ -126,4 +132,25 @@ def _histogram_words(column: str, what: str, standard: int, median: str, within:
                 f"Histogram of working days taken by {what}; bins with small counts are shown as c, and so the totals "
                 f"within and over {standard} working days are not given")
         return f"{said} (the standard, drawn as a dashed line); the median was {median}."
+    return describe
+
+
+def _rates_words(count_column: str, n_column: str, unit: str, standard: int, step: str, marked: str, left_out: str):
+    """The share-within-the-standard chart's words from its published table: the lowest and
+    highest share among the steps whose counts are shown and large enough to read."""
+    def describe(published) -> str:
+        count = pd.to_numeric(published[count_column], errors="coerce")
+        n = pd.to_numeric(published[n_column], errors="coerce")
+        pct = pd.to_numeric(published["pct"], errors="coerce")
+        readable = published.assign(count=count, n=n, pct=pct)[count.notna() & pct.notna() & (n >= MIN_DENOMINATOR)]
+        if len(readable):
+            low, high = readable.loc[readable["pct"].idxmin()], readable.loc[readable["pct"].idxmax()]
+            span = (f"from {low['pct']:.1f}% ({pd.Timestamp(str(low['month'])):%b %Y}, {int(low['count']):,} of "
+                    f"{int(low['n']):,}) to {high['pct']:.1f}% ({pd.Timestamp(str(high['month'])):%b %Y}, "
+                    f"{int(high['count']):,} of {int(high['n']):,})")
+        else:
+            span = f"no {step} with {MIN_DENOMINATOR} or more {unit} has its counts shown"
+        return (f"Line chart of the share of {unit} within {standard} working days, by {step} ended, with 95% bands: "
+                f"{span}. {step.capitalize()}s with fewer than {MIN_DENOMINATOR} {unit} are gaps, and those with small "
+                f"counts are shown as c{marked}.{left_out}")
     return describe

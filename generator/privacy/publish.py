@@ -35,7 +35,7 @@ from generator.privacy import Privacy
 from generator.privacy.charts import public_cells, public_spec
 from generator.privacy.differencing import MIN_RANGE, AuditCache, Ledger, narrowed
 from generator.privacy.relations import add_count, add_metrics, add_table, repair
-from generator.privacy.suppression import SUPPRESSED, count_columns, statistic_columns
+from generator.privacy.suppression import SMALLEST_SHOWN, SUPPRESSED, count_columns, statistic_columns
 from generator.published import Count, Derived, Metric, PublishedPage, Table
 
 #: Rounds of suppression, audit and repair before the stage gives up (the build then fails).
@@ -46,6 +46,7 @@ _RANGE = r"\d+(?:\s*(?:-|–|to)\s*\d+)?"
 _LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within)\s+{_RANGE}", re.IGNORECASE)
 _UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|years?|groups?|processes)\b",
                     re.IGNORECASE)
+_SHARE = re.compile(r"(?<![\w.])(\d[\d,]*) of (\d[\d,]*)(?![\w.])")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 
 
@@ -119,6 +120,17 @@ def quoted_hidden(prose: Prose) -> list[str]:
     return sorted(said & prose.hidden - prose.shown, key=lambda t: float(t))
 
 
+def small_in_words(text: str) -> list[str]:
+    """The "x of y" a text quotes where x or the rest y - x is a count from 1 to 5: "(2 of 16)"
+    names a small count, "9 of 13" the 4 that did not."""
+    found = []
+    for match in _SHARE.finditer(text):
+        part, whole = (int(g.replace(",", "")) for g in match.groups())
+        if 0 < part < SMALLEST_SHOWN or 0 < whole - part < SMALLEST_SHOWN:
+            found.append(match.group(0))
+    return found
+
+
 def audit_report(report: Report) -> list[Problem]:
     """The attacker's audit of a published report: every hidden number the published ones
     pin to a range under 5, and every hidden number quoted in words."""
@@ -131,6 +143,9 @@ def audit_report(report: Report) -> list[Problem]:
     for prose in report.prose:
         for number in quoted_hidden(prose):
             problems.append(Problem(prose.label, "words", f"quote {number}, a number its table hides",
+                                    "write the words from the published table (Chart.describe) (nothing was written)"))
+        for share in small_in_words(prose.text):
+            problems.append(Problem(prose.label, "words", f"quote '{share}', which gives a count from 1 to 5",
                                     "write the words from the published table (Chart.describe) (nothing was written)"))
     for conflict in report.ledger.conflicts:
         problems.append(Problem("declarations", "names", conflict, "two numbers declared one quantity differ: fix the "
@@ -296,7 +311,8 @@ class _Stage:
             fragment.replay(self.ledger)
             description = chart.describe(data) if chart.describe is not None else chart.description
             hidden, shown = self._numbers(frame, data, result)
-            if chart.describe is None and quoted_hidden(Prose(name, description, hidden, shown)):
+            if chart.describe is None and (quoted_hidden(Prose(name, description, hidden, shown))
+                                           or small_in_words(description)):
                 # Fixed words that quote a hidden number: say what the chart is, quote nothing.
                 description = (f"{chart.title}. Some figures are hidden (shown as c) to protect children's privacy; "
                                "the table under the chart gives every published figure.")
@@ -353,5 +369,5 @@ class _Stage:
         return value
 
 
-__all__ = ["publish", "publish_report", "audit_report", "small_group_problems", "quoted_hidden", "Report", "Prose",
+__all__ = ["publish", "publish_report", "audit_report", "small_group_problems", "quoted_hidden", "small_in_words", "Report", "Prose",
            "SMALLEST_GROUP", "MAX_ROUNDS"]
