@@ -234,3 +234,19 @@ def test_words_quoting_a_share_whose_rest_is_small_are_caught_and_replaced():
     report = publish_report([(_Options("p"), RenderedPage(template="x.html", charts=[chart]))], {}, "public")
     assert "30 of 31" not in report.pages[0][1].charts[0].description
     assert audit_report(report) == []
+
+
+def test_a_public_build_asking_for_groups_under_ten_children_exits_2_with_the_reason(tmp_path, capsys):
+    from generator.cli import main
+    from tests.helpers import tiny_report
+
+    report = tiny_report(tmp_path, pages="""
+  - {kind: overview, slug: index, title: Overview}
+  - {kind: cohorts, slug: cohorts, title: Groups, min_group_size: 1}
+""")
+    assert main(["build", str(report), "--out", str(tmp_path / "out"), "--audience", "public", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "min_group_size" in err and "fewer than 10" in err
+    assert not (tmp_path / "out").exists()
+    # The same report for an internal audience builds.
+    assert main(["build", str(report), "--out", str(tmp_path / "internal"), "-q"]) == 0
