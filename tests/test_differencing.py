@@ -226,6 +226,7 @@ def test_words_quoting_a_share_whose_rest_is_small_are_caught_and_replaced():
     assert small_in_words("from 96.8% (Oct 2016, 30 of 31) to 97.0% (Nov 2016, 32 of 33)") == ["30 of 31", "32 of 33"]
     assert small_in_words("12.5% (2 of 16)") == ["2 of 16"]
     assert small_in_words("19.6% (31 of 158); 1,200 of 1,300") == []
+    assert small_in_words("signal: 2 of 3 points in a row beyond two sigma") == []  # an SPC rule, not a count
     data = pd.DataFrame({"month": ["2016-10", "2016-11", "2016-12"], "count": [30, 31, 40], "n": [31, 40, 52]})
     words = "Share within 15 working days: highest in October 2016 (30 of 31)."
     chart = Chart("within", "Within the standard", words, {}, data, counts=["count", "n"], groups=[])

@@ -46,6 +46,7 @@ _RANGE = r"\d+(?:\s*(?:-|–|to)\s*\d+)?"
 _LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within)\s+{_RANGE}", re.IGNORECASE)
 _UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|years?|groups?|processes)\b",
                     re.IGNORECASE)
+_POINTS = re.compile(r"\b\d+\s+of\s+\d+\s+(?:consecutive\s+)?points\b", re.IGNORECASE)
 _SHARE = re.compile(r"(?<![\w.])(\d[\d,]*) of (\d[\d,]*)(?![\w.])")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 
@@ -115,16 +116,22 @@ def quoted_hidden(prose: Prose) -> list[str]:
     Labels and lengths of time are not quotes of a count: "age 5", "group 3", "months 0-19",
     "within 3 months", "5 groups" are left out before the numbers are read.
     """
-    text = _UNITS.sub(" ", _LABELLED.sub(" ", prose.text))
+    text = _unlabelled(prose.text)
     said = {_plain(m.group(0)) for m in _NUMBER.finditer(text)}
     return sorted(said & prose.hidden - prose.shown, key=lambda t: float(t))
+
+
+def _unlabelled(text: str) -> str:
+    """``text`` without labels, lengths of time and SPC rules ("2 of 3 points"): what is left
+    of its numbers are quotes of counts."""
+    return _UNITS.sub(" ", _LABELLED.sub(" ", _POINTS.sub(" ", text)))
 
 
 def small_in_words(text: str) -> list[str]:
     """The "x of y" a text quotes where x or the rest y - x is a count from 1 to 5: "(2 of 16)"
     names a small count, "9 of 13" the 4 that did not."""
     found = []
-    for match in _SHARE.finditer(text):
+    for match in _SHARE.finditer(_unlabelled(text)):
         part, whole = (int(g.replace(",", "")) for g in match.groups())
         if 0 < part < SMALLEST_SHOWN or 0 < whole - part < SMALLEST_SHOWN:
             found.append(match.group(0))
