@@ -50,16 +50,19 @@ class TimelinessPage(PageKind):
                  else "all completed assessments (the DfE's basis)")
         charts = self._step(options.slug, "assessment", assessments, ctx, ASSESSMENT_STANDARD_DAYS, width=5, cap=120,
                             unit="assessments", what=f"{basis} authorised in the period, from {clock} to authorisation",
-                            name="Assessment", look_back=ASSESSMENT_LOOK_BACK_DAYS)
+                            name="Assessment", look_back=ASSESSMENT_LOOK_BACK_DAYS,
+                            metric="assessment_linked_within_45wd" if linked else "assessment_within_45wd")
         start = ("the strategy discussion (Working Together's wording; local basis)" if options.conference_clock == "strategy"
                  else "the start of the section 47 enquiry (the DfE's basis)")
         charts += self._step(options.slug, "icpc", conferences, ctx, ICPC_STANDARD_DAYS, width=1, cap=40,
                              unit="conferences", what=f"initial conferences held in the period, from {start}",
                              name=("Strategy discussion" if options.conference_clock == "strategy" else "Section 47 enquiry")
-                             + " to initial conference", look_back=ICPC_LOOK_BACK_DAYS)
+                             + " to initial conference", look_back=ICPC_LOOK_BACK_DAYS,
+                             metric="icpc_from_strategy_within_15wd" if options.conference_clock == "strategy"
+                             else "icpc_within_15wd")
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
 
-    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name, look_back):
+    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name, look_back, metric):
         within, n = int(table["within"].sum()), len(table)
         median = f"{table['working_days'].median():.0f} working days ({table['calendar_days'].median():.0f} calendar days)" if n else "none"
         bins = duration_bins(table, width, cap, standard)
@@ -118,6 +121,8 @@ class TimelinessPage(PageKind):
         count_column, n_column = f"within_{standard}_working_days_count", f"{unit}_count"
         if {count_column, n_column} <= set(rates.data.columns):
             rates.rates = {"pct": (count_column, n_column)}
+            rates.totals = {(): _period_totals(rates.data, count_column, n_column, ctx.metrics, metric,
+                                               f"{slug} {key} within the standard, all {step}s")}
             rates.describe = _rates_words(count_column, n_column, unit, standard, step, marked, left_out)
         return [histogram, rates, medians_chart]
 
@@ -149,8 +154,18 @@ def _rates_words(count_column: str, n_column: str, unit: str, standard: int, ste
                     f"{int(low['n']):,}) to {high['pct']:.1f}% ({pd.Timestamp(str(high['month'])):%b %Y}, "
                     f"{int(high['count']):,} of {int(high['n']):,})")
         else:
-            span = f"no {step} with {MIN_DENOMINATOR} or more {unit} has its counts shown"
+            span = f"no {step} with at least {MIN_DENOMINATOR} {unit} has its counts shown"
         return (f"Line chart of the share of {unit} within {standard} working days, by {step} ended, with 95% bands: "
                 f"{span}. {step.capitalize()}s with fewer than {MIN_DENOMINATOR} {unit} are gaps, and those with small "
                 f"counts are shown as c{marked}.{left_out}")
     return describe
+
+
+def _period_totals(data, count_column: str, n_column: str, metrics, metric: str, own: str) -> dict:
+    """What the months of a share-within-the-standard chart add up to: the headline figure's
+    numerator and denominator (``metric``_n, _d) when the sums are those figures (the same
+    steps), else totals of their own that nothing else publishes."""
+    count, n = (int(pd.to_numeric(data[c], errors="coerce").fillna(0).sum()) for c in (count_column, n_column))
+    if (metrics.get(f"{metric}_n"), metrics.get(f"{metric}_d")) == (count, n):
+        return {count_column: f"metric:{metric}_n", n_column: f"metric:{metric}_d"}
+    return {count_column: f"{own}: within", n_column: f"{own}: all"}

@@ -43,8 +43,8 @@ MAX_ROUNDS = 12
 #: In a public report no group of fewer children than this is named with a figure.
 SMALLEST_GROUP = 10
 _RANGE = r"\d+(?:\s*(?:-|–|to)\s*\d+)?"
-_LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within)\s+{_RANGE}", re.IGNORECASE)
-_UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|years?|groups?|processes)\b",
+_LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within|than|least)\s+{_RANGE}", re.IGNORECASE)
+_UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|quarters?|years?|groups?|processes)\b",
                     re.IGNORECASE)
 _POINTS = re.compile(r"\b\d+\s+of\s+\d+\s+(?:consecutive\s+)?points\b", re.IGNORECASE)
 _SHARE = re.compile(r"(?<![\w.])(\d[\d,]*) of (\d[\d,]*)(?![\w.])")
