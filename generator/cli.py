@@ -57,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-q", "--quiet", action="store_true")
     demo.add_argument("--debug", action="store_true")
 
+    court = synth_kinds.add_parser("court", help="care proceedings of several synthetic LAs in several DFJ areas")
+    court.add_argument("--las", type=int, default=12, help="number of LAs (default 12)")
+    court.add_argument("--per-year", type=int, default=30, help="children's final orders per LA per year (default 30)")
+    court.add_argument("--seed", type=int, default=2019)
+    court.add_argument("--out", type=Path, required=True, help="the folder to write one subfolder per LA to")
+    court.add_argument("-q", "--quiet", action="store_true")
+    court.add_argument("--debug", action="store_true")
+
     like = synth_kinds.add_parser("like", help="synthetic twins of your data: its shape, nobody in it")
     like.add_argument("--data", type=Path, required=True, help="the real data: a file or folder, any format carejourneys reads")
     like.add_argument("--out", type=Path, required=True, help="the folder to write the tidy events and children to")
@@ -121,6 +129,8 @@ def _synth(args) -> int:
 
     if args.synth_kind == "like":
         return _synth_like(args)
+    if args.synth_kind == "court":
+        return _synth_court(args)
     if args.synth_kind != "demo":
         raise InputError(_not_yet(f"synth {args.synth_kind or ''}".strip()))
     if args.children < 1:
@@ -154,6 +164,22 @@ def _synth(args) -> int:
     total = len(log.events) + len(history_written.events)
     progress.say(f"Wrote {total:,} events for {len(log.children) + len(history_written.children):,} children and the "
                  f"population estimates: {', '.join(map(str, paths))}")
+    return EXIT_OK
+
+
+def _synth_court(args) -> int:
+    from generator.errors import Problem
+    from generator.progress import Progress
+    from generator.synth.court_areas import write_court_areas
+
+    for option, value in (("--las", args.las), ("--per-year", args.per_year)):
+        if value < 1:
+            raise InputError(Problem("command line", option, f"must be at least 1, got {value}", "give a positive number"))
+    progress = Progress(quiet=args.quiet)
+    with progress.step(f"Simulating care proceedings in {args.las} LAs"):
+        paths = write_court_areas(args.out, las=args.las, per_year=args.per_year, seed=args.seed)
+    progress.say(f"Wrote {len(paths)} files to {args.out}/: one folder per LA (proceedings, events, children, "
+                 "assessment factors) and area_aggregates.csv")
     return EXIT_OK
 
 

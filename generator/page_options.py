@@ -14,6 +14,7 @@ when the page is prepared.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -390,6 +391,93 @@ class TimelineOptions(PageOptions):
     )
 
 
+#: Final orders the court pages count (`generator.analyses.court.SIX_ORDERS`; a test holds the
+#: two lists equal).
+OrderKey = Literal["supervision_order", "care_order", "placement_order", "sgo", "sgo_with_supervision",
+                   "child_arrangements_order"]
+ORDER_KEYS = ("supervision_order", "care_order", "placement_order", "sgo", "sgo_with_supervision",
+              "child_arrangements_order")
+
+
+class CourtOrdersOptions(PageOptions):
+    kind: Literal["court_orders"]
+    intro: str = (
+        "Which final orders the courts made for children in care proceedings, year by year, and how often "
+        "children came back to court for new proceedings after each. Shares are of all children whose "
+        "proceedings ended in one of the orders shown that year, with 95% intervals; the dashed line is each "
+        "order's fitted trend. Returning to court is counted until the child turns 18, which ends the watch: "
+        "turning 18 is a competing event, not a loss to follow-up."
+    )
+    orders: list[OrderKey] = Field(default_factory=lambda: list(ORDER_KEYS),
+                                   description="Final orders counted: " + ", ".join(ORDER_KEYS) + ".")
+    by: Literal["la", "area"] = Field("la", description="What an area is when the data hold several: la (the LA's "
+                                                        "subfolder) or area (the court or DFJ area column).")
+    horizon_years: int = Field(5, ge=1, le=10, description="Years after the final order that return to court is followed.")
+
+    @field_validator("orders")
+    @classmethod
+    def _some_orders(cls, value):
+        if not value:
+            raise ValueError("list at least one final order")
+        return value
+
+
+class FunnelOptions(PageOptions):
+    kind: Literal["funnel"]
+    intro: str = (
+        "How one proportion varies between areas, against what chance alone would give. Each dot is an area; "
+        "the lines are the limits within which 95% and 99.8% of areas would fall if every area had the same "
+        "underlying rate, given its size. Areas outside the 99.8% limits are named. Small areas vary more, "
+        "which is why the limits narrow as the denominator grows."
+    )
+    source: Literal["proceedings", "areas"] = Field(
+        "proceedings", description="proceedings (the proceedings lists of the data's LAs) or areas (an area-aggregates table).")
+    numerator_orders: list[OrderKey] = Field(default_factory=lambda: ["supervision_order"], description=(
+        "With source proceedings: the final orders counted in the numerator (of all orders in `orders`)."))
+    orders: list[OrderKey] = Field(default_factory=lambda: list(ORDER_KEYS),
+                                   description="With source proceedings: the final orders of the denominator.")
+    by: Literal["la", "area"] = Field("la", description="With source proceedings: areas are LAs (la) or the court or "
+                                                        "DFJ area column (area).")
+    years: list[int] = Field(default_factory=list, description="With source proceedings: years of the final order "
+                                                               "counted (default all).")
+    measure: str | None = Field(None, description="With source areas: the measure (a file may hold several; default: "
+                                                  "the only one).")
+    period: str | None = Field(None, description="With source areas: the period compared (default the latest).")
+    method: Literal["exact", "wilson", "multiplicative", "additive"] = Field(
+        "additive", description="Limits: exact (binomial, Spiegelhalter), wilson, multiplicative (phi) or additive "
+                                "(tau-squared, DerSimonian-Laird after 10% winsorisation, FunnelPlotR's default).")
+    highlight: str | None = Field(None, description="The area to highlight (default the data's LA when it holds one).")
+    rate_title: str = Field("Share (%)", max_length=80, description="The rate's axis title.")
+
+
+class ProfilesOptions(PageOptions):
+    kind: Literal["profiles"]
+    intro: str = (
+        "The problems social workers recorded at assessment for the same children at the start of care "
+        "proceedings, at their end, and some years on. Only children assessed at all three points are counted, "
+        "so each factor compares the same children. A dagger marks a significant change from the start to the "
+        "end of proceedings, a double dagger from the end to the follow-up (exact McNemar tests, Holm-corrected "
+        "within each factor, after Cochran's Q across the three points)."
+    )
+    follow_up_years: float = Field(4.0, ge=0.5, le=10, description="Years after the final order of the follow-up point.")
+    window_days: int = Field(183, ge=1, le=730, description="An assessment counts at a point when it is at most this "
+                                                            "many days from it (the nearest is used).")
+    factors: list[str] = Field(default_factory=list, description="CIN assessment factor codes shown (default: the "
+                                                                 "carers' 1B-6B and every child factor recorded).")
+    orders: list[OrderKey] = Field(default_factory=lambda: list(ORDER_KEYS),
+                                   description="Children whose proceedings ended in one of these orders are profiled.")
+
+    @field_validator("factors")
+    @classmethod
+    def _factor_codes(cls, value: list[str]) -> list[str]:
+        # The shape of a CIN census code (1B, 24A, 21); which codes exist is the reader's list.
+        bad = [code for code in value if not re.fullmatch(r"\d{1,2}[A-F]?", str(code).strip().upper())]
+        if bad:
+            raise ValueError(f"not CIN assessment factor codes: {', '.join(map(repr, bad))[:200]}; use codes such as "
+                             "1B, 3A, 21")
+        return [str(code).strip().upper() for code in value]
+
+
 #: Every page kind a report may name, by its `kind`: the one list (generator.pages registers
 #: the page kind of each, and a test holds the two equal).
 PAGE_OPTIONS: dict[str, type[PageOptions]] = {
@@ -398,5 +486,6 @@ PAGE_OPTIONS: dict[str, type[PageOptions]] = {
         OverviewOptions, TrendsOptions, MarkdownOptions, PathwayMapOptions, RereferralOptions, JunctionOptions,
         TimelinessOptions, WorkloadOptions, FlowOptions, CohortOptions, EventOptions, DataQualityOptions,
         FidelityOptions, KeyPracticesOptions, IncidenceOptions, SequencesOptions, TimelineOptions,
+        CourtOrdersOptions, FunnelOptions, ProfilesOptions,
     )
 }

@@ -87,6 +87,47 @@ def _fit(year: np.ndarray, children: np.ndarray, total: np.ndarray, alpha: float
             "p_value": float(fit.pvalues[1]), "fitted": (centre, fit.params)}
 
 
+def _shares_and_trends(frame: pd.DataFrame, alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables from one fit per area and order (the fits are most of the time)."""
+    orders = sorted(frame["final_order"].unique())
+    parts, rows = [], []
+    for area, part_rows in _areas(frame):
+        counts = _counts(part_rows, orders)
+        counts["fitted"] = np.nan
+        for order, part in counts.groupby("final_order", sort=True):
+            fit = _fit(part["year"].to_numpy(float), part["children"].to_numpy(float), part["total"].to_numpy(float), alpha)
+            if fit["fitted"] is not None:
+                centre, params = fit["fitted"]
+                eta = params[0] + params[1] * (part["year"].to_numpy(float) - centre)
+                counts.loc[part.index, "fitted"] = 1.0 / (1.0 + np.exp(-eta))
+            rows.append({"area": area, "final_order": order, "years": int((part["total"] > 0).sum()),
+                         "children": int(part["children"].sum()), "slope": fit["slope"],
+                         "slope_lower": fit["slope_lower"], "slope_upper": fit["slope_upper"],
+                         "p_value": fit["p_value"], "odds_ratio": float(np.exp(fit["slope"]))})
+        parts.append(counts.assign(area=area))
+    out = pd.concat(parts, ignore_index=True)
+    low, high = wilson_interval(out["children"], out["total"], alpha)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = out["children"] / out["total"].where(out["total"] > 0)
+    out = out.assign(share=share, lower=low, upper=high)
+    shares = out[["area", "year", "final_order", "children", "total", "share", "lower", "upper", "fitted"]]
+    trends = pd.DataFrame(rows, columns=["area", "final_order", "years", "children", "slope", "slope_lower",
+                                         "slope_upper", "p_value", "odds_ratio"])
+    return shares, trends
+
+
+def order_shares_and_trends(proceedings: pd.DataFrame, alpha: float = 0.05,
+                            source: str = "proceedings") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`order_shares` and `order_trends` together, fitting each area's and order's trend once.
+
+    Returns
+    -------
+    (shares, trends) : tuple of DataFrame
+        As the two functions return them.
+    """
+    return _shares_and_trends(_checked(proceedings, source), alpha)
+
+
 def order_shares(proceedings: pd.DataFrame, alpha: float = 0.05, source: str = "proceedings") -> pd.DataFrame:
     """Share of children by final order per year and area, with intervals and fitted trend.
 
@@ -115,25 +156,7 @@ def order_shares(proceedings: pd.DataFrame, alpha: float = 0.05, source: str = "
     >>> order_shares(proceedings)[["year", "final_order", "share"]].to_dict("records")[:2]
     [{'year': 2016, 'final_order': 'care_order', 'share': 0.5}, {'year': 2016, 'final_order': 'sgo', 'share': 0.5}]
     """
-    frame = _checked(proceedings, source)
-    orders = sorted(frame["final_order"].unique())
-    parts = []
-    for area, rows in _areas(frame):
-        counts = _counts(rows, orders)
-        counts["fitted"] = np.nan
-        for order, part in counts.groupby("final_order"):
-            fit = _fit(part["year"].to_numpy(float), part["children"].to_numpy(float), part["total"].to_numpy(float), alpha)
-            if fit["fitted"] is not None:
-                centre, params = fit["fitted"]
-                eta = params[0] + params[1] * (part["year"].to_numpy(float) - centre)
-                counts.loc[part.index, "fitted"] = 1.0 / (1.0 + np.exp(-eta))
-        parts.append(counts.assign(area=area))
-    out = pd.concat(parts, ignore_index=True)
-    low, high = wilson_interval(out["children"], out["total"], alpha)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = out["children"] / out["total"].where(out["total"] > 0)
-    out = out.assign(share=share, lower=low, upper=high)
-    return out[["area", "year", "final_order", "children", "total", "share", "lower", "upper", "fitted"]]
+    return _shares_and_trends(_checked(proceedings, source), alpha)[0]
 
 
 def order_trends(proceedings: pd.DataFrame, alpha: float = 0.05, source: str = "proceedings") -> pd.DataFrame:
@@ -146,16 +169,4 @@ def order_trends(proceedings: pd.DataFrame, alpha: float = 0.05, source: str = "
         odds_ratio (exp(slope): the odds of the order multiply by this each year). R:
         ``glm(cbind(children, total - children) ~ year, family = binomial)``.
     """
-    frame = _checked(proceedings, source)
-    orders = sorted(frame["final_order"].unique())
-    rows = []
-    for area, part in _areas(frame):
-        counts = _counts(part, orders)
-        for order, sub in counts.groupby("final_order", sort=True):
-            fit = _fit(sub["year"].to_numpy(float), sub["children"].to_numpy(float), sub["total"].to_numpy(float), alpha)
-            rows.append({"area": area, "final_order": order, "years": int((sub["total"] > 0).sum()),
-                         "children": int(sub["children"].sum()), "slope": fit["slope"],
-                         "slope_lower": fit["slope_lower"], "slope_upper": fit["slope_upper"],
-                         "p_value": fit["p_value"], "odds_ratio": float(np.exp(fit["slope"]))})
-    return pd.DataFrame(rows, columns=["area", "final_order", "years", "children", "slope", "slope_lower",
-                                       "slope_upper", "p_value", "odds_ratio"])
+    return _shares_and_trends(_checked(proceedings, source), alpha)[1]

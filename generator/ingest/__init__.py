@@ -5,8 +5,8 @@ names (or `--data` gives), places every file with the first reader that claims i
 content, not its name), reads each group, and joins the logs. A file no reader claims is an
 input error that says so; nothing is skipped silently.
 
-Inputs that are not events about children (population estimates now; court proceedings and
-area aggregates later) are `Tables`: recognised by their content before the event readers
+Inputs that are not events about children (population estimates, area aggregates, CIN
+assessment factors) are `Tables`: recognised by their content before the event readers
 look (`TABLE_READERS`), read into one typed field each, and handed to the pages beside the
 log (`generator.pages.base.PageContext.tables`).
 The legal department's proceedings list, the person list it is linked with and the clerical
@@ -25,10 +25,10 @@ from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
 import pandas as pd
 
-from generator.ingest import annex_a, cin_census, population, proceedings, ssda903, tidy
+from generator.ingest import annex_a, area_aggregates, assessment_factors, cin_census, population, proceedings, ssda903, tidy
 from generator.ingest.combine import authority_of, join_sources
-from generator.ingest.sniff import binary_kind
-from generator.ingest.tabular import TABLE_SUFFIXES, table_columns
+from generator.ingest.sniff import binary_kind, csv_columns
+from generator.ingest.tabular import CSV_SUFFIXES, TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
 from generator.build_folder import MANIFEST, is_previous_build
 
@@ -77,11 +77,20 @@ class Tables:
         found, concatenated.
     legal : generator.ingest.proceedings.LegalInputs or None
         The legal department's proceedings list, the person list it is linked with and the
-        clerical decisions about links (`generator.ingest.proceedings.read_legal`).
+        clerical decisions about links (`generator.ingest.proceedings.read_legal`). With
+        several LAs (one subfolder each) the proceedings carry ``la`` and LA-prefixed ids.
+    areas : DataFrame or None
+        Area aggregates (`generator.ingest.area_aggregates`): ``measure``, ``area``,
+        ``region``, ``period``, ``numerator``, ``denominator``.
+    factors : DataFrame or None
+        CIN assessment factors (`generator.ingest.assessment_factors`): ``child_id``,
+        ``date``, ``factor``, one row per assessment and factor (ids LA-prefixed as the log's).
     """
 
     population: pd.DataFrame | None = None
     legal: object = None
+    areas: pd.DataFrame | None = None
+    factors: pd.DataFrame | None = None
 
 
 def _claims_population(path: Path, display: str) -> bool:
@@ -95,10 +104,41 @@ def _read_population(files: list[tuple[Path, str]]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def _header(path: Path, display: str) -> list[str]:
+    # A CSV's first lines only (`table_columns` reads the whole file): every file of a folder
+    # is looked at by each claim, and a county's event logs are large.
+    return csv_columns(path) if path.suffix.lower() in CSV_SUFFIXES else table_columns(path, display)
+
+
+def _claims_areas(path: Path, display: str) -> bool:
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        return False
+    return area_aggregates.looks_like_area_aggregates(_header(path, display))
+
+
+def _read_areas(files: list[tuple[Path, str]]) -> pd.DataFrame:
+    frames = [area_aggregates.read_area_aggregates(path, display) for path, display in files]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _claims_factors(path: Path, display: str) -> bool:
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        return False
+    return assessment_factors.looks_like_factors(_header(path, display))
+
+
+def _read_factors(files: list[tuple[Path, str]]) -> pd.DataFrame:
+    # Without the LA of each file; `read_inputs` reads factors with `_factors_of_las` instead.
+    return pd.concat([assessment_factors.read_factors(path, display) for path, display in files], ignore_index=True)
+
+
 #: Non-event inputs, by the `Tables` field each fills: (claims, read). Looked at before the
-#: event readers (a population table names no child, so no event reader would claim it).
+#: event readers (a population table names no child, so no event reader would claim it; an
+#: assessment-factors table names one, so it must be placed before the tidy reader sees it).
 TABLE_READERS: dict[str, tuple[Callable[[Path, str], bool], Callable[[list[tuple[Path, str]]], pd.DataFrame]]] = {
     "population": (_claims_population, _read_population),
+    "areas": (_claims_areas, _read_areas),
+    "factors": (_claims_factors, _read_factors),
 }
 
 
@@ -186,6 +226,7 @@ def read_inputs(paths: list[Path]) -> Sources:
     table_files: dict[str, list[tuple[Path, str]]] = {}
     inputs: list[InputFile] = []
     legal_files: dict[str, list[tuple[Path, str]]] = {}
+    authorities: dict[Path, str | None] = {}  # the LA subfolder of each non-event file
     for root in paths:
         if not root.exists():
             problems.append(Problem(str(root), "", "does not exist", "check the path in report.yaml or --data"))
@@ -202,6 +243,7 @@ def read_inputs(paths: list[Path]) -> Sources:
             legal = None if binary_kind(file) else proceedings.claims(file, display)
             table = _table_kind(file, display) if legal is None else None
             if legal is not None or table is not None:
+                authorities[file] = authority_of(file, root)
                 (legal_files if legal is not None else table_files).setdefault(legal or table, []).append((file, display))
                 data = file.read_bytes()
                 inputs.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data), legal or table))
@@ -237,14 +279,17 @@ def read_inputs(paths: list[Path]) -> Sources:
             findings += found
     legal = None
     try:
-        legal, legal_findings = proceedings.read_legal(legal_files)
+        legal, legal_findings = proceedings.read_legal(legal_files, authorities)
         findings += legal_findings
     except InputError as error:
         problems += error.problems
     tables = {}
     for field_name, files in table_files.items():
         try:
-            tables[field_name] = TABLE_READERS[field_name][1](files)
+            if field_name == "factors":
+                tables[field_name] = _factors_of_las(files, authorities)
+            else:
+                tables[field_name] = TABLE_READERS[field_name][1](files)
         except InputError as error:
             problems += error.problems
     if problems:
@@ -255,6 +300,18 @@ def read_inputs(paths: list[Path]) -> Sources:
                                  "add the event data (a tidy event log, a 903 or a CIN census) beside them"))
     log, found = join_sources(parts)
     return Sources(log, inputs, findings + found, Tables(**tables, legal=legal))
+
+
+def _factors_of_las(files: list[tuple[Path, str]], authorities: dict) -> pd.DataFrame:
+    """Assessment factors, with LA-prefixed child ids when the data holds several LAs, as
+    `combine.join_sources` prefixes the log's ("kent/123")."""
+    las = {authorities.get(path) for path, _ in files}
+    parts = [assessment_factors.read_factors(path, display) for path, display in files]
+    if len(las) < 2 or None in las:
+        return pd.concat(parts, ignore_index=True)
+    for part, (path, _) in zip(parts, files):
+        part["child_id"] = (authorities[path] + "/" + part["child_id"]).astype("string")
+    return pd.concat(parts, ignore_index=True)
 
 
 def _table_kind(file: Path, display: str) -> str | None:

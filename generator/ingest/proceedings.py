@@ -322,19 +322,32 @@ def read_decisions(path: Path, display: str | None = None) -> pd.DataFrame:
     return out.drop_duplicates(["proceedings_id", "child_id"], keep="last").reset_index(drop=True)
 
 
-def read_legal(files: dict[str, list[tuple[Path, str]]]) -> tuple[LegalInputs | None, list[Finding]]:
+def read_legal(files: dict[str, list[tuple[Path, str]]],
+               authorities: dict[Path, str | None] | None = None) -> tuple[LegalInputs | None, list[Finding]]:
     """Read every legal table found (`claims` gave each file's kind) into one `LegalInputs`.
 
     Several proceedings files are stacked; their ``proceedings_id`` then carries the file stem
-    (``care2017:P12``) so that decisions stay tied to one row.
+    (``care2017:P12``) so that decisions stay tied to one row. ``authorities`` (file -> the LA
+    subfolder it is in, `generator.ingest.combine.authority_of`) adds an ``la`` column; when
+    the proceedings come from several LAs, their ``proceedings_id`` and ``child_id`` carry the
+    LA too (``kent/care2017:P12``, ``kent/123``), as the event log's child ids do.
     """
     findings: list[Finding] = []
     parts = []
-    many = len(files.get("proceedings", [])) > 1
-    for path, display in files.get("proceedings", []):
+    authorities = authorities or {}
+    proceedings_files = files.get("proceedings", [])
+    many = len(proceedings_files) > 1
+    las = {authorities.get(path) for path, _ in proceedings_files}
+    several = len(las) > 1 and None not in las
+    for path, display in proceedings_files:
         part, found = read_proceedings(path, display)
+        la = authorities.get(path)
         if many:
             part["proceedings_id"] = path.stem + ":" + part["proceedings_id"]
+        part["la"] = pd.Series(la, index=part.index, dtype="string")
+        if several:
+            part["proceedings_id"] = la + "/" + part["proceedings_id"]
+            part["child_id"] = (la + "/" + part["child_id"]).astype("string")
         parts.append(part)
         findings += found
     persons = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from generator.pages.base import PageKind
 from generator.pages.cohorts import CohortPage
+from generator.pages.court_orders import CourtOrdersPage
 from generator.pages.data_quality import DataQualityPage
 from generator.pages.events import EventPage
 from generator.pages.fidelity import FidelityPage
@@ -16,11 +17,13 @@ from generator.pages.incidence import IncidencePage
 from generator.pages.sequences import SequencesPage
 from generator.pages.timeline import TimelinePage
 from generator.pages.flows import FlowPage
+from generator.pages.funnel import FunnelPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.key_practices import KeyPracticesPage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
 from generator.pages.pathway_map import PathwayMapPage
+from generator.pages.profiles import ProfilesPage
 from generator.pages.rereferrals import RereferralPage
 from generator.pages.timeliness import TimelinessPage
 from generator.pages.trends import TrendsPage
@@ -46,5 +49,8 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         IncidencePage,
         SequencesPage,
         TimelinePage,
+        CourtOrdersPage,
+        FunnelPage,
+        ProfilesPage,
     )
 }

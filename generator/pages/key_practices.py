@@ -100,7 +100,9 @@ class KeyPracticesPage(PageKind):
                              "rebased": bool(options.rebase)})
         frame = pd.DataFrame(summary, columns=["rule", "chart", "occasions", "breaches", "latest_month", "variation",
                                                "signal", "assurance"])
-        frame["pct"] = (frame["breaches"] / frame["occasions"].where(frame["occasions"] > 0) * 100).round(1)
+        # float: a summary with no rule measured (court data alone) is empty, and of object dtype.
+        occasions, breaches = frame["occasions"].astype(float), frame["breaches"].astype(float)
+        frame["pct"] = (breaches / occasions.where(occasions > 0) * 100).round(1)
         published = Table(frame, counts=["occasions", "breaches"], groups=[("rule",)],
                           rates={"pct": ("breaches", "occasions")},
                           names={"breaches": "key practice {rule}: breaches", "occasions": "key practice {rule}: occasions"})
