@@ -44,7 +44,7 @@ MAX_ROUNDS = 12
 SMALLEST_GROUP = 10
 _RANGE = r"\d+(?:\s*(?:-|–|to)\s*\d+)?"
 _LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within|than|least)\s+{_RANGE}", re.IGNORECASE)
-_UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|quarters?|years?|groups?|processes)\b",
+_UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|quarters?|years?|groups?|processes|problems)\b",
                     re.IGNORECASE)
 _POINTS = re.compile(r"\b\d+\s+of\s+\d+\s+(?:consecutive\s+)?points\b", re.IGNORECASE)
 _SHARE = re.compile(r"(?<![\w.])(\d[\d,]*) of (\d[\d,]*)(?![\w.])")
