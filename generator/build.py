@@ -35,7 +35,7 @@ from generator.pages import PAGE_KINDS
 from generator.charts import unchecked_while_built
 from generator.pages.base import Annotation, PageContext, Plan
 from generator.privacy.audit import audit_site, secrets_of
-from generator.privacy.publish import publish
+from generator.privacy.publish import audit_report, publish_report, small_group_problems
 from generator.privacy.pseudonymise import key_from_environment, pseudonymise_log
 from generator.products import compute_products, real_journeys_by_stations
 from generator.progress import Progress
@@ -100,6 +100,8 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
         key = key_from_environment(report.pseudonymise.key_env, str(loaded.report_path))
         with progress.step("Pseudonymising ids"):
             log, findings = pseudonymise_log(log, findings, key)
+    if public and small_group_problems(report.pages):
+        raise InputError(small_group_problems(report.pages))
     annotations = tuple(Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations)
     page_options, left_out = pages_for_data(report.pages, log)
 
@@ -110,7 +112,8 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
     products = ctx.products
 
     with progress.step("Publishing"):
-        published, shown_metrics = publish(rendered, metrics, audience)
+        publication = publish_report(rendered, metrics, audience)
+        published, shown_metrics = publication.pages, publication.metrics
     with progress.step("Assembling the site"):
         files = assemble(
             report, published, period=period, metrics=shown_metrics, audience=audience,
@@ -124,6 +127,8 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
             logs = (raw_log, log) if public and log is not raw_log else (raw_log,)
             secrets = secrets_of(*logs, report_dates=dates, journeys=real_journeys_by_stations(products))
             problems = audit_site(files, secrets, public=public)
+            if public:  # the attacker's audit: differencing and words (generator.privacy.differencing)
+                problems += audit_report(publication)
         if problems and public:
             raise InputError(problems)
         for problem in problems[:SHARED_WARNINGS_SHOWN]:

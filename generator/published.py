@@ -52,6 +52,21 @@ class Table:
     decimals : dict, optional
         Column -> decimals it is shown with, where the default (`shown_decimals`) does not
         fit (a rate ratio read to two decimals).
+    names : dict, optional
+        Count column -> the name of the quantity each of its cells is, a format string filled
+        from the row (``"s47 {branch} {month}"``). Cells with one name, in any table of the
+        report, are one number: the privacy stage hides them together and the attacker's
+        audit (`generator.privacy.differencing`) reads one from the other.
+    totals : dict, optional
+        Group (as in ``groups``) -> the name of each group's total, a format string filled
+        from the group's values and ``{column}``, or a dict count column -> format string (the
+        other columns' sums of that group are then no total): ties a group's sum to the cell,
+        `Count` or `Metric` of that name. A rate's rest can be named and summed as the column
+        ``"<denominator>-<numerator>"``. A group without one has its total taken as known (the
+        cautious reading).
+    group_size : str, optional
+        The column giving each row's number of children: in a public report a row of fewer
+        than `generator.privacy.SMALLEST_GROUP` is not named with a figure.
 
     A cell may hold a `Metric`: it is published as metrics.json publishes that figure.
     """
@@ -63,13 +78,19 @@ class Table:
     at_risk: str | None = None
     hidden_with: dict[str, list[str]] | None = None
     decimals: dict[str, int] | None = None
+    names: dict[str, str] | None = None
+    totals: dict | None = None
+    group_size: str | None = None
 
 
 @dataclass(frozen=True)
 class Count:
-    """A count shown on a page (a counter, a total)."""
+    """A count shown on a page (a counter, a total). ``name``: the quantity it is, as a
+    table's ``names``/``totals`` name it (the overview's errors are the data-quality page's
+    error counts added up)."""
 
     value: int | None
+    name: str | None = None
 
 
 @dataclass(frozen=True)

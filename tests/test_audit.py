@@ -243,3 +243,16 @@ def test_a_pseudonymised_report_without_its_key_is_refused(tmp_path, monkeypatch
     report = tiny_report(tmp_path, extra="pseudonymise: {key_env: CAREJOURNEYS_TEST_KEY}")
     assert main(["build", str(report), "--out", str(tmp_path / "out"), "-q"]) == 2
     assert "CAREJOURNEYS_TEST_KEY is not set" in capsys.readouterr().err
+
+
+def test_a_numeric_id_in_a_chart_description_or_aria_label_fails_the_audit():
+    log = EventLog.from_frames(pd.DataFrame({"child_id": ["204518", "2014"], "event": "referral",
+                                             "date": ["2015-01-05", "2015-02-05"]}))
+    secrets = secrets_of(log)
+    clean = {"index.html": b'<figure aria-label="Referrals: 12,345 in 2014"></figure>',
+             "charts.json": b'{"description": "the most in 2014 (204,518 referrals)"}'}
+    assert audit_site(clean, secrets, public=True) == []
+    leaking = {"index.html": b'<figure aria-label="Child 204518 waited longest"></figure>',
+               "x.json": b'{"title": "Journeys", "description": "as child 204518 did"}'}
+    problems = audit_site(leaking, secrets, public=True)
+    assert {p.file for p in problems} == {"index.html", "x.json"} and "204518" in _messages(problems)

@@ -49,6 +49,12 @@ class Chart:
     describe : callable, optional
         ``describe(published_table) -> str``: the description written from the table as it is
         published, so that no sentence quotes a hidden number. Replaces ``description``.
+    names, totals, group_size : optional
+        As for `generator.published.Table`: what quantity each count cell is, what each
+        group's total is, which column is a row's number of children.
+    whole_by : list of str, optional
+        Columns whose groups of rows are published whole or not at all (a junction's branches
+        in one month): one hidden count hides the group's every count.
     draw : callable, optional
         ``draw(published_table) -> spec``: for charts whose geometry adds rows up (a Sankey's
         bands), the spec drawn from the published table alone. Replaces ``spec``.
@@ -71,3 +77,7 @@ class Chart:
     describe: Callable[[pd.DataFrame], str] | None = None
     draw: Callable[[pd.DataFrame], dict] | None = None
     decimals: dict[str, int] | None = None
+    names: dict[str, str] | None = None
+    totals: dict | None = None
+    group_size: str | None = None
+    whole_by: list[str] | None = None

@@ -60,4 +60,5 @@ def cumulative_curve(
             x=alt.X("months:Q"), y=alt.Y("pct:Q"), text=alt.Text("label:N")))
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = table.rename(columns={"at_risk": "at_risk_count", "rereferred": "rereferred_count"})
-    return Chart(chart_id, title, description, spec_of(chart), data)
+    # A cumulative curve: its rows do not add up to anything shown.
+    return Chart(chart_id, title, description, spec_of(chart), data, groups=[])

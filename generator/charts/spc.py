@@ -53,7 +53,7 @@ def describe_spc(table: pd.DataFrame, *, kind: str, measure: str, percent: bool)
     if len(signals):
         by_rule = signals.groupby("signal").size()
         words.append(f"{len(signals)} month(s) show special-cause variation: "
-                     + "; ".join(f"{RULES.get(rule, rule)} ({n})" for rule, n in by_rule.items()) + ".")
+                     + "; ".join(f"{RULES.get(rule, rule)} ({n} month(s))" for rule, n in by_rule.items()) + ".")
     else:
         words.append("No month shows special-cause variation: the variation is common cause.")
     latest = shown.iloc[-1]

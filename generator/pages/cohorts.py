@@ -77,6 +77,8 @@ class CohortPage(PageKind):
                 reference="overall_pct", count_title=count_title, n_title=n_title, x_title=f"{what.capitalize()} (%)",
                 min_n=min_n, names=(key, unit),
             ))
+            # A group's size: in a public report one under 10 is not named with a figure.
+            charts[-1].group_size = f"{unit}_count"
         table = medians_by_group(child_groups(ctx.log, cases["assessment_days"], attributes), dimensions)
         table = table.assign(row=table["dimension"] + ": " + table["group"])
         charts.append(median_rows(
@@ -87,4 +89,5 @@ class CohortPage(PageKind):
             n_title="Assessments authorised", x_title="Median working days (with 95% interval)", unit="working days",
             min_n=min_n, names="assessments",
         ))
+        charts[-1].group_size = "assessments_count"
         return RenderedPage(template="charts.html", charts=charts, context={"intro": intro})

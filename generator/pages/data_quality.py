@@ -35,7 +35,8 @@ class DataQualityPage(PageKind):
         if public:
             table = table.drop(columns="examples")
         # The severity totals are shown (the overview's), so each severity's counts are a group.
-        published = Table(table, counts=["count"], groups=[("severity",)])
+        published = Table(table, counts=["count"], groups=[("severity",)],
+                          totals={("severity",): {"count": "data-quality rows {severity}"}})
         found = {f.check for f in findings}
         clean = [{"check": check, "what": what} for check, what in CHECKS.items() if check not in found]
         return RenderedPage(

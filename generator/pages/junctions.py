@@ -87,6 +87,14 @@ class JunctionPage(PageKind):
             count_title="Cases taking this branch", n_title="Cases at the junction", x_title="Share of cases at the junction (%)",
             names=("branch", "junction"),
         )]
+        # What each number is, for the privacy stage: a junction's branches and its total
+        # over the whole period are the months' added up (below).
+        charts[0].counts = ["branch_count", "junction_count"]
+        charts[0].rates = {"pct": ("branch_count", "junction_count")}
+        charts[0].groups = [("junction_name",)]
+        charts[0].totals = {("junction_name",): {"branch_count": "{junction_name} junction_count whole period"}}
+        charts[0].names = {"branch_count": "{junction_name} {branch} whole period",
+                           "junction_count": "{junction_name} junction_count whole period"}
         monthly = junction_shares(decisions, ctx.period, "M")
         quarterly = None
         lines = not_shown(gone, branches_gone)
@@ -120,8 +128,29 @@ class JunctionPage(PageKind):
                 y_title=f"Share of {unit} (%)", names=("branch", "junction"),
                 period_title="Month" if freq == "month" else "Quarter starting",
             ))
+            self._declare(charts[-1], name, branches, drawn)
         return RenderedPage(template="charts.html", charts=charts,
                             context={"intro": options.intro, "not_shown": lines})
+
+    @staticmethod
+    def _declare(chart, name, branches, drawn) -> None:
+        """Tie a junction's months to its whole period and its branches to its total: the
+        branches drawn and the rest make each month's total, and each branch's months add
+        up to its whole-period count on the summary chart."""
+        chart.counts = ["branch_count", "junction_count", "pending_count"]
+        chart.rates = {"pct": ("branch_count", "junction_count")}
+        chart.names = {"junction_count": f"{name} junction_count {{month}}", "pending_count": f"{name} pending {{month}}",
+                       "branch_count": f"{name} {{branch}} {{month}}"}
+        chart.groups = []
+        # All branches of a month or none (no branch is its month's total minus the others).
+        chart.whole_by = ["month"]
+        chart.totals = {("branch",): {"branch_count": f"{name} {{branch}} whole period"}}
+        if len(drawn) == len(branches):
+            chart.totals[("month",)] = {"branch_count": f"{name} junction_count {{month}}"}
+        elif len(drawn) == 1:
+            chart.totals[()] = {"junction_count": f"{name} junction_count whole period"}
+            if len(branches) == 2:
+                chart.totals[("branch",)]["junction_count-branch_count"] = f"{name} {branches[1]} whole period"
 
     @staticmethod
     def _trend_sentence(table, name, unit, freq, branches, ctx) -> str:

@@ -71,6 +71,9 @@ class KeyPracticesPage(PageKind):
                               y_title={"xmr": "Breaches", "g": "Occasions between breaches",
                                        "t": "Days between breaches"}.get(kind, "Share in breach"),
                               annotations=list(ctx.annotations), target=target)
+            # The months add up to the summary table's occasions and breaches of the rule.
+            chart.totals = {(): {"numerator": f"key practice {rule.name}: breaches",
+                                 "denominator": f"key practice {rule.name}: occasions"}}
             charts.append(chart)
             verdict = variation(table)
             sure = assurance(table, target, improvement)
@@ -101,7 +104,8 @@ class KeyPracticesPage(PageKind):
         occasions, breaches = frame["occasions"].astype(float), frame["breaches"].astype(float)
         frame["pct"] = (breaches / occasions.where(occasions > 0) * 100).round(1)
         published = Table(frame, counts=["occasions", "breaches"], groups=[("rule",)],
-                          rates={"pct": ("breaches", "occasions")})
+                          rates={"pct": ("breaches", "occasions")},
+                          names={"breaches": "key practice {rule}: breaches", "occasions": "key practice {rule}: occasions"})
         downloads[f"{options.slug}-summary"] = published
         return RenderedPage(
             template="key_practices.html", charts=charts, downloads=downloads,

@@ -110,7 +110,10 @@ class PathwayMapPage(PageKind):
         unmeasured = [s for s in pmap.stations if s.id not in pmap.stations_reached_by(*_held(ctx.log))]
         measured = [s.label for s in pmap.stations if s not in unmeasured]
         stock = monthly_stock(journeys, start, end)
-        table = Table(stock.drop(columns=[s.label for s in unmeasured if s.label in stock]), counts=measured)
+        # Children at each station at each month's end: a month's stations add up to the children
+        # on the map that day (the player shows it); months are stocks, so they add up to nothing.
+        table = Table(stock.drop(columns=[s.label for s in unmeasured if s.label in stock]), counts=measured,
+                      groups=[("month",)])
         views, periods = _views(options, la_names, (start, end))
         scrubber = periods[0]  # the one scrubber runs over the first map's period
         context = {

@@ -108,7 +108,8 @@ class ProfilesPage(PageKind):
 
     def _abuse(self, slug, counts, trend):
         def describe(published: pd.DataFrame) -> str:
-            read = [f"{r.carer_problems}: {100 * float(r.proportion):.0f}%" for r in published.itertuples()
+            # "2 problems", not "2:": a group's label is not read as a quote of a count.
+            read = [f"{r.carer_problems} problems: {100 * float(r.proportion):.0f}%" for r in published.itertuples()
                     if pd.notna(pd.to_numeric(pd.Series([r.proportion]), errors="coerce").iloc[0])]
             if pd.isna(trend["p_value"]):
                 test = "No trend test: one group only, or no variation."

@@ -10,6 +10,7 @@ months too early in the data for a complete look-back are left out.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from generator.analyses.front_door import completed_assessments
 from generator.analyses.timeliness import (
@@ -49,16 +50,19 @@ class TimelinessPage(PageKind):
                  else "all completed assessments (the DfE's basis)")
         charts = self._step(options.slug, "assessment", assessments, ctx, ASSESSMENT_STANDARD_DAYS, width=5, cap=120,
                             unit="assessments", what=f"{basis} authorised in the period, from {clock} to authorisation",
-                            name="Assessment", look_back=ASSESSMENT_LOOK_BACK_DAYS)
+                            name="Assessment", look_back=ASSESSMENT_LOOK_BACK_DAYS,
+                            metric="assessment_linked_within_45wd" if linked else "assessment_within_45wd")
         start = ("the strategy discussion (Working Together's wording; local basis)" if options.conference_clock == "strategy"
                  else "the start of the section 47 enquiry (the DfE's basis)")
         charts += self._step(options.slug, "icpc", conferences, ctx, ICPC_STANDARD_DAYS, width=1, cap=40,
                              unit="conferences", what=f"initial conferences held in the period, from {start}",
                              name=("Strategy discussion" if options.conference_clock == "strategy" else "Section 47 enquiry")
-                             + " to initial conference", look_back=ICPC_LOOK_BACK_DAYS)
+                             + " to initial conference", look_back=ICPC_LOOK_BACK_DAYS,
+                             metric="icpc_from_strategy_within_15wd" if options.conference_clock == "strategy"
+                             else "icpc_within_15wd")
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
 
-    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name, look_back):
+    def _step(self, slug, key, table, ctx, standard, *, width, cap, unit, what, name, look_back, metric):
         within, n = int(table["within"].sum()), len(table)
         median = f"{table['working_days'].median():.0f} working days ({table['calendar_days'].median():.0f} calendar days)" if n else "none"
         bins = duration_bins(table, width, cap, standard)
@@ -67,6 +71,11 @@ class TimelinessPage(PageKind):
             description=(f"Histogram of working days taken by {n:,} {what}. {share(within, n)} took {standard} working days "
                          f"or fewer (the standard, drawn as a dashed line); the median was {median}."),
         )
+        # The bins within and over the standard add up to totals the words quote only when no
+        # bin is hidden (a quoted total minus the shown bins would give a hidden one back).
+        histogram.groups = [("within",), ()]
+        histogram.totals = {("within",): f"{slug} {key} steps, within the standard: {{within}}", (): f"{slug} {key} steps"}
+        histogram.describe = _histogram_words(f"{unit.replace(' ', '_')}_count", what, standard, median, within, n)
         freq = "M"
         first = ctx.log.front_door_first_date
         monthly = timeliness_by_month(table, ctx.period, "M", first, look_back)
@@ -107,4 +116,56 @@ class TimelinessPage(PageKind):
             description=(f"Line chart of the median working days taken by {unit} ended in each {step}, with its 95% band, and "
                          f"the 90th percentile dotted, against the standard of {standard} working days: {medians}{marked}.{left_out}"),
         )
+        # The month's count and the rest make its total (a rest of 1 to 5 hides the count), and
+        # the words quote only months whose counts are published.
+        count_column, n_column = f"within_{standard}_working_days_count", f"{unit}_count"
+        if {count_column, n_column} <= set(rates.data.columns):
+            rates.rates = {"pct": (count_column, n_column)}
+            rates.totals = {(): _period_totals(rates.data, count_column, n_column, ctx.metrics, metric,
+                                               f"{slug} {key} within the standard, all {step}s")}
+            rates.describe = _rates_words(count_column, n_column, unit, standard, step, marked, left_out)
         return [histogram, rates, medians_chart]
+
+
+def _histogram_words(column: str, what: str, standard: int, median: str, within: int, n: int):
+    """The histogram's words from its published bins: the share within the standard, with its
+    counts, only when every bin is shown."""
+    def describe(published) -> str:
+        complete = pd.to_numeric(published[column], errors="coerce").notna().all()
+        said = (f"Histogram of working days taken by {n:,} {what}. {share(within, n)} took {standard} working days or fewer"
+                if complete else
+                f"Histogram of working days taken by {what}; bins with small counts are shown as c, and so the totals "
+                f"within and over {standard} working days are not given")
+        return f"{said} (the standard, drawn as a dashed line); the median was {median}."
+    return describe
+
+
+def _rates_words(count_column: str, n_column: str, unit: str, standard: int, step: str, marked: str, left_out: str):
+    """The share-within-the-standard chart's words from its published table: the lowest and
+    highest share among the steps whose counts are shown and large enough to read."""
+    def describe(published) -> str:
+        count = pd.to_numeric(published[count_column], errors="coerce")
+        n = pd.to_numeric(published[n_column], errors="coerce")
+        pct = pd.to_numeric(published["pct"], errors="coerce")
+        readable = published.assign(count=count, n=n, pct=pct)[count.notna() & pct.notna() & (n >= MIN_DENOMINATOR)]
+        if len(readable):
+            low, high = readable.loc[readable["pct"].idxmin()], readable.loc[readable["pct"].idxmax()]
+            span = (f"from {low['pct']:.1f}% ({pd.Timestamp(str(low['month'])):%b %Y}, {int(low['count']):,} of "
+                    f"{int(low['n']):,}) to {high['pct']:.1f}% ({pd.Timestamp(str(high['month'])):%b %Y}, "
+                    f"{int(high['count']):,} of {int(high['n']):,})")
+        else:
+            span = f"no {step} with at least {MIN_DENOMINATOR} {unit} has its counts shown"
+        return (f"Line chart of the share of {unit} within {standard} working days, by {step} ended, with 95% bands: "
+                f"{span}. {step.capitalize()}s with fewer than {MIN_DENOMINATOR} {unit} are gaps, and those with small "
+                f"counts are shown as c{marked}.{left_out}")
+    return describe
+
+
+def _period_totals(data, count_column: str, n_column: str, metrics, metric: str, own: str) -> dict:
+    """What the months of a share-within-the-standard chart add up to: the headline figure's
+    numerator and denominator (``metric``_n, _d) when the sums are those figures (the same
+    steps), else totals of their own that nothing else publishes."""
+    count, n = (int(pd.to_numeric(data[c], errors="coerce").fillna(0).sum()) for c in (count_column, n_column))
+    if (metrics.get(f"{metric}_n"), metrics.get(f"{metric}_d")) == (count, n):
+        return {count_column: f"metric:{metric}_n", n_column: f"metric:{metric}_d"}
+    return {count_column: f"{own}: within", n_column: f"{own}: all"}

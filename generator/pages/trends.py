@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from generator.analyses.headline import COUNTED_EVENTS
 from generator.analyses.volumes import monthly_counts
 from generator.charts.time_series import monthly_line
 from generator.page_options import TrendsOptions
@@ -25,6 +26,11 @@ EVENT_WORDS = {
     "placement": ("Placements starting (a child's first or a move)", "placements"),
     "early_help_assessment_start": ("Early help assessments started", "assessments"),
 }
+
+
+#: The headline figure (`generator.privacy.relations.add_metrics` names it ``metric:<key>``)
+#: that is the period's count of each event.
+_TOTAL_NAMES = {event: f"metric:{key}" for key, event in COUNTED_EVENTS.items()}
 
 
 class TrendsPage(PageKind):
@@ -55,6 +61,9 @@ class TrendsPage(PageKind):
                 ctx.annotations,
             )
             chart.describe = _describer(unit, ctx)
+            # The months add up to the period's count: the headline figure where metrics.json
+            # has one (the overview shows it), else a total no other table publishes.
+            chart.totals = {(): _TOTAL_NAMES.get(event, f"events in the period: {event}")}
             charts.append(chart)
         return RenderedPage(template="charts.html", charts=charts)
 
@@ -66,7 +75,7 @@ def _describer(unit: str, ctx: PageContext):
     def describe(shown) -> str:
         counts = pd.to_numeric(shown["count"], errors="coerce")
         complete = counts.notna().all()
-        said = f"{int(counts.sum()):,} in all" if complete else "months with 1 to 5 shown as c"
+        said = f"{int(counts.sum()):,} in all" if complete else "months with a small count shown as c"
         if counts.notna().any() and counts.max() > 0:
             top = shown.loc[counts.idxmax()]
             said += f", the most in {pd.Timestamp(str(top['month'])):%B %Y} ({int(counts.max()):,})"

@@ -4,6 +4,8 @@ seed report asks for (section 9: "a workload indicator / resource planning tool"
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Literal
 
 
@@ -53,6 +55,8 @@ class WorkloadPage(PageKind):
             description=self._stock_sentence(stock, at_end, period.end) + marked, date="week", series="stage_name", value="open",
             y_title="Cases open", annotations=ctx.annotations, weekly=True,
         )]
+        # Lines, not stacks: no sum across stages is shown, only each stage's own numbers.
+        charts[0] = replace(charts[0], groups=[])
         for stage in options.stages:
             flow = monthly_flow(ctx.log, period, stage)
             name = STAGE_NAMES[stage]
@@ -68,6 +72,8 @@ class WorkloadPage(PageKind):
                 description=description + "." + marked, date="month", series="measure", value="count",
                 y_title="Cases per month", annotations=ctx.annotations, dashed="Ended",
             ))
+            # The words give the period's starts and ends; a month's starts plus ends is no total.
+            charts[-1] = replace(charts[-1], groups=[("measure",)])
         column = breakdown_column(ctx.log, options.breakdown)
         if column:
             table = stock_by_group(ctx.log, period, options.breakdown_stage, column)
@@ -82,6 +88,7 @@ class WorkloadPage(PageKind):
                 title=f"{STAGE_NAMES[options.breakdown_stage]} open, by {words} and month", description=description,
                 group_title=words.capitalize(), value_title="Open on Mondays (monthly average)",
             ))
+            charts[-1] = replace(charts[-1], groups=[])  # averages by group and month: no total is shown
         return RenderedPage(template="charts.html", charts=charts, context={"intro": options.intro})
 
     @staticmethod

@@ -175,6 +175,22 @@ def _scan_ids(path: str, text: str, secrets: Secrets, hits: list[Hit]) -> None:
                 hits.append(Hit(path, f"line {_line_of(text, match.start())}", f"contains the identifier {value!r} as a text value"))
 
 
+_WORDS = re.compile(r'(?:aria-label|alt|title)="([^"]*)"|"(?:description|title)":\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _scan_words(path: str, text: str, secrets: Secrets, hits: list[Hit]) -> None:
+    """Titles, descriptions, alt and aria text: a numeric or short id written as a word of a
+    sentence ("child 204518 waited...") is caught here, where no count is written bare
+    (counts in words have thousands separators)."""
+    if not secrets.weak_ids:
+        return
+    for match in _WORDS.finditer(text):
+        words = match.group(1) if match.group(1) is not None else match.group(2)
+        for token in _TOKEN.findall(words):
+            if len(token) >= DISTINCTIVE_LENGTH and token in secrets.weak_ids:
+                hits.append(Hit(path, f"line {_line_of(text, match.start())}", f"has the identifier {token!r} in its words"))
+
+
 def _scan_dates(path: str, text: str, secrets: Secrets, allowed: set[str], hits: list[Hit]) -> None:
     if not secrets.dobs:
         return
@@ -408,6 +424,8 @@ def audit_site(files: dict[str, bytes], secrets: Secrets, *, public: bool = True
             continue
         text = files[path].decode("utf-8", "replace")
         _scan_ids(path, text, secrets, hits)
+        if path.endswith((".html", ".json", ".js", ".svg")):
+            _scan_words(path, text, secrets, hits)
         _scan_dates(path, text, secrets, allowed, hits)
         _scan_postcodes(path, text, secrets, hits)
         if path.endswith(".csv"):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -73,15 +74,28 @@ def month_precision(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def public_table(frame: pd.DataFrame, *, counts: list[str] | None = None, groups: list | None = None,
-                 rates: dict[str, tuple[str, str]] | None = None, at_risk: str | None = None,
-                 curves_by: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
-    """A table as it may be published, and which of ``frame``'s rows are hidden or cut.
+@dataclass
+class PublicTable:
+    """A table as it may be published, with where its hidden numbers are.
 
-    Returns
-    -------
-    (table, hidden) : (DataFrame, array of bool over ``frame``'s rows)
-    """
+    ``table``: the published rows (after a curve's cut), "c" in hidden cells; ``hidden``: over
+    the input's rows, whether each is hidden or cut; ``kept``: the input's row positions of
+    ``table``'s rows; ``cells``: over ``table``'s rows, the hidden count cells; ``counts``:
+    the count columns."""
+
+    table: pd.DataFrame
+    hidden: np.ndarray
+    kept: np.ndarray
+    cells: pd.DataFrame
+    counts: list[str]
+
+
+def public_cells(frame: pd.DataFrame, *, counts: list[str] | None = None, groups: list | None = None,
+                 rates: dict[str, tuple[str, str]] | None = None, at_risk: str | None = None,
+                 curves_by: list[str] | None = None, forced=(), whole_by: list[str] | None = None) -> PublicTable:
+    """`public_table` with where its hidden cells are; ``forced``: (input row, count column)
+    cells to hide as if small (`suppression.suppress`); ``whole_by``: columns whose groups of
+    rows (a month of a junction's branches) are published whole or not at all."""
     at_risk = at_risk or at_risk_column(frame)
     keep = np.ones(len(frame), dtype=bool)
     kept = frame
@@ -93,10 +107,37 @@ def public_table(frame: pd.DataFrame, *, counts: list[str] | None = None, groups
             counts = count_columns(frame)
         # Rounded at-risk counts are shown as they are: never 1-5 once the curve is cut.
         counts = [c for c in counts if c != at_risk]
-    result: Suppressed = suppress(kept.reset_index(drop=True), counts=counts, groups=groups, rates=rates)
+    positions = np.flatnonzero(keep)
+    where = {int(p): i for i, p in enumerate(positions)}
+    forced = [(where[row], column) for row, column in forced if row in where]
+    table = kept.reset_index(drop=True)
+    result: Suppressed = suppress(table, counts=counts, groups=groups, rates=rates, forced=forced)
+    if whole_by and all(c in table.columns for c in whole_by):
+        # One hidden cell in a group hides the group: its other cells are no longer its total
+        # minus the hidden one (the hypercube method's rule for a table's margins).
+        codes = table[whole_by].astype(str).groupby(whole_by, sort=False).ngroup().to_numpy()
+        touched = np.unique(codes[result.hidden_cells.to_numpy().any(axis=1)])
+        rows = np.flatnonzero(np.isin(codes, touched))
+        more = [(int(r), c) for r in rows for c in result.hidden_cells.columns]
+        if rows.size and not result.hidden_cells.iloc[rows].to_numpy().all():
+            result = suppress(table, counts=counts, groups=groups, rates=rates, forced=list(forced) + more)
     hidden = ~keep
-    hidden[np.flatnonzero(keep)[result.hidden_rows]] = True
-    return month_precision(result.table), hidden
+    hidden[positions[result.hidden_rows]] = True
+    return PublicTable(month_precision(result.table), hidden, positions, result.hidden_cells,
+                       list(result.hidden_cells.columns))
+
+
+def public_table(frame: pd.DataFrame, *, counts: list[str] | None = None, groups: list | None = None,
+                 rates: dict[str, tuple[str, str]] | None = None, at_risk: str | None = None,
+                 curves_by: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """A table as it may be published, and which of ``frame``'s rows are hidden or cut.
+
+    Returns
+    -------
+    (table, hidden) : (DataFrame, array of bool over ``frame``'s rows)
+    """
+    result = public_cells(frame, counts=counts, groups=groups, rates=rates, at_risk=at_risk, curves_by=curves_by)
+    return result.table, result.hidden
 
 
 def _norm(value: Any, month_column: bool = False) -> str:
@@ -206,14 +247,19 @@ def inline_datasets(spec) -> list[list]:
     return found
 
 
-def public_chart(chart) -> tuple[pd.DataFrame, dict]:
+def public_chart(chart, forced=()) -> tuple[pd.DataFrame, dict]:
     """The table (for the CSV and the table under the chart) and the spec of a public chart."""
+    result = public_chart_cells(chart, forced)
+    return result.table, public_spec(chart.spec, chart.data.reset_index(drop=True), result.hidden, result.counts)
+
+
+def public_chart_cells(chart, forced=()) -> PublicTable:
+    """A public chart's table with where its hidden cells are (`public_cells`)."""
     frame = chart.data.reset_index(drop=True)
     counts = list(chart.counts) if getattr(chart, "counts", None) is not None else count_columns(frame)
-    table, hidden = public_table(frame, counts=counts, groups=getattr(chart, "groups", None),
-                                 rates=getattr(chart, "rates", None), at_risk=getattr(chart, "at_risk", None),
-                                 curves_by=getattr(chart, "curves_by", None))
-    return table, public_spec(chart.spec, frame, hidden, counts)
+    return public_cells(frame, counts=counts, groups=getattr(chart, "groups", None), rates=getattr(chart, "rates", None),
+                        at_risk=getattr(chart, "at_risk", None), curves_by=getattr(chart, "curves_by", None),
+                        forced=forced)
 
 
-__all__ = ["public_chart", "public_table", "public_spec", "month_precision", "inline_datasets"]
+__all__ = ["public_chart", "public_chart_cells", "public_cells", "PublicTable", "public_table", "public_spec", "month_precision", "inline_datasets"]

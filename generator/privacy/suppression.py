@@ -166,6 +166,7 @@ def suppress(
     counts: Iterable[str] | None = None,
     groups: Iterable[str | Sequence[str]] | None = None,
     rates: dict[str, tuple[str, str]] | None = None,
+    forced: Iterable[tuple[int, str]] = (),
 ) -> Suppressed:
     """``frame`` with disclosure control applied.
 
@@ -182,7 +183,12 @@ def suppress(
         column that is neither a count nor a statistic, one at a time, and the whole table:
         the cautious reading that every total may be shown.
     rates : dict, optional
-        Rate column -> (numerator column, denominator column).
+        Rate column -> (numerator column, denominator column). When both are counts, the
+        rest (denominator minus numerator: "the 4 with a plan" of "9 of 13") is a count too:
+        a rest from 1 to 5 hides the numerator.
+    forced : iterable of (row position, count column), optional
+        Cells hidden as if they were small: chosen by the report-wide secondary suppression
+        (`generator.privacy.publish`), or rows of groups too small to be named.
 
     Returns
     -------
@@ -201,9 +207,21 @@ def suppress(
     table = frame.copy()
     hidden_cells = pd.DataFrame(False, index=frame.index, columns=counts)
     secondary = 0
+    forced_cells: dict[str, np.ndarray] = {}
+    for row, column in forced:
+        if column in counts and 0 <= row < len(frame):
+            forced_cells.setdefault(column, np.zeros(len(frame), dtype=bool))[row] = True
+    for numerator, denominator in rates.values():
+        if numerator in counts and denominator in counts:
+            rest = _as_numbers(frame[denominator]) - _as_numbers(frame[numerator])
+            small_rest = (rest > 0) & (rest < SMALLEST_SHOWN)
+            if small_rest.any():
+                forced_cells[numerator] = forced_cells.get(numerator, np.zeros(len(frame), dtype=bool)) | small_rest
     for column in counts:
         values = _as_numbers(frame[column])
         primary = (values > 0) & (values < SMALLEST_SHOWN)
+        if column in forced_cells:
+            primary = primary | (forced_cells[column] & ~np.isnan(values))
         hidden = secondary_suppression(values, primary, groupings)
         secondary += int(hidden.sum() - primary.sum())
         hidden_cells[column] = hidden
