@@ -136,7 +136,7 @@ def proceedings_list(rng: np.random.Generator, people: pd.DataFrame, cases: pd.D
         "Case No.": ("ME" + year + "C" + number.astype(str).str.zfill(5)).to_numpy(),
         **{c: copied[c] for c in copied.columns},
         "Date of application": cases["application_date"].dt.strftime(date),
-        "Interim order": cases["interim_order"].map({"ico": "ICO", "iso": "ISO", "s20": "s.20 continued", "none": "None"}),
+        "Interim order": cases["interim_order"].map({"ico": "ICO", "iso": "ISO", "s20": "s.20 continued", "none": "No interim order"}),
         "Interim order date": cases["interim_date"].dt.strftime(date),
         "Final hearing date": cases["final_date"].dt.strftime(date),
         "Final order": cases["final_order"].map(ORDER_WORDING),
