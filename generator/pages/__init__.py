@@ -18,9 +18,11 @@ from generator.pages.timeline import TimelinePage
 from generator.pages.flows import FlowPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.key_practices import KeyPracticesPage
+from generator.pages.linkage import LinkagePage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
 from generator.pages.pathway_map import PathwayMapPage
+from generator.pages.proceedings import ProceedingsPage
 from generator.pages.rereferrals import RereferralPage
 from generator.pages.timeliness import TimelinessPage
 from generator.pages.trends import TrendsPage
@@ -46,5 +48,7 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         IncidencePage,
         SequencesPage,
         TimelinePage,
+        LinkagePage,
+        ProceedingsPage,
     )
 }
