@@ -33,7 +33,7 @@ from generator.ingest import Tables
 from generator.inputs import load
 from generator.pages import PAGE_KINDS
 from generator.pages.base import Annotation, PageContext, Plan
-from generator.privacy.audit import audit_site, secrets_of
+from generator.privacy.audit import audit_site, legal_secrets, secrets_of
 from generator.privacy.publish import publish
 from generator.privacy.pseudonymise import key_from_environment, pseudonymise_log
 from generator.products import compute_products, real_journeys_by_stations
@@ -122,6 +122,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
             dates = [period.start, period.end] + _dates_in(report.model_dump())
             logs = (raw_log, log) if public and log is not raw_log else (raw_log,)
             secrets = secrets_of(*logs, report_dates=dates, journeys=real_journeys_by_stations(products))
+            secrets = legal_secrets(secrets, loaded.tables.legal)
             problems = audit_site(files, secrets, public=public)
         if problems and public:
             raise InputError(problems)
