@@ -48,3 +48,20 @@ def test_a_clerical_decision_that_is_neither_match_nor_non_match_exits_2_naming_
     (tmp_path / "decisions.csv").write_text("proceedings_id,child_id,decision\nP2,A,match\nP3,A,perhaps\n")
     code, _, err = _validate(capsys, tmp_path)
     assert code == 2 and "decisions.csv" in err and "row 3" in err and "non-match" in err
+
+
+def test_a_pseudonymised_report_gives_the_person_list_the_logs_pseudonyms():
+    from generator.ingest.proceedings import LegalInputs
+    from generator.privacy.pseudonymise import pseudonym, pseudonymise_legal, pseudonymise_log
+
+    key = b"k" * 32
+    children = pd.DataFrame({"child_id": ["A", "B"], "sex": ["1", "2"], "birth_month": pd.to_datetime(["2012-10-01"] * 2)})
+    events = pd.DataFrame({"child_id": ["A", "B"], "event": ["referral"] * 2, "date": pd.to_datetime(["2016-01-10"] * 2)})
+    log, _ = pseudonymise_log(EventLog.from_frames(events, children), [], key)
+    persons = pd.DataFrame({"child_id": ["A", "B"], "surname": ["SMITH", "JONES"]})
+    decisions = pd.DataFrame({"proceedings_id": ["P2", "P3"], "child_id": ["A", pseudonym(key, "child", "B")],
+                              "decision": ["match", "non-match"]})
+    legal = pseudonymise_legal(LegalInputs(pd.DataFrame({"proceedings_id": ["P2"]}), persons, decisions), key)
+    assert legal.persons["child_id"].tolist() == log.children["child_id"].tolist()
+    # A decision copied from a pseudonymised review list already holds the pseudonym.
+    assert legal.decisions["child_id"].tolist() == log.children["child_id"].tolist()
