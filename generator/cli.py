@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
 
     synth = commands.add_parser("synth", help="make synthetic data")
     synth_kinds = synth.add_subparsers(dest="synth_kind", metavar="KIND")
-    demo = synth_kinds.add_parser("demo", help="the demo county's front door, 2014-2018")
+    demo = synth_kinds.add_parser("demo", help="the demo county's front door, 2014-2018 (with its court proceedings "
+                                               "list and person list)")
     demo.add_argument("--children", type=int, default=25_000)
     demo.add_argument("--seed", type=int, default=2018)
     demo.add_argument("--out", type=Path, required=True)
@@ -169,6 +170,8 @@ def _write_legal(log, args) -> list:
     from generator.synth.proceedings import LEGAL_FILES, PROCEEDINGS_STREAM, demo_legal
 
     legal = demo_legal(log, np.random.default_rng([args.seed, PROCEEDINGS_STREAM]), DEMO_END)
+    if legal.proceedings.empty:  # a demo too small for any proceedings: no list to link
+        return []
     proceedings = args.out / f"{LEGAL_FILES[0]}.csv"
     legal.proceedings.to_csv(proceedings, index=False, lineterminator="\n")
     persons = args.out / f"{LEGAL_FILES[1]}.{args.file_type}"

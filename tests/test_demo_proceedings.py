@@ -83,3 +83,22 @@ def test_the_demo_list_names_children_only_with_a_clerks_mistakes(demo):
     assert sheet["Case No."].duplicated().any()  # siblings share a case
     # Twins in the person list: one surname and date of birth, two children.
     assert persons.duplicated(["Surname", "Date of birth"]).any()
+
+
+@pytest.mark.slow
+def test_synth_demo_writes_data_demo_byte_for_byte_with_its_legal_tables(tmp_path):
+    from generator.cli import main
+
+    assert main(["synth", "demo", "--seed", "2018", "--file-type", "parquet", "--out", str(tmp_path), "-q"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in DEMO.iterdir())
+    assert f"{LEGAL_FILES[0]}.csv" in written and f"{LEGAL_FILES[1]}.parquet" in written
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
+
+
+def test_a_demo_too_small_for_proceedings_writes_no_legal_files(tmp_path):
+    from generator.cli import main
+
+    assert main(["synth", "demo", "--children", "20", "--seed", "1", "--out", str(tmp_path), "-q"]) == 0
+    assert not any(p.name.startswith(LEGAL_FILES) for p in tmp_path.iterdir())
