@@ -236,7 +236,7 @@ class ProceedingsPage(PageKind):
         notes = [IMMORTAL_TIME]
         if np.isfinite(test["statistic"]):
             notes.append(f"Log-rank test of the two leaving-care curves: chi-squared {test['statistic']:.2f} on "
-                         f"{test['df']} degree(s) of freedom, p = {test['p_value']:.3g}"
+                         f"{test['df']} degree{'' if test['df'] == 1 else 's'} of freedom, p = {test['p_value']:.3g}"
                          + (" (the curves differ by more than chance would usually give)." if test["p_value"] < 0.05
                             else " (no difference beyond what chance would often give)."))
         return chart, table_of_risk, notes
