@@ -65,3 +65,14 @@ def test_a_pseudonymised_report_gives_the_person_list_the_logs_pseudonyms():
     assert legal.persons["child_id"].tolist() == log.children["child_id"].tolist()
     # A decision copied from a pseudonymised review list already holds the pseudonym.
     assert legal.decisions["child_id"].tolist() == log.children["child_id"].tolist()
+
+
+def test_a_review_list_put_back_partly_filled_in_reads_the_decisions_made(tmp_path):
+    from generator.ingest.proceedings import claims, read_decisions
+
+    path = tmp_path / "linkage-review.csv"
+    path.write_text("proceedings_id,child_id,decision,probability,list_surname,record_surname\n"
+                    "P115,D024558,,0.973,TAYLOR,COLE\nP115,D022677,match,0.884,TAYLOR,TAYLOR\nP189,D002104,,0.996,X,X\n")
+    assert claims(path, path.name) == "decisions"
+    decisions = read_decisions(path)
+    assert decisions[["proceedings_id", "child_id", "decision"]].values.tolist() == [["P115", "D022677", "match"]]
