@@ -30,7 +30,7 @@ METHODS = {
 REVIEW_HELP = (
     "Pairs between the review and match thresholds, each row with its best candidates. Fill in the decision column "
     "with 'match' or 'non-match', keep the proceedings_id, child_id and decision columns, and put the CSV in the data "
-    "folder: the next build reads it back and the decisions override the score."
+    "folder: the next build reads it back and the decisions override the score. Rows left blank stay in review."
 )
 PUBLIC_REVIEW = ("The clerical review list names children, so it is in internal reports only; this public report "
                  "shows the match rates alone.")
