@@ -19,6 +19,7 @@ report marked ``shared: true`` get the same audit as warnings.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +35,9 @@ from generator.inputs import load
 from generator.pages import PAGE_KINDS
 from generator.charts import unchecked_while_built
 from generator.pages.base import Annotation, PageContext, Plan
-from generator.privacy.audit import audit_site, secrets_of
+from generator.privacy.audit import audit_site, legal_secrets, secrets_of
 from generator.privacy.publish import audit_report, publish_report, small_group_problems
-from generator.privacy.pseudonymise import key_from_environment, pseudonymise_log
+from generator.privacy.pseudonymise import key_from_environment, pseudonymise_legal, pseudonymise_log
 from generator.products import compute_products, real_journeys_by_stations
 from generator.progress import Progress
 from generator.quality import Finding
@@ -95,11 +96,13 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
     audience = audience or report.audience
     public = audience == "public"
     report_dir = loaded.report_path.parent
-    raw_log, findings = log, list(loaded.findings)
+    raw_log, findings, tables = log, list(loaded.findings), loaded.tables
     if report.pseudonymise is not None:
         key = key_from_environment(report.pseudonymise.key_env, str(loaded.report_path))
         with progress.step("Pseudonymising ids"):
             log, findings = pseudonymise_log(log, findings, key)
+            # The legal tables' child ids too, or no proceedings row would join its child.
+            tables = dataclasses.replace(tables, legal=pseudonymise_legal(tables.legal, key))
     if public and small_group_problems(report.pages):
         raise InputError(small_group_problems(report.pages))
     annotations = tuple(Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations)
@@ -107,7 +110,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
 
     ctx, rendered = render_pages(page_options, report=report, log=log, period=period, annotations=annotations,
                                  report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, tables=loaded.tables, progress=progress, left_out=left_out)
+                                 inputs=loaded.inputs, tables=tables, progress=progress, left_out=left_out)
     metrics = dict(ctx.metrics)
     products = ctx.products
 
@@ -126,6 +129,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
             dates = [period.start, period.end] + _dates_in(report.model_dump())
             logs = (raw_log, log) if public and log is not raw_log else (raw_log,)
             secrets = secrets_of(*logs, report_dates=dates, journeys=real_journeys_by_stations(products))
+            secrets = legal_secrets(secrets, loaded.tables.legal)
             problems = audit_site(files, secrets, public=public)
             if public:  # the attacker's audit: differencing and words (generator.privacy.differencing)
                 problems += audit_report(publication)

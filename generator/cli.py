@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
 
     synth = commands.add_parser("synth", help="make synthetic data")
     synth_kinds = synth.add_subparsers(dest="synth_kind", metavar="KIND")
-    demo = synth_kinds.add_parser("demo", help="the demo county's front door, 2014-2018")
+    demo = synth_kinds.add_parser("demo", help="the demo county's front door, 2014-2018 (with its court proceedings "
+                                               "list and person list)")
     demo.add_argument("--children", type=int, default=25_000)
     demo.add_argument("--seed", type=int, default=2018)
     demo.add_argument("--out", type=Path, required=True)
@@ -155,6 +156,7 @@ def _synth(args) -> int:
             path.replace(path.with_name(f"{name}{path.suffix}"))
             for name, path in zip(HISTORY_FILES, write_tidy(history, args.out, args.file_type))]
         paths = write_tidy(log, args.out, args.file_type) + paths
+        paths += _write_legal(log, args)
     else:
         from generator.export import WRITERS
 
@@ -162,8 +164,8 @@ def _synth(args) -> int:
     population.to_csv(args.out / POPULATION_FILE, index=False, lineterminator="\n")
     paths.append(args.out / POPULATION_FILE)
     total = len(log.events) + len(history_written.events)
-    progress.say(f"Wrote {total:,} events for {len(log.children) + len(history_written.children):,} children and the "
-                 f"population estimates: {', '.join(map(str, paths))}")
+    progress.say(f"Wrote {total:,} events for {len(log.children) + len(history_written.children):,} children, "
+                 f"the population estimates and the court proceedings: {', '.join(map(str, paths))}")
     return EXIT_OK
 
 
@@ -181,6 +183,29 @@ def _synth_court(args) -> int:
     progress.say(f"Wrote {len(paths)} files to {args.out}/: one folder per LA (proceedings, events, children, "
                  "assessment factors) and area_aggregates.csv")
     return EXIT_OK
+
+
+def _write_legal(log, args) -> list:
+    """The demo's court proceedings list and person list (`generator.synth.proceedings.demo_legal`),
+    from a generator of their own. The proceedings list is a CSV, as a legal department exports
+    its spreadsheet (its rows are numbered as the reader numbers them); the person list takes
+    the file type asked for."""
+    import numpy as np
+
+    from generator.synth.demo import DEMO_END
+    from generator.synth.proceedings import LEGAL_FILES, PROCEEDINGS_STREAM, demo_legal
+
+    legal = demo_legal(log, np.random.default_rng([args.seed, PROCEEDINGS_STREAM]), DEMO_END)
+    if legal.proceedings.empty:  # a demo too small for any proceedings: no list to link
+        return []
+    proceedings = args.out / f"{LEGAL_FILES[0]}.csv"
+    legal.proceedings.to_csv(proceedings, index=False, lineterminator="\n")
+    persons = args.out / f"{LEGAL_FILES[1]}.{args.file_type}"
+    if args.file_type == "parquet":
+        legal.persons.to_parquet(persons, index=False)
+    else:
+        legal.persons.to_csv(persons, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return [proceedings, persons]
 
 
 def _synth_like(args) -> int:

@@ -498,6 +498,50 @@ class ProfilesOptions(PageOptions):
             raise ValueError(f"not CIN assessment factor codes: {', '.join(map(repr, bad))[:200]}; use codes such as "
                              "1B, 3A, 21")
         return [str(code).strip().upper() for code in value]
+class LegalOptions(PageOptions):
+    """Options of the pages built on the legal department's proceedings list: how its rows are
+    linked to the children's records (`generator.analyses.linkage`). The linkage and
+    proceedings pages of one report should give the same values, so that they count the same
+    links."""
+
+    match_probability: float = Field(0.9, gt=0, le=1, description=(
+        "A row's best candidate child is a match at or above this Fellegi-Sunter match probability (and clearly "
+        "ahead of the next candidate)."))
+    review_probability: float = Field(0.2, gt=0, le=1, description=(
+        "Between this probability and match_probability the pair goes to clerical review; below it, no match."))
+
+    @field_validator("review_probability")
+    @classmethod
+    def _below_match(cls, value, info):
+        match = info.data.get("match_probability")
+        if match is not None and value > match:
+            raise ValueError(f"must not be above match_probability ({match})")
+        return value
+
+
+class LinkageOptions(LegalOptions):
+    kind: Literal["linkage"]
+    intro: str = (
+        "How the legal department's list of children in care proceedings was matched to the children's "
+        "records, and how well. The list has no social care id: each row is matched on the child's names, "
+        "date of birth and sex (or, without names, on the date of birth, sex and the legal statuses "
+        "proceedings leave in the looked-after return). A match that misses some children more than "
+        "others would bias every figure built on it, so the match rate is shown by group, and linked rows "
+        "are set beside unlinked ones."
+    )
+
+
+class ProceedingsOptions(LegalOptions):
+    kind: Literal["proceedings"]
+    intro: str = (
+        "Children's journeys through care proceedings, from the legal department's list linked to their "
+        "records: where each child was before proceedings, during them and at their end; how many were "
+        "never looked after; how long proceedings took against the 26-week limit; and how long children "
+        "who entered care with proceedings stayed, against those without."
+    )
+    smallest_flow: int = Field(10, ge=1, le=1000, description=(
+        "In the flow diagram, a status or order with fewer children is merged into 'Other' in its column."))
+    weeks: int = Field(104, ge=26, le=520, description="How many weeks after entering care the leaving-care curves run.")
 
 
 #: Every page kind a report may name, by its `kind`: the one list (generator.pages registers
@@ -510,5 +554,6 @@ PAGE_OPTIONS: dict[str, type[PageOptions]] = {
         FidelityOptions, KeyPracticesOptions, IncidenceOptions, SequencesOptions, TimelineOptions,
         CourtOrdersOptions, FunnelOptions, ProfilesOptions,
         ForecastOptions,
+        LinkageOptions, ProceedingsOptions,
     )
 }

@@ -62,3 +62,46 @@ def cumulative_curve(
     data = table.rename(columns={"at_risk": "at_risk_count", "rereferred": "rereferred_count"})
     # A cumulative curve: its rows do not add up to anything shown.
     return Chart(chart_id, title, description, spec_of(chart), data, groups=[])
+
+
+def survival_curves(chart_id: str, table: pd.DataFrame, *, title: str, describe, y_title: str,
+                    x_title: str = "Weeks since entering care", mark: float | None = None) -> Chart:
+    """Step curves of ``still_in_care`` (0-1) against ``weeks``, one per ``group``, each with its
+    ``lower``-``upper`` band, and a dotted rule at ``mark`` weeks.
+
+    ``table`` has ``group``, ``weeks``, ``still_in_care``, ``lower``, ``upper``, ``at_risk``
+    (`generator.analyses.proceedings.still_in_care`); it is the chart's CSV as it stands. The
+    spec is drawn from the published table (a public curve stops where few remain at risk) and
+    the words by ``describe(published_table)``.
+    """
+
+    def draw(shown: pd.DataFrame) -> dict:
+        numbers = shown.assign(**{c: pd.to_numeric(shown[c], errors="coerce")
+                                  for c in ("weeks", "still_in_care", "lower", "upper", "at_risk")})
+        numbers = numbers[numbers["still_in_care"].notna()]
+        groups = list(dict.fromkeys(numbers["group"]))
+        colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=PALETTE[: max(len(groups), 1)]),
+                           legend=alt.Legend(orient="top", labelLimit=320))
+        base = alt.Chart(alt.Data(values=records(numbers)))
+        right = max(float(numbers["weeks"].max()) if len(numbers) else 52.0, 1.0)
+        x = alt.X("weeks:Q", title=x_title, scale=alt.Scale(domain=[0, right], nice=False))
+        y = alt.Y("still_in_care:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+        tooltip = [alt.Tooltip("group:N", title="Children"), alt.Tooltip("weeks:Q", title="Weeks"),
+                   alt.Tooltip("still_in_care:Q", title="Still looked after", format=".1%"),
+                   alt.Tooltip("lower:Q", title="95% interval from", format=".1%"),
+                   alt.Tooltip("upper:Q", title="95% interval to", format=".1%"),
+                   alt.Tooltip("at_risk:Q", title="Still followed (at risk)", format=",")]
+        layers = [base.mark_area(interpolate="step-after", opacity=0.15).encode(
+                      x=x, y=alt.Y("lower:Q", title=y_title), y2="upper:Q", color=colour),
+                  base.mark_line(interpolate="step-after", strokeWidth=2).encode(x=x, y=y, color=colour),
+                  base.mark_point(opacity=0, size=50).encode(x=x, y=y, color=colour, tooltip=tooltip)]
+        if mark is not None and right >= mark:
+            rule = alt.Chart(alt.Data(values=[{"weeks": mark, "label": f"{mark:g} weeks"}]))
+            layers.append(rule.mark_rule(strokeDash=[2, 2], color="#505a5f").encode(x="weeks:Q"))
+            layers.append(rule.mark_text(align="left", dx=4, y=8, color="#0b0c0c").encode(x="weeks:Q", text="label:N"))
+        chart = alt.layer(*layers).properties(description=describe(shown), **base_properties())
+        return spec_of(chart)
+
+    description = describe(table)
+    return Chart(chart_id, title, description, draw(table), table, counts=[], groups=[], at_risk="at_risk",
+                 curves_by=["group"], describe=describe, draw=draw)

@@ -300,6 +300,8 @@ def read_persons(path: Path, display: str | None = None) -> tuple[pd.DataFrame, 
 def read_decisions(path: Path, display: str | None = None) -> pd.DataFrame:
     """Read clerical decisions: ``proceedings_id``, ``child_id``, ``decision`` ("match" | "non-match").
 
+    Rows with a blank decision (a review list put back partly filled in) are left out.
+
     Raises
     ------
     InputError
@@ -314,11 +316,15 @@ def read_decisions(path: Path, display: str | None = None) -> pd.DataFrame:
     out["decision"] = decision.map({"match": "match", "yes": "match", "y": "match", "same": "match",
                                     "nonmatch": "non-match", "no": "non-match", "n": "non-match", "notamatch": "non-match",
                                     "different": "non-match"})
-    bad = out["decision"].isna() | out["proceedings_id"].isna() | out["child_id"].isna()
+    # The linkage page's review list comes back partly filled in: a blank decision is a pair
+    # not decided yet, and is left out; a word that is neither match nor non-match is refused.
+    undecided = decision.eq("")
+    bad = ~undecided & (out["decision"].isna() | out["proceedings_id"].isna() | out["child_id"].isna())
     if bad.any():
         raise InputError([Problem(display, f"row {row}", "needs a proceedings_id, a child_id and a decision of 'match' or "
                                   "'non-match'", "fill in the decision column of the review list, or delete the row")
                           for row in frame.loc[bad, "_row"].head(20)])
+    out = out[~undecided.to_numpy()]
     return out.drop_duplicates(["proceedings_id", "child_id"], keep="last").reset_index(drop=True)
 
 

@@ -21,10 +21,12 @@ from generator.pages.funnel import FunnelPage
 from generator.pages.forecast import ForecastPage
 from generator.pages.junctions import JunctionPage
 from generator.pages.key_practices import KeyPracticesPage
+from generator.pages.linkage import LinkagePage
 from generator.pages.markdown_page import MarkdownPage
 from generator.pages.overview import OverviewPage
 from generator.pages.pathway_map import PathwayMapPage
 from generator.pages.profiles import ProfilesPage
+from generator.pages.proceedings import ProceedingsPage
 from generator.pages.rereferrals import RereferralPage
 from generator.pages.timeliness import TimelinessPage
 from generator.pages.trends import TrendsPage
@@ -54,5 +56,7 @@ PAGE_KINDS: dict[str, type[PageKind]] = {
         FunnelPage,
         ProfilesPage,
         ForecastPage,
+        LinkagePage,
+        ProceedingsPage,
     )
 }

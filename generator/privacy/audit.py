@@ -12,7 +12,11 @@ untouched) and reports, with file and place:
 4. **counts from 1 to 5** in tables (HTML tables, the data inside charts) and downloads
    (CSV, metrics.json), public builds only;
 5. **real journeys in the map data**: a dot whose path on the map is an identifying real
-   child's (`generator.privacy.fingerprints`), public builds only.
+   child's (`generator.privacy.fingerprints`), public builds only;
+6. **names** from the court proceedings list and the person list (`legal_secrets`): a
+   forename next to a surname, in either order, anywhere in the text (one word alone is not
+   looked for: Green, Hall and Rose are words too); case numbers as identifiers; and the
+   list's dates of birth.
 
 Text is tokenised and compared with sets (no regular expression built from the ids).
 
@@ -82,6 +86,7 @@ class Secrets:
     postcodes: set[str] = field(default_factory=set)  # upper case, no space
     allowed_dates: set[str] = field(default_factory=set)
     journeys: dict = field(default_factory=dict)  # station ids tuple -> RealJourneys
+    names: set[tuple[str, str]] = field(default_factory=set)  # (word, next word), lower case: full names
 
 
 def normal_postcode(text: str) -> str:
@@ -132,7 +137,46 @@ def secrets_of(*logs, report_dates=(), journeys: dict | None = None) -> Secrets:
     return secrets
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _words(value) -> list[str]:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [w.lower() for w in _WORD.findall(str(value))]
+
+
+def legal_secrets(secrets: Secrets, legal) -> Secrets:
+    """``secrets`` with the names, case numbers and dates of birth of the legal tables
+    (`generator.ingest.proceedings.LegalInputs`; None adds nothing). A name is looked for as
+    forename and surname side by side, in either order."""
+    if legal is None:
+        return secrets
+    tables = [legal.proceedings] + ([legal.persons] if getattr(legal, "persons", None) is not None else [])
+    for table in tables:
+        for surname, forenames in zip(table["surname"], table["forenames"]):
+            last, first = _words(surname), _words(forenames)
+            if last and first:
+                secrets.names.add((first[0], last[0]))
+                secrets.names.add((last[-1], first[0]))
+    _add_ids(secrets, legal.proceedings["case_number"].dropna().unique())
+    births = pd.DatetimeIndex(legal.proceedings["birth_date"].dropna().unique())
+    secrets.dobs.update(f"{d:%Y-%m-%d}" for d in births)
+    return secrets
+
+
+def _scan_names(path: str, text: str, secrets: Secrets, hits: list[Hit]) -> None:
+    if not secrets.names:
+        return
+    words = [(m.group(0).lower(), m.start()) for m in _WORD.finditer(text)]
+    for (word, index), (after, _) in zip(words, words[1:]):
+        if (word, after) in secrets.names:
+            hits.append(Hit(path, f"line {_line_of(text, index)}", f"contains the name {word.title()} {after.title()} "
+                                                                     "from the court proceedings or person list", "name"))
+
+
 FIXES = {
+    "name": "children's names must never be published: the clerical review list is for internal reports only",
     "id": "ids must not leave in a public report: find the page, label or table that writes it",
     "dob": "dates of birth must not be published: show an age band or a birth year instead",
     "postcode": "postcodes must not be published: show the area (district or ward) instead",
@@ -428,6 +472,7 @@ def audit_site(files: dict[str, bytes], secrets: Secrets, *, public: bool = True
             _scan_words(path, text, secrets, hits)
         _scan_dates(path, text, secrets, allowed, hits)
         _scan_postcodes(path, text, secrets, hits)
+        _scan_names(path, text, secrets, hits)
         if path.endswith(".csv"):
             _scan_csv(path, text, counts_of.get(path, set()), secrets, public, hits)
         elif path.endswith(".html"):
@@ -439,4 +484,4 @@ def audit_site(files: dict[str, bytes], secrets: Secrets, *, public: bool = True
     return [hit.problem() for hit in hits]
 
 
-__all__ = ["Secrets", "secrets_of", "audit_site", "is_distinctive"]
+__all__ = ["Secrets", "secrets_of", "legal_secrets", "audit_site", "is_distinctive"]

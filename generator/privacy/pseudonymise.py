@@ -87,5 +87,31 @@ def pseudonymise_log(log, findings: list, key: bytes):
     return EventLog.from_frames(events, children), shown
 
 
+def pseudonymise_legal(legal, key: bytes):
+    """The legal tables (`generator.ingest.proceedings.LegalInputs`) with their child ids
+    replaced as `pseudonymise_log` replaces the log's, so that links still join. A clerical
+    decision may already hold a pseudonym (copied from a pseudonymised review list): kept."""
+    from dataclasses import replace
+
+    if legal is None:
+        return None
+
+    def ids(frame):
+        if frame is None or "child_id" not in frame:
+            return frame
+        values = frame["child_id"]
+        return frame.assign(child_id=values.map(lambda v: pseudonym(key, "child", str(v)) if pd.notna(v) else v)
+                            .astype("string"))
+
+    decisions = legal.decisions
+    if decisions is not None:
+        raw = set(legal.persons["child_id"].astype(str)) if legal.persons is not None else set()
+        if "child_id" in legal.proceedings:
+            raw |= set(legal.proceedings["child_id"].dropna().astype(str))
+        decisions = decisions.assign(child_id=decisions["child_id"].map(
+            lambda v: pseudonym(key, "child", str(v)) if str(v) in raw else v).astype("string"))
+    return replace(legal, proceedings=ids(legal.proceedings), persons=ids(legal.persons), decisions=decisions)
+
+
 __all__ = ["pseudonym", "key_from_environment", "pseudonymise_series", "pseudonymise_text", "pseudonymise_log",
-           "PSEUDONYM_HEX"]
+           "pseudonymise_legal", "PSEUDONYM_HEX"]
