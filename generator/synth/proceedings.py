@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from generator.analyses.linkage import CAO_ENDINGS, SGO_ENDINGS
 from generator.synth.names import draw_forenames, draw_surnames, misspell
 
 #: Share of children whose surname is not the family's (a half-sibling, the other parent's).
