@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,6 @@ from altair.vegalite.v6.schema.core import load_schema
 from generator.analyses.period import Period
 from generator.analyses.practice_spc import choose_chart, practice_chart
 from generator.analyses.practices import evaluate_practice
-from generator.analyses.spc import p_chart
 from generator.build import render_pages
 from generator.charts.spc import SPC_COLUMNS
 from generator.eventlog import EventLog
@@ -194,12 +194,13 @@ def test_a_chart_named_for_no_rule_is_a_clear_problem(tmp_path):
 def test_the_demo_cp_plan_review_drift_is_flagged_by_the_run_rule_within_8_months():
     log = EventLog.from_frames(pd.read_parquet(REPO / "data" / "demo" / "events.parquet"),
                                pd.read_parquet(REPO / "data" / "demo" / "children.parquet"))
-    monthly = evaluate_practice(log, RULES["cp_plan_reviews"]).monthly
-    # The chart as it stood at the end of each month, as a manager would have seen it.
+    result = evaluate_practice(log, RULES["cp_plan_reviews"])
+    kind = choose_chart(result)
+    assert kind == "p"
+    # The page's chart as it stood at the end of each month, as a manager would have seen it.
     flagged = {}
     for end in pd.date_range(CPP_DRIFT_START, periods=8, freq="MS"):
-        seen = monthly[monthly["month"] <= end]
-        chart = p_chart(seen["month"], seen["breaches"], seen["population"], improvement="decrease")
+        chart = practice_chart(replace(result, monthly=result.monthly[result.monthly["month"] <= end]), kind)
         last = chart.iloc[-1]
         if last["point_type"] == "special_cause_concern":
             flagged.setdefault(last["signal"], end)
