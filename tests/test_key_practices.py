@@ -206,3 +206,58 @@ def test_the_demo_cp_plan_review_drift_is_flagged_by_the_run_rule_within_8_month
             flagged.setdefault(last["signal"], end)
     assert "shift" in flagged and flagged["shift"] < CPP_DRIFT_START + pd.DateOffset(months=8)
     assert min(flagged.values()) == CPP_DRIFT_START  # the jump in its first month is beyond the limits
+
+
+# The built page
+
+
+def _missing_log(children: int = 12) -> str:
+    """Events: each child goes missing on the 10th of every month of 2016; a return interview
+    is offered the next day, except to the first child in April and September (2 breaches)."""
+    rows = ["child_id,event,date,record_id,code"]
+    for c in range(children):
+        child = f"KPCHILD{c:02d}"
+        rows.append(f"{child},lac_start,2015-12-01,{child}-L,")
+        for m in range(1, 13):
+            rows += [f"{child},missing_start,2016-{m:02d}-09,{child}-M{m},M", f"{child},missing_end,2016-{m:02d}-10,{child}-M{m},M"]
+            if not (c == 0 and m in (4, 9)):
+                rows.append(f"{child},return_interview_offered,2016-{m:02d}-11,{child}-M{m},")
+    return "\n".join(rows) + "\n"
+
+
+def _children(n: int = 12) -> str:
+    return "child_id,sex,birth_month,ethnicity,disability\n" + "".join(
+        f"KPCHILD{c:02d},1,2003-05,WBRI,no\n" for c in range(n))
+
+
+def test_the_built_page_carries_the_review_prompt_the_csv_columns_and_lists_children_only_internally(tmp_path):
+    from generator.build import build_report
+    from generator.pages.key_practices import REVIEW_PROMPT
+    from tests.helpers import tiny_report
+
+    pages = ("\n  - {kind: overview, slug: index, title: Overview}"
+             "\n  - {kind: key_practices, slug: key-practices, title: Key practices}\n")
+    report = tiny_report(tmp_path, events=_missing_log(), children=_children(), pages=pages)
+    out = {}
+    for audience in ("internal", "public"):
+        build_report(report, tmp_path / audience, audience=audience)
+        out[audience] = tmp_path / audience
+    html = (out["internal"] / "key-practices.html").read_text(encoding="utf-8")
+    for question in REVIEW_PROMPT:
+        assert question in html
+    assert "Not measurable from these data" in html and RULES["cp_plan_reviews"].name in html
+    # one CSV per chart with the issue's columns, and the breaches listed by child internally
+    chart_csv = pd.read_csv(out["internal"] / "downloads" / "key-practices-return-interviews.csv")
+    assert list(chart_csv.columns) == ["month", "value", "numerator", "denominator", "mean", "lower", "upper", "signal"]
+    # 2 breaches in 144 occasions: rare, so a g-chart, one row per breach: the 37th occasion (the
+    # first child's in April, after 3 months of 12) and the 60th after it (4 months and 11 more)
+    assert chart_csv["value"].tolist() == [37, 60] and chart_csv["numerator"].tolist() == [1, 1]
+    breaches = pd.read_csv(out["internal"] / "downloads" / "key-practices-return-interviews-breaches.csv")
+    assert breaches["child_id"].tolist() == ["KPCHILD00", "KPCHILD00"] and "KPCHILD00" in html
+    # public: the prompt stays, no child and no breach list anywhere in what is written
+    public_html = (out["public"] / "key-practices.html").read_text(encoding="utf-8")
+    assert REVIEW_PROMPT[0] in public_html
+    assert not list((out["public"] / "downloads").glob("*breaches*"))
+    for path in out["public"].rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".json", ".js"):
+            assert "KPCHILD" not in path.read_text(encoding="utf-8", errors="replace"), path
