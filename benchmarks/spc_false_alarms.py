@@ -19,7 +19,8 @@ data/demo with `evaluate_practices`: assessments about 312 a month at 10%, CP pl
 the chart the key-practices page draws (`generator.analyses.practice_spc`): binomial breaches on
 p-charts with probability limits (Laney p' when over-dispersed), rare breaches as the occasions
 up to and including each breach on a g-chart (geometric, breach probability 5% and 1%), days
-between breaches on a t-chart, and breach counts on the XmR chart a user can ask for. Rows
+between breaches on a t-chart, and breach counts on the c-chart (Poisson probability limits)
+and the XmR chart a user can ask for ("drawn" says which: auto, or the ``charts`` option). Rows
 marked "(reference)" are charts the page does not draw: NHSRplotthedots' screened XmR on the
 ideal series, 3-sigma p- and g-charts on the same stable series, to show what the page avoids.
 Each row is "ok" when no rule signals in more series than chance allows, else "ABOVE". The
@@ -46,7 +47,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.analyses.spc import g_chart, p_chart, t_chart, xmr_chart  # noqa: E402
+from generator.analyses.spc import c_chart, g_chart, p_chart, t_chart, xmr_chart  # noqa: E402
 from generator.analyses.spc_rules import RULES, special_causes  # noqa: E402
 
 
@@ -88,9 +89,15 @@ def scenarios(rng: np.random.Generator, months: int) -> list[tuple[str, str, Cal
     def g_page(rate, limits="probability"):
         return lambda: g_chart(month, rng.geometric(rate, months).astype(float), minimum=1, limits=limits)
 
-    def counts(mean):
-        return lambda: xmr_chart(month, numerator=rng.poisson(mean, months).astype(float), screen_outliers=False,
-                                 improvement="decrease")
+    def counts(mean, chart=xmr_chart, **options):
+        return lambda: chart(month, numerator=rng.poisson(mean, months).astype(float), improvement="decrease",
+                             **options)
+
+    def binomial_counts(mean, rate):
+        def draw():
+            n = occasions(rng, months, mean)
+            return c_chart(month, numerator=rng.binomial(n, rate).astype(float), denominator=n, improvement="decrease")
+        return draw
 
     return [
         ("ideal: normal, XmR screened (NHSRplotthedots)", "reference",
@@ -108,9 +115,14 @@ def scenarios(rng: np.random.Generator, months: int) -> list[tuple[str, str, Cal
         ("g 3-sigma: breach in 5% of occasions", "reference", g_page(0.05, "sigma")),
         ("t: whole days between breaches, mean 20", "t", lambda: t_chart(month, np.ceil(rng.exponential(20, months)),
                                                                         improvement="increase")),
-        ("xmr: 1.4 breaches a month (Poisson)", "xmr", counts(1.4)),
-        ("xmr: 3.7 breaches a month (Poisson)", "xmr", counts(3.7)),
-        ("xmr: 10 breaches a month (Poisson)", "xmr", counts(10)),
+        ("c: 1.4 breaches a month (Poisson)", "c", counts(1.4, c_chart)),
+        ("c: 3.7 breaches a month (Poisson)", "c", counts(3.7, c_chart)),
+        ("c: 10 breaches a month (Poisson)", "c", counts(10, c_chart)),
+        ("c: breaches of ~8 a month at 18%", "c", binomial_counts(8, 0.18)),
+        ("c: breaches of ~312 a month at 10%", "c", binomial_counts(312, 0.10)),
+        ("xmr: 1.4 breaches a month (Poisson)", "xmr", counts(1.4, screen_outliers=False)),
+        ("xmr: 3.7 breaches a month (Poisson)", "xmr", counts(3.7, screen_outliers=False)),
+        ("xmr: 10 breaches a month (Poisson)", "xmr", counts(10, screen_outliers=False)),
     ]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from generator.analyses.spc import (
     D2,
+    c_chart,
     g_chart,
     laney_sigma_z,
     overdispersed,
@@ -305,3 +306,15 @@ def test_t_chart_reproduces_montgomery_example_7_6_as_qicharts2():
 def test_t_chart_refuses_times_of_zero():
     with pytest.raises(ValueError, match="greater than zero"):
         t_chart(months(3), [5, 0, 3])
+
+
+def test_c_chart_probability_limits_are_poisson_quantiles_and_sigma_limits_are_montgomerys():
+    # c-bar = 2 from the first four months: P(X >= 8 | 2) = 0.0011 <= 0.00135 < P(X >= 7) = 0.0045,
+    # so 7 is within the probability limit and 8 beyond; c-bar + 3 sqrt(2) = 6.24 puts 7 beyond.
+    first = [1, 2, 3, 2]
+    for last, signal in ((7, ""), (8, "beyond_limits")):
+        chart = c_chart(months(5), first + [last], fix_after=4)
+        assert lines(chart) == [2.0, 0.0, 7.0] and chart["signal"].iloc[-1] == signal
+    sigma = c_chart(months(5), first + [7], fix_after=4, limits="sigma")
+    assert lines(sigma) == pytest.approx([2.0, 0.0, 2 + 3 * np.sqrt(2)])
+    assert sigma["signal"].iloc[-1] == "beyond_limits"

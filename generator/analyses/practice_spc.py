@@ -8,10 +8,11 @@ and the table it draws, following NHS England's "Making Data Count" and Benneyan
   (`generator.analyses.spc.p_chart` decides). A month's occasions are often a handful, and then
   3-sigma limits are passed by chance far more often than the rules allow (see
   ``benchmarks/spc_false_alarms.py``);
-- a count of breaches a month on an XmR chart, when asked for (``xmr``), with limits as the
-  Making Data Count Excel tool draws them (moving ranges not screened). The benchmark measured
-  that with a few breaches a month it marks points beyond its limits more often than the rules
-  allow: "auto" never chooses it, and a rate chart suits breaches better;
+- a count of breaches a month, when asked for: on a c-chart with Poisson probability limits
+  (``c``), or on an XmR chart (``xmr``) with limits as the Making Data Count Excel tool draws
+  them (moving ranges not screened). The benchmark measured that with up to 10 breaches a month
+  the XmR marks points beyond its limits more often than the rules allow, the c-chart not:
+  "auto" never chooses a count, since a rate allows for the population at risk;
 - rare breaches (fewer than one a month on average) as the occasions up to and including each
   breach on a g-chart with geometric probability limits, one point per breach, where a long
   run without a breach is good; or the days between them on a t-chart (``t``; breaches on the
@@ -27,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from generator.analyses.practices import PracticeResult
-from generator.analyses.spc import g_chart, p_chart, t_chart, xmr_chart
+from generator.analyses.spc import c_chart, g_chart, p_chart, t_chart, xmr_chart
 
-CHART_KINDS = ("auto", "p", "p_prime", "xmr", "g", "t")
+CHART_KINDS = ("auto", "p", "p_prime", "c", "xmr", "g", "t")
 
 
 def choose_chart(result: PracticeResult, kind: str = "auto", rare_allowed: bool = True) -> str:
@@ -48,7 +49,7 @@ def practice_chart(result: PracticeResult, kind: str, rebase=()) -> pd.DataFrame
     """The SPC table (`generator.analyses.spc.CHART_COLUMNS`) of a measurable rule.
 
     For "p" and "p_prime" the value is breaches over occasions (numerator, denominator); for
-    "xmr" the breaches (numerator) with the occasions alongside; for "g" the occasions since
+    "c" and "xmr" the breaches (numerator) with the occasions alongside; for "g" the occasions since
     the previous breach up to and including this one, and for "t" the days since it, one row
     per breach (numerator 1, denominator the occasions counted), dated by the breach's month.
     """
@@ -58,6 +59,8 @@ def practice_chart(result: PracticeResult, kind: str, rebase=()) -> pd.DataFrame
     if kind in ("p", "p_prime"):
         return p_chart(months, breaches, population, laney=True if kind == "p_prime" else None,
                        limits="probability", rebase=rebase, improvement="decrease")
+    if kind == "c":
+        return c_chart(months, numerator=breaches, denominator=population, rebase=rebase, improvement="decrease")
     if kind == "xmr":
         return xmr_chart(months, numerator=breaches, denominator=population, screen_outliers=False, rebase=rebase,
                          improvement="decrease")
