@@ -15,7 +15,8 @@ and at 99% because about 40 rule-chart checks are made at once.
 
 Stable series like the demo's practices (monthly occasions and breach rates measured on
 data/demo with `evaluate_practices`: assessments about 312 a month at 10%, CP plan reviews 32 at
-12%, initial conferences 24 at 18%, return interviews 8 at 18%): ``--series`` of each, drawn on
+12%, initial conferences 24 at 18%, return interviews 8 at 18%; and smaller ones, as a smaller
+authority's): ``--series`` of each, drawn on
 the chart the key-practices page draws (`generator.analyses.practice_spc`): binomial breaches on
 p-charts with probability limits (Laney p' when over-dispersed), rare breaches as the occasions
 up to and including each breach on a g-chart (geometric, breach probability 5% and 1%), days
@@ -108,6 +109,8 @@ def scenarios(rng: np.random.Generator, months: int) -> list[tuple[str, str, Cal
         ("p: ~32 a month at 12% (CP plan reviews)", "auto", p_page(32, 0.12)),
         ("p: ~24 a month at 18% (conferences)", "auto", p_page(24, 0.18)),
         ("p: ~8 a month at 18% (return interviews)", "auto", p_page(8, 0.18)),
+        ("p: ~4 a month at 18% (a smaller authority)", "auto", p_page(4, 0.18)),
+        ("p: ~16 a month at 5%", "auto", p_page(16, 0.05)),
         ("p 3-sigma: ~24 a month at 18%", "reference", p_page(24, 0.18, "sigma")),
         ("p 3-sigma: ~8 a month at 18%", "reference", p_page(8, 0.18, "sigma")),
         ("g: breach in 5% of occasions", "auto", g_page(0.05)),
