@@ -159,9 +159,18 @@ def test_the_page_draws_one_valid_spc_chart_per_measurable_rule_and_lists_the_re
 def test_rebase_recalculates_the_limits_from_the_date(small_county):
     _, [(_, page)] = _render(small_county, rebase=["2017-01-01"], charts={"cp_plan_reviews": "p"})
     chart = next(c for c in page.charts if c.id == "key-practices-cp-plan-reviews")
-    before = chart.data[chart.data["month"] < "2017-01"]["mean"].dropna().unique()
-    after = chart.data[chart.data["month"] >= "2017-01"]["mean"].dropna().unique()
-    assert len(before) == 1 and len(after) == 1 and after[0] > before[0]
+    # each process's lines are those of a chart drawn on its own months alone
+    monthly = evaluate_practice(small_county, RULES["cp_plan_reviews"], PERIOD.end).monthly
+    lines = ["mean", "lower", "upper"]
+    for part in (monthly["month"] < "2017-01-01", monthly["month"] >= "2017-01-01"):
+        alone = practice_chart(replace(evaluate_practice(small_county, RULES["cp_plan_reviews"], PERIOD.end),
+                                       monthly=monthly[part].reset_index(drop=True)), "p")
+        drawn = chart.data[part.to_numpy()].reset_index(drop=True)
+        pd.testing.assert_frame_equal(drawn[lines].astype(float), alone[lines].astype(float))
+    # the drift after January 2017 raised the breach rate of the new process
+    rates = [monthly.loc[part, "breaches"].sum() / monthly.loc[part, "population"].sum()
+             for part in (monthly["month"] < "2017-01-01", monthly["month"] >= "2017-01-01")]
+    assert rates[1] > rates[0]
 
 
 def test_a_public_page_lists_no_breach_and_suppresses_small_counts(small_county):
