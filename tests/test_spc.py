@@ -318,14 +318,3 @@ def test_c_chart_probability_limits_are_poisson_quantiles_and_sigma_limits_are_m
     sigma = c_chart(months(5), first + [7], fix_after=4, limits="sigma")
     assert lines(sigma) == pytest.approx([2.0, 0.0, 2 + 3 * np.sqrt(2)])
     assert sigma["signal"].iloc[-1] == "beyond_limits"
-
-
-def test_p_chart_probability_centre_is_the_binomial_median_so_a_common_count_makes_no_run():
-    # p-bar = 15 / 100 with 10 children a month: P(X <= 1) = 0.544, so the median count is 1 and
-    # the centre line 0.1. Seven months of 1 in 10 are below p-bar but on the median: the count a
-    # month most often takes is not a run; against p-bar (the 3-sigma chart) they are a shift.
-    counts, sizes = [3, 1, 2, 1, 2, 1, 2, 1, 1, 1] + [1] * 7, [10] * 17
-    chart = p_chart(months(17), counts, sizes, limits="probability", laney=False, fix_after=10)
-    assert chart["mean"].iloc[0] == pytest.approx(0.1) and (chart["signal"].iloc[10:] == "").all()
-    sigma = p_chart(months(17), counts, sizes, laney=False, fix_after=10)
-    assert sigma["mean"].iloc[0] == pytest.approx(0.15) and (sigma["signal"].iloc[10:] == "shift").all()

@@ -11,14 +11,13 @@ table per chart with the special-cause signals of `generator.analyses.spc_rules`
 - ``p``: proportions (breaches over the population at risk): p-bar +/- 3 sqrt(p-bar(1 -
   p-bar)/n_i) per point, p-bar = all numerators over all denominators (Montgomery,
   *Introduction to Statistical Quality Control*, 6th ed., section 7.2), limits kept in [0, 1].
-  With ``limits="probability"`` every line is instead a binomial(n_i, p-bar) quantile at the
-  probability the normal distribution gives it (`TAIL`; Montgomery's probability limits), the
-  centre line at the median: with a few children a month the binomial is too skewed for 3 sigma
-  to mean a 0.135% chance, and ``benchmarks/spc_false_alarms.py`` measured 9.6% of stable
-  24-month series with about 8 a month beyond the sigma limits against 5.9% for the normal data
-  the limits assume. A count equal to the median is on the centre line and ends a run: judged
-  against p-bar, a month of few children is more often below it than above (0 or 1 of 8 when
-  p-bar is 18%), and the run rule then marked 13% of stable series against 9% allowed.
+  With ``limits="probability"`` the lines are instead the binomial(n_i, p-bar) quantiles at the
+  normal tail probabilities of 3 and 2 sigma (`TAIL`; Montgomery's probability limits): with a
+  few children a month the binomial is too skewed for 3 sigma to mean a 0.135% chance, and
+  ``benchmarks/spc_false_alarms.py`` measured 8-10% of stable 24-month series with about 8 a
+  month beyond the sigma limits against 5.9% for the normal data the limits assume. The centre
+  line stays at p-bar, so the run rule keeps its power; with a handful of occasions a month it
+  fires by the counts' discreteness somewhat more often than on normal data (see the benchmark).
 - ``p_prime``: Laney's p' chart (Laney 2002, *Quality Engineering* 14(4):531-7): the p-chart
   sigma times sigma_z, the mean moving range of the z-scores z_i = (p_i - p-bar)/sigma_i over
   1.128, so large denominators do not give limits too narrow to be useful. ``p_chart`` chooses
@@ -37,8 +36,7 @@ table per chart with the special-cause signals of `generator.analyses.spc_rules`
   is skewed (as qicharts2 and Provost & Murray 2011, p. 228).
 - ``c``: counts of events a month (Montgomery section 7.3.1) with Poisson probability limits by
   default: the Poisson(c-bar) quantiles at the normal tail probabilities of 3 and 2 sigma
-  (`TAIL`), the centre line at its median (as the p-chart's probability limits, and for the
-  same reason); ``limits="sigma"`` gives c-bar +/- 3 sqrt(c-bar), the lower kept at 0 or above. An
+  (`TAIL`); ``limits="sigma"`` gives c-bar +/- 3 sqrt(c-bar), the lower kept at 0 or above. An
   XmR chart of a few breaches a month draws symmetric limits around a skewed count:
   ``benchmarks/spc_false_alarms.py`` measured points beyond them in 20% of stable 24-month series
   at 1.4 a month, 10% at 3.7 and at 10, against 6% for the normal data XmR limits assume.
@@ -153,9 +151,8 @@ def _p_limits(numerator: np.ndarray, denominator: np.ndarray, baseline: slice, s
 
 
 def _p_probability_limits(numerator: np.ndarray, denominator: np.ndarray, baseline: slice) -> Limits:
-    """Binomial(n_i, p-bar) quantiles at `TAIL`, as proportions, the centre line at the median:
-    a point is beyond the upper limit only if a count that high had at most a 0.135% chance
-    (strictly above the quantile), and above the centre line only if at most a 50% chance."""
+    """Binomial(n_i, p-bar) quantiles at `TAIL`, as proportions: a point is beyond the upper limit
+    only if a count that high had at most a 0.135% chance (strictly above the quantile)."""
     p_bar, _ = _p_sigma(numerator, denominator, baseline)
     n = np.maximum(denominator, 1)
 
@@ -163,7 +160,8 @@ def _p_probability_limits(numerator: np.ndarray, denominator: np.ndarray, baseli
         return stats.binom.ppf(q, n, p_bar) / n
 
     limit, two = TAIL["limit"], TAIL["two_sigma"]
-    return Limits(quantile(0.5), quantile(limit), quantile(1 - limit), quantile(two), quantile(1 - two))
+    return Limits(np.full(len(numerator), p_bar), quantile(limit), quantile(1 - limit), quantile(two),
+                  quantile(1 - two))
 
 
 def _chart(table: pd.DataFrame, fit: Callable[[pd.DataFrame, int], Limits], *, rebase: Iterable = (),
@@ -352,8 +350,7 @@ def c_chart(month, value=None, *, numerator=None, denominator=None, limits: str 
 
     Examples
     --------
-    c-bar 2: P(X >= 7) = 0.0045 and P(X >= 8) = 0.0011, so the upper limit is 7 (a month needs 8);
-    the median of Poisson(2) is 2, the centre line:
+    c-bar 2: P(X >= 7) = 0.0045 and P(X >= 8) = 0.0011, so the upper limit is 7 (a month needs 8):
 
     >>> chart = c_chart(pd.date_range("2020-01-01", periods=4, freq="MS"), [1, 2, 3, 2])
     >>> chart.loc[0, ["mean", "lower", "upper"]].astype(float).tolist()
@@ -366,12 +363,12 @@ def c_chart(month, value=None, *, numerator=None, denominator=None, limits: str 
         full = np.full(n, 1.0)
         if limits == "sigma":
             width = 3 * np.sqrt(c_bar)
-            lines = (c_bar, max(c_bar - width, 0.0), c_bar + width, max(c_bar - 2 * width / 3, 0.0),
-                     c_bar + 2 * width / 3)
+            lines = (max(c_bar - width, 0.0), c_bar + width, max(c_bar - 2 * width / 3, 0.0), c_bar + 2 * width / 3)
         else:
-            tails = (0.5, TAIL["limit"], 1 - TAIL["limit"], TAIL["two_sigma"], 1 - TAIL["two_sigma"])
+            tails = (TAIL["limit"], 1 - TAIL["limit"], TAIL["two_sigma"], 1 - TAIL["two_sigma"])
             lines = [float(stats.poisson.ppf(q, c_bar)) if c_bar > 0 else 0.0 for q in tails]
-        return Limits(*(line * full for line in lines))
+        lower, upper, lower_2, upper_2 = lines
+        return Limits(c_bar * full, lower * full, upper * full, lower_2 * full, upper_2 * full)
 
     return _chart(table, fit, rebase=rebase, improvement=improvement)
 
