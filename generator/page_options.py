@@ -343,9 +343,11 @@ class KeyPracticesOptions(PageOptions):
     rebase: list[dt.date] = Field(default_factory=list, description=(
         "Dates from which the process is new (a new team, a new procedure): the control limits are "
         "recalculated from the first month on or after each."))
-    charts: dict[str, Literal["auto", "p", "p_prime", "xmr", "g", "t"]] = Field(default_factory=dict, description=(
-        "Rule file name (without .yaml) -> chart: p (p-chart; Laney p' when over-dispersed), p_prime, "
-        "xmr (counts), g or t (rare breaches; internal reports only, a public one draws a p-chart). "
+    charts: dict[str, Literal["auto", "p", "p_prime", "c", "xmr", "g", "t"]] = Field(default_factory=dict, description=(
+        "Rule file name (without .yaml) -> chart: p (p-chart with binomial probability limits; Laney p' "
+        "when over-dispersed), p_prime, c (breaches a month, Poisson probability limits), xmr (breaches a "
+        "month on Making Data Count's XmR; with 10 or fewer a month it signals by chance more often than "
+        "its rules allow), g or t (rare breaches; internal reports only, a public one draws a p-chart). "
         "Default auto: g when breaches average under one a month, else p."))
 
     def rules_folder(self, report_dir) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,6 @@ from altair.vegalite.v6.schema.core import load_schema
 from generator.analyses.period import Period
 from generator.analyses.practice_spc import choose_chart, practice_chart
 from generator.analyses.practices import evaluate_practice
-from generator.analyses.spc import p_chart
 from generator.build import render_pages
 from generator.charts.spc import SPC_COLUMNS
 from generator.eventlog import EventLog
@@ -159,9 +159,18 @@ def test_the_page_draws_one_valid_spc_chart_per_measurable_rule_and_lists_the_re
 def test_rebase_recalculates_the_limits_from_the_date(small_county):
     _, [(_, page)] = _render(small_county, rebase=["2017-01-01"], charts={"cp_plan_reviews": "p"})
     chart = next(c for c in page.charts if c.id == "key-practices-cp-plan-reviews")
-    before = chart.data[chart.data["month"] < "2017-01"]["mean"].dropna().unique()
-    after = chart.data[chart.data["month"] >= "2017-01"]["mean"].dropna().unique()
-    assert len(before) == 1 and len(after) == 1 and after[0] > before[0]
+    # each process's lines are those of a chart drawn on its own months alone
+    monthly = evaluate_practice(small_county, RULES["cp_plan_reviews"], PERIOD.end).monthly
+    lines = ["mean", "lower", "upper"]
+    for part in (monthly["month"] < "2017-01-01", monthly["month"] >= "2017-01-01"):
+        alone = practice_chart(replace(evaluate_practice(small_county, RULES["cp_plan_reviews"], PERIOD.end),
+                                       monthly=monthly[part].reset_index(drop=True)), "p")
+        drawn = chart.data[part.to_numpy()].reset_index(drop=True)
+        pd.testing.assert_frame_equal(drawn[lines].astype(float), alone[lines].astype(float))
+    # the drift after January 2017 raised the breach rate of the new process
+    rates = [monthly.loc[part, "breaches"].sum() / monthly.loc[part, "population"].sum()
+             for part in (monthly["month"] < "2017-01-01", monthly["month"] >= "2017-01-01")]
+    assert rates[1] > rates[0]
 
 
 def test_a_public_page_lists_no_breach_and_suppresses_small_counts(small_county):
@@ -194,14 +203,70 @@ def test_a_chart_named_for_no_rule_is_a_clear_problem(tmp_path):
 def test_the_demo_cp_plan_review_drift_is_flagged_by_the_run_rule_within_8_months():
     log = EventLog.from_frames(pd.read_parquet(REPO / "data" / "demo" / "events.parquet"),
                                pd.read_parquet(REPO / "data" / "demo" / "children.parquet"))
-    monthly = evaluate_practice(log, RULES["cp_plan_reviews"]).monthly
-    # The chart as it stood at the end of each month, as a manager would have seen it.
+    result = evaluate_practice(log, RULES["cp_plan_reviews"])
+    kind = choose_chart(result)
+    assert kind == "p"
+    # The page's chart as it stood at the end of each month, as a manager would have seen it.
     flagged = {}
     for end in pd.date_range(CPP_DRIFT_START, periods=8, freq="MS"):
-        seen = monthly[monthly["month"] <= end]
-        chart = p_chart(seen["month"], seen["breaches"], seen["population"], improvement="decrease")
+        chart = practice_chart(replace(result, monthly=result.monthly[result.monthly["month"] <= end]), kind)
         last = chart.iloc[-1]
         if last["point_type"] == "special_cause_concern":
             flagged.setdefault(last["signal"], end)
     assert "shift" in flagged and flagged["shift"] < CPP_DRIFT_START + pd.DateOffset(months=8)
     assert min(flagged.values()) == CPP_DRIFT_START  # the jump in its first month is beyond the limits
+
+
+# The built page
+
+
+def _missing_log(children: int = 12) -> str:
+    """Events: each child goes missing on the 10th of every month of 2016; a return interview
+    is offered the next day, except to the first child in April and September (2 breaches)."""
+    rows = ["child_id,event,date,record_id,code"]
+    for c in range(children):
+        child = f"KPCHILD{c:02d}"
+        rows.append(f"{child},lac_start,2015-12-01,{child}-L,")
+        for m in range(1, 13):
+            rows += [f"{child},missing_start,2016-{m:02d}-09,{child}-M{m},M", f"{child},missing_end,2016-{m:02d}-10,{child}-M{m},M"]
+            if not (c == 0 and m in (4, 9)):
+                rows.append(f"{child},return_interview_offered,2016-{m:02d}-11,{child}-M{m},")
+    return "\n".join(rows) + "\n"
+
+
+def _children(n: int = 12) -> str:
+    return "child_id,sex,birth_month,ethnicity,disability\n" + "".join(
+        f"KPCHILD{c:02d},1,2003-05,WBRI,no\n" for c in range(n))
+
+
+def test_the_built_page_carries_the_review_prompt_the_csv_columns_and_lists_children_only_internally(tmp_path):
+    from generator.build import build_report
+    from generator.pages.key_practices import REVIEW_PROMPT
+    from tests.helpers import tiny_report
+
+    pages = ("\n  - {kind: overview, slug: index, title: Overview}"
+             "\n  - {kind: key_practices, slug: key-practices, title: Key practices}\n")
+    report = tiny_report(tmp_path, events=_missing_log(), children=_children(), pages=pages)
+    out = {}
+    for audience in ("internal", "public"):
+        build_report(report, tmp_path / audience, audience=audience)
+        out[audience] = tmp_path / audience
+    html = (out["internal"] / "key-practices.html").read_text(encoding="utf-8")
+    for question in REVIEW_PROMPT:
+        assert question in html
+    assert "Not measurable from these data" in html and RULES["cp_plan_reviews"].name in html
+    # one CSV per chart with the issue's columns, and the breaches listed by child internally
+    chart_csv = pd.read_csv(out["internal"] / "downloads" / "key-practices-return-interviews.csv")
+    assert list(chart_csv.columns) == ["month", "value", "numerator", "denominator", "mean", "lower", "upper", "signal"]
+    # 2 breaches in 144 occasions: rare, so a g-chart, one row per breach: the 37th occasion (the
+    # first child's in April, after 3 months of 12) and the 60th after it (4 months and 11 more)
+    assert chart_csv["value"].tolist() == [37, 60] and chart_csv["numerator"].tolist() == [1, 1]
+    breaches = pd.read_csv(out["internal"] / "downloads" / "key-practices-return-interviews-breaches.csv")
+    assert breaches["child_id"].tolist() == ["KPCHILD00", "KPCHILD00"] and "KPCHILD00" in html
+    # public: the prompt stays, no child and no breach list anywhere in what is written
+    public_html = (out["public"] / "key-practices.html").read_text(encoding="utf-8")
+    assert REVIEW_PROMPT[0] in public_html
+    assert not list((out["public"] / "downloads").glob("*breaches*"))
+    for path in out["public"].rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".json", ".js"):
+            assert "KPCHILD" not in path.read_text(encoding="utf-8", errors="replace"), path

@@ -202,3 +202,19 @@ def test_one_day_due_date_equals_the_series_rule_across_bank_holidays():
     for deadline in (Deadline(working_days=15), Deadline(working_days=45), Deadline(days=20), Deadline(months=3)):
         expected = due_dates(days, deadline)
         assert [_due(day, deadline) for day in days] == list(expected)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_rule_without_its_events_is_not_measurable_rather_than_zero(name):
+    # A CIN census without the return that carries this rule's events: contacts and referrals only.
+    rows = [("a", "contact", "2017-01-05"), ("a", "referral", "2017-01-05")]
+    result = run(name, rows, "2017-12-31")
+    assert not result.measurable and result.reason.startswith(NOT_MEASURABLE)
+    assert result.monthly.empty and result.breaches.empty and result.occasions.empty
+
+
+def test_a_rule_whose_occasions_have_not_yet_fallen_due_is_not_measurable():
+    # placements of under-16s all made before the ban of 9 September 2021 (the demo's case)
+    births = [("a", "2007-01-01")]
+    result = run("unregulated_under_16", [("a", "placement", "2020-10-01", "H5")], "2021-03-31", births)
+    assert not result.measurable and result.reason == f"{NOT_MEASURABLE}: no occasion fell due"

@@ -6,6 +6,7 @@ import pytest
 
 from generator.analyses.spc import (
     D2,
+    c_chart,
     g_chart,
     laney_sigma_z,
     overdispersed,
@@ -253,12 +254,42 @@ def test_laney_p_prime_widens_the_limits_by_sigma_z():
     assert (plain["signal"] == "").all() and (chart["signal"] == "").all()
 
 
-def test_g_chart_limits_from_the_mean_and_centre_at_the_median():
+def test_g_chart_sigma_limits_from_the_mean_and_centre_at_the_median():
     # By hand: g-bar = 25, sigma = sqrt(25 x 26) = 25.495; upper = 25 + 3 x 25.495 = 101.485.
-    chart = g_chart(months(5), [10, 20, 30, 40, 25])
+    chart = g_chart(months(5), [10, 20, 30, 40, 25], limits="sigma")
     assert lines(chart) == pytest.approx([25, 0, 25 + 3 * np.sqrt(650)])
     chart = g_chart(months(4), [1, 2, 3, 100])
     assert chart["mean"].iloc[0] == pytest.approx(2.5)  # the median, not the mean of 26.5
+
+
+def test_g_chart_probability_limits_are_geometric_quantiles_at_the_normal_tails():
+    # By hand: g-bar = 25 failures before an event, p = 1/26. Upper: the smallest u with
+    # P(X > u) = (25/26)^(u + 1) <= 0.0013499 (the normal tail beyond 3 sigma): u + 1 >=
+    # log(0.0013499) / log(25/26) = 168.48, so u = 168; two sigma (0.02275): u + 1 >= 96.4, u = 96.
+    # Lower: P(X = 0) = 1/26 is already above 0.00135 and 0.02275, so both lower lines are 0.
+    chart = g_chart(months(5), [10, 20, 30, 40, 25])
+    assert lines(chart) == [25, 0, 168]
+    # counted up to and including the event (Benneyan's shift a = 1): the same lines, one higher
+    shifted = g_chart(months(5), [11, 21, 31, 41, 26], minimum=1)
+    assert lines(shifted) == [26, 1, 169]
+    # after those five (limits fixed on them), 169 is beyond the limit and 168 is not
+    later = [g_chart(months(6), [10, 20, 30, 40, 25, last], fix_after=5) for last in (169, 168)]
+    assert [chart["signal"].iloc[-1] for chart in later] == ["beyond_limits", ""]
+
+
+def test_p_chart_probability_limits_are_binomial_quantiles():
+    # p-bar = 10 / 100 = 0.1 with 10 children a month: P(X >= 5 | 10, 0.1) = 0.0016 > 0.00135 and
+    # P(X >= 6) = 0.00015, so the upper limit is 5 of 10 (a month needs 6 to be beyond it); the
+    # 3-sigma limit, 0.1 + 3 x sqrt(0.09 / 10) = 0.385, puts 4 of 10 (a 1.3% chance) beyond.
+    first = [1, 0, 2, 1, 1, 0, 2, 1, 1, 1]
+    chart = p_chart(months(10), first, [10] * 10, limits="probability", laney=False)
+    assert chart.loc[0, "upper"] == pytest.approx(0.5) and chart.loc[0, "lower"] == 0
+    # the same months with 4 of 10 after them, limits fixed on the first ten
+    bad = p_chart(months(11), first + [4], [10] * 11, laney=False, fix_after=10)
+    assert bad.loc[0, "upper"] == pytest.approx(0.1 + 3 * np.sqrt(0.009))
+    assert bad["signal"].iloc[-1] == "beyond_limits"
+    assert p_chart(months(11), first + [4], [10] * 11, limits="probability", laney=False,
+                   fix_after=10)["signal"].iloc[-1] == ""
 
 
 def test_t_chart_reproduces_montgomery_example_7_6_as_qicharts2():
@@ -275,3 +306,15 @@ def test_t_chart_reproduces_montgomery_example_7_6_as_qicharts2():
 def test_t_chart_refuses_times_of_zero():
     with pytest.raises(ValueError, match="greater than zero"):
         t_chart(months(3), [5, 0, 3])
+
+
+def test_c_chart_probability_limits_are_poisson_quantiles_and_sigma_limits_are_montgomerys():
+    # c-bar = 2 from the first four months: P(X >= 8 | 2) = 0.0011 <= 0.00135 < P(X >= 7) = 0.0045,
+    # so 7 is within the probability limit and 8 beyond; c-bar + 3 sqrt(2) = 6.24 puts 7 beyond.
+    first = [1, 2, 3, 2]
+    for last, signal in ((7, ""), (8, "beyond_limits")):
+        chart = c_chart(months(5), first + [last], fix_after=4)
+        assert lines(chart) == [2.0, 0.0, 7.0] and chart["signal"].iloc[-1] == signal
+    sigma = c_chart(months(5), first + [7], fix_after=4, limits="sigma")
+    assert lines(sigma) == pytest.approx([2.0, 0.0, 2 + 3 * np.sqrt(2)])
+    assert sigma["signal"].iloc[-1] == "beyond_limits"

@@ -1,6 +1,6 @@
 """Statistical process control charts as NHS England's "Making Data Count" draws them.
 
-This module owns the centre lines and process limits of five charts, each returned as one tidy
+This module owns the centre lines and process limits of six charts, each returned as one tidy
 table per chart with the special-cause signals of `generator.analyses.spc_rules` on every point:
 
 - ``xmr``: individuals (XmR) for counts: mean +/- 2.66 x the mean moving range. By default,
@@ -11,16 +11,35 @@ table per chart with the special-cause signals of `generator.analyses.spc_rules`
 - ``p``: proportions (breaches over the population at risk): p-bar +/- 3 sqrt(p-bar(1 -
   p-bar)/n_i) per point, p-bar = all numerators over all denominators (Montgomery,
   *Introduction to Statistical Quality Control*, 6th ed., section 7.2), limits kept in [0, 1].
+  With ``limits="probability"`` the lines are instead the binomial(n_i, p-bar) quantiles at the
+  normal tail probabilities of 3 and 2 sigma (`TAIL`; Montgomery's probability limits): with a
+  few children a month the binomial is too skewed for 3 sigma to mean a 0.135% chance, and
+  ``benchmarks/spc_false_alarms.py`` measured 8-10% of stable 24-month series with about 8 a
+  month beyond the sigma limits against 5.9% for the normal data the limits assume. The centre
+  line stays at p-bar, so the run rule keeps its power; with a handful of occasions a month it
+  fires by the counts' discreteness somewhat more often than on normal data (see the benchmark).
 - ``p_prime``: Laney's p' chart (Laney 2002, *Quality Engineering* 14(4):531-7): the p-chart
   sigma times sigma_z, the mean moving range of the z-scores z_i = (p_i - p-bar)/sigma_i over
   1.128, so large denominators do not give limits too narrow to be useful. ``p_chart`` chooses
   p' by itself when the proportions are over-dispersed: when the Pearson dispersion statistic
   sum(z_i^2) exceeds the 95th centile of chi-squared on k - 1 degrees of freedom (the test
   DOMAIN.md uses for funnel plots).
-- ``g``: rare events, counted as the opportunities (days, cases) between them (Benneyan 2001;
-  Montgomery section 7.3): limits g-bar +/- 3 sqrt(g-bar(g-bar + 1)), the lower one kept at 0 or
-  above. The centre line, against which runs are judged, is the median of the values, since the
-  geometric distribution is skewed (as qicharts2 and Provost & Murray 2011, p. 228).
+- ``g``: rare events, counted as the opportunities (days, cases) between them (Benneyan 2001,
+  *Health Care Management Science* 4:305-18; Montgomery section 7.3). By default probability
+  limits: the quantiles, at the normal tail probabilities of 3 and 2 sigma (`TAIL`), of the
+  geometric distribution whose mean is g-bar (Benneyan's recommendation for a skewed
+  distribution). ``limits="sigma"`` gives the k-sigma limits g-bar +/- 3 sqrt(g-bar(g-bar + 1))
+  of qicharts2, whose upper limit a stable process passes 14 times as often as the 0.135% it
+  stands for (1.8% of points; a third of 24-point series). ``minimum`` is the smallest possible
+  value (Benneyan's shift a: 1 when the count includes the event itself). The centre line,
+  against which runs are judged, is the median of the values, since the geometric distribution
+  is skewed (as qicharts2 and Provost & Murray 2011, p. 228).
+- ``c``: counts of events a month (Montgomery section 7.3.1) with Poisson probability limits by
+  default: the Poisson(c-bar) quantiles at the normal tail probabilities of 3 and 2 sigma
+  (`TAIL`); ``limits="sigma"`` gives c-bar +/- 3 sqrt(c-bar), the lower kept at 0 or above. An
+  XmR chart of a few breaches a month draws symmetric limits around a skewed count:
+  ``benchmarks/spc_false_alarms.py`` measured points beyond them in 20% of stable 24-month series
+  at 1.4 a month, 10% at 3.7 and at 10, against 6% for the normal data XmR limits assume.
 - ``t``: time between rare events (Nelson 1994; Montgomery Example 7.6): an XmR chart of
   t^(1/3.6), its centre and limits transformed back by ^3.6; a lower limit below 0 becomes 0.
 
@@ -50,6 +69,9 @@ XMR_LIMIT = 2.66
 #: The upper limit of a moving range, as a multiple of the mean moving range (D4 for n = 2).
 MOVING_RANGE_LIMIT = 3.267
 D2 = 1.128
+#: One-sided normal tail probabilities of the process limits (3 sigma) and the two-sigma lines,
+#: at which probability limits are drawn.
+TAIL = {"limit": stats.norm.sf(3), "two_sigma": stats.norm.sf(2)}
 #: Nelson's (1994) transform of exponential times to near-normal ones, and back.
 T_CHART_POWER = 3.6
 
@@ -126,6 +148,20 @@ def _p_limits(numerator: np.ndarray, denominator: np.ndarray, baseline: slice, s
 
     return Limits(np.full(len(numerator), p_bar), clip(p_bar - 3 * sigma), clip(p_bar + 3 * sigma),
                   clip(p_bar - 2 * sigma), clip(p_bar + 2 * sigma))
+
+
+def _p_probability_limits(numerator: np.ndarray, denominator: np.ndarray, baseline: slice) -> Limits:
+    """Binomial(n_i, p-bar) quantiles at `TAIL`, as proportions: a point is beyond the upper limit
+    only if a count that high had at most a 0.135% chance (strictly above the quantile)."""
+    p_bar, _ = _p_sigma(numerator, denominator, baseline)
+    n = np.maximum(denominator, 1)
+
+    def quantile(q):
+        return stats.binom.ppf(q, n, p_bar) / n
+
+    limit, two = TAIL["limit"], TAIL["two_sigma"]
+    return Limits(np.full(len(numerator), p_bar), quantile(limit), quantile(1 - limit), quantile(two),
+                  quantile(1 - two))
 
 
 def _chart(table: pd.DataFrame, fit: Callable[[pd.DataFrame, int], Limits], *, rebase: Iterable = (),
@@ -211,7 +247,8 @@ def xmr_chart(month, value=None, *, numerator=None, denominator=None, screen_out
 
 
 def p_chart(month, numerator, denominator, *, laney: bool | None = None, screen_outliers: bool = False,
-            rebase: Iterable = (), fix_after: int | None = None, improvement: str = "increase") -> pd.DataFrame:
+            limits: str = "sigma", rebase: Iterable = (), fix_after: int | None = None,
+            improvement: str = "increase") -> pd.DataFrame:
     """p-chart of proportions, or Laney's p' chart when they are over-dispersed.
 
     Parameters
@@ -224,6 +261,9 @@ def p_chart(month, numerator, denominator, *, laney: bool | None = None, screen_
         judged per process on its baseline months.
     screen_outliers : bool
         Screen the z-scores' moving ranges as the XmR chart does (p' only; Laney does not).
+    limits : {"sigma", "probability"}
+        3-sigma limits (Montgomery, NHSRplotthedots) or binomial probability limits (see the
+        module docstring). A p' chart always has Laney's sigma limits.
 
     Other parameters and the returned table are as `xmr_chart`; ``value`` is the proportion.
     """
@@ -235,30 +275,100 @@ def p_chart(month, numerator, denominator, *, laney: bool | None = None, screen_
         num, den = rows["numerator"].to_numpy(float), rows["denominator"].to_numpy(float)
         base = slice(None, fix_after)
         use_laney = overdispersed(num[base], den[base]) if laney is None else laney
-        sigma_z = laney_sigma_z(num[base], den[base], screen_outliers) if use_laney else 1.0
-        return _p_limits(num, den, base, sigma_z)
+        if use_laney:
+            return _p_limits(num, den, base, laney_sigma_z(num[base], den[base], screen_outliers))
+        if limits == "probability":
+            return _p_probability_limits(num, den, base)
+        return _p_limits(num, den, base)
 
     return _chart(table, fit, rebase=rebase, improvement=improvement)
 
 
-def g_chart(month, value, *, rebase: Iterable = (), fix_after: int | None = None,
-            improvement: str = "increase") -> pd.DataFrame:
+def g_chart(month, value, *, limits: str = "probability", minimum: float = 0, rebase: Iterable = (),
+            fix_after: int | None = None, improvement: str = "increase") -> pd.DataFrame:
     """g-chart of opportunities (days, children) between rare events, one row per event.
 
-    Limits g-bar +/- 3 sqrt(g-bar (g-bar + 1)) (Benneyan 2001), the lower kept at 0 or above;
-    the centre line (``mean`` column) is the median of the values, as qicharts2 draws it, so
-    the run rules judge sides of the median of a skewed distribution. More opportunities
-    between adverse events is better, hence usually ``improvement="increase"``.
+    Parameters
+    ----------
+    value : sequence of float
+        The opportunities counted before (``minimum`` 0) or up to and including (``minimum`` 1)
+        each event.
+    limits : {"probability", "sigma"}
+        Quantiles of the geometric distribution with mean g-bar at the normal tail probabilities
+        (Benneyan 2001; the default), or g-bar +/- 3 sqrt(g-bar (g-bar + 1)) as qicharts2, the
+        lower kept at 0 or above. See the module docstring for why probability limits.
+    minimum : float
+        The smallest value possible (Benneyan's shift a).
+
+    Other parameters and the returned table are as `xmr_chart`. The centre line (``mean``
+    column) is the median of the values, as qicharts2 draws it, so the run rules judge sides of
+    the median of a skewed distribution. More opportunities between adverse events is better,
+    hence usually ``improvement="increase"``.
+
+    Examples
+    --------
+    g-bar 25 events apart, counted from 0: p = 1/26, and the upper limit is the smallest u with
+    (25/26)^(u + 1) <= 0.00135, i.e. u + 1 >= log(0.00135) / log(25/26) = 168.5:
+
+    >>> float(g_chart(pd.date_range("2020-01-01", periods=5, freq="MS"), [10, 20, 30, 40, 25]).loc[0, "upper"])
+    168.0
     """
     table = _frame(month, value)
 
     def fit(rows):
         base = _baseline(rows, fix_after)
-        g_bar, n = base.mean(), len(rows)
-        sigma = np.sqrt(g_bar * (g_bar + 1))
+        g_bar, n = base.mean() - minimum, len(rows)
         full = np.full(n, 1.0)
-        return Limits(np.median(base) * full, max(g_bar - 3 * sigma, 0.0) * full, (g_bar + 3 * sigma) * full,
-                      max(g_bar - 2 * sigma, 0.0) * full, (g_bar + 2 * sigma) * full)
+        if limits == "sigma":
+            sigma = np.sqrt(g_bar * (g_bar + 1))
+            lines = (g_bar - 3 * sigma, g_bar + 3 * sigma, g_bar - 2 * sigma, g_bar + 2 * sigma)
+            lines = [max(x, 0.0) + minimum for x in lines]
+        else:
+            # scipy's geometric counts trials (1, 2, ...): failures before the event are one fewer
+            p = 1 / (g_bar + 1)
+            tails = (TAIL["limit"], 1 - TAIL["limit"], TAIL["two_sigma"], 1 - TAIL["two_sigma"])
+            lines = [float(stats.geom.ppf(q, p)) - 1 + minimum for q in tails]
+        lower, upper, lower_2, upper_2 = lines
+        return Limits(np.median(base) * full, lower * full, upper * full, lower_2 * full, upper_2 * full)
+
+    return _chart(table, fit, rebase=rebase, improvement=improvement)
+
+
+def c_chart(month, value=None, *, numerator=None, denominator=None, limits: str = "probability",
+            rebase: Iterable = (), fix_after: int | None = None, improvement: str = "increase") -> pd.DataFrame:
+    """c-chart of counts of events a month, with Poisson probability limits by default.
+
+    Parameters
+    ----------
+    value : sequence of float, optional
+        The counts; defaults to ``numerator`` (breaches), with ``denominator`` carried alongside.
+    limits : {"probability", "sigma"}
+        Poisson(c-bar) quantiles at the normal tail probabilities (`TAIL`), or c-bar +/- 3
+        sqrt(c-bar) (Montgomery section 7.3.1), the lower kept at 0 or above.
+
+    Other parameters and the returned table are as `xmr_chart`.
+
+    Examples
+    --------
+    c-bar 2: P(X >= 7) = 0.0045 and P(X >= 8) = 0.0011, so the upper limit is 7 (a month needs 8):
+
+    >>> chart = c_chart(pd.date_range("2020-01-01", periods=4, freq="MS"), [1, 2, 3, 2])
+    >>> chart.loc[0, ["mean", "lower", "upper"]].astype(float).tolist()
+    [2.0, 0.0, 7.0]
+    """
+    table = _frame(month, value, numerator, denominator)
+
+    def fit(rows):
+        c_bar, n = _baseline(rows, fix_after).mean(), len(rows)
+        full = np.full(n, 1.0)
+        if limits == "sigma":
+            width = 3 * np.sqrt(c_bar)
+            lines = (max(c_bar - width, 0.0), c_bar + width, max(c_bar - 2 * width / 3, 0.0), c_bar + 2 * width / 3)
+        else:
+            tails = (TAIL["limit"], 1 - TAIL["limit"], TAIL["two_sigma"], 1 - TAIL["two_sigma"])
+            lines = [float(stats.poisson.ppf(q, c_bar)) if c_bar > 0 else 0.0 for q in tails]
+        lower, upper, lower_2, upper_2 = lines
+        return Limits(c_bar * full, lower * full, upper * full, lower_2 * full, upper_2 * full)
 
     return _chart(table, fit, rebase=rebase, improvement=improvement)
 
@@ -287,4 +397,5 @@ def t_chart(month, value, *, screen_outliers: bool = True, rebase: Iterable = ()
 
 
 #: Chart type -> function, for a caller that reads the type from a rule or a page option.
-CHARTS = {"xmr": xmr_chart, "p": p_chart, "p_prime": partial(p_chart, laney=True), "g": g_chart, "t": t_chart}
+CHARTS = {"xmr": xmr_chart, "c": c_chart, "p": p_chart, "p_prime": partial(p_chart, laney=True), "g": g_chart,
+          "t": t_chart}

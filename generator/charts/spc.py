@@ -28,7 +28,8 @@ POINT_LABELS = {"special_cause_concern": "Special cause: concern", "special_caus
                 "special_cause_neutral_high": "Special cause: higher", "special_cause_neutral_low": "Special cause: lower",
                 "common_cause": "Common cause"}
 #: What each chart type plots, for titles and descriptions.
-KIND_NAMES = {"p": "p-chart", "p_prime": "Laney p'-chart", "xmr": "XmR chart", "g": "g-chart", "t": "t-chart"}
+KIND_NAMES = {"p": "p-chart", "p_prime": "Laney p'-chart", "c": "c-chart", "xmr": "XmR chart", "g": "g-chart",
+              "t": "t-chart"}
 
 
 def _numbers(column: pd.Series) -> pd.Series:

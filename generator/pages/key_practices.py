@@ -64,11 +64,11 @@ class KeyPracticesPage(PageKind):
             improvement = "increase" if kind in ("g", "t") else "decrease"
             target = rule.target / 100 if (rule.target is not None and rate) else None
             measure = {"p": "the share of occasions in breach", "p_prime": "the share of occasions in breach",
-                       "xmr": "breaches a month", "g": "occasions between breaches",
+                       "xmr": "breaches a month", "c": "breaches a month", "g": "occasions between breaches",
                        "t": "days between breaches"}[kind]
             chart = spc_chart(f"{options.slug}-{key.replace('_', '-')}", table, title=rule.name, kind=kind,
                               measure=f"{measure} ({rule.population.lower()})", percent=rate,
-                              y_title={"xmr": "Breaches", "g": "Occasions between breaches",
+                              y_title={"xmr": "Breaches", "c": "Breaches", "g": "Occasions between breaches",
                                        "t": "Days between breaches"}.get(kind, "Share in breach"),
                               annotations=list(ctx.annotations), target=target)
             # The months add up to the summary table's occasions and breaches of the rule.
