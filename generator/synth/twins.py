@@ -20,9 +20,20 @@ properties as the original but randomly generated". `synthetic_twins(log)` makes
    real journey (shared by fewer than 6 real children) is sampled again; after
    `RESAMPLE_ROUNDS` tries its last events are dropped until it is not.
 
+A 903 history. An LA's merged 903 returns often reach years before its front-door records
+(`EventLog.front_door_first_date`). The twins are made of the front door's span only
+(`front_door_span`): a model year, arrival weeks and re-referral look-backs all read from the
+span, as the report's figures do. Children in care when the span opens enter it part-way,
+their period of care carried with the day it began, so the model's clock knows they have been
+in care for years; and children the data knew before the span are fitted and sampled by a
+model of their own (`synthetic_twins`), since their long stays would otherwise lengthen the
+front door's fresh periods of care wherever a context is too rare to read with its clock.
+
 What the model does not keep: a child's history before the data begin (families referred
-again and again are a little less alike in the twins), and seasons after arrival (August
-and Christmas dips show in arrivals only).
+again and again are a little less alike in the twins); children in care through the whole
+span with no event in it (nothing in the span to arrive with: on the demo, 76 of the 238 in
+care on 1 April 2014), so the twins' count of children in care at the end is short of the
+real one; and seasons after arrival (August and Christmas dips show in arrivals only).
 The fidelity page (`generator.pages.fidelity`) shows every figure beside the real one.
 
 Deterministic for a seed. The twins' ids are ``T`` and a number (another letter if the real
@@ -374,7 +385,7 @@ def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
 
 def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
     """Fit the model to the front door's span of ``log`` (`front_door_span`) and sample its
-    twins, no twin on a rare journey of that span.
+    twins, no twin on a rare real journey (whole, or as the span shows it).
 
     Children the data knew before the span (a 903 history) are fitted and sampled apart from
     those first seen in it: in care for years, with no referral in the span, they would
@@ -383,17 +394,18 @@ def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
     """
     span, carried = front_door_span(log)
     real_ids = log.children["child_id"].astype(str)
+    # No twin equals a rare real journey, whole or as the span shows it.
+    rare = rare_journeys(log_journey_keys(span))
     earlier = log.events.loc[log.events["date"] < span.first_date, "child_id"].unique() if len(span.events) else []
     known_before = span.children["child_id"].isin(earlier)
     if not known_before.any():
-        model = fit_twin_model(span, carried)
-        return sample_twins(model, seed=seed, real_ids=real_ids, rare=rare_journeys(log_journey_keys(span)))
+        return sample_twins(fit_twin_model(span, carried), seed=seed, real_ids=real_ids, rare=rare)
+    rare |= rare_journeys(log_journey_keys(log))
     parts = []
     for group, prefix in ((~known_before, ""), (known_before, "H")):
         ids = span.children.loc[group, "child_id"]
         part = EventLog.from_frames(span.events[span.events["child_id"].isin(ids)], span.children[group])
         model = fit_twin_model(part, carried[carried["child_id"].isin(ids.astype(str))])
-        rare = rare_journeys(log_journey_keys(part))
         parts.append(sample_twins(model, seed=seed, real_ids=real_ids, rare=rare, record_prefix=prefix))
     return _renamed(parts, seed, real_ids)
 
