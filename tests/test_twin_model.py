@@ -2,8 +2,9 @@
 
 The demo-wide fidelity of the twins is in tests/test_twins.py; these pin the pieces that
 make it: silence after a child turns 18 is not an end (`generator.synth.twin_model`), an
-unborn child is its own age band, and each context's draws are balanced
-(`generator.synth.balanced`).
+unborn child is its own age band, each context's draws are balanced
+(`generator.synth.balanced`), and a 903 history before the front door is left out of the
+fit, a period of care open when the front door begins carried with its clock.
 """
 
 from __future__ import annotations
@@ -16,8 +17,19 @@ from generator.eventlog import EventLog
 from generator.synth import twin_model
 from generator.synth.balanced import BalancedUniforms
 from generator.synth.twin_model import END, _weights, fit_model
-from generator.synth.twin_states import STATUS_SHIFT, age_band_of, encode, flag_effects, legal_statuses
-from generator.synth.twins import _draw
+from generator.synth.twin_states import (
+    CLOCK_EDGES,
+    CLOSED,
+    FLAGS,
+    STATUS_SHIFT,
+    UNKNOWN_CLOCK,
+    age_band_of,
+    encode,
+    flag_effects,
+    legal_statuses,
+)
+from generator.synth.twins import _draw, front_door_span
+from tests.helpers import log_of
 
 
 def test_a_departure_censored_early_leaves_the_risk_set_instead_of_ending():
@@ -115,3 +127,35 @@ def test_a_looked_after_childs_legal_status_is_held_in_the_state_until_care_ends
     for token, expected in zip(enc.token, enc.flags):
         flags = (flags & ~closes[token]) | opens[token]
         assert (flags >> STATUS_SHIFT) == (expected >> STATUS_SHIFT)
+
+
+def _history_and_front_door() -> EventLog:
+    # H1 in care since 2010 (a 903 history), still in care when the front door's records begin
+    # in April 2014; H2 left care in 2012; F1 is a front-door child.
+    return log_of([
+        ("H1", "lac_start", "2010-03-01", "V2"), ("H1", "placement", "2015-06-01", "U1"), ("H1", "lac_end", "2016-01-04", "E4A"),
+        ("H2", "lac_start", "2011-05-02", "V2"), ("H2", "lac_end", "2012-01-09", "E4A"),
+        ("F1", "contact", "2014-04-01", "referral"), ("F1", "referral", "2014-04-02", "6"),
+    ])
+
+
+def test_twins_are_fitted_on_the_front_doors_span_carrying_a_period_of_care_open_when_it_begins():
+    span, carried = front_door_span(_history_and_front_door())
+    assert span.first_date == pd.Timestamp("2014-04-01")
+    assert set(span.children["child_id"]) == {"H1", "F1"}  # H2 left care before the span
+    lac_bit = [name for name, *_ in FLAGS].index("lac")
+    assert carried.to_dict("records") == [{"child_id": "H1", "bit": lac_bit, "date": pd.Timestamp("2010-03-01")}]
+    # The clock of H1's placement runs from 2010 (the longest band), not from an unknown day.
+    enc = encode(span, carried)
+    row = int(np.flatnonzero(span.events["event"].to_numpy() == "placement")[0])
+    assert (enc.flags[row] >> lac_bit) & 1 == 1
+    assert enc.opened[row, lac_bit] == (pd.Timestamp("2010-03-01") - span.first_date).days
+    assert enc.clock[row] == len(CLOCK_EDGES)  # days since 2010: past the last edge, known
+    unknown = encode(span)  # without the carried day: opened before the data, clock unknown
+    assert unknown.opened[row, lac_bit] == CLOSED and unknown.clock[row] == UNKNOWN_CLOCK
+
+
+def test_a_log_without_an_earlier_history_is_its_own_span():
+    log = log_of([("F1", "contact", "2014-04-01", "referral"), ("F1", "lac_start", "2014-05-01", "V2")])
+    span, carried = front_door_span(log)
+    assert span is log and carried.empty

@@ -159,8 +159,13 @@ def junction_comparison(real: EventLog, synthetic: EventLog, period: Period,
 
 
 def _record_lengths(log: EventLog, start: str, end: str, period: Period) -> pd.Series:
-    """Calendar days from each end (in the period) back to the child's latest start before it."""
+    """Calendar days from each end (in the period) back to the child's latest start before it,
+    counting only records started in the front door's span (`EventLog.front_door_first_date`):
+    twins are made of that span (`generator.synth.twins.front_door_span`), so a period of care
+    begun in a 903 history before it has no start in the twins and no length to compare."""
     starts = log.of_event(start)[["child_id", "date"]].rename(columns={"date": "start"}).sort_values("start")
+    if log.front_door_first_date is not None:
+        starts = starts[starts["start"] >= log.front_door_first_date]
     ends = log.of_event(end)[["child_id", "date"]].rename(columns={"date": "end"})
     ends = ends[period.contains(ends["end"])].sort_values("end")
     if starts.empty or ends.empty:

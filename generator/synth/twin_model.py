@@ -59,6 +59,7 @@ import pandas as pd
 from generator.synth.twin_states import (
     ADULT_DAYS,
     AGE_BAND_YEARS,
+    CLOSED,
     CONTACT_BANDS,
     RECORD_FLAGS,
     UNKNOWN_BIRTH_DAY,
@@ -258,6 +259,8 @@ MAX_ATTRIBUTE_VALUES = 60
 #: Prefix of the children's attribute columns in `JourneyModel.entries` (apart from the
 #: model's own fields of the same names, such as its sex code).
 ATTRIBUTE = "attribute:"
+#: Entry columns ``since<bit>``: days a record open at a child's first event had been open.
+SINCE = "since"
 MIN_ATTRIBUTE_CHILDREN = 10
 
 
@@ -301,6 +304,11 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
         "age": enc.day[first] - enc.birth_day[enc.child[first]],
         "age_known": enc.birth_day[enc.child[first]] > UNKNOWN_BIRTH_DAY,
     })
+    # How long each record open at the first event had been open (CLOSED: not open, or since
+    # an unknown day), so that an arrival carries its donor's clocks.
+    opened = enc.opened[first]
+    for bit in range(opened.shape[1]):
+        entries[f"{SINCE}{bit}"] = np.where(opened[:, bit] != CLOSED, enc.day[first] - opened[:, bit], CLOSED)
     for column in attributes:
         values = children[column].astype("object")
         counts = values.value_counts()
@@ -326,4 +334,4 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
                         ethnicities=ethnicity.to_numpy(dtype=object), children=len(children))
 
 
-__all__ = ["JourneyModel", "Outcomes", "CodeTable", "fit_model", "context_keys", "END", "LEVELS", "MIN_CONTEXT"]
+__all__ = ["SINCE", "JourneyModel", "Outcomes", "CodeTable", "fit_model", "context_keys", "END", "LEVELS", "MIN_CONTEXT"]

@@ -22,7 +22,11 @@ token the child is in a *state*:
   cohort and the time the next step is conditioned on.
 
 Records open when the data starts (a plan whose start is before the extract) are open from
-the child's first event: a child whose first CP event is ``cpp_end`` had a plan open.
+the child's first event: a child whose first CP event is ``cpp_end`` had a plan open. When the
+day such a record opened is known (a period of care begun in a 903 history before the front
+door's span, `generator.synth.twins.front_door_span`), ``encode`` is given it (``carried``)
+and the clock runs from it, so a child long in care is not read as one whose care has an
+unknown start; such days are before day 0 and kept below `CLOSED` (-1, "not open").
 """
 
 from __future__ import annotations
@@ -167,6 +171,15 @@ def year_of(day: np.ndarray, years: int) -> np.ndarray:
     return np.clip(day // 365, 0, years - 1).astype(np.int64)
 
 
+#: ``opened`` of a flag that is not open, or opened on an unknown day before the data.
+CLOSED = -1
+
+
+def before_data(opened_day: np.ndarray) -> np.ndarray:
+    """Opening days before day 0 as ``opened`` holds them: below `CLOSED`, so never read as it."""
+    return np.where(opened_day < 0, np.minimum(opened_day, CLOSED - 1), opened_day)
+
+
 def clock_band(flags: np.ndarray, opened: np.ndarray, day: np.ndarray) -> np.ndarray:
     """The clock band of each state: days since its most pressing open flag opened."""
     band = np.full(len(flags), NO_CLOCK, dtype=np.int64)
@@ -175,7 +188,7 @@ def clock_band(flags: np.ndarray, opened: np.ndarray, day: np.ndarray) -> np.nda
         on = ~chosen & (((flags >> bit) & 1) == 1)
         if on.any():
             since = opened[on, bit]
-            band[on] = np.where(since >= 0, np.searchsorted(CLOCK_EDGES, day[on] - since, side="right"), UNKNOWN_CLOCK)
+            band[on] = np.where(since != CLOSED, np.searchsorted(CLOCK_EDGES, day[on] - since, side="right"), UNKNOWN_CLOCK)
             chosen |= on
     return band
 
@@ -220,8 +233,9 @@ def flag_effects(tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return opens, closes, ends_flag
 
 
-def encode(log: EventLog) -> EncodedLog:
-    """Read ``log`` into the model's states (see the module docstring)."""
+def encode(log: EventLog, carried: pd.DataFrame | None = None) -> EncodedLog:
+    """Read ``log`` into the model's states (see the module docstring). ``carried``: records
+    open when ``log`` starts whose opening day is known (columns child_id, bit, date)."""
     events = log.events
     start = log.first_date
     days = int((log.last_date - start).days) + 1
@@ -236,20 +250,27 @@ def encode(log: EventLog) -> EncodedLog:
 
     event_names = events["event"].astype("object").to_numpy()
     flags = np.zeros(len(events), dtype=np.int64)
-    opened_day = np.full((len(events), len(FLAGS)), -1, dtype=np.int64)
+    opened_day = np.full((len(events), len(FLAGS)), CLOSED, dtype=np.int64)
     frame = pd.DataFrame({"child": child})
     for bit, (_, starts, ends, others) in enumerate(FLAGS):
         opened, closed = np.isin(event_names, starts), np.isin(event_names, ends + others)
         action = pd.Series(np.where(opened, 1.0, np.where(closed, 0.0, np.nan)))
         state = action.groupby(child).ffill()
-        since = pd.Series(np.where(opened, day, np.where(closed, -1, np.nan))).groupby(child).ffill()
-        opened_day[:, bit] = since.fillna(-1).to_numpy(dtype=np.int64)
+        since = pd.Series(np.where(opened, day, np.where(closed, CLOSED, np.nan))).groupby(child).ffill()
+        opened_day[:, bit] = since.fillna(CLOSED).to_numpy(dtype=np.int64)
+        known = _carried_days(carried, bit, ids, start)
+        if known is not None:
+            # Before the child's first event of this record, open since its known day.
+            fill = since.isna().to_numpy() & (known[child] != CLOSED)
+            opened_day[fill, bit] = known[child][fill]
         if bit < RECORD_FLAGS:
             # Open before the data if the child's first event of this record closes it.
             relevant = frame[opened | closed].assign(closes=closed[opened | closed])
             first_is_end = relevant.groupby("child")["closes"].first()
             initial = np.zeros(len(ids))
             initial[first_is_end.index.to_numpy()] = first_is_end.to_numpy(dtype=float)
+            if known is not None:
+                initial[known != CLOSED] = 1.0
             state = state.fillna(pd.Series(initial[child]))
         flags |= (state.fillna(0).to_numpy() > 0).astype(np.int64) << bit
     # The legal status, held from the token that sets it until the period of care ends.
@@ -275,6 +296,19 @@ def encode(log: EventLog) -> EncodedLog:
                       year=year_of(day, years_in(days)), first=first, birth_day=birth_day)
 
 
-__all__ = ["EncodedLog", "encode", "FLAGS", "clock_band", "flag_effects", "age_band_of", "year_of", "years_in", "token_names",
+def _carried_days(carried: pd.DataFrame | None, bit: int, ids: np.ndarray, start: pd.Timestamp) -> np.ndarray | None:
+    """Per child of ``ids``, the known day (before ``start``) its record ``bit`` opened; CLOSED if none."""
+    if carried is None or carried.empty:
+        return None
+    rows = carried[carried["bit"] == bit]
+    days = np.full(len(ids), CLOSED, dtype=np.int64)
+    where = np.searchsorted(ids, rows["child_id"].astype(str).to_numpy())
+    where = np.minimum(where, max(len(ids) - 1, 0))
+    hit = ids[where] == rows["child_id"].astype(str).to_numpy() if len(ids) else np.zeros(len(rows), dtype=bool)
+    days[where[hit]] = before_data((rows["date"] - start).dt.days.to_numpy(dtype=np.int64)[hit])
+    return days
+
+
+__all__ = ["EncodedLog", "CLOSED", "before_data", "encode", "FLAGS", "clock_band", "flag_effects", "age_band_of", "year_of", "years_in", "token_names",
            "AGE_BAND_YEARS", "UNKNOWN_AGE_BAND", "UNKNOWN_BIRTH_DAY", "ADULT_DAYS",
            "MAX_REFERRALS", "MAX_CONTACTS", "CONTACT_BANDS", "history_code"]
