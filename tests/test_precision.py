@@ -8,6 +8,8 @@ import io
 import json
 import re
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
@@ -54,7 +56,7 @@ def test_the_privacy_stage_rounds_every_chart_table_and_download_once_for_csv_an
     download = Table(pd.DataFrame({"group": ["a", "b"], "children": [10, 20], "mean": [333.50000000000006, 1 / 3 * 100]}),
                      counts=["children"])
     for audience in ("internal", "public"):
-        [(_, page)], _ = publish([(None, _Page(chart, {"x-summary": download}))], {}, audience)
+        [(_, page)], _ = publish([(SimpleNamespace(slug="x"), _Page(chart, {"x-summary": download}))], {}, audience)
         [published] = page.charts
         rows = _rows(csv_bytes(published.data))
         assert [r["pct"] for r in rows] == ["30.0", "32.4"] and [r["rate_ratio"] for r in rows] == ["1.23", "0.99"]

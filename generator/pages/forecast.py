@@ -246,8 +246,10 @@ def _describe_backtest(shown: pd.DataFrame) -> str:
     low, high = pd.to_numeric(shown["low95"], errors="coerce"), pd.to_numeric(shown["high95"], errors="coerce")
     known = children.notna() & low.notna()
     inside = int(((children >= low) & (children <= high))[known].sum())
+    # A share, not "x of y": the months outside the interval are a small count of their own.
+    share = f"{100 * inside / known.sum():.0f}% of the station-months shown" if known.any() else "none of the months"
     return (f"The forecast made a year before the data end, month by month, against the children actually "
-            f"there: {inside} of {int(known.sum())} station-months shown fell within its 95% interval.")
+            f"there: {share} fell within its 95% interval.")
 
 
 def _rate_table(spells, origin_day, labels) -> pd.DataFrame:

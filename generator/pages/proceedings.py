@@ -202,6 +202,9 @@ class ProceedingsPage(PageKind):
                          category="year", category_title="Year of the final order", group="order",
                          group_title="Final order", count_title="Children with this order", n_title="Proceedings ended",
                          y_title="Proceedings ended (%)", names=("children", "proceedings"), height=320)
+        # A year's orders add up to the proceedings ended that year; an order's years add up to
+        # nothing published (the Sankey merges small orders into 'Other').
+        chart.groups = [("year",)]
         chart.describe = describe
         chart.description = describe(chart.data)
         return chart
