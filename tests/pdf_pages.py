@@ -33,7 +33,8 @@ class Run:
         return max(0.0, self.right - self.left) * max(0.0, self.top - self.bottom)
 
 
-def _glyphs(textpage) -> list[tuple[str, float, float, float, float, float]]:
+def _glyphs(textpage) -> list[tuple]:
+    """(char, left, bottom, right, top, printed size, upright) of each drawn glyph."""
     matrix = pdfium_c.FS_MATRIX()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     glyphs = []
@@ -44,25 +45,46 @@ def _glyphs(textpage) -> list[tuple[str, float, float, float, float, float]]:
         pdfium_c.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix))
         size = pdfium_c.FPDFText_GetFontSize(textpage, index) * math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
         pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
-        glyphs.append((char, left.value, bottom.value, right.value, top.value, size))
+        glyphs.append((char, left.value, bottom.value, right.value, top.value, size, abs(matrix.a) >= abs(matrix.b)))
     return glyphs
 
 
+def _continues(last: tuple, glyph: tuple) -> bool:
+    """Whether ``glyph`` is the next glyph of the line ``last`` (the previous glyph) is on:
+    same size and direction, on the same line, at most a space after it."""
+    _, l0, b0, r0, t0, size0, upright0 = last
+    _, l1, b1, r1, t1, size1, upright1 = glyph
+    if abs(size0 - size1) > 0.05 or upright0 != upright1:
+        return False
+    if abs(l1 - l0) < 0.1 and abs(r1 - r0) < 0.1 and abs(b1 - b0) < 0.1:
+        return True  # a ligature's second letter ("fi") shares the first one's box
+    if upright0:  # left to right along one baseline
+        middle = (b1 + t1) / 2
+        # (a haloed letter's box is wider than the letter: neighbours' boxes may overlap)
+        return b0 - 0.3 * size0 <= middle <= t0 + 0.3 * size0 and l1 > l0 + 0.05 * size0 and l1 - r0 < 0.4 * size0
+    middle = (l1 + r1) / 2  # turned a quarter (a vertical axis title): along one column
+    return l0 - 0.3 * size0 <= middle <= r0 + 0.3 * size0 and min(abs(b1 - t0), abs(b0 - t1)) < 0.4 * size0
+
+
 def text_runs(page) -> list[Run]:
-    """The page's text as runs of touching glyphs of one size, in reading order; a run drawn
-    twice in the same place (an SVG label's halo and its fill) is kept once."""
+    """The page's text as runs (a word or a line: glyphs one after the other on one line, of
+    one size), in reading order; a run drawn twice in the same place (an SVG label's halo and
+    its fill) is kept once."""
     runs: list[list] = []
-    for char, left, bottom, right, top, size in _glyphs(page.get_textpage()):
-        if runs:
-            last = runs[-1]
-            gap_x = max(0.0, left - last[3], last[1] - right)
-            gap_y = max(0.0, bottom - last[4], last[2] - top)
-            if abs(size - last[5]) < 0.05 and gap_x < 0.4 * size and gap_y < 0.4 * size:
-                last[0] += char
-                last[1], last[2] = min(last[1], left), min(last[2], bottom)
-                last[3], last[4] = max(last[3], right), max(last[4], top)
-                continue
-        runs.append([char, left, bottom, right, top, size])
+    last = None
+    for glyph in _glyphs(page.get_textpage()):
+        char, left, bottom, right, top, size, _ = glyph
+        if last is not None and char == last[0] and abs(left + right - last[1] - last[3]) < 0.5 \
+                and abs(bottom + top - last[2] - last[4]) < 0.5:
+            continue  # the same letter drawn again in place: a halo's stroke (a wider box), then its fill
+        if last is not None and _continues(last, glyph):
+            run = runs[-1]
+            run[0] += char
+            run[1], run[2] = min(run[1], left), min(run[2], bottom)
+            run[3], run[4] = max(run[3], right), max(run[4], top)
+        else:
+            runs.append([char, left, bottom, right, top, size])
+        last = glyph
     seen, unique = set(), []
     for run in runs:
         key = (run[0], round(run[1]), round(run[2]))

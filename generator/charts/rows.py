@@ -96,7 +96,7 @@ def _rate_domain(table: pd.DataFrame, mark: str, min_n: int) -> tuple[float, flo
 
 
 def _rows(table, *, text, value, low, high, domain, description, label, group, x_title, mark, reference, min_n,
-          tooltip, reference_title, row_height: int = 38) -> dict:
+          tooltip, reference_title, row_height: int = 26) -> dict:
     shown = table.assign(drawn=table["n"] >= min_n, text=text)
     shown["value"] = shown[value].where(shown["drawn"])
     # Interval limits may be missing (too few for an interval): fall back on the value.

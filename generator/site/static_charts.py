@@ -22,13 +22,15 @@ def static_svg(spec: dict) -> bytes:
     import vl_convert as vlc
 
     fixed = copy.deepcopy(spec)
-    if fixed.get("width") != "container":
-        return _renumber_ids(vlc.vegalite_to_svg(fixed)).encode("utf-8")
-    fixed["width"] = PRINT_WIDTH
+    # The plot's width: the spec's own, or a facet's panels' (a chart of small multiples).
+    sized = fixed["spec"] if isinstance(fixed.get("spec"), dict) and "facet" in fixed else fixed
+    width = sized.get("width")
+    if width == "container":
+        width = sized["width"] = PRINT_WIDTH
     svg = vlc.vegalite_to_svg(fixed)
     excess = _svg_width(svg) - PRINT_WIDTH
-    if excess > 1 and PRINT_WIDTH - excess >= MIN_PLOT_WIDTH:
-        fixed["width"] = round(PRINT_WIDTH - excess)
+    if isinstance(width, (int, float)) and excess > 1 and width - excess >= MIN_PLOT_WIDTH:
+        sized["width"] = round(width - excess)
         svg = vlc.vegalite_to_svg(fixed)
     return _renumber_ids(svg).encode("utf-8")
 
