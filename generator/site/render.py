@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator.charts.theme import readable_on
 from generator.site.markdown import render_markdown
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -70,5 +71,6 @@ def environment(templates: Path) -> Environment:
     env.filters["number"] = _number
     env.filters["counted"] = counted
     env.filters["css_string"] = css_string
+    env.filters["on_dark"] = readable_on  # a map line's colour as the dark scheme draws it
     env.filters["markdown"] = render_markdown  # raw HTML shown as text, javascript: links dropped
     return env
