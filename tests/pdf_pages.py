@@ -94,9 +94,10 @@ def text_runs(page) -> list[Run]:
     return unique
 
 
-def overlapping_runs(runs: list[Run], share: float = 0.2) -> list[tuple[Run, Run]]:
-    """Pairs of runs whose boxes overlap by more than ``share`` of the smaller box's area:
-    text printed over other text."""
+def overlapping_runs(runs: list[Run], depth: float = 0.3) -> list[tuple[Run, Run]]:
+    """Pairs of runs printed over each other: their boxes cross by more than half a point
+    across and by more than ``depth`` of the lower run's height up and down (glyph boxes are
+    tight, so lines of a paragraph or rows of a table never cross at all)."""
     ordered = sorted(runs, key=lambda r: r.left)
     pairs = []
     for i, first in enumerate(ordered):
@@ -105,7 +106,8 @@ def overlapping_runs(runs: list[Run], share: float = 0.2) -> list[tuple[Run, Run
                 break
             width = min(first.right, second.right) - max(first.left, second.left)
             height = min(first.top, second.top) - max(first.bottom, second.bottom)
-            if width > 0 and height > 0 and width * height > share * min(first.area(), second.area()) > 0:
+            lower = min(first.top - first.bottom, second.top - second.bottom)
+            if width > 0.5 and height > depth * lower:
                 pairs.append((first, second))
     return pairs
 

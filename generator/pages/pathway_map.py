@@ -123,8 +123,10 @@ class PathwayMapPage(PageKind):
             "filters": _filters(la_names),
             "keys": _keys(la_names),
             "annotations": _annotation_marks(ctx.annotations, *scrubber),
-            "period_start": f"{scrubber[0]:%Y-%m-%d}",
-            "period_end": f"{end:%Y-%m-%d}",
+            # Prose dates: day month year (ISO stays in the CSVs and the player's data).
+            "period_start": f"{scrubber[0]:%-d %B %Y}",
+            "period_end": f"{end:%-d %B %Y}",
+            "twins": public,
             "table": table,
             "table_columns": [s.label for s in pmap.stations],
             "findings": journeys.findings,
