@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.words import counted
 from generator.analyses.front_door import LinkWindows
 from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
@@ -84,7 +85,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
     report, log = loaded.report, loaded.log
     errors = [f for f in loaded.findings if f.severity == "error"]
     if errors:
-        raise InputError([Problem(f.source or "data", f.check, f"{f.count} row(s): {f.message}", "fix the data and build again")
+        raise InputError([Problem(f.source or "data", f.check, f"{counted(f.count, 'row')}: {f.message}", "fix the data and build again")
                           for f in errors])
 
     period = (

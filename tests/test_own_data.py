@@ -97,7 +97,7 @@ def test_events_outside_the_period_are_a_finding_with_counts(tmp_path, capsys):
     after = int((events["date"] > "2024-03-31").sum())
     assert main(["validate", str(tmp_path / "report.yaml")]) == 0
     out = capsys.readouterr().out
-    assert f"events outside the period: {before + after} row(s): {before:,} events before April 2022 and {after:,} after" in out
+    assert f"events outside the period: {before + after} rows: {before:,} events before April 2022 and {after:,} after" in out
 
 
 def test_init_with_data_writes_a_report_yaml_for_that_data_which_builds(tmp_path, capsys):
@@ -184,7 +184,7 @@ def test_no_page_shows_0_for_an_unmeasured_source_or_only_empty_charts(name, bui
 def test_every_example_validates_without_a_false_finding(folder, capsys):
     assert main(["validate", "--data", str(REPO / "data" / folder)]) == 0
     out = capsys.readouterr().out
-    assert "codes outside the code list" not in out and "duplicate events" not in out and "0 error(s)" in out
+    assert "codes outside the code list" not in out and "duplicate events" not in out and "0 errors" in out
 
 
 # --- 4. one number for one thing ------------------------------------------------------------
