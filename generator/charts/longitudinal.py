@@ -120,10 +120,12 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
             color=colour, order=alt.Order("rank:Q"),
             tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("month:Q", title="Month"),
                      alt.Tooltip("state:N"), alt.Tooltip("share:Q", format=".0%"), alt.Tooltip("count:Q", title="Children")])
+        # Small multiples 620 px wide, legend and headers beside: on a phone they keep that
+        # width and scroll in their box (the site reads usermeta) rather than shrink to 5 px text.
         chart = bars.properties(width=620, height=110).facet(
             row=alt.Row("group:N", title="Group (share of its children in each state)",
                         header=alt.Header(labelAngle=0, labelAlign="left", labelPadding=4)))
-        return spec_of(chart)
+        return {**spec_of(chart), "usermeta": {"min_width": 840}}
 
     rank = {label: i for i, label in enumerate(order)}
     data = table.assign(rank=table["state"].map(rank))
