@@ -96,7 +96,7 @@ def _rate_domain(table: pd.DataFrame, mark: str, min_n: int) -> tuple[float, flo
 
 
 def _rows(table, *, text, value, low, high, domain, description, label, group, x_title, mark, reference, min_n,
-          tooltip, reference_title, row_height: int = 38) -> dict:
+          tooltip, reference_title, row_height: int = 32) -> dict:
     shown = table.assign(drawn=table["n"] >= min_n, text=text)
     shown["value"] = shown[value].where(shown["drawn"])
     # Interval limits may be missing (too few for an interval): fall back on the value.
@@ -106,8 +106,8 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
     base = alt.Chart(alt.Data(values=records(shown)))
     order = list(dict.fromkeys(table[label]))
     y = alt.Y(f"{label}:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
-    # All text at 12 px: a chart of many rows prints scaled to fit one page (to 0.83 for 29
-    # rows), and 12 px still prints at 7.5 pt there.
+    # All text at 12 px: a chart of many rows prints scaled to fit a page with its title (to
+    # 205 mm, for 29 rows of 32 px), and 12 px still prints at 7.3 pt there.
     x = alt.X("value:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False),
               axis=alt.Axis(labelFontSize=12, titleFontSize=12))
     colour: dict = {}
