@@ -97,7 +97,7 @@ def test_events_outside_the_period_are_a_finding_with_counts(tmp_path, capsys):
     after = int((events["date"] > "2024-03-31").sum())
     assert main(["validate", str(tmp_path / "report.yaml")]) == 0
     out = capsys.readouterr().out
-    assert f"events outside the period: {before + after} rows: {before:,} events before April 2022 and {after:,} after" in out
+    assert f"events outside the period: {before + after:,} rows: {before:,} events before April 2022 and {after:,} after" in out
 
 
 def test_init_with_data_writes_a_report_yaml_for_that_data_which_builds(tmp_path, capsys):
