@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import dataclasses
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from generator.words import counted
 from generator.analyses.front_door import LinkWindows
 from generator.analyses.headline import headline_metrics
 from generator.analyses.period import Period
@@ -85,7 +87,7 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
     report, log = loaded.report, loaded.log
     errors = [f for f in loaded.findings if f.severity == "error"]
     if errors:
-        raise InputError([Problem(f.source or "data", f.check, f"{f.count} row(s): {f.message}", "fix the data and build again")
+        raise InputError([Problem(f.source or "data", f.check, f"{counted(f.count, 'row')}: {f.message}", "fix the data and build again")
                           for f in errors])
 
     period = (
@@ -145,9 +147,47 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
             files = single_file_site(files)
         if zip_archive:
             files[f"{report.slug}.zip"] = zip_site(files, report.slug)
+        previous_pdf = _previous_pdf(out_dir)
         write_site(out_dir, files)
+    if previous_pdf is not None:
+        _print_again(out_dir, report.slug, previous_pdf, progress)
     return BuildResult(out_dir, [o.slug for o, _ in rendered], sum(len(p.charts) for _, p in rendered), shown_metrics,
                        list(ctx.findings))
+
+
+def _previous_pdf(out_dir: Path) -> tuple[Path, bytes] | None:
+    """The PDF `carejourneys pdf` wrote into the previous build (``<slug>.pdf``), if any."""
+    import json
+
+    from generator.build_folder import MANIFEST, is_previous_build
+
+    if not is_previous_build(out_dir):
+        return None
+    try:
+        slug = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("slug", "report")
+        pdf = out_dir / f"{slug}.pdf"
+        return (pdf, pdf.read_bytes()) if pdf.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _print_again(out_dir: Path, slug: str, previous: tuple[Path, bytes], progress: Progress) -> None:
+    """A build replaces its folder whole; an analyst who printed the report once expects the
+    PDF beside it to stay, and to be of the report now there: so it is printed again. Where it
+    cannot be (no Chromium, a single-file build), the old PDF is kept under a name that says
+    it is of the previous build, never as the current one."""
+    from generator.pdf import print_pdf
+
+    target = out_dir / f"{slug}.pdf"
+    try:
+        with progress.step(f"Printing {target.name} again (the previous build had one)"):
+            print_pdf(out_dir, target)
+    except (InputError, RuntimeError, OSError, subprocess.SubprocessError) as error:
+        kept = out_dir / f"{slug}-previous-build.pdf"
+        kept.write_bytes(previous[1])
+        reason = error.problems[0].message if isinstance(error, InputError) else str(error)[:200]
+        progress.warn(f"{target.name} could not be printed again ({reason}); the previous build's PDF is kept as "
+                      f"{kept.name}: run `carejourneys pdf {out_dir}` to print this build")
 
 
 def pages_for_data(page_options: list, log: EventLog) -> tuple[list, tuple[tuple[str, str], ...]]:

@@ -12,6 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from generator.words import counted
 from generator import __version__
 from generator.errors import InputError
 from generator.progress import terminal_text
@@ -95,7 +96,7 @@ def _build(args) -> int:
     progress = Progress(quiet=args.quiet)
     result = build_report(args.report, args.out, data=args.data, audience=args.audience, progress=progress,
                           single_file=args.single_file, zip_archive=args.zip)
-    progress.say(f"Built {len(result.pages)} page(s) and {result.charts} chart(s) in {result.out_dir}/ "
+    progress.say(f"Built {counted(len(result.pages), 'page')} and {counted(result.charts, 'chart')} in {result.out_dir}/ "
                  f"- open {result.out_dir / 'index.html'} in a browser.")
     return EXIT_OK
 
@@ -114,11 +115,13 @@ def _validate(args) -> int:
     errors = 0
     for finding in loaded.findings:
         errors += finding.severity == "error"
-        print(terminal_text(f"{finding.severity}: {finding.check}: {finding.count} row(s): {finding.message} [{finding.action}]"))
+        # The action follows as its own clause: "...; merged: the copy from the latest return is kept".
+        print(terminal_text(f"{finding.severity}: {finding.check}: {counted(finding.count, 'row')}: {finding.message}; "
+                            f"{finding.action}"))
         for example in finding.examples:
             print(terminal_text(f"    e.g. {example}"))
     print(f"{len(loaded.log.events):,} events for {len(loaded.log.children):,} children; "
-          f"{errors} error(s), {sum(f.severity == 'warning' for f in loaded.findings)} warning(s).")
+          f"{counted(errors, 'error')}, {counted(sum(f.severity == 'warning' for f in loaded.findings), 'warning')}.")
     return EXIT_INPUT if errors else EXIT_OK
 
 

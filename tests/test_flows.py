@@ -79,3 +79,18 @@ def test_a_year_without_a_full_years_look_back_is_marked_on_its_chart():
         assert charts[f"flows-{year}"].title.endswith("(re-referrals understated*)")
         assert f"* {year}: some referrals have less than 12 months of data before them" in charts[f"flows-{year}"].description
     assert "*" not in charts["flows-2016-17"].title + charts["flows-2016-17"].description
+
+
+def test_sankey_labels_of_a_column_are_moved_apart_and_kept_inside_the_chart():
+    from generator.charts.sankey import LINE_HEIGHT, label_lines, label_middles
+
+    # Three nodes packed at the foot of one column (thin bands close together) and one at the top.
+    nodes = pd.DataFrame({"column": [0, 1, 1, 1], "y0": [0.0, 0.0, 95.0, 97.0], "y1": [100.0, 1.0, 97.0, 100.0]})
+    lines = [len(label_lines(name, 10)) for name in ["Referral", "Child protection plan", "No plan", "No section 47 enquiry"]]
+    height, bottom = 400.0, 100.0
+    firsts = [y * height / bottom for y in label_middles(nodes, lines, height, bottom)]  # px of each first line
+    blocks = sorted((first - LINE_HEIGHT / 2, first + (n - 0.5) * LINE_HEIGHT) for first, n, column
+                    in zip(firsts, lines, nodes["column"]) if column == 1)
+    assert all(upper[1] <= lower[0] for upper, lower in zip(blocks, blocks[1:])), blocks
+    assert blocks[0][0] >= 0 and blocks[-1][1] <= height
+    assert lines == [2, 4, 2, 3]  # names wrap at 12 characters, then the count

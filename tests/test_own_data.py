@@ -97,7 +97,7 @@ def test_events_outside_the_period_are_a_finding_with_counts(tmp_path, capsys):
     after = int((events["date"] > "2024-03-31").sum())
     assert main(["validate", str(tmp_path / "report.yaml")]) == 0
     out = capsys.readouterr().out
-    assert f"events outside the period: {before + after} row(s): {before:,} events before April 2022 and {after:,} after" in out
+    assert f"events outside the period: {before + after:,} rows: {before:,} events before April 2022 and {after:,} after" in out
 
 
 def test_init_with_data_writes_a_report_yaml_for_that_data_which_builds(tmp_path, capsys):
@@ -224,7 +224,7 @@ def test_no_kept_page_holds_an_empty_chart_or_a_0_for_what_these_data_cannot_mea
 def test_every_example_validates_without_a_false_finding(folder, capsys):
     assert main(["validate", "--data", str(REPO / "data" / folder)]) == 0
     out = capsys.readouterr().out
-    assert "codes outside the code list" not in out and "duplicate events" not in out and "0 error(s)" in out
+    assert "codes outside the code list" not in out and "duplicate events" not in out and "0 errors" in out
 
 
 # --- 4. one number for one thing ------------------------------------------------------------

@@ -108,4 +108,5 @@ def test_validate_prints_the_findings_and_exits_0_when_there_are_only_warnings(m
     code = main(["validate", "--data", str(messy / "data")])
     out = capsys.readouterr().out
     assert code == 0
-    assert "warning: overlapping episodes: 1 row(s)" in out and "[repaired: ended when the next episode starts]" in out
+    assert "warning: overlapping episodes: 1 row: " in out and "; repaired: ended when the next episode starts" in out
+    assert "(s)" not in out and "[" not in out  # counted nouns; the action as a clause, never "expected [merged: ...]"

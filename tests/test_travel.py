@@ -101,3 +101,39 @@ def test_print_document_shows_the_map_at_four_dates(demo_build):
     html = (demo_build / "print.html").read_text()
     assert html.count('class="pathway-print-view"') >= 4
     assert 'href="assets/player.css"' in html  # the map's print rules reach the print document
+
+
+def _pdf_text(path) -> str:
+    from tests.pdf_pages import pages
+
+    return " ".join(page.get_textpage().get_text_range() for page in pages(path))
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="no Chromium to print with")
+def test_a_rebuild_prints_the_pdf_of_the_previous_build_again_for_the_new_report(tmp_path, capsys):
+    report = tiny_report(tmp_path)
+    out = tmp_path / "build"
+    build_report(report, out)
+    assert main(["pdf", str(out)]) == 0
+    slug = json.loads((out / "manifest.json").read_text())["slug"]
+    assert "Test report" in _pdf_text(out / f"{slug}.pdf")
+    report.write_text(report.read_text().replace("title: Test report", "title: Second report"))
+    build_report(report, out)
+    new_slug = json.loads((out / "manifest.json").read_text())["slug"]
+    text = _pdf_text(out / f"{new_slug}.pdf")
+    assert "Second report" in text and "Test report" not in text  # of the new build, not a stale copy
+    assert not (out / f"{new_slug}-previous-build.pdf").exists()
+
+
+def test_a_rebuild_that_cannot_print_keeps_the_old_pdf_under_a_name_saying_so(tmp_path, monkeypatch, capsys):
+    report = tiny_report(tmp_path)
+    out = tmp_path / "build"
+    build_report(report, out)
+    slug = json.loads((out / "manifest.json").read_text())["slug"]
+    (out / f"{slug}.pdf").write_bytes(b"%PDF-1.4 the previous build's PDF")
+    monkeypatch.setattr("generator.pdf.find_chromium", lambda: None)
+    assert main(["build", str(report), "--out", str(out)]) == 0
+    assert not (out / f"{slug}.pdf").exists()  # never a stale PDF under the current build's name
+    assert (out / f"{slug}-previous-build.pdf").read_bytes() == b"%PDF-1.4 the previous build's PDF"
+    err = capsys.readouterr().err
+    assert f"{slug}-previous-build.pdf" in err and "carejourneys pdf" in err

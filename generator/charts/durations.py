@@ -16,7 +16,9 @@ def _standard_layers(standard: int, label: str, axis: str) -> list:
     """A dark dashed rule at the standard with its label (on the x or the y axis)."""
     rule = alt.Chart(alt.Data(values=[{"value": standard + (0.5 if axis == "x" else 0), "label": label}]))
     channel = {axis: alt.X("value:Q") if axis == "x" else alt.Y("value:Q")}
-    text = {"x": dict(align="left", dx=4, baseline="top", dy=4), "y": dict(align="right", baseline="bottom", dy=-3)}[axis]
+    # A horizontal rule's label sits under it, at the right: marked dates label the plot's top
+    # edge, and a standard near the top of the scale would put its label over theirs.
+    text = {"x": dict(align="left", dx=4, baseline="top", dy=4), "y": dict(align="right", baseline="top", dy=3)}[axis]
     position = {"y": alt.YValue(0)} if axis == "x" else {"x": alt.XValue("width")}
     return [
         rule.mark_rule(color="#0b0c0c", strokeDash=[6, 3], strokeWidth=2).encode(**channel),

@@ -4,6 +4,8 @@ points, the fitted trend on each side with its 95% band, and the trend before co
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -29,7 +31,11 @@ def segmented_chart(
     """``fitted`` from `analyses.interrupted.SegmentedFit.fitted`, joined with ``count`` and
     ``n`` per month; ``annotation`` is drawn as a dashed rule with its label."""
     shown = iso_dates(fitted, "month")
-    x = alt.X("utcyearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    # Two panels share the width: labels that would run into each other are left out.
+    x = alt.X("utcyearmonth(month):T", title="Month",
+              axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8, labelOverlap="greedy", labelFlush=True))
+    # A long measure's name wraps rather than running past the chart's top and foot.
+    axis_title = textwrap.wrap(y_title, 32) if len(y_title) > 32 else y_title
     colour = alt.Color("series:N", title=None, sort=list(SERIES),
                        scale=alt.Scale(domain=list(SERIES), range=["#505a5f", PALETTE[0], PALETTE[1]]),
                        legend=alt.Legend(orient="top", labelLimit=320))
@@ -41,14 +47,14 @@ def segmented_chart(
     base = alt.Chart(alt.Data(values=records(shown)))
     free = alt.Scale(zero=not rate, nice=True)
     band = base.mark_area(opacity=0.18, color=PALETTE[0]).encode(
-        x=x, y=alt.Y("fitted_low:Q", title=y_title, scale=free), y2=alt.Y2("fitted_high:Q"), detail=alt.Detail("side:N"))
+        x=x, y=alt.Y("fitted_low:Q", title=axis_title, scale=free), y2=alt.Y2("fitted_high:Q"), detail=alt.Detail("side:N"))
     lines = base.transform_fold(["fitted", "counterfactual"], as_=["which", "level"]).transform_calculate(
         series=f"datum.which == 'fitted' ? '{SERIES[1]}' : '{SERIES[2]}'").mark_line(strokeWidth=2.5).encode(
-        x=x, y=alt.Y("level:Q", title=y_title, scale=free), color=colour, detail=alt.Detail("side:N"),
+        x=x, y=alt.Y("level:Q", title=axis_title, scale=free), color=colour, detail=alt.Detail("side:N"),
         strokeDash=alt.StrokeDash("series:N", sort=list(SERIES),
                                   scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [1, 0], [6, 4]])))
     points = base.transform_calculate(series=f"'{SERIES[0]}'").mark_point(filled=True, size=36).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=free), color=colour, tooltip=tooltip)
+        x=x, y=alt.Y("value:Q", title=axis_title, scale=free), color=colour, tooltip=tooltip)
     layers = [band, lines, points] + annotation_layers([annotation])
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = fitted.assign(month=fitted["month"].dt.strftime("%Y-%m"))

@@ -116,12 +116,17 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
                            scale=alt.Scale(domain=present, range=STATE_COLOURS[:len(present)]))
         bars = base.mark_bar(width={"band": 1}).encode(
             x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)))),
-            y=alt.Y("share:Q", title="Share of the group", stack="normalize", axis=alt.Axis(format="%")),
+            # Each panel is shorter than "Share of the group": the row header says it once.
+            y=alt.Y("share:Q", title=None, stack="normalize", axis=alt.Axis(format="%")),
             color=colour, order=alt.Order("rank:Q"),
             tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("month:Q", title="Month"),
                      alt.Tooltip("state:N"), alt.Tooltip("share:Q", format=".0%"), alt.Tooltip("count:Q", title="Children")])
-        chart = bars.properties(width=620, height=110).facet(row=alt.Row("group:N", title="Group"))
-        return spec_of(chart)
+        # Small multiples 620 px wide, legend and headers beside: on a phone they keep that
+        # width and scroll in their box (the site reads usermeta) rather than shrink to 5 px text.
+        chart = bars.properties(width=620, height=110).facet(
+            row=alt.Row("group:N", title="Group (share of its children in each state)",
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelPadding=4)))
+        return {**spec_of(chart), "usermeta": {"min_width": 840}}
 
     rank = {label: i for i, label in enumerate(order)}
     data = table.assign(rank=table["state"].map(rank))

@@ -101,7 +101,7 @@ def _rate_domain(table: pd.DataFrame, mark: str, min_n: int) -> tuple[float, flo
 
 
 def _rows(table, *, text, value, low, high, domain, description, label, group, x_title, mark, reference, min_n,
-          tooltip, reference_title, row_height: int = 38) -> dict:
+          tooltip, reference_title, row_height: int = 32) -> dict:
     shown = table.assign(drawn=table["n"] >= min_n, text=text)
     shown["value"] = shown[value].where(shown["drawn"])
     # Interval limits may be missing (too few for an interval): fall back on the value.
@@ -111,7 +111,10 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
     base = alt.Chart(alt.Data(values=records(shown)))
     order = list(dict.fromkeys(table[label]))
     y = alt.Y(f"{label}:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
-    x = alt.X("value:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False))
+    # All text at 12 px: a chart of many rows prints scaled to fit a page with its title (to
+    # 205 mm, for 29 rows of 32 px), and 12 px still prints at 7.3 pt there.
+    x = alt.X("value:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False),
+              axis=alt.Axis(labelFontSize=12, titleFontSize=12))
     colour: dict = {}
     if group:
         groups = list(dict.fromkeys(table[group]))
@@ -140,9 +143,9 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
         y=y, yOffset=above, x=alt.XDatum(domain[0]), text=alt.Text(f"{label}:N")))
     # Numbers sit right of the interval, or left of it near the right edge.
     near_edge = f"datum.right > {domain[0] + 0.55 * (domain[1] - domain[0])}"
-    layers.append(base.transform_filter(f"!({near_edge})").mark_text(align="left", dx=5, fontSize=11, color="#0b0c0c").encode(
+    layers.append(base.transform_filter(f"!({near_edge})").mark_text(align="left", dx=5, fontSize=12, color="#0b0c0c").encode(
         y=y, yOffset=below, x=alt.X("right:Q"), text=alt.Text("text:N")))
-    layers.append(base.transform_filter(near_edge).mark_text(align="right", dx=-5, fontSize=11, color="#0b0c0c").encode(
+    layers.append(base.transform_filter(near_edge).mark_text(align="right", dx=-5, fontSize=12, color="#0b0c0c").encode(
         y=y, yOffset=below, x=alt.X("low_end:Q"), text=alt.Text("text:N")))
     height = max(80, row_height * len(order))
     return spec_of(alt.layer(*layers).properties(description=description, **{**base_properties(), "height": height}))

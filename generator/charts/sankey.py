@@ -6,9 +6,17 @@ right edge to the target node's left edge, sampled at a fixed number of points. 
 draws the bands as `area` marks (one per link, by `detail`), the nodes as `rect` marks and
 the labels as `text`. Units on both axes are the layout's own (columns across, cases down);
 the axes are hidden.
+
+Labels sit in the gap right of their node, so they must fit it: a step's name wraps at
+spaces into lines of at most `LABEL_CHARS` characters (11 px text fits a column 640 px / 7
+wide), and within a column labels that would cover each other are moved apart
+(`label_middles`), keeping each as near its node's middle as the others allow. Below
+`MIN_WIDTH` the diagram keeps that width and its box scrolls sideways (site: ``usermeta``).
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import altair as alt
 import numpy as np
@@ -21,6 +29,12 @@ from generator.charts.chart import Chart
 NODE_GAP = 0.07
 NODE_WIDTH = 0.12
 SAMPLES = 17
+#: Label text size (px), line height (px) and the longest line of a step's name (characters).
+LABEL_SIZE = 11
+LINE_HEIGHT = 13
+LABEL_CHARS = 12
+#: The narrowest the diagram is drawn (px): about 90 px a column, room for a label's lines.
+MIN_WIDTH = 640
 
 
 def sankey_layout(links: pd.DataFrame, nodes: list[tuple[int, str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -77,6 +91,45 @@ def sankey_layout(links: pd.DataFrame, nodes: list[tuple[int, str, str]]) -> tup
     return table, band_table
 
 
+def label_lines(name: str, value: int) -> list[str]:
+    """A node's label: its name wrapped at spaces to `LABEL_CHARS`, then its count."""
+    return textwrap.wrap(name, LABEL_CHARS, break_long_words=False) + [f"{value:,}"]
+
+
+def label_middles(table: pd.DataFrame, lines: list[int], height: float, bottom: float) -> list[float]:
+    """Where each label's first line goes (layout units), so that no two labels of a column
+    overlap: labels keep their node's middle unless a neighbour is in the way; then they are
+    pushed apart down the column, and back up from its foot if that runs off the chart.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The nodes (``column``, ``y0``, ``y1``), as from `sankey_layout`.
+    lines : list of int
+        Each node's number of label lines.
+    height, bottom : float
+        The chart's height in pixels and the layout units it spans.
+    """
+    per_px = bottom / height if height else 1.0
+    middles = ((table["y0"] + table["y1"]) / 2 / per_px).tolist()  # in px from the top
+    tall = [n * LINE_HEIGHT for n in lines]
+    for _, rows in table.groupby("column"):
+        order = sorted(rows.index, key=lambda i: middles[i])
+        if order:
+            middles[order[0]] = max(middles[order[0]], tall[order[0]] / 2)
+        for above, below in zip(order, order[1:]):
+            lowest = middles[above] + (tall[above] + tall[below]) / 2 + 2
+            middles[below] = max(middles[below], lowest)
+        if order and middles[order[-1]] + tall[order[-1]] / 2 > height:
+            middles[order[-1]] = height - tall[order[-1]] / 2
+            for below, above in zip(order[::-1], order[-2::-1]):
+                highest = middles[below] - (tall[above] + tall[below]) / 2 - 2
+                middles[above] = min(middles[above], highest)
+    # Vega sets a label's first line at its y and the others below: y is the block's middle
+    # less the lines after the first.
+    return [(m - (n - 1) * LINE_HEIGHT / 2) * per_px for m, n in zip(middles, lines)]
+
+
 def sankey(
     chart_id: str,
     links: pd.DataFrame,
@@ -101,11 +154,12 @@ def sankey(
     bands = bands.assign(kind=[colour_of[tone[t]] for t in bands["target"]],
                          step=bands["source"] + " → " + bands["target"],
                          pct=[pct.get((s, t)) for s, t in zip(bands["source"], bands["target"])])
-    table = table.assign(kind=[colour_of[t] for t in table["tone"]], label=[f"{n}\n{v:,}" for n, v in zip(table["name"], table["value"])],
-                         middle=(table["y0"] + table["y1"]) / 2, text_x=table["x1"] + 0.04)
+    lines = [label_lines(n, v) for n, v in zip(table["name"], table["value"])]
+    bottom = float(table["y1"].max()) if len(table) else 1.0
+    table = table.assign(kind=[colour_of[t] for t in table["tone"]], label=["\n".join(ls) for ls in lines],
+                         middle=label_middles(table, [len(ls) for ls in lines], height, bottom), text_x=table["x1"] + 0.04)
     right = float(table["column"].max()) + 1.0 if len(table) else 1.0
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, right], nice=False, zero=False))
-    bottom = float(table["y1"].max()) if len(table) else 1.0
     y_scale = alt.Scale(domain=[0, bottom], reverse=True, nice=False, zero=False)
     colour = alt.Color("kind:N", title=None, scale=scale, legend=alt.Legend(orient="top", labelLimit=320, columns=2, symbolOpacity=1))
     band_layer = alt.Chart(alt.Data(values=records(bands))).mark_area(interpolate="linear", opacity=0.45).encode(
@@ -119,11 +173,12 @@ def sankey(
         y=alt.Y("y0:Q", axis=None, scale=y_scale), y2=alt.Y2("y1:Q"), color=colour,
         tooltip=[alt.Tooltip("name:N", title="Step"), alt.Tooltip("value:Q", title=unit.capitalize(), format=",")],
     )
-    labels = node_data.mark_text(align="left", baseline="middle", fontSize=11, lineBreak="\n", color="#0b0c0c").encode(
+    labels = node_data.mark_text(align="left", baseline="middle", fontSize=LABEL_SIZE, lineHeight=LINE_HEIGHT, lineBreak="\n",
+                                 color="#0b0c0c").encode(
         x=alt.X("text_x:Q", axis=None, scale=alt.Scale(domain=[0, right], nice=False, zero=False)),
         y=alt.Y("middle:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
     )
     chart = alt.layer(band_layer, node_layer, labels).properties(description=description, width="container", height=height)
-    chart = chart.configure_view(stroke=None)
+    chart = chart.configure_view(stroke=None).properties(usermeta={"min_width": MIN_WIDTH})
     data = links.rename(columns={"count": f"{unit}_count", "source_count": f"{unit}_at_source_count", "pct": "pct_of_source"})
     return Chart(chart_id, title, description, spec_of(chart), data)

@@ -69,3 +69,39 @@ def chart_schemes() -> dict:
 def base_properties() -> dict:
     """Width follows the page; the height is fixed so a column of charts reads evenly."""
     return {"width": "container", "height": 240}
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG 2.2 contrast ratio of two ``#rrggbb`` colours.
+
+    >>> round(contrast("#ffffff", "#000000"), 1)
+    21.0
+    """
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable_on(colour: str, background: str = SCHEMES["dark"]["panel"], ratio: float = 3.0) -> str:
+    """``colour`` mixed towards white in 5 % steps until it reaches ``ratio`` against
+    ``background`` (WCAG 2.2 1.4.11, graphics: 3:1): a map line's colour from a map file, as
+    drawn in the dark scheme, keeps its hue and stays visible on the dark map.
+
+    >>> readable_on("#1c3f94")  # the front door line: 1.7:1 on the dark map panel, then 3.4:1
+    '#556faf'
+    >>> readable_on("#d4201a") == "#d4201a" or contrast(readable_on("#d4201a"), "#1d1f20") >= 3
+    True
+    """
+    if not isinstance(colour, str) or len(colour) != 7 or not colour.startswith("#"):
+        return colour
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(21):
+        mixed = "#" + "".join(f"{round(c + (255 - c) * step / 20):02x}" for c in rgb)
+        if contrast(mixed, background) >= ratio:
+            return mixed
+    return "#ffffff"

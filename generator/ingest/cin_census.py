@@ -235,7 +235,7 @@ def _deduplicate(events: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[
         "dropped: the copy from the last file is kept", source))
     keep(findings, finding(
         "episodes in more than one census", dropped[~same_year],
-        "episodes open on a census date are in that census and the next: expected",
+        "episodes open on a census date are in that census and the next, as expected",
         "merged: the copy from the latest census is kept", source, severity="info"))
     return events[~older].reset_index(drop=True), findings
 

@@ -17,6 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from generator.words import counted
 from generator.errors import Problem
 
 _ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?$"
@@ -146,7 +147,7 @@ def _finish(parsed, blank, file, column, rows, required, reasons, kinds=None, od
             Problem(
                 file,
                 f"row {first}, column '{column}'",
-                f"{int(bad.sum())} value(s) could not be read as a date ("
+                f"{counted(int(bad.sum()), 'value')} could not be read as a date ("
                 + "; ".join(examples)
                 + ")",
                 "use yyyy-mm-dd or dd/mm/yyyy with a four-digit year from 1900 to 2100 (leave an unknown date blank)",
@@ -158,7 +159,7 @@ def _finish(parsed, blank, file, column, rows, required, reasons, kinds=None, od
             Problem(
                 file,
                 f"row {first}, column '{column}'",
-                f"{int(blank.sum())} row(s) have no date",
+                f"{counted(int(blank.sum()), 'row')} {'has' if int(blank.sum()) == 1 else 'have'} no date",
                 "fill in the date or remove the row",
             )
         )

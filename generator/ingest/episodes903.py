@@ -55,7 +55,7 @@ def merge_returns(ep: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Fin
         "dropped: the last copy is kept", source))
     keep(findings, finding(
         "episodes in more than one return", ep[duplicate & ~same_year],
-        "episodes open on 31 March are in that year's return and the next: expected",
+        "episodes open on 31 March are in that year's return and the next, as expected",
         "merged: the copy from the latest return is kept", source, severity="info"))
     ep = ep[~duplicate].reset_index(drop=True)
 

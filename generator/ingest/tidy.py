@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.words import counted
 from generator.errors import InputError, Problem
 from generator.eventlog import CHILD_COLUMNS, VOCABULARY, EventLog
 from generator.ingest.dates import parse_dates
@@ -89,13 +90,13 @@ def read_events(frame: pd.DataFrame, display: str) -> tuple[pd.DataFrame, list[P
         first = frame.loc[rows.index[0], "_row"]
         problems.append(Problem(
             display, f"row {first}, column 'event'",
-            f"'{name}' is not an event name ({len(rows)} row(s))",
+            f"'{name}' is not an event name ({counted(len(rows), 'row')})",
             (f"did you mean '{guess[0]}'? " if guess else "") + "event names: " + ", ".join(VOCABULARY),
         ))
     missing_id = events["child_id"].isna() | (events["child_id"] == "")
     if missing_id.any():
         first = frame.loc[missing_id[missing_id].index[0], "_row"]
-        problems.append(Problem(display, f"row {first}, column 'child_id'", f"{int(missing_id.sum())} row(s) have no child id",
+        problems.append(Problem(display, f"row {first}, column 'child_id'", f"{counted(int(missing_id.sum()), 'row')} {'has' if int(missing_id.sum()) == 1 else 'have'} no child id",
                                 "fill in the child id or remove the row"))
     events["date"], date_problems = parse_dates(frame["date"], display, "date", frame["_row"])
     problems += date_problems

@@ -16,6 +16,7 @@ the monthly table and the counters stay the real, disclosure-controlled counts.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from generator.errors import InputError, Problem
@@ -26,6 +27,7 @@ from generator.pathway.frames import (
     DISABILITY_GROUPS,
     ETHNICITY_GROUPS,
     SEX_GROUPS,
+    child_attributes,
     data_script,
     la_groups,
     monthly_stock,
@@ -129,14 +131,16 @@ class PathwayMapPage(PageKind):
             "filters": _filters(la_names),
             "keys": _keys(la_names),
             "annotations": _annotation_marks(ctx.annotations, *scrubber),
-            "period_start": f"{scrubber[0]:%Y-%m-%d}",
-            "period_end": f"{end:%Y-%m-%d}",
+            # Prose dates: day month year (ISO stays in the CSVs and the player's data).
+            "period_start": f"{scrubber[0]:%-d %B %Y}",
+            "period_end": f"{end:%-d %B %Y}",
+            "twins": public,
             "table": table,
             "table_columns": measured,
             "unmeasured": {s.id for s in unmeasured},
             "unmeasured_labels": [s.label for s in unmeasured],
             "findings": journeys.findings,
-            "snapshots": _snapshots(journeys, start, end),
+            "snapshots": _print_views(options, journeys, periods, (start, end), la_names),
             **_counters(journeys, start, end),
         }
         page = RenderedPage(
@@ -202,8 +206,50 @@ def _snapshots(journeys, start, end) -> list[dict]:
     for quarter in (1, 2, 3, 4):
         date = (start + (end - start) / 4 * quarter).normalize()  # a century of data does not overflow
         counts = {k: Count(v) for k, v in station_stock(journeys, date).items()}
-        snapshots.append({"label": f"{date:%-d %B %Y}", "counts": counts})
+        snapshots.append({"label": f"{date:%-d %B %Y}", "counts": counts, "arrivals": None})
     return snapshots
+
+
+def _print_views(options: PathwayMapOptions, journeys, periods: list[tuple], period: tuple,
+                 la_names: list[str]) -> dict:
+    """The map as it prints, where no dot can move: a single map at four dates; a comparison
+    as its two sides, each with the children at each station on its last day and the arrivals
+    over its period, so that paper shows the comparison the screen does."""
+    start, end = period
+    compare = options.compare
+    if compare is None:
+        return {"title": "Children at each station on four dates", "views": _snapshots(journeys, start, end)}
+    if compare.by == "period":
+        sides = [(journeys, a, b, f"{a:%-d %B %Y} to {b:%-d %B %Y}") for a, b in periods]
+    else:
+        groups = _groups(compare.by, la_names)
+        sides = []
+        for side in ("left", "right"):
+            code = _group_code(groups, getattr(compare, side))
+            sides.append((_journeys_of_group(journeys, compare.by, code, end, la_names), start, end, groups[code]))
+    views = [{"label": f"{label}: children there on {b:%-d %B %Y} (now) and arrivals over the period (in)",
+              "counts": {k: Count(v) for k, v in station_stock(side, b).items()},
+              "arrivals": {row["id"]: Count(row["arrivals"]) for row in station_summary(side, a, b)}}
+             for side, a, b, label in sides]
+    return {"title": "The two maps compared", "views": views}
+
+
+def _journeys_of_group(journeys, by: str, code: int, end, la_names: list[str]):
+    """The journeys of the children in one group (the player's codes; age band on ``end``)."""
+    from dataclasses import replace
+
+    attributes = child_attributes(journeys.children, 0, la_names)
+    if by == "age":
+        born = journeys.children["birth_month"]
+        years = ((pd.Timestamp(end) - pd.to_datetime(born)).dt.days / 365.25).to_numpy()
+        bands = np.full(len(years), len(AGE_BANDS))  # "Not known"
+        for band, (_, lower) in enumerate(AGE_BANDS):
+            bands[years >= lower] = band
+        member = bands == code
+    else:
+        member = attributes[by] == code
+    visits = journeys.visits[member[journeys.visits["child"].to_numpy()]]
+    return replace(journeys, visits=visits)
 
 
 def _la_names(journeys) -> list[str]:

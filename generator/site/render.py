@@ -13,6 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator.charts.theme import readable_on
+from generator import words
 from generator.site.markdown import render_markdown
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -35,13 +37,8 @@ def _number(value, digits: int = 0) -> str:
 
 
 def counted(value, noun: str, plural: str | None = None) -> str:
-    """A count and its noun in agreement: ``1 finding``, ``2 findings``, ``1,204 children``
-    (``plural`` for a noun that does not just add -s). A disclosure symbol such as "c" keeps
-    the plural: it stands for several."""
-    many = plural or f"{noun}s"
-    if isinstance(value, str):
-        return f"{value} {many}"
-    return f"{_number(value)} {noun if value == 1 else many}"
+    """`generator.words.counted` with the site's number format (a filter in templates)."""
+    return words.counted(value, noun, plural, number=_number)
 
 
 def css_string(value: str) -> Markup:
@@ -70,5 +67,6 @@ def environment(templates: Path) -> Environment:
     env.filters["number"] = _number
     env.filters["counted"] = counted
     env.filters["css_string"] = css_string
+    env.filters["on_dark"] = readable_on  # a map line's colour as the dark scheme draws it
     env.filters["markdown"] = render_markdown  # raw HTML shown as text, javascript: links dropped
     return env

@@ -1,7 +1,10 @@
 """Each chart rendered once more at build time, as a static SVG, for print and no-JS readers.
 
 vl-convert runs Vega-Lite and Vega in-process (no browser). A chart sized to its container
-has no width without a page, so the static copy gets a fixed print width.
+has no width without a page, so the static copy gets a fixed print width. Axis titles, labels
+and legends add to that width, and print scales the whole SVG to the page's width: a copy that
+came out wider is drawn again with its plot narrower by the excess, so that every copy prints
+at the same scale (its 10 px text at 7.5 pt on A4) rather than smaller the wider it grew.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import copy
 import re
 
 PRINT_WIDTH = 680
+#: A plot narrower than this is left as it is, whatever its legends add.
+MIN_PLOT_WIDTH = 360
 
 
 def static_svg(spec: dict) -> bytes:
@@ -17,9 +22,22 @@ def static_svg(spec: dict) -> bytes:
     import vl_convert as vlc
 
     fixed = copy.deepcopy(spec)
-    if fixed.get("width") == "container":
-        fixed["width"] = PRINT_WIDTH
-    return _renumber_ids(vlc.vegalite_to_svg(fixed)).encode("utf-8")
+    # The plot's width: the spec's own, or a facet's panels' (a chart of small multiples).
+    sized = fixed["spec"] if isinstance(fixed.get("spec"), dict) and "facet" in fixed else fixed
+    width = sized.get("width")
+    if width == "container":
+        width = sized["width"] = PRINT_WIDTH
+    svg = vlc.vegalite_to_svg(fixed)
+    excess = _svg_width(svg) - PRINT_WIDTH
+    if isinstance(width, (int, float)) and excess > 1 and width - excess >= MIN_PLOT_WIDTH:
+        sized["width"] = round(width - excess)
+        svg = vlc.vegalite_to_svg(fixed)
+    return _renumber_ids(svg).encode("utf-8")
+
+
+def _svg_width(svg: str) -> float:
+    match = re.search(r'<svg[^>]*?\swidth="([0-9.]+)"', svg)
+    return float(match.group(1)) if match else 0.0
 
 
 def _renumber_ids(svg: str) -> str:

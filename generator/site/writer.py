@@ -26,6 +26,7 @@ import re
 import shutil
 from pathlib import Path, PurePosixPath
 
+from generator.words import counted
 from generator.build_folder import GENERATOR_NAME, MANIFEST, is_previous_build
 from generator.errors import InputError, Problem
 
@@ -101,7 +102,7 @@ def check_names(names, staging: Path | None = None) -> None:
         root = staging.resolve()
         bad += [n for n in names if n not in bad and not (staging / n).resolve().is_relative_to(root)]
     if bad:
-        raise InputError(Problem("report.yaml", "pages", f"would write {len(bad)} file(s) outside the output folder, "
+        raise InputError(Problem("report.yaml", "pages", f"would write {counted(len(bad), 'file')} outside the output folder, "
                                  f"e.g. {bad[0][:80]!r}", "use page slugs of lower-case letters, digits and hyphens"))
 
 

@@ -144,7 +144,10 @@
     var note = root.querySelector('.pathway-event');
     if (note) {
       var recent = view.model.data.annotations.filter(function (a) { return dayIndex - a.day >= 0 && dayIndex - a.day < 31; });
-      var said = recent.map(function (a) { return a.label + ' (' + a.date + ')'; }).join('; ');
+      var said = recent.map(function (a) {  // a.date is ISO (the data); prose says day month year
+        var when = new Date(a.date + 'T00:00:00Z').toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+        return a.label + ' (' + when + ')';
+      }).join('; ');
       if (note.textContent !== said) { note.textContent = said; }
     }
     var labels = root.querySelectorAll('.pathway-view-date');

@@ -281,7 +281,7 @@ def test_the_scrubber_and_its_annotation(report_page, built):
     page = open_map(report_page, built)
     page.get_by_role("button", name="Ofsted inspection").click()
     assert state(page)["date"] == "2016-05-16"
-    assert page.locator(".pathway-event").text_content() == "Ofsted inspection (2016-05-16)"
+    assert page.locator(".pathway-event").text_content() == "Ofsted inspection (16 May 2016)"  # prose dates: day month year
     slider = page.get_by_label("Date", exact=True)
     slider.fill(str(day_number("2017-02-01") - page.evaluate("window.carejourneysData.pathway.frames[0].originDay")))
     assert state(page)["date"] == "2017-02-01"

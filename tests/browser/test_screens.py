@@ -97,3 +97,30 @@ def test_comparison_map_labels_are_at_least_11_px_on_a_laptop(demo_build, report
     sizes = page.evaluate("""() => Array.from(document.querySelectorAll('.pathway-views .pathway-overlay text'))
         .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
     assert len(sizes) > 10 and min(sizes) >= 11, f"smallest station label {min(sizes):.1f} px"
+
+
+def test_map_lines_stand_out_from_the_dark_map_at_3_to_1(demo_build, report_page):
+    from generator.charts.theme import contrast
+
+    page = report_page(demo_build / "pathway.html", color_scheme="dark")
+    strokes = page.evaluate("""() => Array.from(document.querySelectorAll('.pathway-views .map-line, .pathway-legend .map-line'))
+        .map(l => getComputedStyle(l).stroke)""")
+    colours = {"#" + "".join(f"{int(v):02x}" for v in s[s.index("(") + 1:s.index(")")].split(",")[:3]) for s in strokes}
+    assert len(strokes) > 6 and len(colours) >= 4
+    low = {c: round(contrast(c, "#1d1f20"), 2) for c in colours if contrast(c, "#1d1f20") < 3}
+    assert low == {}, f"map lines below 3:1 on the dark map panel: {low}"
+
+
+def test_sankey_labels_on_a_phone_are_11_px_and_never_cover_each_other(demo_build, report_page):
+    page = report_page(demo_build / "flows.html", viewport={"width": 375, "height": 800})
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.chart-canvas'))
+        .map(c => Array.from(c.querySelectorAll('text[aria-roledescription="text mark"]')).map(t => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize), l: r.left, r: r.right, t: r.top, b: r.bottom};
+        }))""")
+    labels = [chart for chart in boxes if chart]
+    assert len(labels) == 4 and all(len(chart) >= 10 for chart in labels)
+    assert min(label["size"] for chart in labels for label in chart) >= 11
+    over = [(a["text"], b["text"]) for chart in labels for i, a in enumerate(chart) for b in chart[i + 1:]
+            if min(a["r"], b["r"]) - max(a["l"], b["l"]) > 1 and min(a["b"], b["b"]) - max(a["t"], b["t"]) > 1]
+    assert over == [], f"Sankey labels over each other at 375 px: {over[:8]}"
