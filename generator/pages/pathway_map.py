@@ -109,7 +109,8 @@ class PathwayMapPage(PageKind):
 
         # Stations no event of these data can reach (a CIN census has no contacts) read "not in
         # these data", never 0, and leave the month-by-month table.
-        unmeasured = [s for s in pmap.stations if s.id not in pmap.stations_reached_by(*_held(ctx.log))]
+        reached = pmap.stations_reached_by(*_held(ctx.log))
+        unmeasured = [s for s in pmap.stations if s.id not in reached]
         measured = [s.label for s in pmap.stations if s not in unmeasured]
         stock = monthly_stock(journeys, start, end)
         # Children at each station at each month's end: a month's stations add up to the children

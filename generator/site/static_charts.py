@@ -4,7 +4,8 @@ vl-convert runs Vega-Lite and Vega in-process (no browser). A chart sized to its
 has no width without a page, so the static copy gets a fixed print width. Axis titles, labels
 and legends add to that width, and print scales the whole SVG to the page's width: a copy that
 came out wider is drawn again with its plot narrower by the excess, so that every copy prints
-at the same scale (its 10 px text at 7.5 pt on A4) rather than smaller the wider it grew.
+at the same scale (its 10 px text at 7.5 pt on A4) rather than smaller the wider it grew. A
+single view is fitted by Vega itself ("fit-x"), drawn once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def static_svg(spec: dict) -> bytes:
     width = sized.get("width")
     if width == "container":
         width = sized["width"] = PRINT_WIDTH
+        if sized is fixed and not any(key in fixed for key in ("hconcat", "vconcat", "concat", "repeat")):
+            # One view: Vega fits axes and legends into the print width itself, in one drawing.
+            fixed["autosize"] = {"type": "fit-x", "contains": "padding"}
     svg = vlc.vegalite_to_svg(fixed)
     excess = _svg_width(svg) - PRINT_WIDTH
     if isinstance(width, (int, float)) and excess > 1 and width - excess >= MIN_PLOT_WIDTH:
