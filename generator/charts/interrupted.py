@@ -93,10 +93,12 @@ def placebo_chart(chart_id: str, placebo: pd.DataFrame, *, title: str, describe)
     rules = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("level_low:Q", title="Change in level"), y2="level_high:Q",
                                                  color=colour)
     points = base.mark_point(filled=True, size=40).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    chart = alt.layer(zero, rules, points, data=alt.Data(values=records(shown))).properties(width=620, height=110).facet(
+    # Six panels of 60 px print within an A4 page's height; axis text at 11 px stays above 7 pt
+    # when the small multiples print narrower than the page.
+    chart = alt.layer(zero, rules, points, data=alt.Data(values=records(shown))).properties(width=560, height=60).facet(
         row=alt.Row("panel:N", title=None, sort=list(dict.fromkeys(shown["panel"])),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"))
-    ).resolve_scale(y="independent")
+    ).resolve_scale(y="independent").configure_axis(labelFontSize=11, titleFontSize=11).configure_header(labelFontSize=11).configure_legend(labelFontSize=11)
     data = data[["measure", "unit", "month", "level_change", "level_low", "level_high", "change_found"]]
     # The words as rendered; the privacy stage writes them again from the published table.
     description = describe(data)

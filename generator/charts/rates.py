@@ -73,7 +73,9 @@ def rate_bars(
     drawn = base.transform_filter("datum.drawn")
     whiskers = drawn.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(
         y=alt.Y("pct_low:Q"), y2=alt.Y2("pct_high:Q"), tooltip=tooltip, **encodings)
-    labels = base.mark_text(baseline="bottom", dy=-3, fontSize=11, color="#0b0c0c").encode(
+    # More than eight bars leave a label less width than "too few (12)" needs: stand them up.
+    upright = dict(angle=270, align="left", baseline="middle", dx=3) if len(table) > 8 else dict(baseline="bottom", dy=-3)
+    labels = base.mark_text(fontSize=11, color="#0b0c0c", **upright).encode(
         y=alt.Y("top:Q"), text=alt.Text("label:N"), **encodings
     ).transform_calculate(top="datum.drawn ? datum.pct_high : 0")
     chart = alt.layer(bars, whiskers, labels).properties(description=description, **{**base_properties(), "height": height})
