@@ -190,12 +190,14 @@ def _synth_court(args) -> int:
 
 def _write_legal(log, args) -> list:
     """The demo's court proceedings list and person list (`generator.synth.proceedings.demo_legal`),
-    from a generator of their own. The proceedings list is a CSV, as a legal department exports
+    from a generator of their own, with the children's assessment factors and the area aggregates
+    (`generator.synth.demo_court`). The proceedings list is a CSV, as a legal department exports
     its spreadsheet (its rows are numbered as the reader numbers them); the person list takes
     the file type asked for."""
     import numpy as np
 
-    from generator.synth.demo import DEMO_END
+    from generator.synth.demo import DEMO_END, DEMO_LA
+    from generator.synth.demo_court import write_demo_court
     from generator.synth.proceedings import LEGAL_FILES, PROCEEDINGS_STREAM, demo_legal
 
     legal = demo_legal(log, np.random.default_rng([args.seed, PROCEEDINGS_STREAM]), DEMO_END)
@@ -208,7 +210,9 @@ def _write_legal(log, args) -> list:
         legal.persons.to_parquet(persons, index=False)
     else:
         legal.persons.to_csv(persons, index=False, date_format="%Y-%m-%d", lineterminator="\n")
-    return [proceedings, persons]
+    # The court pages' tables for the same children, from generators of their own.
+    court = write_demo_court(args.out, legal.proceedings, legal.truth, args.seed, DEMO_LA, DEMO_END)
+    return [proceedings, persons, *court]
 
 
 def _synth_like(args) -> int:

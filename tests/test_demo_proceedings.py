@@ -9,10 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from generator.analyses import court, paired
 from generator.analyses.linkage import link_with_names, link_without_names, precision_recall
+from generator.analyses.period import Period
+from generator.build import render_pages
+from generator.config import load_report
+from generator.ingest.assessment_factors import ABUSE_FACTORS, CARER_FACTORS
+from generator.page_options import ORDER_KEYS
 from generator.ingest import read_inputs
-from generator.synth.demo import DEMO_END
+from generator.synth.demo import DEMO_END, DEMO_LA
 from generator.synth.proceedings import LEGAL_FILES, PROCEEDINGS_STREAM, SIBLING_DAYS, demo_legal
+from generator.synth.demo_court import AREA_YEARS, COURT_FILES, FOLLOW_UP_DAYS, OTHER_LAS, demo_cases
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
@@ -93,6 +100,7 @@ def test_synth_demo_writes_data_demo_byte_for_byte_with_its_legal_tables(tmp_pat
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == sorted(p.name for p in DEMO.iterdir())
     assert f"{LEGAL_FILES[0]}.csv" in written and f"{LEGAL_FILES[1]}.parquet" in written
+    assert set(COURT_FILES) <= set(written)
     for name in written:
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
 
@@ -102,3 +110,49 @@ def test_a_demo_too_small_for_proceedings_writes_no_legal_files(tmp_path):
 
     assert main(["synth", "demo", "--children", "20", "--seed", "1", "--out", str(tmp_path), "-q"]) == 0
     assert not any(p.name.startswith(LEGAL_FILES) for p in tmp_path.iterdir())
+
+
+# -- the court pages' tables (issue 17) ---------------------------------------------------------
+
+def test_the_demo_factors_are_for_its_children_in_proceedings_with_carer_problems_falling(demo):
+    sources, drawn = demo
+    factors = sources.tables.factors
+    cases = demo_cases(drawn.proceedings, drawn.truth)
+    assert set(factors["child_id"]) <= set(cases["child_id"])
+    assert factors["child_id"].nunique() > 0.8 * cases["child_id"].nunique()
+    points = court.profile_points(cases, factors, follow_up_years=FOLLOW_UP_DAYS / 365.25)
+    assert points["child_id"].nunique() >= 50
+    carers = points[points["factor"].isin(["1B", "2B", "3B", "4B"])][["start", "end", "follow_up"]].mean()
+    assert carers["start"] > carers["end"] > carers["follow_up"], carers
+    # Abuse or neglect is recorded more often the more problems the carers have.
+    _, trend = paired.abuse_by_carer_problems(court.carer_problems_and_abuse(points, CARER_FACTORS, ABUSE_FACTORS))
+    assert trend["z"] > 0 and trend["p_value"] < 0.05, trend
+
+
+def test_the_demo_area_aggregates_count_the_county_from_its_own_list(demo):
+    sources, drawn = demo
+    areas = sources.tables.areas
+    assert (areas.groupby("period")["area"].nunique() == OTHER_LAS + 1).all()
+    assert sorted(areas["period"].unique()) == list(AREA_YEARS)
+    cases = demo_cases(drawn.proceedings, drawn.truth)
+    made = cases[cases["final_order"].isin(list(ORDER_KEYS))]
+    made = made[made["final_date"].dt.year.astype(str).isin(AREA_YEARS)]
+    expected = made.groupby(made["final_date"].dt.year.astype(str)).agg(
+        numerator=("final_order", lambda o: int((o == "supervision_order").sum())), denominator=("final_order", "size"))
+    county = areas[areas["area"] == DEMO_LA].set_index("period")[["numerator", "denominator"]]
+    assert county.astype(int).to_dict() == expected.astype(int).to_dict()
+
+
+def test_the_demo_report_renders_the_three_court_pages_with_data(demo):
+    sources, _ = demo
+    report = load_report(REPO / "content" / "report.yaml")
+    pages = [p for p in report.pages if p.kind in ("court_orders", "funnel", "profiles")]
+    assert sorted(p.kind for p in pages) == ["court_orders", "funnel", "profiles"]
+    _, rendered = render_pages(pages, log=sources.log, period=Period(pd.Timestamp(report.period.start),
+                                                                      pd.Timestamp(report.period.end)),
+                               tables=sources.tables)
+    by_kind = {options.kind: page for options, page in rendered}
+    assert len(by_kind["court_orders"].charts) >= 2
+    funnel_table = next(iter(by_kind["funnel"].downloads.values())).frame
+    assert len(funnel_table) == OTHER_LAS + 1 and DEMO_LA in set(funnel_table["area"])
+    assert len(by_kind["profiles"].charts) == 2 and by_kind["profiles"].context["children"] >= 50

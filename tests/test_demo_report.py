@@ -21,3 +21,25 @@ def test_demo_report_marks_the_simulated_inspection_on_its_date():
 def test_demo_report_is_valid_yaml_with_an_index_page_first():
     raw = yaml.safe_load(DEMO_REPORT.read_text())
     assert raw["pages"][0]["slug"] == "index"
+
+
+#: The court pages of the demo (issue 17) and the downloads each must carry.
+COURT_PAGES = {"court-orders": ("court-orders-order-shares", "court-orders-return-to-court"),
+               "supervision-orders": ("supervision-orders-funnel-table",),
+               "problem-profiles": ("problem-profiles-profiles", "problem-profiles-abuse-by-carer-problems")}
+
+
+@pytest.mark.parametrize("build", ["demo_build", "demo_public_build"])
+def test_the_demo_report_carries_the_three_court_pages_with_data(build, request):
+    import pandas as pd
+
+    out = request.getfixturevalue(build)
+    for slug, downloads in COURT_PAGES.items():
+        assert (out / f"{slug}.html").exists(), slug
+        for name in downloads:
+            table = pd.read_csv(out / "downloads" / f"{name}.csv")
+            assert len(table) > 0, name
+    funnel = pd.read_csv(out / "downloads" / "supervision-orders-funnel-table.csv")
+    assert "Demo County" in set(funnel["area"]) and len(funnel) == 21
+    html = (out / "supervision-orders.html").read_text()
+    assert "Demo County (highlighted)" in html

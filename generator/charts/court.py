@@ -36,7 +36,7 @@ def _with_rows(chart, frame: pd.DataFrame) -> dict:
     data: Altair wraps every inline record in schema objects, seconds for a few thousand rows
     of a step curve, so the rows are put into the finished dict instead."""
     spec = spec_of(chart)
-    spec["data"] = {"values": records(frame)}
+    spec["data"] = {"values": records(frame).to_dict()}  # plain rows: the spec is written as JSON
     return spec
 
 

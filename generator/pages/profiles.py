@@ -11,20 +11,44 @@ charts. It reads the proceedings list and the assessment factors (`Tables.legal`
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 
 from generator.analyses import court, paired
 from generator.charts.court import POINT_LABELS, abuse_bars, profile_bars
 from generator.ingest.assessment_factors import ABUSE_FACTORS, CARER_FACTORS, CHILD_FACTORS, FACTORS
-from generator.page_options import ProfilesOptions
+from generator.page_options import LegalOptions, ProfilesOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.pages.court_orders import NEEDS_PROCEEDINGS, p_text, proceedings_of
+from generator.pages.legal_links import linked
 from generator.published import Table
 
 NEEDS_FACTORS = (
     "This page needs the CIN assessment factors of the children in proceedings (one row per assessment: child_id, "
     "date, factors), which the data do not hold: put them in the data folder (README: \"Data: assessment factors\")."
 )
+
+
+#: The linkage page's default thresholds: a list without child ids is linked as that page links it.
+LINK_THRESHOLDS = SimpleNamespace(match_probability=LegalOptions.model_fields["match_probability"].default,
+                                  review_probability=LegalOptions.model_fields["review_probability"].default)
+
+
+def with_child_ids(proceedings: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    """The proceedings with every row's child id: as the list gives it, or, for a list that
+    names children without ids (a legal department's spreadsheet), the child it is linked to
+    (`generator.pages.legal_links.linked`, the linkage page's default thresholds); rows linked
+    to no child stay without one and are left out of the profiles."""
+    if proceedings["child_id"].notna().all():
+        return proceedings
+    found = linked(LINK_THRESHOLDS, ctx)
+    ids = found.links.dropna(subset=["child_id"]).set_index("proceedings_id")["child_id"]
+    return proceedings.assign(child_id=proceedings["child_id"].fillna(proceedings["proceedings_id"].map(ids)))
+
+
+def _years(years: float) -> str:
+    return f"{years:g} year{'' if years == 1 else 's'}"
 
 
 def _label(code: str, marks: str) -> str:
@@ -43,6 +67,7 @@ class ProfilesPage(PageKind):
         problem = NEEDS_PROCEEDINGS if proceedings is None else NEEDS_FACTORS if ctx.tables.factors is None else None
         if problem:
             return RenderedPage(template="longitudinal.html", context={"intro": options.intro, "notes": [problem], "tables": []})
+        proceedings = with_child_ids(proceedings, ctx)
         codes = options.factors or [c for c in (*CARER_FACTORS, *CHILD_FACTORS)]
         points = court.profile_points(proceedings, ctx.tables.factors, options.follow_up_years, options.window_days,
                                       options.orders, codes=sorted(set(codes) | set(ABUSE_FACTORS) | set(CARER_FACTORS)))
@@ -51,7 +76,7 @@ class ProfilesPage(PageKind):
         if points.empty:
             return RenderedPage(template="longitudinal.html", context={"intro": options.intro, "tables": [], "notes": [
                 "No child in proceedings was assessed near the start, the end and the follow-up point "
-                f"({options.follow_up_years:g} years after the final order, within {options.window_days} days)."]})
+                f"({_years(options.follow_up_years)} after the final order, within {options.window_days} days)."]})
         profile = points[points["factor"].isin(shown_codes)]
         # Factors no child had at any point say nothing: they are left out of the chart.
         recorded = profile.groupby("factor")[["start", "end", "follow_up"]].sum().sum(axis=1)
@@ -59,7 +84,7 @@ class ProfilesPage(PageKind):
         charts, tables, notes = [], [], []
         children = points["child_id"].nunique()
         notes.append(f"Children followed: those whose first proceedings ended in one of the orders counted and who were "
-                     f"assessed near the application, near the final order and {options.follow_up_years:g} years after it "
+                     f"assessed near the application, near the final order and {_years(options.follow_up_years)} after it "
                      f"(the nearest assessment within {options.window_days} days of each).")
         if len(profile):
             chart, table = self._profiles(options.slug, profile, shown_codes)

@@ -81,7 +81,7 @@ def _orders(rng: np.random.Generator, lean: np.ndarray, year: np.ndarray) -> np.
     return (p.cumsum(axis=1) > rng.random(len(year))[:, None]).argmax(axis=1)
 
 
-def court_areas(las: int = 12, per_year: int = 30, seed: int = 2019) -> CourtAreas:
+def court_areas(las: int = 12, per_year: int = 30, seed: int | np.random.Generator = 2019) -> CourtAreas:
     """Draw the proceedings, children and assessment factors of ``las`` synthetic LAs.
 
     Parameters
@@ -90,8 +90,8 @@ def court_areas(las: int = 12, per_year: int = 30, seed: int = 2019) -> CourtAre
         Number of LAs (spread over four regions and their DFJ areas).
     per_year : int
         Children whose proceedings end each year in an LA of average size.
-    seed : int
-        The random generator's seed: the same seed gives the same tables.
+    seed : int or numpy.random.Generator
+        The random generator's seed (the same seed gives the same tables), or a generator.
     """
     rng = np.random.default_rng(seed)
     authorities = _las(rng, las)
@@ -126,14 +126,16 @@ def court_areas(las: int = 12, per_year: int = 30, seed: int = 2019) -> CourtAre
     return CourtAreas(proceedings, children, _factors(rng, first), _aggregates(proceedings))
 
 
-def _factors(rng: np.random.Generator, first: pd.DataFrame) -> pd.DataFrame:
-    """Assessments near the application, after the final order and yearly after it, with factors."""
+def _factors(rng: np.random.Generator, first: pd.DataFrame, end: pd.Timestamp = END,
+             follow_up_days: int = 4 * 365) -> pd.DataFrame:
+    """Assessments near the application, after the final order and ``follow_up_days`` after it
+    (none after ``end``, the records' last day), with factors."""
     n = len(first)
     rows = []
-    for point, (offset, spread) in enumerate(((-40, 30), (20, 30), (4 * 365, 60))):
+    for point, (offset, spread) in enumerate(((-40, 30), (20, 30), (follow_up_days, 60))):
         at = (first["application_date"] if point == 0 else first["final_date"]) + pd.to_timedelta(
             offset + rng.integers(-spread, spread + 1, n), unit="D")
-        kept = (rng.random(n) < (0.95, 0.85, 0.55)[point]) & (at <= END)
+        kept = (rng.random(n) < (0.95, 0.85, 0.55)[point]) & (at <= end)
         codes = [[] for _ in range(n)]
         carers = np.zeros(n, dtype=int)
         for code, chances in {**CARER, **CHILD}.items():
