@@ -185,9 +185,10 @@ def test_a_leaking_public_build_exits_2_and_leaves_the_previous_build(tmp_path, 
     out = tmp_path / "out"
     assert main(["build", str(report), "--out", str(out), "--audience", "public", "-q"]) == 0
     before = _digest(out)
-    # Sabotage the privacy stage: tables leave unsuppressed.
-    monkeypatch.setattr("generator.privacy.Privacy.table", lambda self, frame, *a, **k: frame)
-    monkeypatch.setattr("generator.privacy.Privacy.chart", lambda self, chart: (chart.data, chart.spec))
+    # Sabotage the privacy stage: the public build publishes as an internal one, nothing hidden.
+    from generator.privacy.publish import publish_report
+
+    monkeypatch.setattr("generator.build.publish_report", lambda pages, metrics, audience: publish_report(pages, metrics, "internal"))
     assert main(["build", str(report), "--out", str(out), "--audience", "public", "-q"]) == 2
     err = capsys.readouterr().err
     assert "count of" in err and "must be 'c'" in err

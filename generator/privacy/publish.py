@@ -49,6 +49,9 @@ _LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|year
 _UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|quarters?|years?|groups?|processes|problems)\b",
                     re.IGNORECASE)
 _POINTS = re.compile(r"\b\d+\s+of\s+\d+\s+(?:consecutive\s+)?points\b", re.IGNORECASE)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+#: A date in words ("1 June 2015", "June 2015"): a label, never a count.
+_DATE = re.compile(rf"\b(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+\d{{4}}\b")
 _SHARE = re.compile(r"(?<![\w.])(\d[\d,]*) of (\d[\d,]*)(?![\w.])")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 
@@ -124,9 +127,9 @@ def quoted_hidden(prose: Prose) -> list[str]:
 
 
 def _unlabelled(text: str) -> str:
-    """``text`` without labels, lengths of time and SPC rules ("2 of 3 points"): what is left
-    of its numbers are quotes of counts."""
-    return _UNITS.sub(" ", _LABELLED.sub(" ", _POINTS.sub(" ", text)))
+    """``text`` without dates, labels, lengths of time and SPC rules ("2 of 3 points"): what
+    is left of its numbers are quotes of counts."""
+    return _UNITS.sub(" ", _LABELLED.sub(" ", _POINTS.sub(" ", _DATE.sub(" ", text))))
 
 
 def small_in_words(text: str) -> list[str]:
