@@ -95,8 +95,10 @@
     this.stream = this.composer.canvas.captureStream(30);
     this.media = new window.MediaRecorder(this.stream, type ? { mimeType: type } : undefined);
     this.media.ondataavailable = function (event) { if (event.data && event.data.size) { self.chunks.push(event.data); } };
-    this.frame();
     this.media.start(250);
+    // A frame drawn after the start: a canvas stream sends a frame only when the canvas is
+    // drawn, and one drawn before the start is not in the recording.
+    this.frame();
   }
 
   Recorder.prototype.frame = function () { this.composer.frame(); };
@@ -109,6 +111,9 @@
         self.stream.getTracks().forEach(function (track) { track.stop(); });
         resolve(blob);
       };
+      // A last frame, so even a recording whose player drew nothing meanwhile (a hidden tab)
+      // holds the map as it stands.
+      self.frame();
       self.media.stop();
     });
   };
