@@ -89,8 +89,10 @@ def placebo_chart(chart_id: str, placebo: pd.DataFrame, *, title: str, describe)
                alt.Tooltip("level_low:Q", title="95% interval from", format="+.1f"),
                alt.Tooltip("level_high:Q", title="95% interval to", format="+.1f"), alt.Tooltip("unit:N", title="Unit")]
     base = alt.Chart()
-    zero = base.mark_rule(strokeDash=[4, 3], color="#505a5f").encode(y=alt.datum(0))
-    rules = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("level_low:Q", title="Change in level"), y2="level_high:Q",
+    # The zero line and the intervals are drawn for the eye; the points carry each figure to a
+    # screen reader (an unnamed mark group is an image without a name to it).
+    zero = base.mark_rule(strokeDash=[4, 3], color="#505a5f", aria=False).encode(y=alt.datum(0))
+    rules = base.mark_rule(strokeWidth=2, aria=False).encode(x=x, y=alt.Y("level_low:Q", title="Change in level"), y2="level_high:Q",
                                                  color=colour)
     points = base.mark_point(filled=True, size=40).encode(x=x, y=y, color=colour, tooltip=tooltip)
     # Six panels of 60 px print within an A4 page's height; axis text at 11 px stays above 7 pt
