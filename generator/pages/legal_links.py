@@ -1,9 +1,9 @@
 """The link between the legal department's proceedings list and the children's records, as
 the linkage and proceedings pages both use it.
 
-Both pages read the same links; linking is computed once per report for the thresholds the
-pages give (the last result is kept, keyed by the very tables it was computed from, so a new
-build never reads an old one).
+Both pages read the same links: each page declares the link in ``prepare`` (`ask_for_link`)
+and the build computes it once for the thresholds given (`generator.pages.base.Plan.aside`:
+in a second process, beside the other pages), keyed by those thresholds.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from generator.analyses.linkage import Thresholds, link
-from generator.page_options import LegalOptions
-from generator.pages.base import PageContext
+from generator.pages.base import PageContext, Plan
 
 #: What a page shows when the data hold no proceedings list.
 NEEDS_LIST = (
@@ -36,22 +35,29 @@ class Linked:
     method: str
 
 
-_last: list = []
+def _key(options) -> str:
+    return f"proceedings linked at {options.match_probability} / {options.review_probability}"
 
 
-def linked(options: LegalOptions, ctx: PageContext) -> Linked | None:
-    """The report's proceedings linked with the page's thresholds, or None without a list."""
+def ask_for_link(options, plan: Plan) -> None:
+    """Declare the link of the report's proceedings with the page's thresholds (``options``
+    has ``match_probability`` and ``review_probability``), when the data hold a list."""
+    legal = plan.tables.legal
+    if legal is None or legal.proceedings.empty:
+        return
+    thresholds = Thresholds(match=options.match_probability, review=options.review_probability)
+    plan.aside(_key(options), lambda replay: (link, (legal.proceedings, plan.log, legal.persons, legal.decisions,
+                                                     thresholds)))
+
+
+def linked(options, ctx: PageContext) -> Linked | None:
+    """The report's proceedings linked with the page's thresholds (declared with
+    `ask_for_link`), or None without a list."""
     legal = ctx.tables.legal
     if legal is None or legal.proceedings.empty:
         return None
-    thresholds = Thresholds(match=options.match_probability, review=options.review_probability)
-    key = (thresholds, legal, ctx.log)
-    if _last and _last[0][0] == thresholds and _last[0][1] is legal and _last[0][2] is ctx.log:
-        return _last[0][3]
-    links, pairs, method = link(legal.proceedings, ctx.log, legal.persons, legal.decisions, thresholds)
-    result = Linked(legal, links, pairs, method)
-    _last[:] = [(*key, result)]
-    return result
+    links, pairs, method = ctx.aside(_key(options))
+    return Linked(legal, links, pairs, method)
 
 
 def number(value) -> str:

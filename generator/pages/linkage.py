@@ -12,8 +12,8 @@ import pandas as pd
 from generator.analyses import linkage_quality as quality
 from generator.charts.rates import rate_bars
 from generator.page_options import LinkageOptions
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.legal_links import NEEDS_LIST, linked, number, rates_in_words
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
+from generator.pages.legal_links import NEEDS_LIST, ask_for_link, linked, number, rates_in_words
 from generator.published import Derived, Table
 
 METHODS = {
@@ -42,6 +42,9 @@ class LinkagePage(PageKind):
     #: Without names the list is linked on the legal statuses of periods of care.
     measures = frozenset({"lac_start"})
     Options = LinkageOptions
+
+    def prepare(self, options: LinkageOptions, plan: Plan) -> None:
+        ask_for_link(options, plan)
 
     def render(self, options: LinkageOptions, ctx: PageContext) -> RenderedPage:
         found = linked(options, ctx)

@@ -18,8 +18,8 @@ from generator.charts.rates import rate_bars
 from generator.charts.sankey import sankey
 from generator.charts.theme import PALETTE
 from generator.page_options import ProceedingsOptions
-from generator.pages.base import PageContext, PageKind, RenderedPage
-from generator.pages.legal_links import NEEDS_LIST, linked, number, rates_in_words
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
+from generator.pages.legal_links import NEEDS_LIST, ask_for_link, linked, number, rates_in_words
 from generator.published import Derived, Table
 
 UNIT = "children"
@@ -85,6 +85,9 @@ class ProceedingsPage(PageKind):
     #: Proceedings are read against periods of care: without them there is nothing to show.
     measures = frozenset({"lac_start"})
     Options = ProceedingsOptions
+
+    def prepare(self, options: ProceedingsOptions, plan: Plan) -> None:
+        ask_for_link(options, plan)
 
     def render(self, options: ProceedingsOptions, ctx: PageContext) -> RenderedPage:
         found = linked(options, ctx)

@@ -19,9 +19,9 @@ from generator.analyses import court, paired
 from generator.charts.court import POINT_LABELS, abuse_bars, profile_bars
 from generator.ingest.assessment_factors import ABUSE_FACTORS, CARER_FACTORS, CHILD_FACTORS, FACTORS
 from generator.page_options import LegalOptions, ProfilesOptions
-from generator.pages.base import PageContext, PageKind, RenderedPage
+from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
 from generator.pages.court_orders import NEEDS_PROCEEDINGS, p_text, proceedings_of
-from generator.pages.legal_links import linked
+from generator.pages.legal_links import ask_for_link, linked
 from generator.published import Table
 
 NEEDS_FACTORS = (
@@ -61,6 +61,9 @@ class ProfilesPage(PageKind):
     Options = ProfilesOptions
     # Reads the proceedings list and assessment factors, which are not events.
     measures = frozenset()
+
+    def prepare(self, options: ProfilesOptions, plan: Plan) -> None:
+        ask_for_link(LINK_THRESHOLDS, plan)  # used only for a list without child ids
 
     def render(self, options: ProfilesOptions, ctx: PageContext) -> RenderedPage:
         proceedings = proceedings_of(ctx, options.orders)
