@@ -51,7 +51,7 @@ def fan_spec(table: pd.DataFrame, y_title: str) -> dict:
                                      alt.Tooltip("children:Q", title="Children")]),
     ]
     chart = alt.layer(*layers, data=alt.Data(values=_records(data))).properties(width=WIDTH, height=160)
-    return chart.facet(row=alt.Row("station:N", title=None, sort=None), columns=1).resolve_scale(y="independent").to_dict()
+    return chart.facet(row=alt.Row("station:N", title=None, sort=None)).resolve_scale(y="independent").to_dict(validate=False)
 
 
 def forecast_chart(chart_id: str, title: str, table: pd.DataFrame, describe) -> Chart:
@@ -76,7 +76,7 @@ def backtest_spec(table: pd.DataFrame) -> dict:
                                      alt.Tooltip("expected:Q", title="Forecast")]),
     ]
     chart = alt.layer(*layers, data=alt.Data(values=_records(data))).properties(width=WIDTH, height=140)
-    return chart.facet(row=alt.Row("station:N", title=None, sort=None), columns=1).resolve_scale(y="independent").to_dict()
+    return chart.facet(row=alt.Row("station:N", title=None, sort=None)).resolve_scale(y="independent").to_dict(validate=False)
 
 
 def backtest_chart(chart_id: str, title: str, table: pd.DataFrame, describe) -> Chart:
