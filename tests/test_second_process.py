@@ -48,7 +48,7 @@ def test_twins_sampled_in_a_second_process_equal_those_sampled_here():
 def test_twins_measured_in_the_second_process_equal_those_measured_here():
     from generator.analyses.period import Period
     from generator.ingest import read_sources
-    from generator.products import TWIN_SEED, _sample_twins
+    from generator.products import _sample_twins
     from generator.synth.fidelity import twin_figures
     from tests.test_twins import REPO
 
