@@ -27,7 +27,7 @@ from generator.eventlog import EventLog
 import pandas as pd
 
 from generator.ingest import annex_a, area_aggregates, assessment_factors, cin_census, population, proceedings, ssda903, tidy
-from generator.ingest.combine import authority_of, join_sources
+from generator.ingest.combine import authority_of, join_sources, joined_ids
 from generator.ingest.sniff import binary_kind, csv_columns
 from generator.ingest.tabular import CSV_SUFFIXES, TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
@@ -43,12 +43,14 @@ class Reader:
     """A format: `claims(path)` looks at a file's content; `read` reads the files it claimed.
 
     `read` returns the EventLog, or (EventLog, findings) when it repaired or dropped rows: the
-    findings go to the data-quality page, so nothing is dropped uncounted.
+    findings go to the data-quality page, so nothing is dropped uncounted; or (EventLog,
+    findings, tables) when the format also carries inputs that are not events, by `Tables`
+    field (a CIN census's assessment factors).
     """
 
     name: str
     claims: Callable[[Path, str], bool]
-    read: Callable[[list[tuple[Path, str]]], EventLog | tuple[EventLog, list[Finding]]]
+    read: Callable[[list[tuple[Path, str]]], EventLog | tuple]
 
 
 def _claims_tidy(path: Path, display: str) -> bool:
@@ -249,6 +251,7 @@ def read_inputs(paths: list[Path]) -> Sources:
         raise InputError(problems)
 
     parts, findings = [], []
+    event_tables: dict[str, list] = {}  # tables an event format carries: (its part, frame)
     for reader in READERS:
         for (name, la), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
             if name != reader.name:
@@ -258,9 +261,11 @@ def read_inputs(paths: list[Path]) -> Sources:
             except InputError as error:
                 problems += error.problems
                 continue
-            log, found = part if isinstance(part, tuple) else (part, [])
+            log, found, carried = (*part, {})[:3] if isinstance(part, tuple) else (part, [], {})
             parts.append((name, la, log))
             findings += found
+            for field_name, frame in carried.items():
+                event_tables.setdefault(field_name, []).append((parts[-1], frame))
     legal = None
     try:
         legal, legal_findings = proceedings.read_legal(legal_files, authorities)
@@ -283,6 +288,12 @@ def read_inputs(paths: list[Path]) -> Sources:
                                  + " and ".join(sorted(table_files)) + " tables",
                                  "add the event data (a tidy event log, a 903 or a CIN census) beside them"))
     log, found = join_sources(parts)
+    for field_name, carried in event_tables.items():
+        frames = [frame.assign(child_id=joined_ids(frame["child_id"], part, parts)) for part, frame in carried]
+        frames += [tables[field_name]] if field_name in tables else []
+        # The same assessment may be in a census and in a factors table: counted once.
+        tables[field_name] = (pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+                              if len(frames) > 1 else frames[0])
     return Sources(log, inputs, findings + found, Tables(**tables, legal=legal))
 
 
