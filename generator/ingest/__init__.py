@@ -250,22 +250,7 @@ def read_inputs(paths: list[Path]) -> Sources:
     if problems:
         raise InputError(problems)
 
-    parts, findings = [], []
-    event_tables: dict[str, list] = {}  # tables an event format carries: (its part, frame)
-    for reader in READERS:
-        for (name, la), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
-            if name != reader.name:
-                continue
-            try:
-                part = reader.read(files)
-            except InputError as error:
-                problems += error.problems
-                continue
-            log, found, carried = (*part, {})[:3] if isinstance(part, tuple) else (part, [], {})
-            parts.append((name, la, log))
-            findings += found
-            for field_name, frame in carried.items():
-                event_tables.setdefault(field_name, []).append((parts[-1], frame))
+    parts, findings, event_tables = _read_groups(groups, problems)
     legal = None
     try:
         legal, legal_findings = proceedings.read_legal(legal_files, authorities)
@@ -295,6 +280,29 @@ def read_inputs(paths: list[Path]) -> Sources:
         tables[field_name] = (pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
                               if len(frames) > 1 else frames[0])
     return Sources(log, inputs, findings + found, Tables(**tables, legal=legal))
+
+
+def _read_groups(groups: dict[tuple[str, str | None], list[tuple[Path, str]]], problems: list[Problem]):
+    """Each group of files read by its reader, in `READERS` order: the (format, LA, log)
+    parts, the readers' findings, and the tables an event format carries by `Tables` field
+    ((its part, frame) each). Readers' problems are added to ``problems``."""
+    parts, findings = [], []
+    event_tables: dict[str, list] = {}
+    for reader in READERS:
+        for (name, la), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
+            if name != reader.name:
+                continue
+            try:
+                part = reader.read(files)
+            except InputError as error:
+                problems += error.problems
+                continue
+            log, found, carried = (*part, {})[:3] if isinstance(part, tuple) else (part, [], {})
+            parts.append((name, la, log))
+            findings += found
+            for field_name, frame in carried.items():
+                event_tables.setdefault(field_name, []).append((parts[-1], frame))
+    return parts, findings, event_tables
 
 
 def _factors_of_las(files: list[tuple[Path, str]], authorities: dict) -> pd.DataFrame:
