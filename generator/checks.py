@@ -32,6 +32,7 @@ CHECKS: dict[str, str] = {
     "episodes without a start date": "903 episode rows whose start (DECOM) is blank",
     "events without a date": "rows whose event date is blank",
     "episodes without a referral date": "CIN census episodes with no referral date",
+    "assessment factors without a date": "CIN census assessment factors whose assessment has no date that can be read",
     "events before their referral": "CIN census steps dated before their episode's referral",
     "events for children missing from the children table": "events of children with no attributes",
     "returns merged": "the same event of the same child on the same day in two returns, counted once",

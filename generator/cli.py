@@ -159,11 +159,23 @@ def _synth(args) -> int:
             path.replace(path.with_name(f"{name}{path.suffix}"))
             for name, path in zip(HISTORY_FILES, write_tidy(history, args.out, args.file_type))]
         paths = write_tidy(log, args.out, args.file_type) + paths
-        paths += _write_legal(log, args)
+        paths += _write_legal(log, args)[0]
     else:
         from generator.export import WRITERS
 
-        paths = WRITERS[args.format](log.concat(history_written) if args.history else log, args.out)
+        written = log.concat(history_written) if args.history else log
+        if args.format == "cin":
+            # The court pages' tables too, the assessment factors inside the census (an own-data
+            # CIN build shows the problem profiles from its census, as an LA's would).
+            from generator.export.cin_census import write_cin
+            from generator.synth.demo_court import factors_at_assessments
+
+            args.out.mkdir(parents=True, exist_ok=True)
+            legal_paths, factors = _write_legal(log, args, factors_file=False)
+            on_assessments = factors_at_assessments(factors, written.events) if factors is not None else None
+            paths = write_cin(written, args.out, factors=on_assessments) + legal_paths
+        else:
+            paths = WRITERS[args.format](written, args.out)
     population.to_csv(args.out / POPULATION_FILE, index=False, lineterminator="\n")
     paths.append(args.out / POPULATION_FILE)
     total = len(log.events) + len(history_written.events)
@@ -188,12 +200,13 @@ def _synth_court(args) -> int:
     return EXIT_OK
 
 
-def _write_legal(log, args) -> list:
+def _write_legal(log, args, factors_file: bool = True) -> tuple[list, object]:
     """The demo's court proceedings list and person list (`generator.synth.proceedings.demo_legal`),
     from a generator of their own, with the children's assessment factors and the area aggregates
     (`generator.synth.demo_court`). The proceedings list is a CSV, as a legal department exports
     its spreadsheet (its rows are numbered as the reader numbers them); the person list takes
-    the file type asked for."""
+    the file type asked for. Returns the paths and the factors drawn (None without proceedings);
+    the factors file is written only when ``factors_file``."""
     import numpy as np
 
     from generator.synth.demo import DEMO_END, DEMO_LA
@@ -202,7 +215,7 @@ def _write_legal(log, args) -> list:
 
     legal = demo_legal(log, np.random.default_rng([args.seed, PROCEEDINGS_STREAM]), DEMO_END)
     if legal.proceedings.empty:  # a demo too small for any proceedings: no list to link
-        return []
+        return [], None
     proceedings = args.out / f"{LEGAL_FILES[0]}.csv"
     legal.proceedings.to_csv(proceedings, index=False, lineterminator="\n")
     persons = args.out / f"{LEGAL_FILES[1]}.{args.file_type}"
@@ -211,8 +224,9 @@ def _write_legal(log, args) -> list:
     else:
         legal.persons.to_csv(persons, index=False, date_format="%Y-%m-%d", lineterminator="\n")
     # The court pages' tables for the same children, from generators of their own.
-    court = write_demo_court(args.out, legal.proceedings, legal.truth, args.seed, DEMO_LA, DEMO_END)
-    return [proceedings, persons, *court]
+    court, factors = write_demo_court(args.out, legal.proceedings, legal.truth, args.seed, DEMO_LA, DEMO_END,
+                                      factors_file=factors_file)
+    return [proceedings, persons, *court], factors
 
 
 def _synth_like(args) -> int:

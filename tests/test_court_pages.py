@@ -209,6 +209,38 @@ def test_return_to_court_curves_are_the_aalen_johansen_of_the_follow_up(rendered
     np.testing.assert_allclose(shown["estimate"], direct["estimate"], atol=1e-12)
 
 
+def test_return_to_court_by_area_is_each_area_s_aalen_johansen_at_five_years(rendered, court_data):
+    _, pages = rendered
+    page = next(page for options, page in pages if options.kind == "court_orders")
+    table = next(t for t in page.context["tables"] if t["id"] == "orders-return-by-area")["frame"].frame
+    follow_up = court.return_to_court(court_data.tables.legal.proceedings, by="la")
+    assert table["area"].tolist() == sorted(follow_up["la"].unique())
+    horizon = 5 * 365.25
+    for row in table.itertuples():
+        own = follow_up[follow_up["la"] == row.area].assign(group="all")
+        curve = competing_risks.cumulative_incidence(own, times=[horizon]).iloc[0]
+        assert row.estimate == pytest.approx(round(100 * curve["estimate"], 1), abs=1e-9)
+        assert (row.lower, row.upper) == pytest.approx((round(100 * curve["lower"], 1), round(100 * curve["upper"], 1)))
+        assert row.followed == len(own) and row.still_followed == curve["at_risk"]
+        assert row.returned == int(((own["event"] == court.NEW_PROCEEDINGS) & (own["days"] <= horizon)).sum())
+    assert table["returned"].sum() > 0 and table["estimate"].nunique() > 1
+
+
+def test_a_public_build_hides_a_small_area_s_return_to_court_with_its_counts(court_data):
+    legal = court_data.tables.legal
+    proceedings = legal.proceedings
+    # la02 cut to six proceedings: too few orders followed to be named with a figure.
+    few = proceedings[(proceedings["la"] != "la02") | proceedings.index.isin(proceedings.index[proceedings["la"] == "la02"][:6])]
+    tables = court_data.tables.__class__(legal=legal.__class__(few))
+    ctx, pages = render_pages([PAGES[0]], log=court_data.log, period=Period(T("2010-01-01"), T("2020-12-31")),
+                              tables=tables)
+    published, _ = publish(pages, ctx.metrics, "public")
+    table = next(t for t in published[0][1].context["tables"] if t["id"] == "orders-return-by-area")["frame"]
+    small = table[table["area"] == "la02"].iloc[0]
+    assert {str(small[c]) for c in ("followed", "returned", "still_followed", "estimate", "lower", "upper")} == {"c"}
+    assert (table["estimate"].astype(str) != "c").sum() >= 4  # the other LAs' figures are shown
+
+
 def test_the_funnel_page_highlights_the_la_and_names_outliers_from_its_own_limits(rendered, court_data):
     _, pages = rendered
     page = next(p for o, p in pages if o.slug == "funnel")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from generator.analyses import competing_risks
+
 #: The six final orders of the seed's order profile (section 6), in its order.
 SIX_ORDERS = ("supervision_order", "care_order", "placement_order", "sgo", "sgo_with_supervision",
               "child_arrangements_order")
@@ -123,6 +125,40 @@ def return_to_court(proceedings: pd.DataFrame, orders=SIX_ORDERS, end: pd.Timest
     if by:
         out[by] = nxt[by].to_numpy()
     return out
+
+
+def return_by_area(follow_up: pd.DataFrame, by: str, horizon_days: float) -> pd.DataFrame:
+    """Each area's cumulative incidence of new proceedings by ``horizon_days`` after a final
+    order (all orders together), with turning 18 competing: the figure an LA compares itself
+    on.
+
+    The Aalen-Johansen estimate of `generator.analyses.competing_risks.cumulative_incidence`
+    (statsmodels ``CumIncidenceRight``, pointwise log(-log) 95% interval) with the area as the
+    group, read at the horizon.
+
+    Parameters
+    ----------
+    follow_up : DataFrame
+        `return_to_court` with ``by`` kept: group, days, event and the area column.
+    by : str
+        The area column.
+    horizon_days : float
+        When the incidence is read (5 years: 5 * 365.25).
+
+    Returns
+    -------
+    DataFrame
+        Columns area, followed (final orders followed), returned (new proceedings within the
+        horizon), at_risk (still followed at the horizon), estimate, lower, upper; one row per
+        area, in area order.
+    """
+    follow_up = follow_up.assign(_area=follow_up[by].astype("string").fillna("Not recorded").astype(str))
+    at = competing_risks.cumulative_incidence(follow_up, times=[float(horizon_days)], group="_area")
+    returned = (follow_up["event"].eq(NEW_PROCEEDINGS) & (follow_up["days"] <= horizon_days)).groupby(follow_up["_area"])
+    counts = pd.DataFrame({"followed": follow_up.groupby("_area").size(), "returned": returned.sum().astype(int)})
+    out = at.rename(columns={"group": "area"}).merge(counts, left_on="area", right_index=True)
+    return out[["area", "followed", "returned", "at_risk", "estimate", "lower", "upper"]].sort_values(
+        "area", kind="mergesort").reset_index(drop=True)
 
 
 def _nearest(children: pd.DataFrame, assessments: pd.DataFrame, at: str, window_days: int) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from generator.eventlog import EventLog
 from generator.export.records import collection_years, year_bounds
-from generator.ingest.codelists import REASON_FOR_CLOSURE, as_returned
+from generator.ingest.codelists import FACTORS_BEFORE_2021, REASON_FOR_CLOSURE, as_returned
 
 EPISODE_EVENTS = ("referral", "referral_nfa", "cin_end", "assessment_start", "assessment_authorised", "s47", "icpc",
                   "cin_plan_start", "cin_plan_end", "cpp_start", "cpp_end", "cpp_review")
@@ -42,9 +42,18 @@ def episode_events(log: EventLog) -> pd.DataFrame:
     return events[events["episode"].notna()]
 
 
-def write_cin(log: EventLog, out_dir: Path, lea: str | None = None) -> list[Path]:
-    """Write cin_census_<year>.xml for every census year the episodes span."""
+def write_cin(log: EventLog, out_dir: Path, lea: str | None = None, factors: pd.DataFrame | None = None) -> list[Path]:
+    """Write cin_census_<year>.xml for every census year the episodes span.
+
+    ``factors`` (``child_id``, ``date``, ``factor``: `generator.ingest.Tables.factors`) are
+    written on the assessment of that child authorised (else started) on that date, as the
+    census of its year codes them; a factor on no assessment of the log is not written.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    on = {}
+    if factors is not None and len(factors):
+        days = pd.to_datetime(factors["date"]).dt.strftime("%Y-%m-%d")
+        on = factors.assign(_day=days).groupby(["child_id", "_day"], sort=False)["factor"].agg(list).to_dict()
     events = episode_events(log)
     if lea is None:
         las = log.children["la"].dropna().unique()
@@ -61,12 +70,12 @@ def write_cin(log: EventLog, out_dir: Path, lea: str | None = None) -> list[Path
         if part.empty:
             continue
         path = out_dir / f"cin_census_{year}.xml"
-        path.write_text(_document(part, children, year, lea), encoding="utf-8")
+        path.write_text(_document(part, children, year, lea, on), encoding="utf-8")
         paths.append(path)
     return paths
 
 
-def _document(events: pd.DataFrame, children: pd.DataFrame, year: int, lea: str) -> str:
+def _document(events: pd.DataFrame, children: pd.DataFrame, year: int, lea: str, factors: dict) -> str:
     out = ['<?xml version="1.0" encoding="utf-8"?>', "<Message>", "  <Header>",
            f"    <CollectionDetails><Collection>CIN</Collection><Year>{year}</Year>"
            f"<ReferenceDate>{year}-03-31</ReferenceDate></CollectionDetails>",
@@ -88,7 +97,7 @@ def _document(events: pd.DataFrame, children: pd.DataFrame, year: int, lea: str)
             chars.append(f"<Disabilities><Disability>{'DDA' if kid['disability'] else 'NONE'}</Disability></Disabilities>")
         out.append(f"      <ChildCharacteristics>{''.join(chars)}</ChildCharacteristics>")
         for _, episode in rows.groupby("episode", sort=False):
-            out.append(_episode(episode, year))
+            out.append(_episode(episode, year, factors))
         out.append("    </Child>")
     out += ["  </Children>", "</Message>", ""]
     return "\n".join(out)
@@ -98,7 +107,7 @@ def _date(value) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-def _episode(ep: pd.DataFrame, year: int) -> str:
+def _episode(ep: pd.DataFrame, year: int, factors: dict) -> str:
     by = {name: rows for name, rows in ep.groupby("event", sort=False)}
     referral = by.get("referral")
     if referral is None:
@@ -123,7 +132,8 @@ def _episode(ep: pd.DataFrame, year: int) -> str:
         parts.append("<CINPlanDates>" + _leaf("CINPlanStartDate", rows, "cin_plan_start") + _leaf("CINPlanEndDate", rows, "cin_plan_end") + "</CINPlanDates>")
     for record, rows in _records(ep, "assessment_start", "assessment_authorised"):
         parts.append("<Assessments>" + _leaf("AssessmentActualStartDate", rows, "assessment_start")
-                     + _leaf("AssessmentAuthorisationDate", rows, "assessment_authorised") + "</Assessments>")
+                     + _leaf("AssessmentAuthorisationDate", rows, "assessment_authorised")
+                     + _factors(rows, year, factors) + "</Assessments>")
     icpcs = by.get("icpc", ep.iloc[0:0])
     used = set()
     for record, rows in _records(ep, "s47", None):
@@ -147,6 +157,21 @@ def _episode(ep: pd.DataFrame, year: int) -> str:
             inner += "<Reviews>" + "".join(f"<CPPreviewDate>{_date(d)}</CPPreviewDate>" for d in reviews["date"]) + "</Reviews>"
         parts.append(f"<ChildProtectionPlans>{inner}</ChildProtectionPlans>")
     return "      <CINdetails>" + "".join(parts) + "</CINdetails>"
+
+
+def _factors(rows: pd.DataFrame, year: int, factors: dict) -> str:
+    """An assessment's FactorsIdentifiedAtAssessment, dated as the reader dates it."""
+    dated = rows[rows["event"] == "assessment_authorised"]
+    dated = dated if len(dated) else rows[rows["event"] == "assessment_start"]
+    if not factors or not len(dated):
+        return ""
+    codes = factors.get((dated["child_id"].iloc[0], _date(dated["date"].iloc[0])), [])
+    # As the census of its year codes them (18B/C and 19B/C are codes from 2021: 18A, 19A before).
+    codes = [FACTORS_BEFORE_2021.get(code, code) if year < 2021 else code for code in codes]
+    if not codes:
+        return ""
+    return ("<FactorsIdentifiedAtAssessment>" + "".join(f"<AssessmentFactors>{escape(str(c))}</AssessmentFactors>"
+                                                        for c in dict.fromkeys(codes)) + "</FactorsIdentifiedAtAssessment>")
 
 
 def _records(ep: pd.DataFrame, start: str, end: str | None):

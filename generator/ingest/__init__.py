@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -26,7 +27,7 @@ from generator.eventlog import EventLog
 import pandas as pd
 
 from generator.ingest import annex_a, area_aggregates, assessment_factors, cin_census, population, proceedings, ssda903, tidy
-from generator.ingest.combine import authority_of, join_sources
+from generator.ingest.combine import authority_of, join_sources, joined_ids
 from generator.ingest.sniff import binary_kind, csv_columns
 from generator.ingest.tabular import CSV_SUFFIXES, TABLE_SUFFIXES, table_columns
 from generator.quality import Finding
@@ -42,12 +43,14 @@ class Reader:
     """A format: `claims(path)` looks at a file's content; `read` reads the files it claimed.
 
     `read` returns the EventLog, or (EventLog, findings) when it repaired or dropped rows: the
-    findings go to the data-quality page, so nothing is dropped uncounted.
+    findings go to the data-quality page, so nothing is dropped uncounted; or (EventLog,
+    findings, tables) when the format also carries inputs that are not events, by `Tables`
+    field (a CIN census's assessment factors).
     """
 
     name: str
     claims: Callable[[Path, str], bool]
-    read: Callable[[list[tuple[Path, str]]], EventLog | tuple[EventLog, list[Finding]]]
+    read: Callable[[list[tuple[Path, str]]], EventLog | tuple]
 
 
 def _claims_tidy(path: Path, display: str) -> bool:
@@ -93,52 +96,35 @@ class Tables:
     factors: pd.DataFrame | None = None
 
 
-def _claims_population(path: Path, display: str) -> bool:
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        return False
-    return population.looks_like_population(table_columns(path, display))
-
-
-def _read_population(files: list[tuple[Path, str]]) -> pd.DataFrame:
-    frames = [population.read_population(path, display) for path, display in files]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
 def _header(path: Path, display: str) -> list[str]:
     # A CSV's first lines only (`table_columns` reads the whole file): every file of a folder
     # is looked at by each claim, and a county's event logs are large.
     return csv_columns(path) if path.suffix.lower() in CSV_SUFFIXES else table_columns(path, display)
 
 
-def _claims_areas(path: Path, display: str) -> bool:
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        return False
-    return area_aggregates.looks_like_area_aggregates(_header(path, display))
+def _claims_by_header(looks_like: Callable[[list[str]], bool]) -> Callable[[Path, str], bool]:
+    """A table's claim: a table file whose header row ``looks_like`` the input's."""
+    def claims(path: Path, display: str) -> bool:
+        return path.suffix.lower() in TABLE_SUFFIXES and looks_like(_header(path, display))
+    return claims
 
 
-def _read_areas(files: list[tuple[Path, str]]) -> pd.DataFrame:
-    frames = [area_aggregates.read_area_aggregates(path, display) for path, display in files]
+def _read_each(read: Callable[[Path, str], pd.DataFrame], files: list[tuple[Path, str]]) -> pd.DataFrame:
+    """Each file read by ``read`` and the frames stacked (one file's frame as it is)."""
+    frames = [read(path, display) for path, display in files]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
-def _claims_factors(path: Path, display: str) -> bool:
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        return False
-    return assessment_factors.looks_like_factors(_header(path, display))
-
-
-def _read_factors(files: list[tuple[Path, str]]) -> pd.DataFrame:
-    # Without the LA of each file; `read_inputs` reads factors with `_factors_of_las` instead.
-    return pd.concat([assessment_factors.read_factors(path, display) for path, display in files], ignore_index=True)
 
 
 #: Non-event inputs, by the `Tables` field each fills: (claims, read). Looked at before the
 #: event readers (a population table names no child, so no event reader would claim it; an
 #: assessment-factors table names one, so it must be placed before the tidy reader sees it).
+#: (`read_inputs` reads factors with `_factors_of_las`, which knows each file's LA.)
 TABLE_READERS: dict[str, tuple[Callable[[Path, str], bool], Callable[[list[tuple[Path, str]]], pd.DataFrame]]] = {
-    "population": (_claims_population, _read_population),
-    "areas": (_claims_areas, _read_areas),
-    "factors": (_claims_factors, _read_factors),
+    "population": (_claims_by_header(population.looks_like_population), partial(_read_each, population.read_population)),
+    "areas": (_claims_by_header(area_aggregates.looks_like_area_aggregates),
+              partial(_read_each, area_aggregates.read_area_aggregates)),
+    "factors": (_claims_by_header(assessment_factors.looks_like_factors),
+                partial(_read_each, assessment_factors.read_factors)),
 }
 
 
@@ -264,19 +250,7 @@ def read_inputs(paths: list[Path]) -> Sources:
     if problems:
         raise InputError(problems)
 
-    parts, findings = [], []
-    for reader in READERS:
-        for (name, la), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
-            if name != reader.name:
-                continue
-            try:
-                part = reader.read(files)
-            except InputError as error:
-                problems += error.problems
-                continue
-            log, found = part if isinstance(part, tuple) else (part, [])
-            parts.append((name, la, log))
-            findings += found
+    parts, findings, event_tables = _read_groups(groups, problems)
     legal = None
     try:
         legal, legal_findings = proceedings.read_legal(legal_files, authorities)
@@ -299,19 +273,49 @@ def read_inputs(paths: list[Path]) -> Sources:
                                  + " and ".join(sorted(table_files)) + " tables",
                                  "add the event data (a tidy event log, a 903 or a CIN census) beside them"))
     log, found = join_sources(parts)
+    for field_name, carried in event_tables.items():
+        frames = [frame.assign(child_id=joined_ids(frame["child_id"], part, parts)) for part, frame in carried]
+        frames += [tables[field_name]] if field_name in tables else []
+        # The same assessment may be in a census and in a factors table: counted once.
+        tables[field_name] = (pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+                              if len(frames) > 1 else frames[0])
     return Sources(log, inputs, findings + found, Tables(**tables, legal=legal))
+
+
+def _read_groups(groups: dict[tuple[str, str | None], list[tuple[Path, str]]], problems: list[Problem]):
+    """Each group of files read by its reader, in `READERS` order: the (format, LA, log)
+    parts, the readers' findings, and the tables an event format carries by `Tables` field
+    ((its part, frame) each). Readers' problems are added to ``problems``."""
+    parts, findings = [], []
+    event_tables: dict[str, list] = {}
+    for reader in READERS:
+        for (name, la), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
+            if name != reader.name:
+                continue
+            try:
+                part = reader.read(files)
+            except InputError as error:
+                problems += error.problems
+                continue
+            log, found, carried = (*part, {})[:3] if isinstance(part, tuple) else (part, [], {})
+            parts.append((name, la, log))
+            findings += found
+            for field_name, frame in carried.items():
+                event_tables.setdefault(field_name, []).append((parts[-1], frame))
+    return parts, findings, event_tables
 
 
 def _factors_of_las(files: list[tuple[Path, str]], authorities: dict) -> pd.DataFrame:
     """Assessment factors, with LA-prefixed child ids when the data holds several LAs, as
     `combine.join_sources` prefixes the log's ("kent/123")."""
     las = {authorities.get(path) for path, _ in files}
-    parts = [assessment_factors.read_factors(path, display) for path, display in files]
     if len(las) < 2 or None in las:
-        return pd.concat(parts, ignore_index=True)
-    for part, (path, _) in zip(parts, files):
-        part["child_id"] = (authorities[path] + "/" + part["child_id"]).astype("string")
-    return pd.concat(parts, ignore_index=True)
+        return _read_each(assessment_factors.read_factors, files)
+
+    def read(path: Path, display: str) -> pd.DataFrame:
+        part = assessment_factors.read_factors(path, display)
+        return part.assign(child_id=(authorities[path] + "/" + part["child_id"]).astype("string"))
+    return _read_each(read, files)
 
 
 def _table_kind(file: Path, display: str) -> str | None:

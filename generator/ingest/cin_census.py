@@ -19,6 +19,12 @@ Events of an episode (the canonical vocabulary):
     InitialCategoryOfAbuse)/cpp_end; cpp_review on each Reviews/CPPreviewDate of a plan (the
     key practice of reviewing a plan within 3 months, then every 6); cin_end (code
     ReasonForClosure) on CINclosureDate.
+
+An assessment's factors (FactorsIdentifiedAtAssessment holding one AssessmentFactors code
+each, as the DfE schema has it, or AssessmentFactors holding AssessmentFactor codes, as some
+suppliers write them) are not events: they come back as the `factors` table
+(`generator.ingest.assessment_factors` has its columns), dated by the assessment's
+authorisation date, else its start, and checked against the code list of their census's year.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import pandas as pd
 from generator.errors import InputError, Problem
 from generator.eventlog import EventLog
 from generator.ingest import codelists
+from generator.ingest.dates import EARLIEST, LATEST
 from generator.ingest.findings import finding, keep, lenient_dates
 from generator.ingest.tidy import SEX_CODES
 from generator.ingest.xmlfiles import iter_records, local, xml_root
@@ -42,6 +49,10 @@ TRUE = {"1", "true", "yes", "y"}
 #: in need (RC8 no further action; RC9, from the 2023 census, referred to early help).
 CLOSED_AFTER_ASSESSMENT = {"RC8", "RC9"}
 SEX_WORDS = {**SEX_CODES, "m": "1", "f": "2", "u": "0", "x": "0"}
+#: Elements that hold an assessment's factor codes, and the leaves that are one code each.
+FACTOR_CONTAINERS = ("FactorsIdentifiedAtAssessment", "AssessmentFactors")
+FACTOR_LEAVES = ("AssessmentFactors", "AssessmentFactor")
+_CODES = "_factor_codes"
 
 
 def claims(path: Path, display: str) -> bool:
@@ -62,6 +73,10 @@ def _fields(element) -> dict[str, object]:
         name = local(child.tag)
         if len(child):
             out.setdefault(name, []).append(child)  # type: ignore[union-attr]
+        elif name in FACTOR_LEAVES:
+            # Repeated, one code each: a list (a leaf of the dict would keep only the last).
+            if (child.text or "").strip():
+                out.setdefault(_CODES, []).append(child.text.strip())  # type: ignore[union-attr]
         else:
             out[name] = (child.text or "").strip() or None
     return out
@@ -81,10 +96,11 @@ def _each(fields: dict, container: str, item: str) -> list[dict]:
     return items
 
 
-def _census(path: Path, display: str) -> tuple[dict, list[tuple], list[dict]]:
+def _census(path: Path, display: str) -> tuple[dict, list[tuple], list[dict], list[tuple]]:
     header: dict = {}
     rows: list[tuple] = []
     children: list[dict] = []
+    factors: list[tuple] = []
     number = 0
     for element in iter_records(path, display, "Child"):
         if local(element.tag) == "Header":
@@ -106,8 +122,25 @@ def _census(path: Path, display: str) -> tuple[dict, list[tuple], list[dict]]:
             "_row": f"child {number}",
         })
         for episode in f.get("CINdetails") or []:
-            rows += _episode_rows(child, _fields(episode), number)
-    return header, rows, children
+            details = _fields(episode)
+            rows += _episode_rows(child, details, number)
+            factors += _factor_rows(child, details, number)
+    return header, rows, children, factors
+
+
+def _factor_rows(child, e: dict, number: int) -> list[tuple]:
+    """(child, date, code, row) for each factor of each assessment of one CINdetails."""
+    out = []
+    for a in _each(e, "Assessments", "Assessment"):
+        codes = list(a.get(_CODES, []))
+        for name in FACTOR_CONTAINERS:
+            for element in a.get(name) or []:
+                if not isinstance(element, str):
+                    codes += [c.text.strip() for c in element.iter()
+                              if local(c.tag) in FACTOR_LEAVES and not len(c) and (c.text or "").strip()]
+        date = a.get("AssessmentAuthorisationDate") or a.get("AssessmentActualStartDate")
+        out += [(child, date, code.upper(), f"child {number}") for code in codes]
+    return out
 
 
 def _episode_rows(child, e: dict, number: int) -> list[tuple]:
@@ -179,11 +212,19 @@ def census_year(header: dict, name: str, dates: pd.Series) -> int | None:
     return int(codelists.collection_year(dates.max())) if len(dates) else None
 
 
-def read_cin(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]]:
-    """Read one LA's CIN censuses, all years, into one EventLog."""
-    parts, kids, problems, leas = [], [], [], set()
+def read_cin(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding], dict[str, pd.DataFrame]]:
+    """Read one LA's CIN censuses, all years, into one EventLog.
+
+    Returns
+    -------
+    (EventLog, findings, tables)
+        ``tables`` holds ``factors`` (``child_id``, ``date``, ``factor``: one row per
+        assessment and factor, as `generator.ingest.assessment_factors.read_factors` gives
+        them) when any assessment records its factors, else nothing.
+    """
+    parts, kids, problems, leas, factor_parts = [], [], [], set(), []
     for order, (path, display) in enumerate(files):
-        header, rows, children = _census(path, display)
+        header, rows, children, factors = _census(path, display)
         if not children:
             problems.append(Problem(display, "Children", "is a CIN census with no Child records",
                                     "export the census again with its children"))
@@ -193,6 +234,7 @@ def read_cin(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]]:
         year = census_year(header, Path(display).name, pd.to_datetime(frame["date"], errors="coerce", format="%Y-%m-%d"))
         frame["year"] = year
         parts.append(frame)
+        factor_parts.append(pd.DataFrame(factors, columns=["child_id", "date", "factor", "_row"]).assign(year=year))
         kid = pd.DataFrame(children)
         kid["year"], kid["_order"], kid["_file"] = year or 0, order, display
         kids.append(kid)
@@ -214,7 +256,42 @@ def read_cin(files: list[tuple[Path, str]]) -> tuple[EventLog, list[Finding]]:
     record = events["child_id"] + ":" + events["referral"].fillna("") + events["part"]
     log_events = pd.DataFrame({"child_id": events["child_id"], "event": events["event"], "date": events["date"],
                                "record_id": record, "code": events["code"], "source": events["_file"]})
-    return EventLog.from_frames(log_events, children), findings
+    factors = _factors(pd.concat(factor_parts, ignore_index=True), findings, source)
+    return EventLog.from_frames(log_events, children), findings, ({} if factors is None else {"factors": factors})
+
+
+def _factors(rows: pd.DataFrame, findings: list[Finding], source: str) -> pd.DataFrame | None:
+    """The assessment factors of the censuses, once each; None when no assessment has any.
+
+    A code outside the list of its census's year is counted; kept when it is a code of other
+    years (the problem profiles read it), dropped when no census has it. A factor whose
+    assessment has no date it can be placed on is counted and dropped (the assessment's own
+    date is counted with the events).
+    """
+    rows = rows[rows["child_id"].notna()]
+    if rows.empty:
+        return None
+    codes = codelists.ASSESSMENT_FACTORS
+    bad, shown = [], []
+    for year, part in rows.groupby(rows["year"].fillna(0).astype(int)):
+        wrong = part[~part["factor"].isin(codes.in_year(int(year) or None))]
+        bad.append(wrong)
+        shown += codes.outside(wrong["factor"], int(year) or None)
+    keep(findings, finding("codes outside the code list", pd.concat(bad),
+                           f"{codes.label} codes not in the DfE list for their census's year: "
+                           f"{', '.join(list(dict.fromkeys(shown))[:5])}",
+                           "kept when a code of other census years; dropped from the problem profiles when no census "
+                           "has it", source))
+    dates = pd.to_datetime(rows["date"], format="%Y-%m-%d", errors="coerce")
+    dates = dates.where((dates >= EARLIEST) & (dates <= LATEST))
+    keep(findings, finding("assessment factors without a date", rows[dates.isna()],
+                           "factors of an assessment with no authorisation or start date that can be read",
+                           "dropped: a factor is placed in time by its assessment", source))
+    rows = rows.assign(date=dates)[dates.notna() & rows["factor"].isin(codes.ever())]
+    long = pd.DataFrame({"child_id": pd.array(rows["child_id"], dtype="string"), "date": rows["date"].to_numpy(),
+                         "factor": rows["factor"].astype("string").to_numpy()})
+    long = long.drop_duplicates()  # an episode open on a census date is in two censuses
+    return long.sort_values(["child_id", "date", "factor"], kind="mergesort").reset_index(drop=True)
 
 
 def _deduplicate(events: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Finding]]:

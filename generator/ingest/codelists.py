@@ -228,6 +228,18 @@ REFERRAL_SOURCE = CodeList("ReferralSource", _codes(
     "6", "7", "8", "9", "10"), changes={2023: (_codes("5D"), frozenset())})
 #: Category of abuse (initial and latest), unchanged 2017-2026.
 CATEGORY_OF_ABUSE = CodeList("InitialCategoryOfAbuse", _codes("NEG", "PHY", "SAB", "EMO", "MUL"))
+#: Factors identified at the end of an assessment (AssessmentFactors). The 2021 census splits
+#: physical and sexual abuse by who abused (18A, 19A -> 18B/18C, 19B/19C); the 2022 census adds
+#: 24A (child criminal exploitation). From liia-tools' CIN_schema_<year>.xsd (commit 0dd821c),
+#: assessmentfactorstype, 2017 to 2024.
+ASSESSMENT_FACTORS = CodeList("AssessmentFactors", _codes(
+    "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B", "6C", "7A",
+    "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18A", "19A", "20", "21",
+    "22A", "23A"), changes={2021: (_codes("18B", "18C", "19B", "19C"), _codes("18A", "19A")),
+                            2022: (_codes("24A"), frozenset())})
+#: Before the 2021 census, physical and sexual abuse were not split by who abused: the code the
+#: CIN writer gives the later codes in earlier censuses.
+FACTORS_BEFORE_2021 = {"18B": "18A", "18C": "18A", "19B": "19A", "19C": "19A"}
 #: Primary need (N0-N9 in the census; N1-N8 as a 903 episode's category of need).
 PRIMARY_NEED = CodeList("PrimaryNeedCode", frozenset(f"N{n}" for n in range(10)))
 #: DfE ethnicity codes (903 header and CIN census, unchanged 2017-2024).

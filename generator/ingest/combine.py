@@ -56,10 +56,7 @@ def join_sources(parts: list[tuple[str, str | None, EventLog]]) -> tuple[EventLo
     if len(parts) == 1 and parts[0][1] is None:
         return parts[0][2], findings  # one format, one LA: nothing to join
     parts = [(name, la, _with_la(log, la)) for name, la, log in parts]
-    authorities = set()
-    for _, _, log in parts:
-        authorities |= set(log.children["la"].dropna().unique())
-    prefix = len(authorities) > 1
+    prefix = _several(parts)
     events, children = [], []
     for _, _, log in parts:
         ids = log.children.set_index("child_id")["la"]
@@ -194,6 +191,42 @@ def _merge_findings(kept: pd.DataFrame, dropped: pd.DataFrame, conflicts: list) 
                              f"{event}: matched events whose {what} differ between the returns",
                              "kept: the value of the return with precedence", []))
     return found
+
+
+def _several(parts: list[tuple[str, str | None, EventLog]]) -> bool:
+    """Whether the parts (their LAs already set) hold more than one LA: ids are then prefixed."""
+    authorities = set()
+    for _, _, log in parts:
+        authorities |= set(log.children["la"].dropna().unique())
+    return len(authorities) > 1
+
+
+def joined_ids(ids: pd.Series, part: tuple[str, str | None, EventLog],
+               parts: list[tuple[str, str | None, EventLog]]) -> pd.Series:
+    """Child ids of a table a reader gave beside one part's log (a CIN census's assessment
+    factors), as `join_sources` writes that log's ids: prefixed with the child's LA when the
+    parts hold several LAs.
+
+    Parameters
+    ----------
+    ids : Series
+        Child ids as the reader read them.
+    part : (format, LA, EventLog)
+        The part the table came with.
+    parts : list of (format, LA, EventLog)
+        Every part `join_sources` joins.
+
+    Returns
+    -------
+    Series
+        The ids as in the joined log.
+    """
+    if len(parts) == 1 and parts[0][1] is None:
+        return ids
+    if not _several([(name, la, _with_la(log, la)) for name, la, log in parts]):
+        return ids
+    children = _with_la(part[2], part[1]).children.set_index("child_id")["la"]
+    return _prefixed(ids, ids.map(children))
 
 
 def _with_la(log: EventLog, la: str | None) -> EventLog:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.errors import Problem
-from generator.ingest.dates import EARLIEST, LATEST, OUT_OF_RANGE, PLACEHOLDER, parse_dates
+from generator.ingest.dates import EARLIEST, LATEST, OUT_OF_RANGE, PLACEHOLDER, parse_dates, plain_dates
 from generator.quality import Finding
 
 EXAMPLES = 5
@@ -56,15 +56,8 @@ def lenient_dates(values: pd.Series, display: str, column: str, rows: pd.Series,
     present = _present(values)
     # Most returns hold ISO or dd/mm/yyyy text throughout: parse those in one vectorised pass
     # and send only the rest (Excel cells, serials, mixed forms, mistakes) to parse_dates.
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if values.dtype == object or pd.api.types.is_string_dtype(values):
-        text = values.astype("string").str.strip()
-        parsed = pd.to_datetime(text.where(text.str.len() == 10), format="%Y-%m-%d", errors="coerce")
-        uk = parsed.isna() & present
-        if uk.any():
-            parsed[uk] = pd.to_datetime(text[uk].where(text[uk].str.len() == 10), format="%d/%m/%Y", errors="coerce")
-    # 1678-2262 parse above as well: the range is checked by parse_dates with the rest.
-    rest = (parsed.isna() | (parsed < EARLIEST) | (parsed > LATEST)) & present
+    parsed = plain_dates(values)
+    rest = parsed.isna() & present
     problems: list[Problem] = []
     odd: dict = {}
     if rest.any():

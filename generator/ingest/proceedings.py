@@ -149,14 +149,15 @@ def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
 
 def _fold(values: pd.Series, words: dict[str, tuple[str, ...]]) -> pd.Series:
     def one(value):
-        if pd.isna(value):
-            return pd.NA
         folded = key(value)
         for label, patterns in words.items():
             if any(re.search(p, folded) for p in patterns):
                 return label
         return "?" + str(value)
-    return values.map(one).astype("string")
+    # Each distinct label is folded once: a list of 100,000 proceedings holds a few dozen.
+    codes, distinct = pd.factorize(values)
+    labels = pd.array([one(value) for value in distinct], dtype="string")
+    return pd.Series(labels.take(codes, allow_fill=True), index=values.index, dtype="string")
 
 
 def _where(rows: pd.DataFrame) -> list[str]:

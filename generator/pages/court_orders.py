@@ -88,11 +88,14 @@ class CourtOrdersPage(PageKind):
                                                             rates={"share": ("children", "total")})
                 notes.append(f"The data hold {areas} areas, too many for a panel each: the chart shows them together; "
                              "each area's shares and trends are downloads.")
-        follow_up = court.return_to_court(proceedings, options.orders)
+        by = area_column(options.by) if several else None
+        follow_up = court.return_to_court(proceedings, options.orders, by=by)
         chart, at_risk, test = self._returns(slug, follow_up, options.horizon_years)
         charts.append(chart)
         tables.append(at_risk)
         notes.append(self._test_words(test))
+        if several:
+            tables.append(self._returns_by_area(slug, follow_up, by, options.horizon_years, at_risk["id"]))
         return RenderedPage(template="longitudinal.html", charts=charts, downloads=downloads,
                             context={"intro": options.intro, "notes": notes, "tables": tables})
 
@@ -167,6 +170,28 @@ class CourtOrdersPage(PageKind):
                  "caption": "Number at risk: children still followed, not yet back in court or 18, by the order before",
                  "frame": Table(at_risk, counts=list(at_risk.columns[1:]), groups=[])}
         return chart, table, competing_risks.cause_specific_logrank(follow_up)
+
+    @staticmethod
+    def _returns_by_area(slug, follow_up, by, horizon_years, after):
+        # An LA compares itself on one figure per area: all orders together, read at the horizon.
+        areas = court.return_by_area(follow_up, by, horizon_years * 365.25)
+        # Not "at_risk": that name makes the privacy stage read the rows as one curve, cut
+        # after its first small number.
+        frame = areas[["area", "followed", "returned", "at_risk"]].rename(columns={"at_risk": "still_followed"}).assign(
+            **{column: (100 * areas[column]).round(1) for column in ("estimate", "lower", "upper")})
+        headers = {"area": "Area", "followed": "Final orders followed", "returned": f"New proceedings within {horizon_years} years",
+                   "still_followed": f"Still followed at {horizon_years} years", "estimate": f"Back in court by {horizon_years} years (%)",
+                   "lower": "95% interval from (%)", "upper": "95% interval to (%)"}
+        shown = ["estimate", "lower", "upper"]
+        return {"id": f"{slug}-return-by-area", "after": after, "headers": headers,
+                "caption": f"Return to court by area: the cumulative incidence of new care proceedings within {horizon_years} "
+                           "years of a final order, all orders together (Aalen-Johansen, turning 18 a competing event; "
+                           "pointwise 95% intervals)",
+                # The incidence is read from the counts beside it: hidden wherever they are, and
+                # an area of few orders is not named with a figure.
+                "frame": Table(frame, counts=["followed", "returned", "still_followed"], groups=[],
+                               hidden_with={"followed": shown, "returned": shown, "still_followed": shown},
+                               group_size="followed")}
 
     @staticmethod
     def _test_words(test: dict) -> str:

@@ -1,7 +1,8 @@
 """The demo county's tables for the court pages: its children's assessment factors and an
 area-aggregates table that sets the county among synthetic LAs.
 
-`synth demo` (events format) writes them beside the proceedings list, each from a random
+`synth demo` writes them beside the proceedings list (with `--format cin` the factors go into
+the census, on the demo's own assessments: `factors_at_assessments`), each from a random
 generator of its own, so every other file of the demo stays as it was. The factors are drawn
 for the children of the demo's own proceedings (`generator.synth.proceedings.demo_legal`), at
 assessments near the application, after the final order and a year later (the demo's records
@@ -61,6 +62,25 @@ def demo_factors(cases: pd.DataFrame, rng: np.random.Generator, la: str, last_da
     return factors.assign(date=factors["date"].dt.strftime("%Y-%m-%d")).reset_index(drop=True)
 
 
+def factors_at_assessments(factors: pd.DataFrame, events: pd.DataFrame, window_days: int = 183) -> pd.DataFrame:
+    """``factors`` (``child_id``, ``date``, ``factors``) moved onto the child's nearest assessment
+    of ``events`` (``assessment_authorised``) within ``window_days``, one row per code
+    (``child_id``, ``date``, ``factor``): a CIN census records factors on its assessments, so
+    `synth demo --format cin` writes those of the demo's own. A set of factors with no
+    assessment near it is left out; of two sets nearest the same assessment, the first."""
+    from generator.ingest.assessment_factors import split_factors
+
+    assessed = events.loc[events["event"] == "assessment_authorised", ["child_id", "date"]]
+    assessed = assessed.astype({"child_id": str}).rename(columns={"date": "_assessed"}).sort_values("_assessed")
+    drawn = factors.astype({"child_id": str}).assign(date=pd.to_datetime(factors["date"])).sort_values("date", kind="mergesort")
+    hit = pd.merge_asof(drawn, assessed, left_on="date", right_on="_assessed", by="child_id", direction="nearest",
+                        tolerance=pd.Timedelta(days=window_days)).dropna(subset=["_assessed"])
+    hit = hit.drop_duplicates(["child_id", "_assessed"])
+    long = hit.assign(factor=hit["factors"].map(split_factors)).explode("factor").dropna(subset=["factor"])
+    return pd.DataFrame({"child_id": long["child_id"].to_numpy(), "date": long["_assessed"].to_numpy(),
+                         "factor": long["factor"].to_numpy()}).sort_values(["child_id", "date"], kind="mergesort")
+
+
 def _supervision_share(frame: pd.DataFrame, area: str) -> pd.DataFrame:
     """Supervision orders of all six final orders per calendar year of ``frame`` (``area``,
     ``final_date``, ``final_order``), for AREA_YEARS."""
@@ -86,14 +106,18 @@ def demo_area_aggregates(cases: pd.DataFrame, rng: np.random.Generator, la: str)
 
 
 def write_demo_court(out: Path, sheet: pd.DataFrame, truth: pd.DataFrame, seed: int, la: str,
-                     last_day: pd.Timestamp) -> list[Path]:
+                     last_day: pd.Timestamp, factors_file: bool = True) -> tuple[list[Path], pd.DataFrame]:
     """Write the demo's assessment factors and area aggregates (COURT_FILES) into ``out`` from
-    the proceedings list ``sheet`` and its ``truth``; returns the paths written."""
+    the proceedings list ``sheet`` and its ``truth``; the factors file only when
+    ``factors_file`` (a CIN census carries them instead). Returns the paths written and the
+    factors (``child_id``, ``date``, ``factors``)."""
     cases = demo_cases(sheet, truth)
     tables = (demo_factors(cases, np.random.default_rng([seed, FACTORS_STREAM]), la, last_day),
               demo_area_aggregates(cases, np.random.default_rng([seed, AREAS_STREAM]), la))
     paths = []
     for name, table in zip(COURT_FILES, tables):
+        if name == COURT_FILES[0] and not factors_file:
+            continue
         table.to_csv(Path(out) / name, index=False, lineterminator="\n")
         paths.append(Path(out) / name)
-    return paths
+    return paths, tables[0]
