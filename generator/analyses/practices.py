@@ -25,6 +25,7 @@ measured from a birthday runs from the last day of that month (so a breach is ce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -65,9 +66,10 @@ def due_dates(start: pd.Series, deadline: Deadline) -> pd.Series:
     return pd.Series((next_day - np.timedelta64(1, "D")).astype("datetime64[ns]"), index=start.index)
 
 
+@lru_cache(maxsize=1 << 16)
 def _due(day: pd.Timestamp, deadline: Deadline) -> pd.Timestamp:
     """`due_dates` for one day, without building a Series: recurring clocks call it once per
-    occasion, tens of thousands of times on a county's data."""
+    occasion, tens of thousands of times on a county's data (kept: many clocks share a day)."""
     if deadline.days is not None:
         return day + pd.Timedelta(days=deadline.days)
     if deadline.months is not None:
@@ -113,6 +115,16 @@ def _interval(log: EventLog, m: Interval, data_end) -> pd.DataFrame:
     return occasions.assign(due=due_dates(occasions["start"], m.deadline).to_numpy())
 
 
+def _dates_by_child(events: pd.DataFrame) -> dict:
+    """child_id -> the child's event dates, ascending (datetime64[ns])."""
+    events = events.sort_values(["child_id", "date"], kind="mergesort")
+    ids, dates = events["child_id"].to_numpy(), events["date"].to_numpy(dtype="datetime64[ns]")
+    if not len(ids):
+        return {}
+    cuts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+    return {ids[a]: dates[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(ids)])}
+
+
 def _recurring(log: EventLog, m: Recurring, data_end) -> pd.DataFrame:
     periods = _periods(log, m.period[0], m.period[1], data_end)
     if m.min_age_at_start is not None or m.until_age is not None:
@@ -122,18 +134,19 @@ def _recurring(log: EventLog, m: Recurring, data_end) -> pd.DataFrame:
         if m.until_age is not None:
             limit = periods["child_id"].map(_birthdays(log, m.until_age))
             periods = periods.assign(end=periods["end"].where(periods["end"].notna() & (periods["end"] < limit), limit))
-    events = log.of_event(m.event).groupby("child_id")["date"].apply(lambda s: s.sort_values().to_numpy())
+    events = _dates_by_child(log.of_event(m.event))
+    no_dates = np.array([], dtype="datetime64[ns]")
     rows = []
     for child, start, end in periods[["child_id", "start", "end"]].itertuples(index=False):
         close = data_end if pd.isna(end) else min(end, data_end)
-        done_days = events.get(child, np.array([], dtype="datetime64[ns]"))
+        done_days = events.get(child, no_dates)
         anchor, k = start, 0
         while True:
             due = _due(anchor, m.deadlines[min(k, len(m.deadlines) - 1)])
             if due >= close:
                 break  # the period closed, or the data end, before this review fell due
-            later = done_days[done_days > np.datetime64(anchor)]
-            done = pd.Timestamp(later[0]) if len(later) else pd.NaT
+            first_later = np.searchsorted(done_days, anchor.to_datetime64(), side="right")
+            done = pd.Timestamp(done_days[first_later]) if first_later < len(done_days) else pd.NaT
             rows.append((child, anchor, due, done))
             k += 1
             # The next clock runs from the review, even a late one; but a review so late that it
