@@ -17,6 +17,7 @@ import pandas as pd
 from generator.charts.annotations import records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import PALETTE, base_properties
+from generator.words import counted
 
 #: Shown where a cell is hidden by the privacy stage.
 HIDDEN = "c"
@@ -75,7 +76,7 @@ def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, catego
 def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Callable[[pd.DataFrame], str]) -> Chart:
     """Share returned within 1, 2 and 5 years by group, both estimators, with intervals."""
     data = table.assign(pct=100 * table["estimate"], low_pct=100 * table["lower"], high_pct=100 * table["upper"],
-                        within=(table["days"] / 365.25).round().astype(int).astype(str) + " year(s)",
+                        within=[counted(int(round(d / 365.25)), "year") for d in table["days"]],
                         estimator=table["method"].map({"kaplan_meier": "1 - Kaplan-Meier (18 censored)",
                                                        "aalen_johansen": "Aalen-Johansen (18 competing)"}))
     base = alt.Chart()
@@ -92,7 +93,7 @@ def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Cal
     dots = base.mark_point(filled=True, size=50).encode(x=alt.X("pct:Q"), y=y, yOffset=offset, color=colour, tooltip=tooltip)
     chart = alt.layer(rules, dots, data=alt.Data(values=records(data))).properties(
         width=210, height=max(90, 34 * data["group"].nunique())).facet(
-        column=alt.Column("within:N", title="Returned within", sort=["1 year(s)", "2 year(s)", "5 year(s)"]))
+        column=alt.Column("within:N", title="Returned within", sort=["1 year", "2 years", "5 years"]))
     return Chart(chart_id, title, "", spec_of(chart), data.drop(columns=["estimate", "lower", "upper"]),
                  counts=[], at_risk="at_risk", curves_by=["grouping", "group", "method"], describe=describe)
 

@@ -18,6 +18,7 @@ from generator.eventlog import CARE_EVENTS, SEX_LABELS
 from generator.page_options import IncidenceOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Table
+from generator.words import counted
 
 #: What the page counts, by the option `event`.
 FIRSTS = {"lac_start": "entered care", "referral": "been referred to children's social care",
@@ -194,7 +195,7 @@ class IncidencePage(PageKind):
             at_risk = (table[table["method"] == "kaplan_meier"]
                        .pivot(index="group", columns="days", values="at_risk").astype("Int64").reset_index())
             at_risk.columns = ["group", *[f"at_risk_{round(d / 365.25)}y" for d in at_risk.columns[1:]]]
-            headers = {"group": GROUPINGS[label], **{c: f"Still followed at {c.split('_')[-1][:-1]} year(s)"
+            headers = {"group": GROUPINGS[label], **{c: f"Still followed at {counted(int(c.split('_')[-1][:-1]), 'year')}"
                                                      for c in at_risk.columns[1:]}}
             out.append((chart, {"id": f"{slug}-at-risk-{by.split('_')[0]}", "after": chart.id, "headers": headers,
                                 "caption": f"Number at risk: leavers still followed, not yet returned or 18, by {name}",
