@@ -56,7 +56,10 @@ def rate_bars(
     shown["bar"] = shown["pct"].where(shown["drawn"])
     order = list(dict.fromkeys(table[category]))
     base = alt.Chart(alt.Data(values=records(shown)))
-    x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    # More than eight categories leave each label less width than a name ("White and Black
+    # Caribbean") needs side by side: slant them, each ending under its bar.
+    slant = dict(labelAngle=-40, labelAlign="right", labelBaseline="top") if len(order) > 8 else dict(labelAngle=0)
+    x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=160, **slant))
     encodings: dict = {"x": x}
     extra = [alt.Tooltip(f"{category}:N", title=category_title)]
     if group:
