@@ -51,3 +51,14 @@ def test_pages_and_charts_write_counted_nouns_without_bracketed_plurals():
             found += [f"{path.relative_to(package)}:{node.lineno}: {node.value.strip()[:60]!r}"
                       for node in _string_parts(tree) if "(s)" in node.value and id(node) not in docstrings]
     assert found == [], "write the count with generator.words.counted:\n" + "\n".join(found)
+
+
+def test_a_part_of_a_rate_is_not_named_as_the_rate():
+    # The twins page listed referral_to_assessment_pending (337 cases whose window was still
+    # open) as "Referrals going on to assessment", a figure the junctions page gives as 14,518.
+    from generator.metrics import label_of
+
+    assert label_of("referral_to_assessment_pct") == "Referrals going on to assessment (%)"
+    assert label_of("referral_to_assessment_pending") != label_of("referral_to_assessment")
+    assert "pending" in label_of("referral_to_assessment_pending")
+    assert label_of("contacts") == "Contacts"
