@@ -59,7 +59,9 @@ def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, catego
     """Rate ratios on a log scale with their intervals; a rule at 1 (the reference group)."""
     base = alt.Chart(alt.Data(values=records(table)))
     x = alt.X("rate_ratio:Q", title="Rate ratio (log scale; 1 = the reference group)", scale=alt.Scale(type="log"))
-    y = alt.Y(f"{category}:N", title=category_title, sort=None)
+    # No axis title: the chart's title names the groups, and beside long names ("Information
+    # not yet obtained") the rotated title printed over them.
+    y = alt.Y(f"{category}:N", title=None, sort=None)
     tooltip = [alt.Tooltip(f"{category}:N", title=category_title),
                alt.Tooltip("rate:Q", title="First entries per 1,000 child-years", format=".2f"),
                alt.Tooltip("rate_ratio:Q", title="Rate ratio", format=".2f"),

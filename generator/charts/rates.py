@@ -57,8 +57,9 @@ def rate_bars(
     order = list(dict.fromkeys(table[category]))
     base = alt.Chart(alt.Data(values=records(shown)))
     # More than eight categories leave each label less width than a name ("White and Black
-    # Caribbean") needs side by side: slant them, each ending under its bar.
-    slant = dict(labelAngle=-40, labelAlign="right", labelBaseline="top") if len(order) > 8 else dict(labelAngle=0)
+    # Caribbean") needs side by side: stand them up, each ending under its bar (slanted, their
+    # boxes overlapped one another in print).
+    slant = dict(labelAngle=-90, labelAlign="right", labelBaseline="middle") if len(order) > 8 else dict(labelAngle=0)
     x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=160, **slant))
     encodings: dict = {"x": x}
     extra = [alt.Tooltip(f"{category}:N", title=category_title)]
