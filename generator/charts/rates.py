@@ -59,7 +59,10 @@ def rate_bars(
     # More than eight categories leave each label less width than a name ("White and Black
     # Caribbean") needs side by side: stand them up, each ending under its bar (slanted, their
     # boxes overlapped one another in print).
-    slant = dict(labelAngle=-90, labelAlign="right", labelBaseline="middle") if len(order) > 8 else dict(labelAngle=0)
+    # The title sits further below them: the static copy measures text in vl-convert's font,
+    # and the wider print font ran the longest names into it.
+    slant = (dict(labelAngle=-90, labelAlign="right", labelBaseline="middle", titlePadding=36) if len(order) > 8
+             else dict(labelAngle=0))
     x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=160, **slant))
     encodings: dict = {"x": x}
     extra = [alt.Tooltip(f"{category}:N", title=category_title)]
