@@ -127,9 +127,18 @@ def definition_of(key: str) -> MetricDefinition | None:
     return None
 
 
+#: What each part of a rate is, after the rate's name ("_pct" is the rate itself).
+_PART_WORDS = {"pct": " (%)", "n": ": cases counted", "d": ": cases whose next step is known",
+               "pending": ": cases still pending (window open at the end)", "missing": ": why not available"}
+
+
 def label_of(key: str) -> str:
-    """What a metrics.json key is called on a page ("(%)" after a rate)."""
+    """What a metrics.json key is called on a page: the rate's name with "(%)" after a rate,
+    and with what the part counts after its other parts (``_pending`` is not the rate)."""
     found = definition_of(key)
     if found is None:
         return key
-    return found.label + (" (%)" if key.endswith("_pct") and found.kind == "rate" else "")
+    part = _RATE_PART.match(key)
+    if part and key != found.key:
+        return found.label + _PART_WORDS[part["part"]]
+    return found.label

@@ -18,3 +18,26 @@ def counted(value, noun: str, plural: str | None = None, number=lambda v: f"{v:,
     if isinstance(value, str):
         return f"{value} {many}"
     return f"{number(value)} {noun if value == 1 else many}"
+
+
+#: The DfE's ethnicity codes (CIN census and SSDA903, unchanged 2017-2024) in the census
+#: guidance's words, so a page names a group rather than showing its code.
+ETHNICITY_NAMES = {
+    "WBRI": "White British", "WIRI": "White Irish", "WIRT": "Traveller of Irish heritage",
+    "WOTH": "Any other White background", "WROM": "Gypsy/Roma",
+    "MWBC": "White and Black Caribbean", "MWBA": "White and Black African", "MWAS": "White and Asian",
+    "MOTH": "Any other mixed background",
+    "AIND": "Indian", "APKN": "Pakistani", "ABAN": "Bangladeshi", "AOTH": "Any other Asian background",
+    "BCRB": "Black Caribbean", "BAFR": "Black African", "BOTH": "Any other Black background",
+    "CHNE": "Chinese", "OOTH": "Any other ethnic group",
+    "REFU": "Refused", "NOBT": "Information not yet obtained",
+}
+
+
+def ethnic_group(code):
+    """The name of a DfE ethnicity code (``WBRI`` -> ``White British``); anything else as given.
+
+    >>> ethnic_group("WBRI"), ethnic_group("MWBA"), ethnic_group("local code")
+    ('White British', 'White and Black African', 'local code')
+    """
+    return ETHNICITY_NAMES.get(str(code).strip().upper(), code) if isinstance(code, str) else code

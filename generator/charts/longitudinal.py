@@ -17,6 +17,7 @@ import pandas as pd
 from generator.charts.annotations import records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import PALETTE, base_properties
+from generator.words import counted
 
 #: Shown where a cell is hidden by the privacy stage.
 HIDDEN = "c"
@@ -58,7 +59,9 @@ def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, catego
     """Rate ratios on a log scale with their intervals; a rule at 1 (the reference group)."""
     base = alt.Chart(alt.Data(values=records(table)))
     x = alt.X("rate_ratio:Q", title="Rate ratio (log scale; 1 = the reference group)", scale=alt.Scale(type="log"))
-    y = alt.Y(f"{category}:N", title=category_title, sort=None)
+    # No axis title: the chart's title names the groups, and beside long names ("Information
+    # not yet obtained") the rotated title printed over them.
+    y = alt.Y(f"{category}:N", title=None, sort=None)
     tooltip = [alt.Tooltip(f"{category}:N", title=category_title),
                alt.Tooltip("rate:Q", title="First entries per 1,000 child-years", format=".2f"),
                alt.Tooltip("rate_ratio:Q", title="Rate ratio", format=".2f"),
@@ -72,15 +75,21 @@ def rate_ratio_dots(chart_id: str, table: pd.DataFrame, *, category: str, catego
                  describe=describe, decimals=dict.fromkeys(["rate", "rate_ratio", "low", "high"], 2))  # as the tooltip
 
 
+#: Width of one panel (1, 2 or 5 years) of the return-to-care dot charts.
+PANEL_WIDTH = 190
+
+
 def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Callable[[pd.DataFrame], str]) -> Chart:
     """Share returned within 1, 2 and 5 years by group, both estimators, with intervals."""
     data = table.assign(pct=100 * table["estimate"], low_pct=100 * table["lower"], high_pct=100 * table["upper"],
-                        within=(table["days"] / 365.25).round().astype(int).astype(str) + " year(s)",
+                        within=[counted(int(round(d / 365.25)), "year") for d in table["days"]],
                         estimator=table["method"].map({"kaplan_meier": "1 - Kaplan-Meier (18 censored)",
                                                        "aalen_johansen": "Aalen-Johansen (18 competing)"}))
     base = alt.Chart()
     y = alt.Y("group:N", title=None, sort=None)
-    colour = alt.Color("estimator:N", title="Estimate", scale=alt.Scale(range=PALETTE[:2]))
+    # The legend above the panels, not beside them: beside, it made the chart 680 px wide.
+    colour = alt.Color("estimator:N", title="Estimate", scale=alt.Scale(range=PALETTE[:2]),
+                       legend=alt.Legend(orient="top", direction="vertical"))
     offset = alt.YOffset("estimator:N")
     tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("within:N", title="Within"),
                alt.Tooltip("estimator:N"), alt.Tooltip("pct:Q", title="Per cent", format=".1f"),
@@ -91,9 +100,13 @@ def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Cal
                                     yOffset=offset, color=colour)
     dots = base.mark_point(filled=True, size=50).encode(x=alt.X("pct:Q"), y=y, yOffset=offset, color=colour, tooltip=tooltip)
     chart = alt.layer(rules, dots, data=alt.Data(values=records(data))).properties(
-        width=210, height=max(90, 34 * data["group"].nunique())).facet(
-        column=alt.Column("within:N", title="Returned within", sort=["1 year(s)", "2 year(s)", "5 year(s)"]))
-    return Chart(chart_id, title, "", spec_of(chart), data.drop(columns=["estimate", "lower", "upper"]),
+        width=PANEL_WIDTH, height=max(90, 34 * data["group"].nunique())).facet(
+        column=alt.Column("within:N", title="Returned within", sort=["1 year", "2 years", "5 years"]))
+    # On a phone the panels keep their width and scroll in their box (the site reads usermeta)
+    # rather than shrink to 4 px text; the group labels take about 90 px.
+    panels = data["within"].nunique()
+    spec = {**spec_of(chart), "usermeta": {"min_width": 90 + panels * (PANEL_WIDTH + 20)}}
+    return Chart(chart_id, title, "", spec, data.drop(columns=["estimate", "lower", "upper"]),
                  counts=[], at_risk="at_risk", curves_by=["grouping", "group", "method"], describe=describe)
 
 

@@ -56,7 +56,14 @@ def rate_bars(
     shown["bar"] = shown["pct"].where(shown["drawn"])
     order = list(dict.fromkeys(table[category]))
     base = alt.Chart(alt.Data(values=records(shown)))
-    x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    # More than eight categories leave each label less width than a name ("White and Black
+    # Caribbean") needs side by side: stand them up, each ending under its bar (slanted, their
+    # boxes overlapped one another in print).
+    # The title sits further below them: the static copy measures text in vl-convert's font,
+    # and the wider print font ran the longest names into it.
+    slant = (dict(labelAngle=-90, labelAlign="right", labelBaseline="middle", titlePadding=36) if len(order) > 8
+             else dict(labelAngle=0))
+    x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=160, **slant))
     encodings: dict = {"x": x}
     extra = [alt.Tooltip(f"{category}:N", title=category_title)]
     if group:

@@ -113,8 +113,11 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
     y = alt.Y(f"{label}:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     # All text at 12 px: a chart of many rows prints scaled to fit a page with its title (to
     # 205 mm, for 29 rows of 32 px), and 12 px still prints at 7.3 pt there.
-    x = alt.X("value:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False),
-              axis=alt.Axis(labelFontSize=12, titleFontSize=12))
+    # Every layer names the same scale: a layer left to its own (the reference rule, the
+    # whiskers) gets a zero-based domain, Vega-Lite unions the two, and the row labels drawn
+    # at domain[0] end up mid-plot over the intervals.
+    x_scale = alt.Scale(domain=list(domain), nice=False)
+    x = alt.X("value:Q", title=x_title, scale=x_scale, axis=alt.Axis(labelFontSize=12, titleFontSize=12))
     colour: dict = {}
     if group:
         groups = list(dict.fromkeys(table[group]))
@@ -132,20 +135,22 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
         main = base.mark_point(filled=True, size=70, fill=PALETTE[0], stroke=PALETTE[0], opacity=1).encode(
             y=y, yOffset=below, x=x, tooltip=tooltip, **colour)
     drawn = base.transform_filter("datum.drawn")
-    whiskers = drawn.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(y=y, yOffset=below, x=alt.X("low_end:Q"), x2=alt.X2("high_end:Q"),
+    whiskers = drawn.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(y=y, yOffset=below, x=alt.X("low_end:Q", scale=x_scale), x2=alt.X2("high_end:Q"),
                                                                          tooltip=tooltip)
     layers = [main, whiskers] if mark == "bar" else [whiskers, main]
     if reference:
         # One value for every row (all cases): a single dashed rule the height of the chart.
         layers.insert(0, base.mark_rule(color="#505a5f", strokeDash=[5, 3], strokeWidth=1.5).encode(
-            x=alt.X(f"mean({reference}):Q"), tooltip=[alt.Tooltip(f"mean({reference}):Q", title=reference_title, format=".1f")]))
+            x=alt.X(f"mean({reference}):Q", scale=x_scale), tooltip=[alt.Tooltip(f"mean({reference}):Q", title=reference_title, format=".1f")]))
     layers.append(base.mark_text(align="left", baseline="bottom", fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
-        y=y, yOffset=above, x=alt.XDatum(domain[0]), text=alt.Text(f"{label}:N")))
-    # Numbers sit right of the interval, or left of it near the right edge.
-    near_edge = f"datum.right > {domain[0] + 0.55 * (domain[1] - domain[0])}"
+        y=y, yOffset=above, x=alt.XDatum(domain[0], scale=x_scale), text=alt.Text(f"{label}:N")))
+    # Numbers sit on the side of the interval with more room: right of it, unless there is more
+    # space between the plot's left edge and the interval's start (a fixed share of the width
+    # ran them off the left edge once a dot chart's domain hugged its intervals).
+    near_edge = f"isValid(datum.low_end) && datum.low_end - {domain[0]} > {domain[1]} - datum.right"
     layers.append(base.transform_filter(f"!({near_edge})").mark_text(align="left", dx=5, fontSize=12, color="#0b0c0c").encode(
-        y=y, yOffset=below, x=alt.X("right:Q"), text=alt.Text("text:N")))
+        y=y, yOffset=below, x=alt.X("right:Q", scale=x_scale), text=alt.Text("text:N")))
     layers.append(base.transform_filter(near_edge).mark_text(align="right", dx=-5, fontSize=12, color="#0b0c0c").encode(
-        y=y, yOffset=below, x=alt.X("low_end:Q"), text=alt.Text("text:N")))
+        y=y, yOffset=below, x=alt.X("low_end:Q", scale=x_scale), text=alt.Text("text:N")))
     height = max(80, row_height * len(order))
     return spec_of(alt.layer(*layers).properties(description=description, **{**base_properties(), "height": height}))

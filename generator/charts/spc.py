@@ -16,6 +16,7 @@ from generator.analyses.spc_rules import RULES
 from generator.charts.annotations import annotation_layers, records, spec_of
 from generator.charts.chart import Chart
 from generator.charts.theme import base_properties
+from generator.words import counted
 
 #: The CSV of every SPC chart (issue 19): rule name or "" in ``signal``.
 SPC_COLUMNS = ["month", "value", "numerator", "denominator", "mean", "lower", "upper", "signal"]
@@ -53,8 +54,8 @@ def describe_spc(table: pd.DataFrame, *, kind: str, measure: str, percent: bool)
     signals = shown[shown["signal"].astype(str) != ""]
     if len(signals):
         by_rule = signals.groupby("signal").size()
-        words.append(f"{len(signals)} month(s) show special-cause variation: "
-                     + "; ".join(f"{RULES.get(rule, rule)} ({n} month(s))" for rule, n in by_rule.items()) + ".")
+        words.append(f"{counted(len(signals), 'month')} {'shows' if len(signals) == 1 else 'show'} special-cause variation: "
+                     + "; ".join(f"{RULES.get(rule, rule)} ({counted(n, 'month')})" for rule, n in by_rule.items()) + ".")
     else:
         words.append("No month shows special-cause variation: the variation is common cause.")
     latest = shown.iloc[-1]

@@ -18,6 +18,7 @@ from generator.charts.court import ORDER_LABELS, incidence_steps, order_share_li
 from generator.page_options import CourtOrdersOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Table
+from generator.words import counted
 
 #: Areas drawn as a panel each; beyond this their shares are a download only.
 MAX_PANELS = 16
@@ -165,7 +166,7 @@ class CourtOrdersPage(PageKind):
         at_risk = yearly.pivot(index="group", columns="days", values="at_risk").astype("Int64").reset_index()
         at_risk.columns = ["group", *[f"at_risk_{round(d / 365.25)}y" for d in at_risk.columns[1:]]]
         at_risk["group"] = at_risk["group"].map(ORDER_LABELS).fillna(at_risk["group"])
-        headers = {"group": "Final order", **{c: f"At {c.split('_')[-1][:-1]} year(s)" for c in at_risk.columns[1:]}}
+        headers = {"group": "Final order", **{c: f"At {counted(int(c.split('_')[-1][:-1]), 'year')}" for c in at_risk.columns[1:]}}
         table = {"id": f"{slug}-at-risk", "after": chart.id, "headers": headers,
                  "caption": "Number at risk: children still followed, not yet back in court or 18, by the order before",
                  "frame": Table(at_risk, counts=list(at_risk.columns[1:]), groups=[])}

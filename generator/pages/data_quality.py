@@ -9,6 +9,8 @@ found nothing are listed too, so a reader sees what was looked for.
 
 from __future__ import annotations
 
+import posixpath
+
 import pandas as pd
 
 from generator.checks import CHECKS
@@ -17,6 +19,14 @@ from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Derived, Table
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _tidy_path(source: str) -> str:
+    """A file named as a reader would write it: ``content/../data/x.csv`` -> ``data/x.csv``
+    (a report's data folder is often named relative to its content folder)."""
+    if "/" in source and ".." in source.split("/"):
+        return posixpath.normpath(source)
+    return source
 
 
 class DataQualityPage(PageKind):
@@ -29,7 +39,7 @@ class DataQualityPage(PageKind):
         findings = sorted(ctx.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.check, f.source, f.message))
         table = pd.DataFrame(
             [{"check": f.check, "severity": f.severity, "count": int(f.count), "message": f.message,
-              "action": f.action, "source": f.source, "examples": "" if public else "; ".join(f.examples)}
+              "action": f.action, "source": _tidy_path(f.source), "examples": "" if public else "; ".join(f.examples)}
              for f in findings],
             columns=["check", "severity", "count", "message", "action", "source", "examples"])
         if public:

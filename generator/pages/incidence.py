@@ -18,6 +18,7 @@ from generator.eventlog import CARE_EVENTS, SEX_LABELS
 from generator.page_options import IncidenceOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Table
+from generator.words import counted, ethnic_group
 
 #: What the page counts, by the option `event`.
 FIRSTS = {"lac_start": "entered care", "referral": "been referred to children's social care",
@@ -158,16 +159,19 @@ class IncidencePage(PageKind):
             return None  # no rate to compare with
         ratios = rate_ratios(table, "ethnicity", options.reference_ethnicity)
         ratios = ratios[ratios["first_entries"] > 0].sort_values("rate_ratio", ascending=False, kind="mergesort")
+        # Groups by name, not DfE code ("White British", not "WBRI").
+        ratios = ratios.assign(ethnicity=ratios["ethnicity"].map(ethnic_group))
+        reference_name = ethnic_group(options.reference_ethnicity)
 
         def describe(published: pd.DataFrame) -> str:
             shown = [f"{r.ethnicity} {float(r.rate_ratio):.2f}" for r in published.itertuples()
-                     if _shown(r.rate_ratio) is not None and r.ethnicity != options.reference_ethnicity]
+                     if _shown(r.rate_ratio) is not None and r.ethnicity != reference_name]
             return (f"Dot chart of each ethnic group's rate of first having {what} over the rate of "
-                    f"{options.reference_ethnicity}, among {among}, with 95% intervals: " + ("; ".join(shown) or "none can be shown") + ".")
+                    f"{reference_name}, among {among}, with 95% intervals: " + ("; ".join(shown) or "none can be shown") + ".")
 
         return rate_ratio_dots(f"{slug}-rate-ratio-ethnicity", ratios.reset_index(drop=True), category="ethnicity",
-                               category_title="Ethnicity (DfE code)", describe=describe,
-                               title=f"Rate of first having {what} by ethnicity, against {options.reference_ethnicity}, "
+                               category_title="Ethnic group", describe=describe,
+                               title=f"Rate of first having {what} by ethnic group, against {reference_name}, "
                                      f"among {among.split(' (')[0]}")
 
     def _returns(self, slug, ctx):
@@ -179,6 +183,7 @@ class IncidencePage(PageKind):
             table = return_to_care(leavers, by)
             if table.empty:
                 continue
+            table = table.iloc[sorted(range(len(table)), key=lambda i: _group_order(table["group"].iloc[i]))]
             name = GROUPINGS[label].lower()
 
             def describe(published: pd.DataFrame, name=name) -> str:
@@ -192,9 +197,10 @@ class IncidencePage(PageKind):
             chart = return_dots(f"{slug}-return-{by.split('_')[0]}", table, describe=describe,
                                 title=f"Children who returned to care after leaving, by {name}")
             at_risk = (table[table["method"] == "kaplan_meier"]
-                       .pivot(index="group", columns="days", values="at_risk").astype("Int64").reset_index())
+                       .pivot(index="group", columns="days", values="at_risk").astype("Int64")
+                       .pipe(lambda frame: frame.loc[sorted(frame.index, key=_group_order)]).reset_index())
             at_risk.columns = ["group", *[f"at_risk_{round(d / 365.25)}y" for d in at_risk.columns[1:]]]
-            headers = {"group": GROUPINGS[label], **{c: f"Still followed at {c.split('_')[-1][:-1]} year(s)"
+            headers = {"group": GROUPINGS[label], **{c: f"Still followed at {counted(int(c.split('_')[-1][:-1]), 'year')}"
                                                      for c in at_risk.columns[1:]}}
             out.append((chart, {"id": f"{slug}-at-risk-{by.split('_')[0]}", "after": chart.id, "headers": headers,
                                 "caption": f"Number at risk: leavers still followed, not yet returned or 18, by {name}",
@@ -213,3 +219,15 @@ def _last_shown(published: pd.DataFrame, by: str, sort: bool) -> list[tuple]:
             lines.append((line, float(last["pct"]), int(last["by_age"])))
     return lines
 
+
+def _group_order(group: str) -> tuple:
+    """All leavers first, then age bands youngest first ("Under 5", "5 to 9", "10 to 15"),
+    then other groups by name (a pivot's alphabetical order put "10 to 15" before "5 to 9")."""
+    words = str(group).split()
+    if group == "All":
+        return (0, 0, "")
+    if words[0] == "Under" and words[-1].isdigit():
+        return (1, int(words[-1]) - 0.5, "")
+    if words[0].isdigit():
+        return (1, int(words[0]), "")
+    return (2, 0, str(group))

@@ -15,6 +15,7 @@ from generator.page_options import LinkageOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
 from generator.pages.legal_links import NEEDS_LIST, ask_for_link, linked, number, rates_in_words
 from generator.published import Derived, Table
+from generator.words import ethnic_group
 
 METHODS = {
     "names": ("Rows were matched to the person list on surname (Jaro-Winkler similarity and Metaphone keys), forename "
@@ -64,7 +65,8 @@ class LinkagePage(PageKind):
                   self._rates(slug, quality.match_rates(table, "sex"), "sex", "Sex (from the list)")]
         ethnic = quality.interim_orders_found(ctx.log, found.links, "ethnicity")
         if len(ethnic):
-            charts.append(self._rates(slug, ethnic, "ethnicity", "Ethnicity (DfE code, from the records)", records=True))
+            ethnic = ethnic.assign(group=ethnic["group"].map(ethnic_group))  # names, not DfE codes
+            charts.append(self._rates(slug, ethnic, "ethnicity", "Ethnic group (from the records)", records=True))
         tables = [self._linked_unlinked(slug, table)]
         downloads = {}
         if ctx.public:

@@ -62,8 +62,10 @@ def _shown_links(shown: pd.DataFrame) -> pd.DataFrame:
     return links.reset_index(drop=True)
 
 
-def flow_sentence(links: pd.DataFrame) -> str:
-    """The flows in words: the first and last columns' totals, largest first."""
+def flow_sentence(links: pd.DataFrame, hidden: bool = False) -> str:
+    """The flows in words: the first and last columns' totals, largest first. ``hidden``: some
+    flows were not published (a public report), so the sums are of the flows shown only and
+    no total of all children is claimed (a public page said "24 children's sets" of 356)."""
     first_column = {name for column, name, _ in _nodes() if column == 0}
     last_column = {name for column, name, _ in _nodes() if column == 2}
     first = links[links["source"].isin(first_column)]
@@ -73,8 +75,11 @@ def flow_sentence(links: pd.DataFrame) -> str:
     total = int(first["count"].sum())
     before = first.groupby("source")["count"].sum().sort_values(ascending=False)
     end = last.groupby("target")["count"].sum().sort_values(ascending=False)
-    return (f"Flow diagram of {total:,} children's sets of proceedings, from where the child was before them, "
-            "through the interim order, to the final order. Before: "
+    whose = ("children's sets of proceedings" if hidden else f"{total:,} children's sets of proceedings")
+    caveat = (" Small flows are not shown in a published report, so the figures below add up only the flows shown."
+              if hidden else "")
+    return (f"Flow diagram of {whose}, from where the child was before them, "
+            f"through the interim order, to the final order.{caveat} Before: "
             + "; ".join(f"{name} {count:,}" for name, count in before.items()) + ". At the end: "
             + "; ".join(f"{name} {count:,}" for name, count in end.items()) + ".")
 
@@ -156,7 +161,7 @@ class ProceedingsPage(PageKind):
         chart.counts, chart.groups = [UNIT + "_count", UNIT + "_at_source_count"], [("source",), ("target",)]
         chart.rates = {"pct_of_source": (UNIT + "_count", UNIT + "_at_source_count")}
         chart.draw = lambda shown: draw_links(_shown_links(shown)).spec
-        chart.describe = lambda shown: flow_sentence(_shown_links(shown))
+        chart.describe = lambda shown: flow_sentence(_shown_links(shown), hidden=len(_shown_links(shown)) < len(shown))
         return chart
 
     def _durations(self, slug, table):

@@ -16,6 +16,7 @@ from generator.charts.longitudinal import chronogram, silhouette_line
 from generator.page_options import SequencesOptions
 from generator.pages.base import PageContext, PageKind, RenderedPage
 from generator.published import Derived, Table
+from generator.words import ethnic_group
 
 LABELS = {**STATES, **PLACEMENT_LABELS}
 AGE_BANDS = ((0, "Under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 or 17"))
@@ -95,6 +96,7 @@ class SequencesPage(PageKind):
         children["age_at_entry"] = [None if pd.isna(a) else AGE_BANDS[max(i for i, e in enumerate(edges) if a >= e)][1]
                                     for a in age]
         children["sex"] = children["sex"].map(lambda s: {"1": "Male", "2": "Female"}.get(s, "Other or not known"))
+        children["ethnicity"] = children["ethnicity"].map(ethnic_group)  # names, not DfE codes
         traits = group_characteristics(grouped.membership, children, columns=("sex", "age_at_entry", "ethnicity"))
         traits = traits.assign(characteristic=traits["characteristic"].map(
             {"sex": "Sex", "age_at_entry": "Age at entry", "ethnicity": "Ethnicity"}), pct=(100 * traits.pop("share")).round(1))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import re
 
+from generator.charts.theme import AXIS_SPACING
+
 PRINT_WIDTH = 680
 #: A plot narrower than this is left as it is, whatever its legends add.
 MIN_PLOT_WIDTH = 360
@@ -23,6 +25,10 @@ def static_svg(spec: dict) -> bytes:
     import vl_convert as vlc
 
     fixed = copy.deepcopy(spec)
+    # The page's spacing of axis labels (the browser gets it with the scheme's config).
+    config = fixed.setdefault("config", {})
+    for key, value in AXIS_SPACING.items():
+        config[key] = {**value, **config.get(key, {})}
     # The plot's width: the spec's own, or a facet's panels' (a chart of small multiples).
     sized = fixed["spec"] if isinstance(fixed.get("spec"), dict) and "facet" in fixed else fixed
     width = sized.get("width")

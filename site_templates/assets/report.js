@@ -54,6 +54,16 @@
     return value;
   }
 
+  // On a narrow screen a legend beside the plot took half its width (the court page's years
+  // ran together at 375 px) and a legend in one row above it ran off the edge: below the
+  // plot and one entry a line instead, wherever the chart does not place its legend itself.
+  var NARROW = 560;
+  function configFor(target, config) {
+    if (!target.clientWidth || target.clientWidth >= NARROW) { return config; }
+    var legend = Object.assign({}, config.legend || {}, { orient: 'bottom', direction: 'vertical', columns: 1 });
+    return Object.assign({}, config, { legend: legend });
+  }
+
   var views = {};
   function drawChart(node) {
     var id = node.getAttribute('data-chart');
@@ -64,7 +74,7 @@
       return Promise.reject(new Error('invalid vega bundle: vegaEmbed is not loaded'));
     }
     if (views[id]) { views[id].finalize(); delete views[id]; }
-    return window.vegaEmbed(target, spec, { actions: false, renderer: 'svg', config: scheme.config }).then(function (result) {
+    return window.vegaEmbed(target, spec, { actions: false, renderer: 'svg', config: configFor(target, scheme.config) }).then(function (result) {
       views[id] = result;
       target.setAttribute('data-drawn', 'true');
       target.setAttribute('data-scheme', schemeName());

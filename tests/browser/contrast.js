@@ -81,6 +81,8 @@
       }
       var style = getComputedStyle(el);
       if (style.visibility === 'hidden' || style.display === 'none') { return; }
+      // An axis label Vega thinned out (labelOverlap) is drawn at opacity 0: nobody reads it.
+      if (opacityOf(el) === 0) { return; }
       var fill = parse(style.fill);
       if (!fill) { return; }
       var x = box.left + box.width / 2, y = box.top + box.height / 2;
