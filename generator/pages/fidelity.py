@@ -24,13 +24,6 @@ from generator.published import Derived, Metric, Table
 from generator.synth import fidelity
 
 
-#: The absolute tolerances `generator.synth.fidelity` applies to small figures (its
-#: junction_comparison and duration_comparison): a share under SMALL_SHARE is held within
-#: 1 percentage point, a duration under SMALL_DAYS within 2 days. Stated on the page.
-SHARE_POINTS = 1
-DAYS_APART = 2
-
-
 class FidelityPage(PageKind):
     kind = "fidelity"
     group = "quality"
@@ -95,8 +88,8 @@ class FidelityPage(PageKind):
                 "rereferrals": Derived(headline_table, lambda shown: _named(fidelity.rereferral_comparison(shown))),
                 "check": check,
                 "tolerances": {"points": fidelity.PCT_TOLERANCE, "relative": int(100 * fidelity.RELATIVE_TOLERANCE),
-                               "small_share": fidelity.SMALL_SHARE, "share_points": SHARE_POINTS,
-                               "small_days": fidelity.SMALL_DAYS, "days": DAYS_APART},
+                               "small_share": fidelity.SMALL_SHARE, "share_points": int(fidelity.SMALL_SHARE_POINTS),
+                               "small_days": fidelity.SMALL_DAYS, "days": int(fidelity.SMALL_DAYS_APART)},
                 "children": {"real": int(real.children["child_id"].nunique()), "synthetic": int(twins.children["child_id"].nunique())},
             },
             charts=charts,

@@ -53,6 +53,9 @@ PCT_TOLERANCE = 2.0
 RELATIVE_TOLERANCE = 0.10
 SMALL_SHARE = 10.0
 SMALL_DAYS = 20.0
+#: The absolute tolerances below those: percentage points of a small share, days of a short quartile.
+SMALL_SHARE_POINTS = 1.0
+SMALL_DAYS_APART = 2.0
 VOLUME_EVENTS = {"contact": "Contacts", "referral": "Referrals", "assessment_start": "Assessments",
                  "s47": "Section 47 enquiries"}
 #: (label, start event, end event): record lengths compared in calendar days.
@@ -191,7 +194,7 @@ def junction_comparison(real: EventLog, synthetic: EventLog, period: Period,
     joined = a.merge(b, on=["junction", "junction_name", "branch"], suffixes=("_real", "_synthetic"))
     rows = []
     for row in joined.itertuples():
-        distance, within = _close(row.pct_real, row.pct_synthetic, small=SMALL_SHARE, absolute=1.0)
+        distance, within = _close(row.pct_real, row.pct_synthetic, small=SMALL_SHARE, absolute=SMALL_SHARE_POINTS)
         rows.append({"junction": row.junction_name, "branch": row.branch, "real_count": int(row.count_real),
                      "real_n": int(row.n_real), "real_pct": row.pct_real, "synthetic_pct": row.pct_synthetic,
                      "distance": distance, "unit": "points" if row.pct_real is not None and row.pct_real < SMALL_SHARE else "%",
@@ -243,7 +246,7 @@ def duration_comparison(real: EventLog, synthetic: EventLog, period: Period,
         for q, name in ((0.25, "lower quartile"), (0.5, "median"), (0.75, "upper quartile")):
             real_q = float(values.quantile(q)) if len(values) else None
             synth_q = float(other.quantile(q)) if len(other) else None
-            distance, within = _close(real_q, synth_q, small=SMALL_DAYS, absolute=2.0)
+            distance, within = _close(real_q, synth_q, small=SMALL_DAYS, absolute=SMALL_DAYS_APART)
             if within is False and _inside_sampling_interval(values, q, synth_q):
                 within = True
             rows.append({"duration": label, "quartile": name, "cases": int(len(values)), "real": real_q,
