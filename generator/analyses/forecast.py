@@ -293,10 +293,16 @@ class _Step:
 
     def arrive(self, came_from, station, age, ids, move, salt):
         """Legal status group of each child arriving at ``station`` (0 with no legal status)."""
+        status = np.zeros(len(station), dtype=np.int64)
         if self.legal is None:
-            return np.zeros(len(station), dtype=np.int64)
-        return self.legal.draw(came_from, np.maximum(station, 0), age, path_uniforms(ids, move + 2000, 2 * salt),
-                               self.s20_entries, path_uniforms(ids, move + 3000, 2 * salt))
+            return status
+        # Only children arriving in care draw (each journey's numbers are its own: a subset draws the same).
+        into = np.flatnonzero(self.legal.care[np.maximum(station, 0)] & (station >= 0))
+        if len(into):
+            status[into] = self.legal.draw(came_from[into], station[into], age[into],
+                                           path_uniforms(ids[into], move + 2000, 2 * salt), self.s20_entries,
+                                           path_uniforms(ids[into], move + 3000, 2 * salt))
+        return status
 
 
 def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None,

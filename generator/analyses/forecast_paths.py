@@ -102,18 +102,19 @@ class StaySampler:
         found = (self._group_at(index) == group) & (draw < self._tail(self.tail_mass, group, 1.0))
         stay = np.where(found, self.time[index] * scale - spent, np.inf)
         destination = np.where(found, self.next[index], LEAVES)
-        if self.tail_rate is not None and len(self.tail_key):
+        tail = np.flatnonzero(~found) if self.tail_rate is not None and len(self.tail_key) else np.zeros(0, int)
+        if len(tail):
             # In the tail, a constant hazard: the stay past max(spent, tail start) is exponential.
-            tail = ~found
-            start, mass, rate = self.tail_start[group], self.tail_mass[group], self.tail_rate[group]
-            v = np.clip((draw - mass) / np.maximum(1.0 - mass, 1e-300), 0.0, 1.0 - 1e-16)
+            g = group[tail]
+            start, mass, rate = self.tail_start[g], self.tail_mass[g], self.tail_rate[g]
+            v = np.clip((draw[tail] - mass) / np.maximum(1.0 - mass, 1e-300), 0.0, 1.0 - 1e-16)
             with np.errstate(divide="ignore"):
                 extra = np.where(rate > 0, -np.log1p(-v) / np.where(rate > 0, rate, 1.0), np.inf)
-            stay = np.where(tail, (np.maximum(clock, start) + extra) * scale - spent, stay)
-            w = u_next if u_next is not None else (u * 4096.0) % 1.0
-            pick = np.minimum(np.searchsorted(self.tail_key, group * 2.0 + w, side="right"), len(self.tail_key) - 1)
-            moves = tail & (rate > 0) & (np.floor(self.tail_key[pick] / 2.0 - 1e-12) == group)
-            destination = np.where(moves, self.tail_next[pick], destination)
+            stay[tail] = (np.maximum(clock[tail], start) + extra) * scale[tail] - spent[tail]
+            w = u_next[tail] if u_next is not None else (u[tail] * 4096.0) % 1.0
+            pick = np.minimum(np.searchsorted(self.tail_key, g * 2.0 + w, side="right"), len(self.tail_key) - 1)
+            moves = (rate > 0) & (np.floor(self.tail_key[pick] / 2.0 - 1e-12) == g)
+            destination[tail] = np.where(moves, self.tail_next[pick], LEAVES)
         return np.maximum(stay, 0.0), destination
 
     def _tail(self, values, group, default):
@@ -190,6 +191,8 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     tail_keys, tail_nexts = [], []
     needed = np.unique(group_of)
     for key, first, count in keys:
+        if not ((needed >= first) & (needed < first + count)).any():
+            continue
         order = np.argsort(key, kind="stable")
         bounds = np.searchsorted(key[order], np.arange(count + 1))
         for g in needed[(needed >= first) & (needed < first + count)]:
@@ -219,15 +222,16 @@ def _tail(length: np.ndarray, to: np.ndarray):
     followed; inf: never fewer, or too few stays for a tail), the tail's hazard (moves over
     the days at risk past its start) and its moves' next stations with their cumulative shares
     (upper ends, so that a uniform below a share picks that station)."""
-    times = np.sort(np.unique(length))
-    at_risk = len(length) - np.searchsorted(np.sort(length), times, side="left")
-    followed = times[at_risk > TAIL_AT_RISK]
-    if len(followed) == 0 or len(followed) == len(times):
+    order = np.argsort(length, kind="stable")
+    length, to = length[order], to[order]
+    at_risk = len(length) - np.searchsorted(length, length, side="left")  # at each stay's own end
+    followed = np.flatnonzero(at_risk > TAIL_AT_RISK)
+    if len(followed) == 0 or len(followed) == len(length):
         return np.inf, 0.0, np.zeros(0), np.zeros(0, dtype=np.int64)
-    start = followed[-1]
-    later = length > start
-    moves = to[later & (to != CENSORED)]
-    rate = len(moves) / float((length[later] - start).sum())
+    start = length[followed[-1]]
+    later = np.searchsorted(length, start, side="right")
+    moves = to[later:][to[later:] != CENSORED]
+    rate = len(moves) / float((length[later:] - start).sum())
     nexts, counts = np.unique(moves, return_counts=True)
     return start, rate, np.cumsum(counts) / max(counts.sum(), 1), nexts
 
