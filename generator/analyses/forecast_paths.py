@@ -99,7 +99,7 @@ class StaySampler:
         draw = mass_before + u * (1.0 - mass_before)
         index = np.searchsorted(self.mass_key, group * 2.0 + draw, side="right")
         index = np.minimum(index, len(self.mass_key) - 1)
-        found = (self._group_at(index) == group) & (draw < self._tail(self.tail_mass, group, 1.0))
+        found = (self._group_at(index) == group) & (draw < self._before_tail(group))
         stay = np.where(found, self.time[index] * scale - spent, np.inf)
         destination = np.where(found, self.next[index], LEAVES)
         tail = np.flatnonzero(~found) if self.tail_rate is not None and len(self.tail_key) else np.zeros(0, int)
@@ -117,8 +117,9 @@ class StaySampler:
             destination[tail] = np.where(moves, self.tail_next[pick], LEAVES)
         return np.maximum(stay, 0.0), destination
 
-    def _tail(self, values, group, default):
-        return default if values is None else values[group]
+    def _before_tail(self, group: np.ndarray):
+        """Chance of having moved before the group's tail (1: no tail)."""
+        return 1.0 if self.tail_mass is None else self.tail_mass[group]
 
     def _group_at(self, index: np.ndarray) -> np.ndarray:
         return np.floor(self.mass_key[index] / 2.0 - 1e-12).astype(np.int64)
