@@ -192,14 +192,20 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     tail_keys, tail_nexts = [], []
     needed = np.unique(group_of)
     for key, first, count in keys:
-        if not ((needed >= first) & (needed < first + count)).any():
+        wanted = needed[(needed >= first) & (needed < first + count)]
+        if not len(wanted):
             continue
-        order = np.argsort(key, kind="stable")
+        # Only the stays of groups in use are sorted (a coarser level serves a few thin groups).
+        use = np.zeros(count, dtype=bool)
+        use[wanted - first] = True
+        rows_in_use = np.flatnonzero(use[key])
+        order = rows_in_use[np.argsort(key[rows_in_use], kind="stable")]
         bounds = np.searchsorted(key[order], np.arange(count + 1))
-        for g in needed[(needed >= first) & (needed < first + count)]:
+        for g in wanted:
             rows = order[bounds[g - first]:bounds[g - first + 1]]
-            t, n, m = _aalen_johansen(length[rows], to[rows])
-            start, rate, share, after = _tail(length[rows], to[rows])
+            by_time = _by_time(length[rows], to[rows])
+            t, n, m = _aalen_johansen(*by_time, presorted=True)
+            start, rate, share, after = _tail(*by_time, presorted=True)
             before = t <= start
             tail_start[g], tail_rate[g] = start, rate
             tail_mass[g] = m[before][-1] if before.any() else 0.0
@@ -218,13 +224,14 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
                        np.concatenate(tail_nexts).astype(np.int64) if tail_nexts else np.zeros(0, dtype=np.int64))
 
 
-def _tail(length: np.ndarray, to: np.ndarray):
+def _tail(length: np.ndarray, to: np.ndarray, presorted: bool = False):
     """Where a group's tail begins (the last time more than `TAIL_AT_RISK` stays were still
     followed; inf: never fewer, or too few stays for a tail), the tail's hazard (moves over
     the days at risk past its start) and its moves' next stations with their cumulative shares
     (upper ends, so that a uniform below a share picks that station)."""
-    order = np.argsort(length, kind="stable")
-    length, to = length[order], to[order]
+    if not presorted:
+        order = np.argsort(length, kind="stable")
+        length, to = length[order], to[order]
     at_risk = len(length) - np.searchsorted(length, length, side="left")  # at each stay's own end
     followed = np.flatnonzero(at_risk > TAIL_AT_RISK)
     if len(followed) == 0 or len(followed) == len(length):
@@ -237,10 +244,12 @@ def _tail(length: np.ndarray, to: np.ndarray):
     return start, rate, np.cumsum(counts) / max(counts.sum(), 1), nexts
 
 
-def _aalen_johansen(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each move's time, next station and the cumulative chance of having moved by it."""
-    order = np.lexsort((to == CENSORED, length))  # by time; moves before censorings at a tie
-    length, to = length[order], to[order]
+def _aalen_johansen(length: np.ndarray, to: np.ndarray,
+                    presorted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each move's time, next station and the cumulative chance of having moved by it
+    (``presorted``: the stays come in `_by_time` order)."""
+    if not presorted:
+        length, to = _by_time(length, to)
     n = len(length)
     if n == 0:
         return length, to, length
@@ -259,3 +268,9 @@ def _aalen_johansen(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.
     survival_before = np.r_[1.0, survival_after[:-1]]
     jump = survival_before[run[moved]] / at_risk[moved]
     return length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0)
+
+
+def _by_time(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stays by time, the moves before the censorings at a tie."""
+    order = np.lexsort((to == CENSORED, length))
+    return length[order], to[order]
