@@ -1,7 +1,7 @@
 """Backtest of the forecast page's journey model over rolling origins, against two baselines.
 
 Usage: python benchmarks/forecast_backtest.py [--data data/demo] [--map front_door]
-       [--horizon 12] [--origins 5] [--step 3] [--draws 2000]
+       [--horizon 12] [--origins 5] [--step 3] [--draws 2000] [--no-legal-status] [--save out.csv]
 
 Replays the data over the map (as the pathway map does), then for each origin (the month end
 ``horizon`` months before the data's last month end, and ``origins - 1`` more, ``step`` months
@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.analyses.forecast import month_end_days, month_of  # noqa: E402
 from generator.analyses.forecast_backtest import backtest, backtest_errors  # noqa: E402
+from generator.analyses.forecast_legal import has_legal_status, with_legal_status  # noqa: E402
 from generator.analyses.forecast_rates import spells_from_visits  # noqa: E402
 from generator.inputs import load  # noqa: E402
 from generator.pathway.process_map import ProcessMap  # noqa: E402
@@ -44,6 +45,9 @@ def main() -> None:
     parser.add_argument("--origins", type=int, default=5)
     parser.add_argument("--step", type=int, default=3)
     parser.add_argument("--draws", type=int, default=2000)
+    parser.add_argument("--no-legal-status", action="store_true",
+                        help="fit the model without the legal status covariate (to measure its effect)")
+    parser.add_argument("--save", help="write every station-month's forecast and actual to this CSV")
     args = parser.parse_args()
 
     log = load(ROOT / "content" / "report.yaml", Path(args.data)).log
@@ -51,6 +55,10 @@ def main() -> None:
     journeys = build_journeys(log, pmap)
     spells = spells_from_visits(journeys.visits, journeys.children["birth_month"], TICKS_PER_DAY,
                                 journeys.last_day, OPEN)
+    if not args.no_legal_status:
+        spells = with_legal_status(spells, log.of_event("lac_start", "legal_status", "lac_end"),
+                                   journeys.children["child_id"])
+    print(f"legal status in the model: {'yes' if has_legal_status(spells) else 'no'}")
     stations = len(pmap.stations)
     entry = [i for i, s in enumerate(pmap.stations) if s.kind == "entry"]
     last_full = month_of(journeys.last_day + 1) - 1  # the last month the data cover to its end
@@ -63,6 +71,8 @@ def main() -> None:
         print(f"origin {origin}: fitted and forecast in {time.perf_counter() - began:.1f} s")
         results.append(result.assign(origin=str(origin)))
     result = pd.concat(results, ignore_index=True)
+    if args.save:
+        result.assign(station=[pmap.stations[s].id for s in result["station"]]).to_csv(args.save, index=False)
     errors = backtest_errors(result)
     errors.insert(0, "station", [pmap.stations[s].id for s in errors.pop("station")])
     pd.set_option("display.width", 200)

@@ -2,7 +2,8 @@
 
 This module owns the journey model that looks ahead: a semi-Markov model over the stations of a
 process map, each stay and next station drawn by age band and time already spent
-(`generator.analyses.forecast_paths`), fed by new arrivals from a negative binomial model with
+(`generator.analyses.forecast_paths`) and, in care, by the legal status the stay began under
+(`generator.analyses.forecast_legal`), fed by new arrivals from a negative binomial model with
 trend and season (`generator.analyses.forecast_arrivals`).
 
 Children are independent given the model, so the children at a station on a month end are
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from generator.analyses.forecast_arrivals import ArrivalModel, draw_arrivals, fit_arrivals, monthly_arrivals
+from generator.analyses.forecast_legal import LEGAL_GROUPS, LegalArrivals, fit_legal_arrivals, has_legal_status
 from generator.analyses.forecast_paths import LEAVES, StaySampler, fit_stays, path_uniforms
 from generator.analyses.forecast_rates import AGE_BAND_LABELS, CENSORED, age_band, censor_at
 
@@ -57,13 +59,16 @@ class Levers:
     a section 47). ``slow``: (station, factor): stays at the station last ``factor`` times as
     long (every move out at 1/factor the rate). ``arrivals_growth``: yearly growth of new
     arrivals on top of the trend. ``returning``: (share of returning arrivals prevented, share
-    of arrivals who are returning children).
+    of arrivals who are returning children). ``s20_entries``: that share of the children coming
+    into care on an order come in under section 20 instead (negative: that share of those under
+    section 20 come in on an order); it needs the legal status in the model.
     """
 
     divert: tuple[tuple[int, int, int, float], ...] = ()
     slow: tuple[tuple[int, float], ...] = ()
     arrivals_growth: float = 0.0
     returning: tuple[float, float] = (0.0, 0.0)
+    s20_entries: float = 0.0
 
 
 @dataclass
@@ -81,6 +86,7 @@ class JourneyForecastModel:
     returning_share: float = 0.0
     weekday_share: np.ndarray | None = None
     split: np.ndarray | None = None  # per station: copies of a journey arriving there (see `_walk`)
+    legal: LegalArrivals | None = None  # legal status of arrivals in care; None: not in the data
 
 
 def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origin_day: int,
@@ -111,9 +117,10 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     # equivalent of resampling children (Hanley and MacGibbon 2006), with no index lookups.
     rng = np.random.default_rng(seed)
     child = known["child"].to_numpy()
+    legal = fit_legal_arrivals(known, stations, len(AGE_BAND_LABELS)) if has_legal_status(known) else None
     stays = tuple(
         fit_stays(known.take(np.repeat(np.arange(len(known)), rng.poisson(1.0, child.max() + 1)[child])),
-                  stations, len(AGE_BAND_LABELS))
+                  stations, len(AGE_BAND_LABELS), LEGAL_GROUPS if legal is not None else 1)
         for _ in range(BOOTSTRAPS))
     origin = month_of(origin_day)
     first = month_of(known["start"].min())
@@ -129,7 +136,7 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     weekday = np.bincount((np.floor(recent["start"].to_numpy()).astype(np.int64) + 3) % 7, minlength=7)
     return JourneyForecastModel(stations, stays, ages, fit_arrivals(counts), int(origin_day),
                                 _returning_share(known, recent),
-                                weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7), split)
+                                weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7), split, legal)
 
 
 def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
@@ -199,7 +206,7 @@ def walk_journeys(model: JourneyForecastModel, spells: pd.DataFrame, horizon: in
     weights = _weekday_weights(model)
     walks = []
     for stays in (model.stays[:bootstraps] if bootstraps else model.stays):
-        step = _with_levers(stays, levers)
+        step = _with_levers(stays, levers, model.legal)
         salt = 1000 * seed + 10 * len(walks)
         walks.append((_stock_now_ahead(model, spells, step, ends, salt),
                       _arrival_kernels(model, step, ends, weights, rng, salt + 5)))
@@ -256,25 +263,50 @@ def month_of(day: float) -> pd.Period:
     return (EPOCH + pd.Timedelta(days=int(np.floor(day)))).to_period("M")
 
 
-def _with_levers(stays: StaySampler, levers: Levers):
-    """The step function of a scenario: stays stretched, a share of moves sent elsewhere."""
+def _with_levers(stays: StaySampler, levers: Levers, legal: LegalArrivals | None = None) -> "_Step":
+    """The step of a scenario: stays stretched, a share of moves sent elsewhere, a share of
+    the children coming into care under another legal status."""
     scale = stays.scale.copy()
     for station, factor in levers.slow:
         scale[station] *= factor
-    stays = replace(stays, scale=scale)
-    if not levers.divert:
-        return lambda age, station, spent, u_stay, u: stays.step(age, station, spent, u_stay)
+    return _Step(replace(stays, scale=scale), levers.divert, legal, levers.s20_entries)
 
-    def step(age, station, spent, u_stay, u):
-        stay, destination = stays.step(age, station, spent, u_stay)
-        for source, target, instead, share in levers.divert:
-            destination = np.where((station == source) & (destination == target) & (u < share), instead, destination)
+
+@dataclass(frozen=True)
+class _Step:
+    """One move of many journeys at once (see `_walk`), under a scenario's levers."""
+
+    stays: StaySampler
+    divert: tuple
+    legal: LegalArrivals | None
+    s20_entries: float
+
+    def __call__(self, age, station, spent, ids, move, salt, status):
+        stay, destination = self.stays.step(age, station, spent, path_uniforms(ids, move, 2 * salt),
+                                            path_uniforms(ids, move + 1000, 2 * salt),
+                                            status if self.legal is not None else None)
+        if self.divert:
+            u = path_uniforms(ids, move, 2 * salt + 1)
+            for source, target, instead, share in self.divert:
+                destination = np.where((station == source) & (destination == target) & (u < share), instead, destination)
         return stay, destination
 
-    return step
+    def arrive(self, came_from, station, age, ids, move, salt):
+        """Legal status group of each child arriving at ``station`` (0 with no legal status)."""
+        status = np.zeros(len(station), dtype=np.int64)
+        if self.legal is None:
+            return status
+        # Only children arriving in care draw (each journey's numbers are its own: a subset draws the same).
+        into = np.flatnonzero(self.legal.care[np.maximum(station, 0)] & (station >= 0))
+        if len(into):
+            status[into] = self.legal.draw(came_from[into], station[into], age[into],
+                                           path_uniforms(ids[into], move + 2000, 2 * salt), self.s20_entries,
+                                           path_uniforms(ids[into], move + 3000, 2 * salt))
+        return status
 
 
-def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None):
+def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None,
+          status=None):
     """Step children forward until they leave or pass the last month end; count, per group,
     each child at each month end: array (groups, months, stations).
 
@@ -282,6 +314,9 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     read at each arrival, and every child leaves the map on their 18th birthday: children's
     services end there, so a stay drawn longer is cut (a 17-year-old in care leaves within the
     year whatever the stays of the band they entered in).
+
+    ``status`` is each child's legal status group at their station (None: drawn as they
+    arrive from off the map, by ``step.arrive``); each child arriving in care draws one.
 
     ``split`` (per station, optional): a journey reaching a station few reach is split into
     that many copies, each counting for its share (importance splitting: Kahn and Harris 1951;
@@ -293,11 +328,12 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     weight = np.ones(len(station))
     ids = np.arange(len(station), dtype=np.uint64)
     horizon = ends[-1]
+    if status is None:
+        status = step.arrive(np.full(len(station), -1), station, age_band(start - birth), ids, MAX_MOVES, salt)
     for move in range(MAX_MOVES):
         if len(station) == 0:
             break
-        stay, destination = step(age_band(start - birth), station, spent, path_uniforms(ids, move, 2 * salt),
-                                 path_uniforms(ids, move, 2 * salt + 1))
+        stay, destination = step(age_band(start - birth), station, spent, ids, move, salt, status)
         leave = start + stay
         adult = birth + ADULT_DAYS
         grown = leave > adult
@@ -309,12 +345,15 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
         np.add.at(counts, (group, first, station), weight)
         np.add.at(counts, (group, last, station), -weight)
         going = (destination != LEAVES) & (leave <= horizon)
+        status = step.arrive(station[going], destination[going], age_band(leave[going] - birth[going]), ids[going],
+                             move, salt)
         birth, station, group = birth[going], destination[going], group[going]
         start, weight, ids = leave[going], weight[going], ids[going]
         if split is not None and len(station):
             copies = np.maximum(1, np.floor(weight * split[station] + 1e-9)).astype(np.int64)
             if (copies > 1).any():
-                birth, station, group, start = (np.repeat(a, copies) for a in (birth, station, group, start))
+                birth, station, group, start, status = (np.repeat(a, copies)
+                                                        for a in (birth, station, group, start, status))
                 weight = np.repeat(weight / copies, copies)
                 # Each copy its own stream, the same in every scenario: from its parent's and its number.
                 number = np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
@@ -336,8 +375,9 @@ def _stock_now_ahead(model, spells, step, ends, salt):
     station = np.tile(there["station"].to_numpy(), NOW_REPS)
     spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
     group = np.repeat(np.arange(NOW_REPS), n)
+    status = np.tile(there["legal"].to_numpy() if "legal" in there else np.zeros(n, dtype=np.int64), NOW_REPS)
     return _walk(step, birth, station, spent, np.zeros(len(station)), ends.astype(float), NOW_REPS, group,
-                 model.stations, salt)
+                 model.stations, salt, status=status)
 
 
 def _weekday_weights(model) -> np.ndarray:

@@ -12,8 +12,14 @@ is decided on the day or the next, a timeout moves a child at exactly five days,
 bands with a constant rate inside spread those moves (on the demo a band from 0.5 to 1.5 days
 sent 30% of contacts to a referral against the 24.6% seen). A child already ``spent`` days at
 a station draws from the moves after that (a child three years into care leaves at the rate of
-long stays). The chance of no move within the longest stay seen is a stay that outlasts the
-forecast. A thin age band (under `MIN_MOVES` moves) borrows its station's moves over all ages.
+long stays). Where fewer than `TAIL_AT_RISK` stays are still followed, the product-limit
+estimate runs out (past the longest stay seen it says no child ever leaves, and a forecast made
+two years into the data would keep every child on a plan longer than that there for good): from
+there on each move has a constant hazard, its occurrence / exposure rate over the stays that
+went on that long (a piecewise-exponential tail, Andersen et al. section VII.2, the estimator of
+`generator.analyses.forecast_rates`). A thin group (under `MIN_MOVES` moves) borrows a coarser
+group's moves: its station's over all ages, or with a covariate such as legal status, the
+station's and covariate's over all ages first.
 """
 
 from __future__ import annotations
@@ -29,16 +35,21 @@ from generator.analyses.forecast_rates import CENSORED, OFF
 LEAVES = OFF
 #: Fewest moves out of a station in an age band for the band's own estimate.
 MIN_MOVES = 30
+#: Stays still followed below which a group's moves have a constant hazard (the tail).
+TAIL_AT_RISK = 20
 #: Spacing of the groups in the flattened search keys (longer than any stay, in days).
 _SPACING = 1e7
 
 
 @dataclass(frozen=True)
 class StaySampler:
-    """Moves out of each (age band, station): ``time`` (days into the stay), ``next`` (station,
-    `LEAVES`) and ``cumulative`` (Aalen-Johansen chance of having moved by then), flattened with
-    group ``g = age * stations + station`` first; ``group_of`` maps a (age, station) to the
-    group whose moves it uses (its own or its station's over all ages)."""
+    """Moves out of each (covariate, station), the covariate being an age band, or an age band
+    and a legal status (``covariate = legal * ages + age``): ``time`` (days into the stay),
+    ``next`` (station, `LEAVES`) and ``cumulative`` (Aalen-Johansen chance of having moved by
+    then), flattened with group ``g = covariate * stations + station`` first; ``group_of`` maps
+    a (covariate, station) to the group whose moves it uses (its own or a coarser one, see
+    `fit_stays`). Past ``tail_start[g]`` days a group's moves have the constant hazard
+    ``tail_rate[g]``, shared out among next stations as ``tail_key``/``tail_next`` say."""
 
     stations: int
     time_key: np.ndarray
@@ -47,8 +58,15 @@ class StaySampler:
     next: np.ndarray
     group_of: np.ndarray
     scale: np.ndarray  # per station: stays drawn are multiplied by it (the what-if "slow")
+    ages: int = 1
+    tail_start: np.ndarray | None = None  # per group: days into the stay where the tail begins
+    tail_mass: np.ndarray | None = None  # per group: chance of having moved by then
+    tail_rate: np.ndarray | None = None  # per group: moves per day in the tail
+    tail_key: np.ndarray | None = None  # group * 2 + cumulative share of the tail's moves
+    tail_next: np.ndarray | None = None
 
-    def step(self, age: np.ndarray, station: np.ndarray, spent: np.ndarray, u: np.ndarray):
+    def step(self, age: np.ndarray, station: np.ndarray, spent: np.ndarray, u: np.ndarray,
+             u_next: np.ndarray | None = None, legal: np.ndarray | None = None):
         """Draw how much longer each child stays and where they go.
 
         Parameters
@@ -59,23 +77,49 @@ class StaySampler:
             Days each child has already been at the station.
         u : ndarray of float
             One uniform in [0, 1) per child (see `path_uniforms`).
+        u_next : ndarray of float, optional
+            A second uniform per child, for the next station of a stay drawn in the tail
+            (default: one derived from ``u``).
+        legal : ndarray of int, optional
+            Each child's legal status group (0 = not looked after; see
+            `generator.analyses.forecast_legal`); None = all 0.
 
         Returns
         -------
         (stay, destination) : tuple of ndarray
-            Further days at the station (inf = no move within the longest stay seen), and
-            the station moved to (`LEAVES` = off the map).
+            Further days at the station (inf = no move: a group with no move in its tail),
+            and the station moved to (`LEAVES` = off the map).
         """
-        group = self.group_of[age * self.stations + station]
+        covariate = age if legal is None else legal * self.ages + age
+        group = self.group_of[covariate * self.stations + station]
         scale = self.scale[station]
-        seen = np.searchsorted(self.time_key, group * _SPACING + spent / scale, side="right") - 1
+        clock = spent / scale
+        seen = np.searchsorted(self.time_key, group * _SPACING + clock, side="right") - 1
         mass_before = np.where((seen >= 0) & (self._group_at(seen) == group), self._mass_at(seen, group), 0.0)
         draw = mass_before + u * (1.0 - mass_before)
         index = np.searchsorted(self.mass_key, group * 2.0 + draw, side="right")
         index = np.minimum(index, len(self.mass_key) - 1)
-        found = self._group_at(index) == group
+        found = (self._group_at(index) == group) & (draw < self._before_tail(group))
         stay = np.where(found, self.time[index] * scale - spent, np.inf)
-        return np.maximum(stay, 0.0), np.where(found, self.next[index], LEAVES)
+        destination = np.where(found, self.next[index], LEAVES)
+        tail = np.flatnonzero(~found) if self.tail_rate is not None and len(self.tail_key) else np.zeros(0, int)
+        if len(tail):
+            # In the tail, a constant hazard: the stay past max(spent, tail start) is exponential.
+            g = group[tail]
+            start, mass, rate = self.tail_start[g], self.tail_mass[g], self.tail_rate[g]
+            v = np.clip((draw[tail] - mass) / np.maximum(1.0 - mass, 1e-300), 0.0, 1.0 - 1e-16)
+            with np.errstate(divide="ignore"):
+                extra = np.where(rate > 0, -np.log1p(-v) / np.where(rate > 0, rate, 1.0), np.inf)
+            stay[tail] = (np.maximum(clock[tail], start) + extra) * scale[tail] - spent[tail]
+            w = u_next[tail] if u_next is not None else (u[tail] * 4096.0) % 1.0
+            pick = np.minimum(np.searchsorted(self.tail_key, g * 2.0 + w, side="right"), len(self.tail_key) - 1)
+            moves = (rate > 0) & (np.floor(self.tail_key[pick] / 2.0 - 1e-12) == g)
+            destination[tail] = np.where(moves, self.tail_next[pick], LEAVES)
+        return np.maximum(stay, 0.0), destination
+
+    def _before_tail(self, group: np.ndarray):
+        """Chance of having moved before the group's tail (1: no tail)."""
+        return 1.0 if self.tail_mass is None else self.tail_mass[group]
 
     def _group_at(self, index: np.ndarray) -> np.ndarray:
         return np.floor(self.mass_key[index] / 2.0 - 1e-12).astype(np.int64)
@@ -98,15 +142,19 @@ def path_uniforms(ids: np.ndarray, move: int, salt: int) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
 
-def fit_stays(spells: pd.DataFrame, stations: int, ages: int) -> StaySampler:
-    """Aalen-Johansen moves out of each station and age band, from spells known at an origin.
+def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int = 1) -> StaySampler:
+    """Aalen-Johansen moves out of each station and age band (and legal status), from spells
+    known at an origin, each with a constant-hazard tail.
 
     Parameters
     ----------
     spells : DataFrame
-        ``station``, ``age_band``, ``start``, ``end`` and ``to`` (`CENSORED` = still open).
+        ``station``, ``age_band``, ``start``, ``end`` and ``to`` (`CENSORED` = still open), and
+        with ``legal_groups`` > 1 a ``legal`` column (0 = not looked after).
     stations, ages : int
         Numbers of stations and age bands.
+    legal_groups : int
+        Number of legal status groups (1: the covariate is not used).
 
     Returns
     -------
@@ -127,34 +175,81 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int) -> StaySampler:
     to = spells["to"].to_numpy()
     station = spells["station"].to_numpy()
     age = spells["age_band"].to_numpy()
-    moves_by_group = np.bincount(age[to != CENSORED] * stations + station[to != CENSORED],
-                                 minlength=ages * stations)
-    group_of = np.arange(ages * stations)
-    # A thin band uses its station's moves over all ages, kept as groups ages*stations + station.
-    thin = moves_by_group < MIN_MOVES
-    group_of[thin] = ages * stations + (group_of[thin] % stations)
+    legal = spells["legal"].to_numpy() if legal_groups > 1 else np.zeros(len(spells), dtype=np.int64)
+    fine = (legal * ages + age) * stations + station
+    # Groups, finest first: (legal, age, station), (legal, station) over all ages, station.
+    n_fine, n_mid = legal_groups * ages * stations, legal_groups * stations
+    keys = ((fine, 0, n_fine), (legal * stations + station, n_fine, n_mid), (station, n_fine + n_mid, stations))
+    moved = to != CENSORED
+    moves = [np.bincount(key[moved], minlength=count) for key, _, count in keys]
+    cells = np.arange(n_fine)
+    mid_of = (cells // (ages * stations)) * stations + cells % stations
+    group_of = np.where(moves[0] >= MIN_MOVES, cells,
+                        np.where(moves[1][mid_of] >= MIN_MOVES, n_fine + mid_of, n_fine + n_mid + cells % stations))
+    total = n_fine + n_mid + stations
     times, nexts, masses, groups = [], [], [], []
+    tail_start, tail_mass, tail_rate = np.zeros(total), np.zeros(total), np.zeros(total)
+    tail_keys, tail_nexts = [], []
     needed = np.unique(group_of)
-    # Own groups are keyed by age band and station, pooled ones by station alone.
-    for key, first, count in ((age * stations + station, 0, ages * stations), (station, ages * stations, stations)):
-        order = np.argsort(key, kind="stable")
+    for key, first, count in keys:
+        wanted = needed[(needed >= first) & (needed < first + count)]
+        if not len(wanted):
+            continue
+        # Only the stays of groups in use are sorted (a coarser level serves a few thin groups).
+        use = np.zeros(count, dtype=bool)
+        use[wanted - first] = True
+        rows_in_use = np.flatnonzero(use[key])
+        order = rows_in_use[np.argsort(key[rows_in_use], kind="stable")]
         bounds = np.searchsorted(key[order], np.arange(count + 1))
-        for g in needed[(needed >= first) & (needed < first + count)]:
+        for g in wanted:
             rows = order[bounds[g - first]:bounds[g - first + 1]]
-            t, n, m = _aalen_johansen(length[rows], to[rows])
-            times.append(t)
-            nexts.append(n)
-            masses.append(m)
-            groups.append(np.full(len(t), g))
+            by_time = _by_time(length[rows], to[rows])
+            t, n, m = _aalen_johansen(*by_time, presorted=True)
+            start, rate, share, after = _tail(*by_time, presorted=True)
+            before = t <= start
+            tail_start[g], tail_rate[g] = start, rate
+            tail_mass[g] = m[before][-1] if before.any() else 0.0
+            if not np.isfinite(start):
+                tail_mass[g] = 1.0
+            times.append(t[before])
+            nexts.append(n[before])
+            masses.append(m[before])
+            groups.append(np.full(before.sum(), g))
+            tail_keys.append(g * 2.0 + share)
+            tail_nexts.append(after)
     time, nxt, mass, group = (np.concatenate(x) if x else np.zeros(0) for x in (times, nexts, masses, groups))
     return StaySampler(stations, group * _SPACING + time, group * 2.0 + mass, time, nxt.astype(np.int64),
-                       group_of, np.ones(stations))
+                       group_of, np.ones(stations), ages, tail_start, tail_mass, tail_rate,
+                       np.concatenate(tail_keys) if tail_keys else np.zeros(0),
+                       np.concatenate(tail_nexts).astype(np.int64) if tail_nexts else np.zeros(0, dtype=np.int64))
 
 
-def _aalen_johansen(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each move's time, next station and the cumulative chance of having moved by it."""
-    order = np.lexsort((to == CENSORED, length))  # by time; moves before censorings at a tie
-    length, to = length[order], to[order]
+def _tail(length: np.ndarray, to: np.ndarray, presorted: bool = False):
+    """Where a group's tail begins (the last time more than `TAIL_AT_RISK` stays were still
+    followed; inf: never fewer, or too few stays for a tail), the tail's hazard (moves over
+    the days at risk past its start) and its moves' next stations with their cumulative shares
+    (upper ends, so that a uniform below a share picks that station)."""
+    if not presorted:
+        order = np.argsort(length, kind="stable")
+        length, to = length[order], to[order]
+    at_risk = len(length) - np.searchsorted(length, length, side="left")  # at each stay's own end
+    followed = np.flatnonzero(at_risk > TAIL_AT_RISK)
+    if len(followed) == 0 or len(followed) == len(length):
+        return np.inf, 0.0, np.zeros(0), np.zeros(0, dtype=np.int64)
+    start = length[followed[-1]]
+    later = np.searchsorted(length, start, side="right")
+    moves = to[later:][to[later:] != CENSORED]
+    rate = len(moves) / float((length[later:] - start).sum())
+    nexts, counts = np.unique(moves, return_counts=True)
+    return start, rate, np.cumsum(counts) / max(counts.sum(), 1), nexts
+
+
+def _aalen_johansen(length: np.ndarray, to: np.ndarray,
+                    presorted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each move's time, next station and the cumulative chance of having moved by it
+    (``presorted``: the stays come in `_by_time` order)."""
+    if not presorted:
+        length, to = _by_time(length, to)
     n = len(length)
     if n == 0:
         return length, to, length
@@ -173,3 +268,9 @@ def _aalen_johansen(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.
     survival_before = np.r_[1.0, survival_after[:-1]]
     jump = survival_before[run[moved]] / at_risk[moved]
     return length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0)
+
+
+def _by_time(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stays by time, the moves before the censorings at a tie."""
+    order = np.lexsort((to == CENSORED, length))
+    return length[order], to[order]

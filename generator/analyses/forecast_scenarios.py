@@ -8,6 +8,9 @@ This module owns the levers the seed's findings point at, what each does to the 
 * **NFA at strategy discussion**: a share of the strategy discussions that led to a section 47
   end with no further action instead;
 * **time in care**: stays in care, and so care proceedings' share of them, longer or shorter;
+* **section 20 entries**: a share of the children coming into care on an order come in under
+  section 20 instead (or, below 0, the other way), and so have the stays of section 20 (only
+  when the data carry legal status, `generator.analyses.forecast_legal`);
 * **arrivals growth**: new contacts grow (or fall) by a yearly rate on top of their trend.
 
 Each lever's effect is the difference between the scenario and the baseline run with the same
@@ -44,6 +47,7 @@ class Lever:
     neutral: float
     unit: str
     needs: tuple[str, ...]  # station ids the lever acts on
+    needs_legal_status: bool = False  # the lever acts on legal status, which the data may lack
 
     def levers(self, value: float, ids: list[str], returning_share: float) -> Levers:
         """The model change this lever makes at ``value``."""
@@ -55,6 +59,8 @@ class Lever:
             return Levers(divert=((index["strategy"], index["section47"], target, value),))
         if self.key == "time_in_care":
             return Levers(slow=((index["looked_after"], value),))
+        if self.key == "s20_entries":
+            return Levers(s20_entries=value)
         return Levers(arrivals_growth=value)
 
 
@@ -65,6 +71,9 @@ LEVERS = (
           (0.0, 0.1, 0.2, 0.3, 0.4), 0.0, "share", ("strategy", "section47")),
     Lever("time_in_care", "Time in care (including care proceedings), times the present",
           (0.8, 0.9, 1.0, 1.1, 1.2), 1.0, "factor", ("looked_after",)),
+    Lever("s20_entries", "Children coming into care under section 20 instead of on an order (share of those "
+          "on an order; below 0, the share of section 20 entries on an order instead)",
+          (-0.4, -0.2, 0.0, 0.2, 0.4), 0.0, "share", ("looked_after",), needs_legal_status=True),
     Lever("growth", "Growth in new contacts, a year", (-0.1, -0.05, 0.0, 0.05, 0.1), 0.0, "share", ()),
 )
 
@@ -94,7 +103,7 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
     base_mean = combine_walks(model, walks, horizon, SCENARIO_DRAWS, seed)[0].mean(axis=0)
     out = []
     for lever in LEVERS:
-        if any(s not in ids for s in lever.needs):
+        if any(s not in ids for s in lever.needs) or lever.needs_legal_status and not _legal_status_at(model, ids, lever):
             continue
         effects = []
         for value in lever.values:
@@ -103,9 +112,14 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
                 continue
             levers = lever.levers(value, ids, model.returning_share)
             # A lever on arrivals re-uses the baseline's journeys; one on stays walks anew.
-            moved = walks if not (levers.divert or levers.slow) else walk_journeys(
+            moved = walks if not (levers.divert or levers.slow or levers.s20_entries) else walk_journeys(
                 model, spells, horizon, seed, levers, bootstraps=SCENARIO_BOOTSTRAPS)
             effects.append(combine_walks(model, moved, horizon, SCENARIO_DRAWS, seed, levers)[0].mean(axis=0) - base_mean)
         out.append({"key": lever.key, "label": lever.label, "values": list(lever.values),
                     "neutral": lever.neutral, "unit": lever.unit, "effect": np.asarray(effects)})
     return {"levers": out}
+
+
+def _legal_status_at(model: JourneyForecastModel, ids: list[str], lever: Lever) -> bool:
+    """True when the model has legal status at every station the lever acts on."""
+    return model.legal is not None and all(model.legal.care[ids.index(s)] for s in lever.needs)

@@ -27,6 +27,7 @@ from generator.analyses.forecast import (
 )
 from generator.analyses.forecast_arrivals import monthly_arrivals
 from generator.analyses.forecast_costs import cost_summary, load_costs, period_cost
+from generator.analyses.forecast_legal import LEGAL_GROUP_LABELS, has_legal_status, with_legal_status
 from generator.analyses.forecast_backtest import backtest_errors
 from generator.analyses.forecast_rates import (
     AGE_BAND_LABELS,
@@ -63,12 +64,12 @@ class ForecastPage(PageKind):
         # The model, forecast, what-if grid and backtest take seconds: the build runs them
         # beside the other pages as soon as the replay exists.
         plan.aside(f"forecast {options.slug}",
-                   lambda replay: (run_forecast, _run_inputs(options, _Setup.of(replay(file), plan.period))))
+                   lambda replay: (run_forecast, _run_inputs(options, _Setup.of(replay(file), plan.period, plan.log))))
 
     def render(self, options: ForecastOptions, ctx: PageContext) -> RenderedPage:
         journeys = ctx.replay(map_path(options.map or default_map(ctx.log), ctx.report_dir))
         pmap = journeys.map
-        setup = _Setup.of(journeys, ctx.period)
+        setup = _Setup.of(journeys, ctx.period, ctx.log)
         labels, spells, stations = setup.labels, setup.spells, setup.stations
         last_day, origin, origin_day = setup.last_day, setup.origin, setup.origin_day
         run: ForecastRun = ctx.aside(f"forecast {options.slug}")
@@ -112,6 +113,7 @@ class ForecastPage(PageKind):
             "costs": cost,
             "price_year": costs.price_year,
             "charted": labels[shown[0]] if shown else labels[0],
+            "legal_status": _legal_words(spells),
         }
         rates = Table(_rate_table(spells, origin_day, labels), counts=["events"], groups=[],
                       hidden_with={"events": ["days_at_risk", "rate_per_year", "rate_low", "rate_high"]})
@@ -134,13 +136,15 @@ class _Setup:
     origin_day: int
 
     @classmethod
-    def of(cls, journeys, period) -> "_Setup":
+    def of(cls, journeys, period, log) -> "_Setup":
         pmap = journeys.map
         last_day = min(journeys.last_day, _day(period.end))
         origin = month_of(last_day + 1) - 1  # the last month the data cover to its end
+        spells = spells_from_visits(journeys.visits, journeys.children["birth_month"], TICKS_PER_DAY,
+                                    journeys.last_day, OPEN)
         return cls(labels=[s.label for s in pmap.stations],
-                   spells=spells_from_visits(journeys.visits, journeys.children["birth_month"], TICKS_PER_DAY,
-                                             journeys.last_day, OPEN),
+                   spells=with_legal_status(spells, log.of_event("lac_start", "legal_status", "lac_end"),
+                                            journeys.children["child_id"]),
                    stations=len(pmap.stations), entry=[i for i, s in enumerate(pmap.stations) if s.kind == "entry"],
                    station_ids=list(pmap.station_ids), last_day=last_day, origin=origin,
                    origin_day=int(month_end_days(origin, 1)[0]))
@@ -154,7 +158,8 @@ def _run_inputs(options: ForecastOptions, setup: _Setup) -> tuple:
 _INTRO = ("How many children will be at each stage over the next two years, if the journeys of the last "
           "years go on as they did and new contacts keep their trend and season. The forecast follows "
           "every child there now and every child yet to arrive through the stations of the map, each "
-          "stay and next step drawn from the stays seen so far (by age band and time already spent). "
+          "stay and next step drawn from the stays seen so far (by age band, time already spent and, in care, "
+          "legal status). "
           "The bands are 80% and 95% prediction intervals: nine futures in ten fall inside the wider "
           "one when the model holds.")
 
@@ -253,13 +258,17 @@ def _describe_backtest(shown: pd.DataFrame) -> str:
 
 
 def _rate_table(spells, origin_day, labels) -> pd.DataFrame:
-    """Each move's rate out of each station by age band: events per year at risk, 95% interval."""
+    """Each move's rate out of each station by age band (and, in care, legal status): events
+    per year at risk, 95% interval."""
     known = censor_at(spells, origin_day).assign(exposure=lambda s: s["end"] - s["start"])
-    rates = transition_rates(known, by=("station", "age_band"))
+    legal = has_legal_status(known)
+    rates = transition_rates(known, by=("station", "age_band", "legal") if legal else ("station", "age_band"))
     def name(to):
         return "left the map" if to == OFF else labels[to]
+    status = {"legal_status": [LEGAL_GROUP_LABELS[g] if g else "" for g in rates["legal"]]} if legal else {}
     return pd.DataFrame({
         "station": [labels[s] for s in rates["station"]], "age_band": [AGE_BAND_LABELS[a] for a in rates["age_band"]],
+        **status,
         "to": [name(t) for t in rates["to"]], "events": rates["events"].astype(int),
         "days_at_risk": rates["exposure"].round(1), "rate_per_year": (365.25 * rates["rate"]).round(3),
         "rate_low": (365.25 * rates["rate_low"]).round(3), "rate_high": (365.25 * rates["rate_high"]).round(3),
@@ -314,6 +323,16 @@ def _whatif_payload(shown: pd.DataFrame, grid: dict, labels: list[str], stations
                        "cost": [round(c) for c in lever.get("cost", [0.0] * len(effects))]})
     return {"months": months, "stations": stations, "expected": as_list(expected),
             "low95": as_list(grid_of("low95")), "high95": as_list(grid_of("high95")), "levers": levers}
+
+
+def _legal_words(spells: pd.DataFrame) -> str:
+    """What the model knows of legal status, in a sentence for the page."""
+    if has_legal_status(spells):
+        return ("In care, each stay and next step is also fitted by the legal status the stay began under "
+                "(section 20, an order, or another status), read from the data's legal status codes; a child the "
+                "forecast brings into care takes the legal status of children seen coming the same way.")
+    return ("The data carry no legal status for the children looked after, so stays in care are fitted by age "
+            "band and time in care alone, and the section 20 lever is not offered.")
 
 
 def _coverage_words(errors: pd.DataFrame) -> str:

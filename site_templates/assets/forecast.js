@@ -12,7 +12,7 @@
   function format(lever, value) {
     if (lever.unit === "factor") return "\u00d7" + value.toFixed(2);
     var pct = Math.round(value * 100);
-    return (lever.key === "growth" && pct > 0 ? "+" : "") + pct + "%";
+    return ((lever.key === "growth" || lever.key === "s20_entries") && pct > 0 ? "+" : "") + pct + "%";
   }
 
   function el(name, attrs) {
