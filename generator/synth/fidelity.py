@@ -34,9 +34,9 @@ long records last *and* whether they ended by the data's last day, and the two s
 in the second: in data/longitudinal (the demo with its 903 history), 12 of the 53 periods of
 care that children known before the span began in it were still open at the end, against 3
 of 52 in the twins, so the ended ones' median was 124 days real and 213 twin (Kaplan-Meier:
-219 and 266), and the median of all ended periods moved from 126.5 days to 146 (15%, seed
-2018). Over all periods begun in the span, real and twin medians are 169 and 184 days (seeds
-1 and 2: 169 and 185).
+219 and 266), and the median of all ended periods was 126.5 days real and 146 twin (15%
+apart, seed 2018). Over every period begun in the span the Kaplan-Meier median is 169 days
+real and 184, 169 and 185 twin (seeds 2018, 1 and 2).
 
 Relative distances on very small real values are not meaningful (a 3% share moving to 3.4%
 is 13%): shares under `SMALL_SHARE` and quartiles under `SMALL_DAYS` days are held to the
@@ -237,8 +237,8 @@ def _survival(lengths: pd.DataFrame) -> SurvfuncRight:
 
 def _quantile(values: pd.Series | pd.DataFrame, q: float) -> float | None:
     """The ``q`` quantile of durations: of a Series as they are; of record lengths (days,
-    ended) from the Kaplan-Meier estimate, the first length by which a share ``q`` ended
-    (None when fewer did by the longest length followed)."""
+    ended) from the Kaplan-Meier estimate, the first length by which more than a share ``q``
+    had ended (None when no more did by the longest length followed)."""
     if not isinstance(values, pd.DataFrame):
         return float(values.quantile(q)) if len(values) else None
     if not values["ended"].any():
