@@ -31,7 +31,7 @@ front door's fresh periods of care wherever a context is too rare to read with i
 
 What the model does not keep: a child's history before the data begin (families referred
 again and again are a little less alike in the twins); children in care through the whole
-span with no event in it (nothing in the span to arrive with: in data/longitudinal, 76 of
+span with no event in it (nothing in the span to arrive with: in the demo, 76 of
 the 238 in care on 1 April 2014), so the twins' count of children in care at the end is
 short of the real one; and seasons after arrival (August and Christmas dips show in arrivals
 only). The history's 189 children in the span make a small model: 94 of 209 of their twins'
