@@ -42,7 +42,7 @@ def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Fin
     """Every product the plan asks for, and the findings the replays raised."""
     log = plan.log
     wanted = plan.wants_twins or plan.public
-    pending = _sample_twins(log) if wanted else None
+    pending = _sample_twins(log, plan.period if plan.wants_twin_figures else None) if wanted else None
     with progress.step("Linking the front door's steps"):
         links = {windows: link_front_door(log, windows) for windows in sorted(plan.linked, key=astuple)}
     maps = {file: ProcessMap.load(Path(file)) for file, _ in plan.replays}
@@ -59,11 +59,14 @@ def compute_products(plan: Plan, progress: Progress) -> tuple[Products, list[Fin
         # Only pages read these twins: the first that does waits for them (`Products.twins`).
         return Products(replays=replays, links=links, twins_source=pending, asides=asides), findings
     with progress.step("Sampling synthetic twins"):
-        twins = pending.result()
-    twins, twin_replays = _kept_off(plan, twins, maps, replays, progress)
+        sampled = pending.result()
+    twins = sampled[0] if isinstance(sampled, tuple) else sampled
+    kept, twin_replays = _kept_off(plan, twins, maps, replays, progress)
     for file in twin_maps:
-        replays[(file, "twins")] = twin_replays.get(file) or replay.build_journeys(twins, maps[file])
-    return Products(replays=replays, links=links, twins_source=twins, asides=asides), findings
+        replays[(file, "twins")] = twin_replays.get(file) or replay.build_journeys(kept, maps[file])
+    # Twins moved off real journeys are other twins: their figures are made again by the page.
+    source = sampled if kept is twins else kept
+    return Products(replays=replays, links=links, twins_source=source, asides=asides), findings
 
 
 def _aside(make, real: dict) -> Future:
@@ -71,9 +74,15 @@ def _aside(make, real: dict) -> Future:
     return call_in_second_process(function, *args)
 
 
-def _sample_twins(log) -> Future:
+def _sample_twins(log, compared_over: Period | None) -> Future:
     """The twins of ``log`` (`generator.synth.twins.synthetic_twins`), sampled by a second
-    process when there is a second core. The same seed gives the same twins in either process."""
+    process when there is a second core. The same seed gives the same twins in either process.
+    With ``compared_over`` (a period), the future is of the twins and their
+    `generator.synth.fidelity.TwinFigures` over it, measured by that process too."""
+    if compared_over is not None:
+        from generator.synth import fidelity
+
+        return call_in_second_process(fidelity.twins_and_figures, log, TWIN_SEED, compared_over)
     from generator.synth import twins
 
     return call_in_second_process(twins.synthetic_twins, log, TWIN_SEED)

@@ -38,10 +38,27 @@ def test_twins_sampled_in_a_second_process_equal_those_sampled_here():
     from tests.test_twins import REPO
 
     log, _, _ = read_sources([REPO / "data" / "cin"])
-    there = _sample_twins(log).result(timeout=300)
+    there = _sample_twins(log, None).result(timeout=300)
     here = synthetic_twins(log, seed=TWIN_SEED)
     pd.testing.assert_frame_equal(there.events, here.events)
     pd.testing.assert_frame_equal(there.children, here.children)
+
+
+@pytest.mark.slow
+def test_twins_measured_in_the_second_process_equal_those_measured_here():
+    from generator.analyses.period import Period
+    from generator.ingest import read_sources
+    from generator.products import _sample_twins
+    from generator.synth.fidelity import twin_figures
+    from tests.test_twins import REPO
+
+    log, _, _ = read_sources([REPO / "data" / "cin"])
+    period = Period.of(log.events["date"].min(), log.events["date"].max())
+    twins, there = _sample_twins(log, period).result(timeout=300)
+    here = twin_figures(log, twins, period)
+    assert there.metrics == here.metrics and there.privacy == here.privacy
+    for name in ("volumes", "volume_distances", "junctions", "durations"):
+        pd.testing.assert_frame_equal(getattr(there, name), getattr(here, name))
 
 
 def _log() -> EventLog:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-from statsmodels.duration.survfunc import CumIncidenceRight, survdiff
+from statsmodels.duration.survfunc import survdiff
 
+from generator.analyses.survival import aalen_johansen, log_log_interval, step_at
 from generator.errors import InputError, Problem
 
 #: Columns of the cumulative incidence table (the page's CSV).
@@ -52,44 +52,16 @@ def _checked(follow_up: pd.DataFrame, group: str, days: str, event: str, source:
     return frame.assign(days=d.astype(float), event=e.astype(int))
 
 
-def _step_at(event_times: np.ndarray, values: np.ndarray, times: np.ndarray, before=0.0) -> np.ndarray:
-    # The estimate at t is its value at the last distinct time <= t (a right-continuous step).
-    idx = np.searchsorted(event_times, times, side="right") - 1
-    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
-
-
 def _one_group(days: np.ndarray, event: np.ndarray, cause: int, times, alpha: float) -> pd.DataFrame:
-    if (event == cause).any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fit = CumIncidenceRight(days, event)
-        utimes = np.asarray(fit.times, dtype=float)
-        cif = np.asarray(fit.cinc[cause - 1], dtype=float)
-        se = np.asarray(fit.cinc_se[cause - 1], dtype=float)
-    else:
-        utimes, cif, se = np.array([0.0]), np.array([0.0]), np.array([0.0])
+    utimes, cif, se = aalen_johansen(days, event, cause)
     at = np.unique(utimes) if times is None else np.asarray(times, dtype=float)
-    estimate = _step_at(utimes, cif, at)
+    estimate = step_at(utimes, cif, at)
     # The standard error at the last time can be undefined (everyone left at risk has the event).
-    error = _step_at(utimes, se, at)
-    lower, upper = _log_log_interval(estimate, error, alpha)
+    error = step_at(utimes, se, at)
+    lower, upper = log_log_interval(estimate, error, alpha)
     # Still followed at t: days >= t.
     at_risk = len(days) - np.searchsorted(np.sort(days), at, side="left")
     return pd.DataFrame({"days": at, "estimate": estimate, "lower": lower, "upper": upper, "at_risk": at_risk})
-
-
-def _log_log_interval(estimate: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    # Pointwise interval on the log(-log) scale (Kalbfleisch and Prentice 1980; Choudhury 2002,
-    # Statistics in Medicine 21:1129-1144): F^exp(+-z se / (F |log F|)), always inside (0, 1).
-    z = norm.ppf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = (estimate > 0) & (estimate < 1) & np.isfinite(se)
-        spread = np.where(inside, z * se / (estimate * np.abs(np.log(estimate))), np.nan)
-        lower = np.where(inside, estimate ** np.exp(spread), np.nan)
-        upper = np.where(inside, estimate ** np.exp(-spread), np.nan)
-    # No events yet: the estimate is 0 and so is the interval, as in R's cmprsk.
-    lower = np.where(estimate == 0, 0.0, lower)
-    upper = np.where(estimate == 0, 0.0, upper)
-    return lower, upper
 
 
 def cumulative_incidence(follow_up: pd.DataFrame, times=None, cause: int = 1, alpha: float = 0.05,

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 
 #: Fewest arrivals (over the fitting months) for a station's own trend-and-season model.
 MIN_ARRIVALS_TO_FIT = 240
@@ -131,9 +133,9 @@ def _fit_negative_binomial(station: int, origin: pd.Period, seasonal: bool, x: n
                            y: np.ndarray) -> ArrivalModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        poisson = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+        poisson = GLM(y, x, family=families.Poisson()).fit()
         try:
-            fit = sm.NegativeBinomial(y, x, loglike_method="nb2").fit(
+            fit = NegativeBinomial(y, x, loglike_method="nb2").fit(
                 start_params=np.r_[poisson.params, 0.01], disp=0, maxiter=200)
             alpha = float(fit.params[-1])
             params, cov = np.asarray(fit.params[:-1]), np.asarray(fit.cov_params())[:-1, :-1]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from generator.analyses.front_door import FrontDoorLinks, LinkWindows, completed_assessments, link_front_door
 from generator.analyses.junctions import junction_decisions, junction_shares
-from generator.analyses.interrupted import MEASURES, monthly_measures, segmented_regression
+from generator.analyses.interrupted import MEASURES, measure_fits
 from generator.analyses.timeliness import (
     ASSESSMENT_LOOK_BACK_DAYS,
     ICPC_LOOK_BACK_DAYS,
@@ -129,10 +129,10 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
         metrics[f"open_{key}_at_end"] = int(open_on(stage_intervals(log, start, end), last_day)[0])
 
     if annotations:
-        monthly = monthly_measures(log, period, episodes, enquiries)
         for number, annotation in enumerate(annotations, start=1):
-            for key, _, unit, _, _ in MEASURES:
-                fit = segmented_regression(monthly[monthly["measure"] == key], pd.Timestamp(annotation.date), rate=unit == "%")
+            _, fits = measure_fits(log, period, links, LinkWindows(), annotation.date)
+            for key, _, _, _, _ in MEASURES:
+                fit = fits[key]
                 for part in ("level_change", "level_low", "level_high", "level_ratio", "level_ratio_low", "level_ratio_high"):
                     value = None if fit is None else getattr(fit, part)
                     finite = value is not None and math.isfinite(value)  # an infinite ratio limit is no limit

@@ -219,6 +219,38 @@ def segmented_regression(series: pd.DataFrame, event: pd.Timestamp, before: int 
     return result
 
 
+
+def measure_fits(log, period: Period, links, windows, event: pd.Timestamp, before: int = 24, after: int = 12,
+                 lags: int | None = None) -> tuple[pd.DataFrame, dict[str, SegmentedFit | None]]:
+    """The monthly measures and each one's `segmented_regression` around ``event``.
+
+    Made once per log (`EventLog.derived`), period, linking windows, date and window of months:
+    the headline figures and the events page ask for the same fits, and each fit runs its model
+    again at every placebo month.
+
+    Parameters
+    ----------
+    links : FrontDoorLinks
+        The front door linked with ``windows`` (its episodes and enquiries).
+    windows : LinkWindows
+        The windows ``links`` were made with: part of what the result is kept under.
+
+    Returns
+    -------
+    tuple
+        The `monthly_measures` table, and the fit of each measure of `MEASURES` (None where
+        there are too few months), by key. Both are shared: read them, do not change them.
+    """
+    event = pd.Timestamp(event)
+
+    def fit_all():
+        table = monthly_measures(log, period, links.episodes, links.enquiries)
+        fits = {key: segmented_regression(table[table["measure"] == key], event, before, after, lags, rate=unit == "%")
+                for key, _, unit, _, _ in MEASURES}
+        return table, fits
+
+    return log.derived(("measure fits", period, windows, event, before, after, lags), fit_all)
+
 def _fit(used: pd.DataFrame, first_after: pd.Timestamp, rate: bool, lags: int | None) -> tuple[GlmFit | None, np.ndarray, float]:
     first = used["month"].iloc[0]
     t = ((used["month"].dt.year - first.year) * 12 + used["month"].dt.month - first.month).to_numpy(dtype=float)

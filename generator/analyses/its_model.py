@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from scipy import stats
 
 
@@ -155,13 +156,13 @@ def fit_glm(counts: np.ndarray, X: np.ndarray, names: list[str], month_number: n
     rate = trials is not None
     if rate:
         endog = np.column_stack([counts, trials - counts])
-        family = sm.families.Binomial()
+        family = families.Binomial()
     else:
-        endog, family = counts, sm.families.Poisson()
+        endog, family = counts, families.Poisson()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            result = sm.GLM(endog, X, family=family).fit()
+            result = GLM(endog, X, family=family).fit()
         except Exception:  # perfect separation, overflow: no fit rather than a wrong one
             return None
     beta = np.asarray(result.params, dtype=float)

@@ -21,7 +21,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from generator.analyses.intervals import wilson_interval
 from generator.errors import InputError, Problem
@@ -77,11 +79,11 @@ def _fit(year: np.ndarray, children: np.ndarray, total: np.ndarray, alpha: float
     if len(year) < 2 or children.sum() == 0 or children.sum() == total.sum():
         return empty
     centre = year.mean()
-    exog = sm.add_constant(year - centre)
+    exog = add_constant(year - centre)
     endog = np.column_stack([children, total - children])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+        fit = GLM(endog, exog, family=families.Binomial()).fit()
     low, high = fit.conf_int(alpha=alpha)[1]
     return {"slope": float(fit.params[1]), "slope_lower": float(low), "slope_upper": float(high),
             "p_value": float(fit.pvalues[1]), "fitted": (centre, fit.params)}

@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 
 from generator.analyses.intervals import wilson_interval
+from generator.analyses.survival import kaplan_meier_at
 from generator.eventlog import EventLog
 
 #: The columns of the Sankey, left to right.
@@ -255,12 +255,6 @@ def leaving_care_cohort(log: EventLog, table: pd.DataFrame, last_day: pd.Timesta
                          "weeks": weeks, "left": left.to_numpy()})[keep.to_numpy()].reset_index(drop=True)
 
 
-def _step_at(times: np.ndarray, values: np.ndarray, at: np.ndarray, before: float) -> np.ndarray:
-    # A right-continuous step: the value at t is the one at the last time <= t.
-    index = np.searchsorted(times, at, side="right") - 1
-    return np.where(index >= 0, values[np.clip(index, 0, None)], before)
-
-
 def still_in_care(cohort: pd.DataFrame, weeks, alpha: float = 0.05) -> pd.DataFrame:
     """Share still looked after by weeks since entry, per group: Kaplan-Meier with its interval.
 
@@ -296,15 +290,7 @@ def still_in_care(cohort: pd.DataFrame, weeks, alpha: float = 0.05) -> pd.DataFr
         durations = rows["weeks"].to_numpy(dtype=float)
         left = rows["left"].to_numpy(dtype=bool)
         at_risk = (durations[None, :] >= at[:, None]).sum(axis=1)
-        if left.any():
-            fit = KaplanMeierFitter(alpha=alpha).fit(durations, left)
-            times = fit.survival_function_.index.to_numpy(dtype=float)
-            survival = _step_at(times, fit.survival_function_.iloc[:, 0].to_numpy(), at, 1.0)
-            band = fit.confidence_interval_survival_function_
-            lower = _step_at(times, band.iloc[:, 0].to_numpy(), at, 1.0)
-            upper = _step_at(times, band.iloc[:, 1].to_numpy(), at, 1.0)
-        else:
-            survival, lower, upper = np.ones(len(at)), np.ones(len(at)), np.ones(len(at))
+        survival, lower, upper = kaplan_meier_at(durations, left, at, alpha)
         # Past the longest follow-up the curve is not known.
         beyond = at > durations.max()
         parts.append(pd.DataFrame({"group": group, "weeks": at, "still_in_care": np.where(beyond, np.nan, survival),

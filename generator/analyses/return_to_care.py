@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from scipy.stats import norm
-from statsmodels.duration.survfunc import CumIncidenceRight
 
+from generator.analyses.survival import aalen_johansen, kaplan_meier_at, log_log_interval, step_at
 from generator.eventlog import EventLog
 
 #: Days read off the curves: 1, 2 and 5 years.
@@ -94,40 +92,16 @@ def care_leavers(log: EventLog, end: pd.Timestamp | None = None) -> pd.DataFrame
     return out.sort_values(["child_id", "left"], kind="mergesort").reset_index(drop=True)
 
 
-def _step_at(times: np.ndarray, values: np.ndarray, at: np.ndarray, before: float) -> np.ndarray:
-    # A right-continuous step: the value at t is the one at the last time <= t.
-    idx = np.searchsorted(times, at, side="right") - 1
-    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
-
-
 def _kaplan_meier(days: np.ndarray, returned: np.ndarray, at: np.ndarray, alpha: float):
-    if not returned.any():
-        return np.zeros(len(at)), np.zeros(len(at)), np.zeros(len(at))
-    fit = KaplanMeierFitter(alpha=alpha).fit(days, returned)
-    times = fit.survival_function_.index.to_numpy(dtype=float)
-    survival = _step_at(times, fit.survival_function_.iloc[:, 0].to_numpy(), at, 1.0)
-    band = fit.confidence_interval_survival_function_
-    low = _step_at(times, band.iloc[:, 0].to_numpy(), at, 1.0)
-    high = _step_at(times, band.iloc[:, 1].to_numpy(), at, 1.0)
+    # One minus staying out of care: the share returned, its limits swapped.
+    survival, low, high = kaplan_meier_at(days, returned, at, alpha)
     return 1 - survival, 1 - high, 1 - low
 
 
 def _aalen_johansen(days: np.ndarray, event: np.ndarray, at: np.ndarray, alpha: float):
-    if not (event == 1).any():
-        return np.zeros(len(at)), np.zeros(len(at)), np.zeros(len(at))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fit = CumIncidenceRight(days, event)
-    times = np.asarray(fit.times, dtype=float)
-    estimate = _step_at(times, np.asarray(fit.cinc[0], dtype=float), at, 0.0)
-    se = _step_at(times, np.asarray(fit.cinc_se[0], dtype=float), at, 0.0)
-    # log(-log) interval: F^exp(+-z se / (F |log F|)), inside (0, 1); 0 before any return.
-    z = norm.ppf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = (estimate > 0) & (estimate < 1) & np.isfinite(se)
-        spread = np.where(inside, z * se / (estimate * np.abs(np.log(estimate))), np.nan)
-        lower = np.where(estimate == 0, 0.0, np.where(inside, estimate ** np.exp(spread), np.nan))
-        upper = np.where(estimate == 0, 0.0, np.where(inside, estimate ** np.exp(-spread), np.nan))
-    return estimate, lower, upper
+    times, incidence, se = aalen_johansen(days, event)
+    estimate = step_at(times, incidence, at, 0.0)
+    return (estimate, *log_log_interval(estimate, step_at(times, se, at, 0.0), alpha))
 
 
 def return_to_care(leavers: pd.DataFrame, by: str = "age_group", days=YEARS_DAYS, alpha: float = 0.05) -> pd.DataFrame:

@@ -78,6 +78,8 @@ class Plan:
     replays: dict[tuple[str, Whose], Path] = field(default_factory=dict)
     linked: set[LinkWindows] = field(default_factory=set)
     wants_twins: bool = False
+    #: The twins measured against the data where they are sampled (`Products.twin_figures`).
+    wants_twin_figures: bool = False
     #: Maps animated on a page and the periods they run over: public twins are kept off every
     #: real journey on them (`generator.privacy.fingerprints`).
     animated: dict[str, list[tuple]] = field(default_factory=dict)
@@ -98,9 +100,11 @@ class Plan:
         if whose == "twins":
             self.wants_twins = True
 
-    def twins(self) -> None:
-        """Ask for the synthetic twins of the data (`generator.synth.twins`)."""
+    def twins(self, compared: bool = False) -> None:
+        """Ask for the synthetic twins of the data (`generator.synth.twins`), and with
+        ``compared`` for their `generator.synth.fidelity.TwinFigures` too."""
         self.wants_twins = True
+        self.wants_twin_figures = self.wants_twin_figures or compared
 
     def links(self, windows: LinkWindows) -> None:
         """Ask for the front-door episodes linked with ``windows``."""
@@ -119,7 +123,9 @@ class Products:
     links: Mapping[LinkWindows, FrontDoorLinks] = field(default_factory=dict)
     #: The synthetic twins, or the future of them while another process still samples them
     #: (`generator.products`): the first page to read `twins` waits for them.
-    twins_source: EventLog | Future | None = None
+    #: With ``Plan.twins(compared=True)`` the future (or the pair) is of the twins and their
+    #: `generator.synth.fidelity.TwinFigures`.
+    twins_source: EventLog | Future | tuple | None = None
     #: The futures of the computations asked for with `Plan.aside`, by key.
     asides: Mapping[str, Future] = field(default_factory=dict)
 
@@ -128,7 +134,14 @@ class Products:
         """The synthetic twins, when a page asked for them (`Plan.twins`)."""
         if isinstance(self.twins_source, Future):
             object.__setattr__(self, "twins_source", self.twins_source.result())
-        return self.twins_source
+        return self.twins_source[0] if isinstance(self.twins_source, tuple) else self.twins_source
+
+    @property
+    def twin_figures(self):
+        """The twins' `generator.synth.fidelity.TwinFigures` made where they were sampled, or
+        None (not asked for, or the twins were moved since)."""
+        self.twins  # noqa: B018 - waits for the second process
+        return self.twins_source[1] if isinstance(self.twins_source, tuple) else None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.analyses.interrupted import MEASURES, monthly_measures, placebo_summary, segmented_regression
+from generator.analyses.interrupted import MEASURES, measure_fits, placebo_summary
 from generator.charts.interrupted import placebo_chart, segmented_chart
 from generator.page_options import EventOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage, link_windows
@@ -59,16 +59,17 @@ class EventPage(PageKind):
             return RenderedPage(template="charts.html", context={
                 "intro": intro + " This report names no dated events: add them under `annotations:` in report.yaml."})
         windows = link_windows(options)
-        table = monthly_measures(ctx.log, ctx.period, ctx.links(windows).episodes, ctx.links(windows).enquiries)
         charts, skipped, tables, downloads = [], [], [], {}
         for number, annotation in enumerate(ctx.annotations, start=1):
+            # The same fits as the headline figures' when the options are the defaults: made once.
+            table, all_fits = measure_fits(ctx.log, ctx.period, ctx.links(windows), windows, annotation.date,
+                                           options.months_before, options.months_after, options.newey_west_lags)
             fits = {}
             for key, name, unit, cases, _ in MEASURES:
                 if key not in options.measures:
                     continue
                 series = table[table["measure"] == key]
-                fit = segmented_regression(series, annotation.date, options.months_before, options.months_after,
-                                           options.newey_west_lags, rate=unit == "%")
+                fit = all_fits[key]
                 if fit is None:
                     skipped.append(f"{name.lower()} around {annotation.label}")
                     continue

@@ -16,7 +16,7 @@ import pandas as pd
 
 from generator.charts.fidelity import paired_shares
 from generator.charts.workload import count_lines
-from generator.analyses.front_door import LinkWindows, link_front_door
+from generator.analyses.front_door import LinkWindows
 from generator.metrics import label_of
 from generator.page_options import FidelityOptions
 from generator.pages.base import PageContext, PageKind, Plan, RenderedPage
@@ -31,19 +31,20 @@ class FidelityPage(PageKind):
     Options = FidelityOptions
 
     def prepare(self, options: FidelityOptions, plan: Plan) -> None:
-        plan.twins()
+        plan.twins(compared=True)
         plan.links(LinkWindows())
 
     def render(self, options: FidelityOptions, ctx: PageContext) -> RenderedPage:
         real, twins, period = ctx.log, ctx.twins, ctx.period
-        links = (ctx.links(LinkWindows()), link_front_door(twins, LinkWindows()))
+        # Measured where the twins were sampled, unless they were moved since (a public report).
+        figures = ctx.products.twin_figures or fidelity.twin_figures(real, twins, period, ctx.links(LinkWindows()))
         headlines = fidelity.headline_comparison(real, twins, period, real_metrics=dict(ctx.metrics),
-                                                 synthetic_links=links[1])
-        volumes, volume_distances = fidelity.volume_comparison(real, twins, period)
-        junctions = fidelity.junction_comparison(real, twins, period, links)
+                                                 synthetic_metrics=figures.metrics)
+        volumes, volume_distances = figures.volumes, figures.volume_distances
+        junctions = figures.junctions
         junction_shares = _junction_long(junctions)
-        durations = fidelity.duration_comparison(real, twins, period, links)
-        check = fidelity.privacy_check(real, twins)
+        durations = figures.durations
+        check = figures.privacy
 
         # The privacy stage publishes the real figures: a headline as metrics.json shows it,
         # junction counts suppressed within each junction, quartiles of 1 to 5 cases hidden;

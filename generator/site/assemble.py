@@ -140,8 +140,12 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
     nav = navigation([o for o, _ in pages], groups or {})
     assets = list(BASE_ASSETS)
     manifest_pages, manifest_charts = [], []
-    static: list[tuple[str, dict]] = []  # (path, spec) of each chart's static SVG
     sections = []
+    # vl-convert draws outside the GIL for much of each chart: the static SVGs are drawn two at a
+    # time on two cores while this thread renders the pages' HTML.
+    pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
+    static = {f"charts/{chart.id}.svg": pool.submit(static_svg, chart.spec) for _, page in pages for chart in page.charts}
+    pool.shutdown(wait=False)  # no more work; each drawing is collected below
 
     for options, page in pages:
         for name in page.scripts:
@@ -152,7 +156,6 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
             # The CSV, the table under the chart and the spec's inline data all come from the
             # one published table.
             files[f"downloads/{chart.id}.csv"] = csv_bytes(chart.data)
-            static.append((f"charts/{chart.id}.svg", chart.spec))
             charts.append({"id": chart.id, "title": chart.title, "description": chart.description, "spec": chart.spec,
                            "table": _table_of(chart.data, _numeric_columns(chart.data, chart.counts), chart.decimals)})
             manifest_charts.append({"id": chart.id, "title": chart.title, "page": options.slug, "csv": f"downloads/{chart.id}.csv",
@@ -181,10 +184,8 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
         sections.append({"title": options.title, "html": Markup(_main_of(html))})
         manifest_pages.append({"slug": options.slug, "title": options.title, "kind": options.kind, "file": f"{options.slug}.html"})
 
-    # vl-convert renders outside the GIL for much of each chart: two at a time on two cores.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        for (path, _), svg in zip(static, pool.map(static_svg, [spec for _, spec in static])):
-            files[path] = svg
+    for path, drawing in static.items():
+        files[path] = drawing.result()
 
     footer = f"{report.title} | {period.start:%-d %B %Y} to {period.end:%-d %B %Y}"
     files[PRINT_DOCUMENT] = env.get_template("print.html").render(

@@ -48,6 +48,8 @@ journey, of a rare one and of the distance to the nearest real journey.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -92,18 +94,57 @@ def _close(real: float | None, synthetic: float | None, *, pct: bool = False, sm
     return round(100 * distance, 1), distance <= RELATIVE_TOLERANCE
 
 
+@dataclass(frozen=True)
+class TwinFigures:
+    """Every comparison of the fidelity page but the headline one, and the twins' headline
+    figures for it: what `twins_and_figures` makes where the twins are sampled."""
+
+    metrics: dict  # the twins' headline figures (`headline_metrics`)
+    volumes: pd.DataFrame  # `volume_comparison`: monthly volumes, and their distances
+    volume_distances: pd.DataFrame
+    junctions: pd.DataFrame  # `junction_comparison`
+    durations: pd.DataFrame  # `duration_comparison`
+    privacy: dict  # `privacy_check`
+
+
+def twin_figures(real: EventLog, synthetic: EventLog, period: Period,
+                 real_links: FrontDoorLinks | None = None) -> TwinFigures:
+    """The comparisons of ``synthetic`` with ``real`` that need no figure of the build's.
+
+    ``real_links``: the real log's front-door links with the default windows, when made."""
+    links = (real_links if real_links is not None else link_front_door(real, LinkWindows()),
+             link_front_door(synthetic, LinkWindows()))
+    volumes, volume_distances = volume_comparison(real, synthetic, period)
+    return TwinFigures(metrics=headline_metrics(synthetic, period, links=links[1]), volumes=volumes,
+                       volume_distances=volume_distances, junctions=junction_comparison(real, synthetic, period, links),
+                       durations=duration_comparison(real, synthetic, period, links),
+                       privacy=privacy_check(real, synthetic))
+
+
+def twins_and_figures(real: EventLog, seed: int, period: Period) -> tuple[EventLog, TwinFigures]:
+    """The synthetic twins of ``real`` (`generator.synth.twins.synthetic_twins`) and their
+    `twin_figures`: one call for the build's second process, which then measures the twins
+    while the first renders the other pages."""
+    from generator.synth.twins import synthetic_twins
+
+    twins = synthetic_twins(real, seed)
+    return twins, twin_figures(real, twins, period)
+
+
 def headline_comparison(real: EventLog, synthetic: EventLog, period: Period, real_metrics: dict | None = None,
-                        synthetic_links: FrontDoorLinks | None = None) -> pd.DataFrame:
+                        synthetic_links: FrontDoorLinks | None = None,
+                        synthetic_metrics: dict | None = None) -> pd.DataFrame:
     """Every headline figure (metrics.json keys) of both, with its distance.
 
     Returns ``figure``, ``real``, ``synthetic``, ``distance`` (points for percentages, % of
     the real value for counts), ``unit`` and ``within``.
 
-    ``real_metrics``, when given, are the real log's headline figures (the build's), and
-    ``synthetic_links`` the twins' front-door links, so neither is computed twice.
+    ``real_metrics`` and ``synthetic_metrics``, when given, are the logs' headline figures
+    (the build's, and `TwinFigures.metrics`), and ``synthetic_links`` the twins' front-door
+    links, so that nothing is computed twice.
     """
     a = dict(real_metrics) if real_metrics is not None else headline_metrics(real, period)
-    b = headline_metrics(synthetic, period, links=synthetic_links)
+    b = synthetic_metrics if synthetic_metrics is not None else headline_metrics(synthetic, period, links=synthetic_links)
     rows = []
     for key, value in a.items():
         if key.endswith(("_n", "_d")) or not isinstance(value, (int, float)) or isinstance(value, bool):
