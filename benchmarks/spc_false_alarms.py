@@ -13,6 +13,12 @@ moves it. Over ``--series`` series, chance alone lets a rule signal in up to the
 ``--confidence`` centile of Binomial(series, allowed rate) of them ("most allowed"); one-sided
 and at 99% because about 40 rule-chart checks are made at once.
 
+The p- and c-charts' run rule weighs each point's chance of falling on its side of the centre
+line under the binomial or Poisson model (`generator.analyses.spc_rules`): a run signals when it
+is as unlikely as 7 points on one side of a symmetric distribution, 1/128. Rows "as the page
+draws it" make the page's own choice of chart per series (`practice_spc.choose_chart`: a
+g-chart when there are fewer breaches than months, else a p-chart).
+
 Stable series like the demo's practices (monthly occasions and breach rates measured on
 data/demo with `evaluate_practices`: assessments about 312 a month at 10%, CP plan reviews 32 at
 12%, initial conferences 24 at 18%, return interviews 8 at 18%; and smaller ones, as a smaller
@@ -31,8 +37,9 @@ Drift: 500 XmR series of 36 months, stable for 24 months, then rising by ``--dri
 month (and, separately, stepping up by 1 sigma); the limits are fixed on the first 24 months
 (fix_after). Printed: the months from the start of the drift (month 1) until the chart drawn up
 to that month marks that month, by the shift (run) rule and by any rule (median and 90th
-centile, and the share flagged within 8 months). The demo's own drift is tested in
-tests/test_key_practices.py.
+centile, and the share flagged within 8 months). Then the same for a step up in a p-chart's
+breach rate, by the page's weighted run rule and by the plain 7-point rule, to show what the
+weighing costs. The demo's own drift is tested in tests/test_key_practices.py.
 """
 
 from __future__ import annotations
@@ -87,6 +94,20 @@ def scenarios(rng: np.random.Generator, months: int) -> list[tuple[str, str, Cal
             return p_chart(month, rng.binomial(n, rate), n, limits=limits, improvement="decrease")
         return draw
 
+    def as_the_page_draws(mean, rate):
+        # The page's "auto" choice (`practice_spc.choose_chart`): a g-chart of the occasions up to
+        # and including each breach when there are fewer breaches than months, else a p-chart.
+        def draw():
+            n = occasions(rng, months, mean)
+            breach = rng.random(n.sum()) < rate
+            if 0 < breach.sum() < months:
+                at = np.flatnonzero(breach)
+                return g_chart(np.repeat(month, n)[at], np.diff(np.concatenate([[-1], at])).astype(float),
+                               minimum=1, improvement="increase")
+            counts = np.add.reduceat(breach, np.concatenate([[0], np.cumsum(n)[:-1]]))
+            return p_chart(month, counts, n, limits="probability", improvement="decrease")
+        return draw
+
     def g_page(rate, limits="probability"):
         return lambda: g_chart(month, rng.geometric(rate, months).astype(float), minimum=1, limits=limits)
 
@@ -111,6 +132,8 @@ def scenarios(rng: np.random.Generator, months: int) -> list[tuple[str, str, Cal
         ("p: ~8 a month at 18% (return interviews)", "auto", p_page(8, 0.18)),
         ("p: ~4 a month at 18% (a smaller authority)", "auto", p_page(4, 0.18)),
         ("p: ~16 a month at 5%", "auto", p_page(16, 0.05)),
+        ("~16 a month at 5%, as the page draws it", "auto", as_the_page_draws(16, 0.05)),
+        ("~4 a month at 10%, as the page draws it", "auto", as_the_page_draws(4, 0.10)),
         ("p 3-sigma: ~24 a month at 18%", "reference", p_page(24, 0.18, "sigma")),
         ("p 3-sigma: ~8 a month at 18%", "reference", p_page(8, 0.18, "sigma")),
         ("g: breach in 5% of occasions", "auto", g_page(0.05)),
@@ -148,6 +171,33 @@ def months_to_flag(rng: np.random.Generator, series: int, step: float, drift: bo
                 found["any"] = t - 23
             if direction[t] > 0 and signal[t] == "shift" and np.isnan(found["shift"]):
                 found["shift"] = t - 23
+        rows.append(found)
+    return pd.DataFrame(rows)
+
+
+def p_months_to_flag(rng: np.random.Generator, series: int, mean: float, rate: float, step: float) -> pd.DataFrame:
+    """Months until the run rule flags a step in a p-chart's breach rate (limits fixed on 24
+    months), weighing each point's binomial chance of its side (the page) and counting 7 points
+    (the plain rule): what the weighing costs in speed."""
+    rows = []
+    month = pd.date_range("2020-01-01", periods=36, freq="MS")
+    for _ in range(series):
+        n = occasions(rng, 36, mean)
+        breaches = rng.binomial(n, np.concatenate([np.full(24, rate), np.full(12, rate + step)]))
+        chart = p_chart(month, breaches, n, laney=False, limits="probability", fix_after=24)
+        y, centre, lower, upper = (chart[c].to_numpy(float) for c in ("value", "mean", "lower", "upper"))
+        p_bar = centre[0]
+        found = {"weighted": np.nan, "plain": np.nan}
+        for t in range(24, 36):
+            cut = slice(0, t + 1)
+            for name, sides in (("weighted", (stats.binom.sf(np.floor(np.round(n * p_bar, 9)), n, p_bar),
+                                              stats.binom.cdf(np.ceil(np.round(n * p_bar, 9)) - 1, n, p_bar))),
+                                ("plain", None)):
+                signal, direction = special_causes(y[cut], centre[cut], lower[cut], upper[cut], lower[cut], upper[cut],
+                                                   side_probability=None if sides is None else
+                                                   (sides[0][cut], sides[1][cut]))
+                if direction[t] > 0 and signal[t] == "shift" and np.isnan(found[name]):
+                    found[name] = t - 23
         rows.append(found)
     return pd.DataFrame(rows)
 
@@ -195,6 +245,13 @@ def main() -> int:
             print(f"{label}, {'run (shift) rule' if column == 'shift' else 'any rule'}: median (of those flagged) "
                   f"{values.median():.0f} months, 90th centile {values.quantile(0.9):.0f}, flagged within 8 months "
                   f"{(values <= 8).mean():.1%}, never within 12 {values.isna().mean():.1%}")
+    for mean, rate, step in ((32, 0.12, 0.06), (16, 0.05, 0.05)):
+        result = p_months_to_flag(rng, args.series, mean, rate, step)
+        for column in ("weighted", "plain"):
+            values = result[column]
+            print(f"p-chart, ~{mean} a month, breaches {rate:.0%} -> {rate + step:.0%}, run rule {column}: median "
+                  f"(of those flagged) {values.median():.0f} months, flagged within 8 months {(values <= 8).mean():.1%}, "
+                  f"never within 12 {values.isna().mean():.1%}")
     return 1 if failed else 0
 
 

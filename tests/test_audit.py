@@ -33,7 +33,7 @@ from tests.helpers import tiny_report, write_report
 pytestmark = pytest.mark.slow
 
 FRONT_DOOR = REPO / "content" / "maps" / "front_door.yaml"
-REPORT_DATES = ["2014-04-01", "2018-03-31", "2016-05-16", "2015-05-16", "2015-05-15", "2017-05-15"]
+REPORT_DATES = ["2014-04-01", "2018-03-31", "2016-05-16", "2015-05-16", "2015-05-15", "2016-05-15", "2017-05-15"]  # report.yaml's dates
 
 
 @pytest.fixture(scope="module")

@@ -125,6 +125,56 @@ def test_six_points_on_one_side_or_a_point_on_the_mean_are_not_a_shift():
     assert (rules_on([0.5] * 3 + [0.0] + [0.5] * 4)[0] == "").all()
 
 
+def test_a_run_weighed_by_even_chances_each_side_is_the_seven_point_run():
+    y = [0.5] * 7 + [-0.5] + [0.5] * 6 + [-0.5]
+    half = np.full(len(y), 0.5)
+    n = len(y)
+    full = np.ones(n)
+    weighed, _ = special_causes(np.asarray(y), 0 * full, -3 * full, 3 * full, -2 * full, 2 * full,
+                                side_probability=(half, half))
+    assert weighed.tolist() == rules_on(y)[0].tolist() == ["shift"] * 7 + [""] * 8
+
+
+def test_a_run_signals_when_its_points_are_together_as_unlikely_as_seven_coin_tosses():
+    # Chances 0.56 above and 0.44 below: 8 above (0.56^8 = 0.0097) are not yet as unlikely as
+    # 0.5^7 = 0.0078, 9 are (0.0054); 6 below are (0.44^6 = 0.0073), 5 are not.
+    def weighed(y):
+        full = np.ones(len(y))
+        return special_causes(np.asarray(y, float), 0 * full, -3 * full, 3 * full, -2 * full, 2 * full,
+                              side_probability=(0.56 * full, 0.44 * full))[0]
+
+    assert (weighed([0.5] * 8 + [-0.5])[:8] == "").all()
+    assert (weighed([0.5] * 9 + [-0.5])[:9] == "shift").all()
+    assert weighed([0.5] + [-0.5] * 6 + [0.5]).tolist() == [""] + ["shift"] * 6 + [""]
+    assert (weighed([0.5] + [-0.5] * 5 + [0.5]) == "").all()
+
+
+def test_a_p_chart_of_few_breaches_weighs_its_runs_by_their_binomial_chances():
+    # 16 occasions a month, 20 breaches in 25 months: p-bar = 0.05, n x p-bar = 0.8, so a month
+    # is below the centre only with no breach, P = 0.95^16 = 0.440, and above with 1 or more,
+    # 0.560. Seven months of 1 breach (0.560^7 = 0.017) are common cause; six without a breach
+    # (0.440^6 = 0.0073 <= 1/128) are a shift, though the plain rule would say the opposite.
+    breaches = [1] * 7 + [0] * 6 + [2, 0] * 5 + [2, 1]
+    assert sum(breaches) == 20 and len(breaches) == 25
+    chart = p_chart(months(25), breaches, [16] * 25, limits="probability", laney=False)
+    assert chart["mean"].iloc[0] == pytest.approx(0.05)
+    assert chart["signal"].tolist() == [""] * 7 + ["shift"] * 6 + [""] * 12
+    # sigma limits keep the plain 7-point rule (no distribution behind the points is assumed)
+    plain = p_chart(months(25), breaches, [16] * 25, laney=False)
+    assert plain["signal"].tolist()[:13] == ["shift"] * 7 + [""] * 6
+
+
+def test_a_c_chart_weighs_its_runs_by_their_poisson_chances():
+    # c-bar = 28 / 20 = 1.4: P(X < 1.4) = P(X <= 1) = 0.592 and P(X > 1.4) = 0.408. Nine months
+    # of 0 or 1 (0.592^9 = 0.0090) are common cause, though the plain rule calls 7 a shift;
+    # seven months of 2 (0.408^7 = 0.0019) are a shift, with the 3 that extends the run.
+    counts = [1, 0, 1, 0, 1, 0, 1, 0, 1] + [2] * 7 + [3, 1, 3, 2]
+    chart = c_chart(months(20), counts)
+    assert chart["mean"].iloc[0] == pytest.approx(1.4)
+    assert chart["signal"].tolist() == [""] * 9 + ["shift"] * 8 + [""] * 3
+    assert rules_on(np.asarray(counts) - 1.4)[0].tolist()[:9] == ["shift"] * 9
+
+
 def test_seven_points_rising_are_a_trend_and_six_are_not():
     # ptd_seven_point_trend(1:7) flags, 1:6 does not; a tie (c(1:3, 3:6)) breaks the trend
     scale = 0.1  # keep every point inside the two-sigma lines

@@ -20,6 +20,20 @@ The four rules, in the order NHSRplotthedots gives them precedence when a point 
 4. ``shift``: 7 points in a row on the same side of the centre line; a point on the line ends it.
 
 Every point of a run or trend is marked, not only the seventh, as NHSRplotthedots does.
+
+The run rule's 7 points stand for a chance of 0.5^7 = 1/128 that a stable process puts that many
+points on one side: each point falls above or below the centre line with probability 1/2, as for
+the symmetric, continuous values the rules were designed on (Western Electric, *Statistical
+Quality Control Handbook*, 1956; Nelson 1984, *J. Quality Technology* 16(4):237-9). Counts of a
+few breaches a month are neither: with 16 occasions at 5%, 44% of months have no breach and fall
+below p-bar, 56% above it, and a run of 7 above has more than twice that chance. A chart that
+knows its points' distribution under the stable process (binomial or Poisson probability limits,
+`generator.analyses.spc`) passes each point's chance of falling above and of falling below the
+centre line (``side_probability``), and a run then signals when its points' joint chance of
+being on that side, the product of those chances, is at most 1/128: the rule's own probability,
+kept as the probability limits keep the 3-sigma limits' tail probability (Montgomery,
+*Introduction to Statistical Quality Control*, 6th ed., section 7.2.1). With a chance of 1/2 on
+every point that is exactly the 7-point run, so XmR charts are unchanged.
 """
 
 from __future__ import annotations
@@ -59,8 +73,22 @@ def _part_of_run(ends: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
+def _runs_as_unlikely_as(side: np.ndarray, chance: np.ndarray, run_length: int) -> np.ndarray:
+    """True on every point of a run on one side of the centre line whose points' joint chance of
+    being on that side (the product of ``chance``) is at most 0.5 ** ``run_length``."""
+    out = np.zeros(len(side), bool)
+    start = 0
+    for end in range(1, len(side) + 1):
+        if end == len(side) or side[end] != side[start]:
+            # The longest run ends at end - 1; a point on the centre line (side 0) is never in one.
+            if side[start] != 0 and np.prod(chance[start:end]) <= 0.5 ** run_length:
+                out[start:end] = True
+            start = end
+    return out
+
+
 def special_causes(y, centre, lower, upper, lower_2sigma, upper_2sigma, *, run_length: int = RUN_LENGTH,
-                   trend_length: int = TREND_LENGTH) -> tuple[np.ndarray, np.ndarray]:
+                   trend_length: int = TREND_LENGTH, side_probability=None) -> tuple[np.ndarray, np.ndarray]:
     """The special-cause rule each point breaks, and the direction of that signal.
 
     Method: NHSRplotthedots ``ptd_special_cause_type`` (see the module docstring), applied to
@@ -72,6 +100,11 @@ def special_causes(y, centre, lower, upper, lower_2sigma, upper_2sigma, *, run_l
         The values and, per point, the centre line, the process limits and the two-sigma lines.
     run_length, trend_length : int
         Points in a run on one side (7) and in a trend (7 points: 6 rises or falls).
+    side_probability : (array-like, array-like), optional
+        Each point's chance, under the stable process, of falling above and of falling below the
+        centre line. Given, a run signals when its points' joint chance of being on its side is
+        at most 0.5 ** ``run_length`` (see the module docstring); by default every point has
+        a chance of 1/2 each side, i.e. ``run_length`` points in a row.
 
     Returns
     -------
@@ -106,9 +139,14 @@ def special_causes(y, centre, lower, upper, lower_2sigma, upper_2sigma, *, run_l
         if close[window].sum() >= 2 and abs(side[window].sum()) == 3:
             in_two_of_three[window] |= close[window]
 
-    above = _runs_ending_at(side == 1, run_length)
-    below = _runs_ending_at(side == -1, run_length)
-    in_shift = _part_of_run(above | below, run_length)
+    if side_probability is None:
+        above = _runs_ending_at(side == 1, run_length)
+        below = _runs_ending_at(side == -1, run_length)
+        in_shift = _part_of_run(above | below, run_length)
+    else:
+        p_above, p_below = (np.asarray(p, float) for p in side_probability)
+        chance = np.where(side > 0, p_above, np.where(side < 0, p_below, 1.0))
+        in_shift = _runs_as_unlikely_as(side, chance, run_length)
 
     signal = np.full(n, "", dtype=object)
     direction = np.zeros(n, int)

@@ -114,7 +114,8 @@ def placebo_check(chart_id: str, fits: dict, annotation) -> tuple:
         parts = []
         for measure, rows in published.groupby("measure", sort=False):
             found = int((rows["change_found"] == "yes").sum())
-            parts.append(f"{measure[0].lower() + measure[1:]} {found} of {len(rows)}")
+            # Months tried, not children: "2 of the 19 months" (a count of children reads "x of y").
+            parts.append(f"{measure[0].lower() + measure[1:]} {found} of the {len(rows)} months")
         return (f"Placebo check around {annotation.label}: the same model fitted at every month before "
                 f"{annotation.date:%d %B %Y} as if the event had happened then; a change was found at "
                 + "; ".join(parts) + " (about 1 in 20 is expected by chance).")

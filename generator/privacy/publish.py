@@ -45,7 +45,7 @@ MAX_ROUNDS = 12
 #: In a public report no group of fewer children than this is named with a figure.
 SMALLEST_GROUP = 10
 _RANGE = r"\d+(?:\s*(?:-|–|to)\s*\d+)?"
-_LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within|than|least)\s+{_RANGE}", re.IGNORECASE)
+_LABELLED = re.compile(rf"\b(?:ages?|aged|group|groups|months?|weeks?|days?|years?|born|cohort|within|than|least|sections?)\s+{_RANGE}", re.IGNORECASE)
 _UNITS = re.compile(rf"(?<![\w.]){_RANGE}\s+(?:working\s+)?(?:days?|weeks?|months?|month\(s\)|quarters?|years?|groups?|processes|problems)\b",
                     re.IGNORECASE)
 _POINTS = re.compile(r"\b\d+\s+of\s+\d+\s+(?:consecutive\s+)?points\b", re.IGNORECASE)
@@ -119,7 +119,7 @@ def quoted_hidden(prose: Prose) -> list[str]:
     """The numbers ``prose.text`` quotes that its table hides and shows nowhere.
 
     Labels and lengths of time are not quotes of a count: "age 5", "group 3", "months 0-19",
-    "within 3 months", "5 groups" are left out before the numbers are read.
+    "within 3 months", "5 groups", "section 47" (of an Act) are left out before the numbers are read.
     """
     text = _unlabelled(prose.text)
     said = {_plain(m.group(0)) for m in _NUMBER.finditer(text)}
@@ -129,7 +129,8 @@ def quoted_hidden(prose: Prose) -> list[str]:
 def _unlabelled(text: str) -> str:
     """``text`` without dates, labels, lengths of time and SPC rules ("2 of 3 points"): what
     is left of its numbers are quotes of counts."""
-    return _UNITS.sub(" ", _LABELLED.sub(" ", _POINTS.sub(" ", _DATE.sub(" ", text))))
+    # Lengths of time before labels: in "under 3 months 33" the 33 is a count, not "months 33".
+    return _LABELLED.sub(" ", _UNITS.sub(" ", _POINTS.sub(" ", _DATE.sub(" ", text))))
 
 
 def small_in_words(text: str) -> list[str]:

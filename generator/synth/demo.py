@@ -7,8 +7,10 @@ re-referral about 23% but 60% within 36 months, 28% of assessments "not in need"
 with previous referrals, most strategy discussions leading to a section 47, 40% of those to a
 conference and 86% of conferences to a plan, assessments taking a median of about 30 days,
 seasonal dips in August and at Christmas, and a visible change after an Ofsted inspection.
-Plans and periods of care are reviewed, children in care go missing and are offered return
-interviews, and CP plan reviews drift late from January 2017 (`generator.synth.practice`).
+Plans and periods of care are reviewed, children on protection plans are visited, care leavers'
+pathway plans are reviewed and children in care at 16 have their needs assessed, children in
+care go missing and are offered return interviews, and CP plan reviews drift late from January
+2017 (`generator.synth.practice`).
 
 Nothing in it is about a real child. It is deterministic for a seed.
 
