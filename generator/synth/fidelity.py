@@ -31,7 +31,8 @@ Kaplan-Meier estimate of every record begun in the period (and in the front door
 those still open censored at its end, on both sides; the interval is Brookmeyer and
 Crowley's. Counting only the records that ended, as this module once did, measures how
 long records last *and* whether they ended by the data's last day, and the two sides differ
-in the second: in the demo (data/demo, with its 903 history), 12 of the 53 periods of
+in the second: in the demo with its 903 history (as it was before its care durations were
+set by legal status), 12 of the 53 periods of
 care that children known before the span began in it were still open at the end, against 3
 of 52 in the twins, so the ended ones' median was 124 days real and 213 twin (Kaplan-Meier:
 219 and 266), and the median of all ended periods was 126.5 days real and 146 twin (15%
