@@ -43,3 +43,15 @@ def test_the_demo_report_carries_the_three_court_pages_with_data(build, request)
     assert "Demo County" in set(funnel["area"]) and len(funnel) == 21
     html = (out / "supervision-orders.html").read_text()
     assert "Demo County (highlighted)" in html
+
+
+def test_the_demo_forecast_stays_near_the_level_its_stations_have_held(demo_build):
+    # The demo carries a 903 history from 2002 before its front door's four years: a forecast
+    # that counted those years as years without contacts grew to millions of children.
+    import pandas as pd
+
+    ahead = pd.read_csv(demo_build / "downloads" / "forecast-ahead.csv")
+    for station, rows in ahead.groupby("station"):
+        last_actual = rows.loc[rows["kind"] == "actual", "children"].iloc[-1]
+        last_expected = rows["expected"].dropna().iloc[-1]
+        assert 0.5 * last_actual <= last_expected <= 2 * last_actual, (station, last_actual, last_expected)

@@ -45,6 +45,23 @@ def test_a_queue_of_known_stays_is_forecast_at_its_poisson_level_and_spread():
     assert inside.mean() >= 11 / 12
 
 
+
+def test_arrivals_are_counted_from_the_first_arrival_not_from_an_earlier_history():
+    # A 903 history: stays at a second station (care) from 2002, twelve years before the first
+    # contact. Those empty years are not years without arrivals: were they counted, the trend
+    # would read a leap from nothing and the forecast would grow without end.
+    spells = _queue()
+    history = pd.DataFrame({"child": spells["child"].max() + 1 + np.arange(50), "station": 1,
+                            "start": DAY0 - 4000 + 60.0 * np.arange(50), "to": OFF, "entry": False,
+                            "age_band": 2})
+    history = history.assign(end=history["start"] + 30, birth=history["start"] - 8 * 365.25)
+    both = pd.concat([spells, history], ignore_index=True)
+    origin = int(month_end_days(pd.Period("2017-03", "M"), 1)[0])
+    model = fit_journey_model(both, 2, [0], origin)
+    assert [arrivals.origin for arrivals in model.arrivals] == [pd.Period("2014-05", "M")]
+    ahead = forecast_stock(model, both, horizon=12, draws=500, seed=1)
+    assert ahead.loc[ahead["station"] == 0, "mean"].mean() == pytest.approx(240, rel=0.06)
+
 def test_children_there_at_the_origin_leave_as_their_stays_say():
     # Every stay lasts exactly 100 days: a child 70 days in on the origin leaves 30 days later.
     spells = pd.DataFrame({"child": np.arange(400), "station": 0, "start": np.arange(400) * 2.0,

@@ -123,10 +123,13 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
                   stations, len(AGE_BAND_LABELS), LEGAL_GROUPS if legal is not None else 1)
         for _ in range(BOOTSTRAPS))
     origin = month_of(origin_day)
-    first = month_of(known["start"].min())
-    # The first month is partial when the data start mid-month; the model starts after it.
-    counts = monthly_arrivals(known, entry_stations, first + 1 if first < origin - 12 else first, origin)
     entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
+    # Arrivals are counted from the first month any arrival is recorded: a 903 history before
+    # the front door's records holds stays but no contacts, and months before them are no
+    # evidence of no arrivals (they would read as a steep rise). That first month is partial
+    # when the data start mid-month; the model starts after it.
+    first = month_of((entries if len(entries) else known)["start"].min())
+    counts = monthly_arrivals(known, entry_stations, first + 1 if first < origin - 12 else first, origin)
     recent = entries[entries["start"] > origin_day - 365]
     ages = {int(station): (recent["start"] - recent["birth"]).to_numpy(dtype=float)[recent["station"].to_numpy() == station]
             for station in entry_stations}
