@@ -1,0 +1,119 @@
+"""A report made for an LA's own data lists every page the data can fill (issue 20: "`init`
+writes a report with every page the data found can fill"): the court pages from a proceedings
+list, the profiles from assessment factors, funnels from area aggregates or several LAs,
+incidence from population estimates, and the sequences and forecast pages when the records are
+long enough; never a page that could only say what it needs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.config import load_report
+from generator.eventlog import EventLog
+from generator.ingest import read_inputs
+from generator.report_for_data import report_settings
+from generator.report_for_tables import FEWEST_CHILDREN, _final_orders, _ids_of, profiled_children
+
+REPO = Path(__file__).resolve().parents[1]
+COURT = ("linkage", "proceedings", "court_orders", "funnel", "profiles")
+LONGITUDINAL = ("incidence", "sequences", "forecast")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return read_inputs([REPO / "data" / "demo"])
+
+
+def kinds_of(settings: dict) -> list[str]:
+    return [page["kind"] for page in settings["pages"]]
+
+
+def test_the_demo_data_get_every_court_and_longitudinal_page_in_the_demo_reports_order(demo):
+    log, _, _, tables = demo
+    settings = report_settings(log, REPO / "data" / "demo", tables)
+    kinds = kinds_of(settings)
+    for kind in COURT + LONGITUDINAL:
+        assert kind in kinds, kind
+    demo_order = [p["kind"] for p in yaml.safe_load((REPO / "content" / "report.yaml").read_text())["pages"]]
+    added = [k for k in kinds if k in COURT + LONGITUDINAL]
+    assert added == sorted(added, key=demo_order.index)
+    assert kinds[-2:] == ["data_quality", "markdown"]
+    pages = {page["kind"]: page for page in settings["pages"]}
+    # The demo's four years allow the one-year follow-up its own report uses, not the seed's four.
+    assert pages["profiles"]["follow_up_years"] == 1
+    # Its area aggregates hold one measure, compared at the latest year, the county highlighted.
+    assert pages["funnel"] | {"slug": None} == pages["funnel"] | {"slug": None, "source": "areas", "period": "2017",
+                                                                   "highlight": "Demo County"}
+    assert len({page["slug"] for page in settings["pages"]}) == len(settings["pages"])
+
+
+def test_without_the_tables_only_the_pages_of_the_events_are_listed(demo):
+    log, _, _, _ = demo
+    kinds = kinds_of(report_settings(log, REPO / "data" / "demo"))
+    assert not set(kinds) & set(COURT + ("incidence",))
+
+
+def test_a_903_alone_gets_no_court_page_but_incidence_sequences_and_forecast():
+    log, _, _, tables = read_inputs([REPO / "data" / "903"])
+    kinds = kinds_of(report_settings(log, REPO / "data" / "903", tables))
+    assert not set(kinds) & set(COURT)
+    for kind in LONGITUDINAL:
+        assert kind in kinds, kind
+
+
+def test_twelve_las_proceedings_get_court_orders_funnels_and_profiles_but_no_care_pages():
+    log, _, _, tables = read_inputs([REPO / "data" / "court"])
+    settings = report_settings(log, REPO / "data" / "court", tables)
+    kinds = kinds_of(settings)
+    for kind in ("court_orders", "funnel", "profiles"):
+        assert kind in kinds, kind
+    # No period of care to link the lists to or follow, no population, no front door to forecast.
+    for kind in ("linkage", "proceedings", "incidence", "sequences", "forecast"):
+        assert kind not in kinds, kind
+    funnels = [page for page in settings["pages"] if page["kind"] == "funnel"]
+    assert {page["source"] for page in funnels} == {"proceedings", "areas"}
+    assert next(p for p in funnels if p["source"] == "areas")["period"] == "2020"
+    assert next(p for p in settings["pages"] if p["kind"] == "profiles")["follow_up_years"] == 4
+
+
+def test_short_records_get_no_forecast_and_a_shorter_care_history():
+    log, _, _, tables = read_inputs([REPO / "data" / "903"])
+    # The 903 example's last 20 months: too short for a forecast's fit and backtest, and for
+    # following children three years after entry.
+    recent = log.events["date"] >= log.last_date - pd.DateOffset(months=20)
+    short = EventLog.from_frames(log.events[recent], log.children)
+    settings = report_settings(short, REPO / "data" / "903", tables)
+    kinds = kinds_of(settings)
+    assert "forecast" not in kinds
+    # Children are followed for the longest span enough of them reach: 12 of the page's months.
+    assert [p.get("months") for p in settings["pages"] if p["kind"] == "sequences"] == [12]
+
+
+@pytest.mark.parametrize("folder, years", [("court", 4), ("court", 1), ("demo", 1), ("demo", 3)])
+def test_the_children_counted_for_profiles_are_those_the_profiles_page_pairs(folder, years):
+    from generator.analyses.court import profile_points
+
+    _, _, _, tables = read_inputs([REPO / "data" / folder])
+    made = _final_orders(tables)
+    ids = _ids_of(tables, made)
+    expected = profile_points(made.assign(child_id=ids), tables.factors, years, 183)["child_id"].nunique()
+    assert profiled_children(made, ids, tables.factors, years, 183) == expected
+    if folder == "demo" and years == 1:
+        assert expected >= FEWEST_CHILDREN
+
+
+def test_init_with_the_demo_data_writes_a_report_that_validates_and_lists_the_court_pages(tmp_path, capsys):
+    data = tmp_path / "export"
+    shutil.copytree(REPO / "data" / "demo", data)
+    assert main(["init", str(tmp_path / "report"), "--data", str(data)]) == 0
+    report = load_report(tmp_path / "report" / "report.yaml")
+    kinds = [page.kind for page in report.pages]
+    for kind in COURT + LONGITUDINAL:
+        assert kind in kinds, kind
+    assert main(["validate", str(tmp_path / "report" / "report.yaml")]) == 0, capsys.readouterr().err
