@@ -117,3 +117,44 @@ def test_init_with_the_demo_data_writes_a_report_that_validates_and_lists_the_co
     for kind in COURT + LONGITUDINAL:
         assert kind in kinds, kind
     assert main(["validate", str(tmp_path / "report" / "report.yaml")]) == 0, capsys.readouterr().err
+
+
+#: What a page says when it has nothing to draw (`generator.pages.legal_links.NEEDS_LIST`,
+#: `court_orders.NEEDS_PROCEEDINGS`, `profiles.NEEDS_FACTORS`, `funnel.NEEDS_AREAS`,
+#: `incidence.NEEDS_POPULATION`, the sequences and profiles pages' empty notes).
+NOTHING_TO_SHOW = ("This page needs", "Cumulative incidence needs", "nothing to group",
+                   "No child in proceedings was assessed", "A funnel plot compares areas")
+
+
+def pages_hold_charts(out: Path, settings_pages: list[dict], kinds) -> None:
+    for page in settings_pages:
+        if page["kind"] not in kinds:
+            continue
+        html = (out / f"{page['slug']}.html").read_text(encoding="utf-8")
+        assert 'class="chart-canvas"' in html or "<table" in html, page["slug"]
+        for words in NOTHING_TO_SHOW:
+            assert words not in html, (page["slug"], words)
+
+
+@pytest.mark.slow
+def test_a_build_of_the_demo_data_without_a_report_yaml_fills_every_page_it_adds(tmp_path, demo, capsys):
+    data = tmp_path / "export"
+    shutil.copytree(REPO / "data" / "demo", data)
+    assert main(["build", "--data", str(data), "--out", str(tmp_path / "out"), "-q"]) == 0, capsys.readouterr().err
+    log, _, _, tables = demo
+    pages = report_settings(log, data, tables)["pages"]
+    assert {p["kind"] for p in pages} >= set(COURT + LONGITUDINAL)
+    pages_hold_charts(tmp_path / "out", pages, COURT + LONGITUDINAL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_a_build_of_twelve_las_court_data_fills_its_court_pages_and_passes_the_public_audit(tmp_path, audience, capsys):
+    # A public build exits 2 when the privacy audit finds anything (generator.build).
+    out = tmp_path / "out"
+    assert main(["build", "--data", str(REPO / "data" / "court"), "--out", str(out), "--audience", audience,
+                 "-q"]) == 0, capsys.readouterr().err
+    log, _, _, tables = read_inputs([REPO / "data" / "court"])
+    pages = report_settings(log, REPO / "data" / "court", tables)["pages"]
+    assert {"court_orders", "funnel", "profiles"} <= {p["kind"] for p in pages}
+    pages_hold_charts(out, pages, ("court_orders", "funnel", "profiles"))
