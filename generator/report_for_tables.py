@@ -16,7 +16,7 @@ import re
 
 import pandas as pd
 
-from generator.eventlog import EventLog
+from generator.eventlog import CARE_EVENTS, EventLog
 from generator.page_options import MIN_DENOMINATOR, ORDER_KEYS, ProfilesOptions
 
 #: Fewest children a grouping or paired comparison is offered for: the size below which the
@@ -111,9 +111,9 @@ def _ids_of(tables, made: pd.DataFrame) -> pd.Series:
     the linkage's scored match, so the counts made with it are lower bounds."""
     ids = made["child_id"]
     persons = tables.legal.persons
-    if ids.notna().all() or persons is None or "surname" not in made:
-        return ids
     key = ["surname", "birth_date"]
+    if ids.notna().all() or persons is None or not (set(key) <= set(made.columns) & set(persons.columns)):
+        return ids
     people = persons.dropna(subset=key).assign(surname=lambda p: p["surname"].astype(str).str.upper().str.strip())
     people = people.drop_duplicates(key, keep=False)[[*key, "child_id"]].rename(columns={"child_id": "_found"})
     rows = made[key].assign(surname=made["surname"].astype("string").str.upper().str.strip())
@@ -154,17 +154,49 @@ def profile_pages(tables) -> list[dict]:
     return []
 
 
+def cohort_entries(log: EventLog, population: pd.DataFrame, event: str) -> int:
+    """First ``event``s the incidence page's cohort chart counts: children born in a calendar
+    year the records cover from its 1 January, at an age every member of their cohort has
+    completed by the records' last full year, with an estimate for that cohort at that age
+    (`generator.analyses.incidence.cumulative_incidence`; a test holds the two equal)."""
+    family = log.events["event"].isin(CARE_EVENTS) == (event == "lac_start")
+    dates = log.events.loc[family, "date"]
+    first = log.of_event(event).groupby("child_id")["date"].min().rename("entry").reset_index()
+    first = first.merge(log.children[["child_id", "birth_month"]].dropna(), on="child_id")
+    if first.empty:
+        return 0
+    # As `age_at_first_entry`: a child is taken as born on the 15th of the birth month.
+    born = pd.to_datetime(first["birth_month"]).dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
+    entry = pd.to_datetime(first["entry"])
+    had_birthday = (entry.dt.month > born.dt.month) | ((entry.dt.month == born.dt.month) & (entry.dt.day >= born.dt.day))
+    cohort, age = born.dt.year, entry.dt.year - born.dt.year - (~had_birthday).astype(int)
+    end = dates.max()
+    last_full_year = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    estimated = population.groupby(["year", "age"])["count"].sum()
+    estimated = estimated[estimated > 0].reset_index()
+    ages_of = (estimated["year"] - estimated["age"]).to_frame("cohort").assign(age=estimated["age"])
+    # A cohort's line runs from age 0 and stops at its first age without an estimate.
+    reach = {c: next((a for a in range(18) if a not in set(rows["age"])), 18) for c, rows in ages_of.groupby("cohort")}
+    counted = ((cohort.map(lambda c: pd.Timestamp(year=int(c), month=1, day=1) >= dates.min())) & (age >= 0)
+               & (age < 18) & (cohort + age + 1 <= last_full_year)
+               & (age < cohort.map(lambda c: reach.get(int(c), 0))))
+    return int(counted.sum())
+
+
 def incidence_pages(log: EventLog, tables) -> list[dict]:
     """Entering care (or referral) over childhood: population estimates for the data's LA (as
-    `generator.pages.incidence` picks them) and first entries to care, else referrals."""
+    `generator.pages.incidence` picks them) and first entries to care, else referrals, that
+    its cohort chart counts (`cohort_entries`)."""
     population = tables.population
     if population is None or population.empty:
         return []
     las = set(population["la"].dropna().astype(str))
-    if not (set(log.children["la"].dropna().astype(str)) & las or len(las) == 1):
+    named = set(log.children["la"].dropna().astype(str)) & las
+    if not (named or len(las) == 1):
         return []
+    population = population[population["la"].astype(str).isin(named)] if named else population
     held = set(log.events["event"].unique())
-    event = next((e for e in INCIDENCE_EVENTS if e in held), None)
+    event = next((e for e in INCIDENCE_EVENTS if e in held and cohort_entries(log, population, e)), None)
     if event is None:
         return []
     page = {"kind": "incidence", "slug": "incidence",

@@ -18,7 +18,7 @@ from generator.config import load_report
 from generator.eventlog import EventLog
 from generator.ingest import read_inputs
 from generator.report_for_data import report_settings
-from generator.report_for_tables import FEWEST_CHILDREN, _final_orders, _ids_of, profiled_children
+from generator.report_for_tables import FEWEST_CHILDREN, _final_orders, _ids_of, cohort_entries, profiled_children
 
 REPO = Path(__file__).resolve().parents[1]
 COURT = ("linkage", "proceedings", "court_orders", "funnel", "profiles")
@@ -106,6 +106,29 @@ def test_the_children_counted_for_profiles_are_those_the_profiles_page_pairs(fol
     assert profiled_children(made, ids, tables.factors, years, 183) == expected
     if folder == "demo" and years == 1:
         assert expected >= FEWEST_CHILDREN
+
+
+@pytest.mark.parametrize("folder, event", [("903", "lac_start"), ("cin", "referral"), ("annex_a", "lac_start"),
+                                           ("demo", "lac_start")])
+def test_the_first_entries_counted_for_incidence_are_those_its_cohort_chart_counts(folder, event):
+    from generator.analyses.incidence import cumulative_incidence, first_entries
+    from generator.eventlog import CARE_EVENTS
+
+    log, _, _, tables = read_inputs([REPO / "data" / folder])
+    dates = log.events.loc[log.events["event"].isin(CARE_EVENTS) == (event == "lac_start"), "date"]
+    table = cumulative_incidence(first_entries(log, event), tables.population, dates.min(), dates.max())
+    assert cohort_entries(log, tables.population, event) == int(table["first_entries"].sum())
+
+
+def test_incidence_counts_referrals_when_no_entry_to_care_falls_in_a_cohort_it_follows():
+    # Annex A's eleven periods of care are of children born before the records start.
+    log, _, _, tables = read_inputs([REPO / "data" / "annex_a"])
+    assert cohort_entries(log, tables.population, "lac_start") == 0
+    pages = report_settings(log, REPO / "data" / "annex_a", tables)["pages"]
+    assert [p.get("event") for p in pages if p["kind"] == "incidence"] == ["referral"]
+    # Without referrals there is no incidence page at all.
+    care = EventLog.from_frames(log.events[log.events["event"] != "referral"], log.children)
+    assert "incidence" not in kinds_of(report_settings(care, REPO / "data" / "annex_a", tables))
 
 
 def test_init_with_the_demo_data_writes_a_report_that_validates_and_lists_the_court_pages(tmp_path, capsys):
