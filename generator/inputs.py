@@ -71,7 +71,7 @@ def _load_for_data(data: Path, progress: Progress) -> LoadedData:
         log, inputs, read_findings, tables = read_inputs([data])
     if log.events.empty:
         raise InputError(Problem(str(data), "", "holds no events", "check the export"))
-    report = report_for_data(log, data)
+    report = report_for_data(log, data, tables)
     with progress.step("Checking data quality"):
         findings = read_findings + check_event_log(log) + period_findings(report, log, str(data))
     return LoadedData(report, resource_dir("content") / "report.yaml", log, inputs, findings, tables)

@@ -6,8 +6,11 @@ council's own returns, so a report without a report.yaml of the user's is writte
 data: the title names the local authority the data names (the CIN census header's LEA, a
 tidy children table's `la`, or a subfolder per LA), the period is the data's span cut to whole
 calendar months, there are no annotations, and the synthetic banner shows only when every
-event says it came from the simulator. `carejourneys init DIR --data FOLDER` writes the same
-report as a report.yaml to edit. Reads no analysis library (like `generator.config`).
+event says it came from the simulator. The pages are those the data can fill: the front door's
+and care's from the events, and the court and longitudinal pages from the inputs beside them
+that are not events (`generator.report_for_tables`). `carejourneys init DIR --data FOLDER`
+writes the same report as a report.yaml to edit. Reads no analysis library (like
+`generator.config`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator import report_for_tables as extra
 from generator.config import Report
 from generator.eventlog import EventLog
 
@@ -64,8 +68,29 @@ def _slug(text: str) -> str:
     return (slug or "report")[:60].strip("-") or "report"
 
 
-def report_settings(log: EventLog, data: Path) -> dict:
-    """report.yaml's settings for ``log`` read from ``data``, as plain data (see the module)."""
+def report_settings(log: EventLog, data: Path, tables=None) -> dict:
+    """report.yaml's settings for ``log`` read from ``data``, as plain data (see the module).
+
+    Parameters
+    ----------
+    log : EventLog
+        The data's events.
+    data : Path
+        Where they were read (the report's source).
+    tables : generator.ingest.Tables, optional
+        The inputs read beside the events that are not events (`generator.ingest.read_inputs`):
+        with them the court and longitudinal pages they can fill are added
+        (`generator.report_for_tables`); without, the pages of the events alone.
+
+    Returns
+    -------
+    dict
+        report.yaml's keys: title, slug, organisation, synthetic, period, sources,
+        annotations, pages.
+    """
+    from generator.ingest import Tables
+
+    tables = tables if tables is not None else Tables()
     la = authority_of(log)
     start, end = whole_months(log.first_date, log.last_date)
     held = set(log.events["event"].unique())
@@ -84,6 +109,13 @@ def report_settings(log: EventLog, data: Path) -> dict:
         {"kind": "workload", "slug": "workload", "title": "Workload"},
         {"kind": "cohorts", "slug": "cohorts", "title": "Groups of children"},
         {"kind": "key_practices", "slug": "key-practices", "title": "Key practices"},
+        *extra.incidence_pages(log, tables),
+        *extra.sequence_pages(log),
+        *extra.legal_pages(log, tables),
+        *extra.court_order_pages(tables),
+        *extra.funnel_pages(log, tables),
+        *extra.profile_pages(tables),
+        *extra.forecast_pages(log, _months(start, end)),
         {"kind": "data_quality", "slug": "data-quality", "title": "Data quality"},
         {"kind": "markdown", "slug": "about", "title": "About and methods", "source": "pages/about.md"},
     ]
@@ -99,9 +131,14 @@ def report_settings(log: EventLog, data: Path) -> dict:
     }
 
 
-def report_for_data(log: EventLog, data: Path) -> Report:
+def _months(start: dt.date, end: dt.date) -> int:
+    """Calendar months from ``start``'s to ``end``'s, both counted."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def report_for_data(log: EventLog, data: Path, tables=None) -> Report:
     """The report `build --data` makes when the user has no report.yaml (see the module)."""
-    return Report.model_validate(report_settings(log, data))
+    return Report.model_validate(report_settings(log, data, tables))
 
 
 def report_yaml(settings: dict, data_path: str = "data") -> str:

@@ -26,13 +26,15 @@ def scaffold(folder: Path, data: Path | None = None) -> list[Path]:
         raise InputError(Problem(str(folder), "", "already exists and is not empty", "choose a new folder name"))
     report_text = None
     if data is not None:
-        from generator.ingest import read_sources
+        from generator.ingest import read_inputs
         from generator.report_for_data import report_settings, report_yaml
 
-        log, _, _ = read_sources([Path(data)])
+        # The tables beside the events (a proceedings list, population estimates) add the
+        # pages they feed, as `build --data` adds them.
+        log, _, _, tables = read_inputs([Path(data)])
         if log.events.empty:
             raise InputError(Problem(str(data), "", "holds no events", "point --data at an export with events"))
-        report_text = report_yaml(report_settings(log, Path(data)), "data")
+        report_text = report_yaml(report_settings(log, Path(data), tables), "data")
     content = resource_dir("content")
     written = []
 
