@@ -54,7 +54,7 @@ import pandas as pd
 from generator.eventlog import EventLog
 from generator.synth.balanced import BalancedUniforms
 from generator.synth.journey_keys import journey_keys, log_journey_keys, rare_journeys
-from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, SINCE, JourneyModel, context_keys, fit_model
+from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, SINCE, JourneyModel, context_keys, event_numbers, fit_model
 from generator.synth.twin_states import (
     ADULT_DAYS,
     CLOSED,
@@ -187,11 +187,13 @@ def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, hi
     year = year_of(day, model.years)
     level_of = np.full(len(token), -1)
     block = np.zeros(len(token), dtype=np.int64)
+    event_of = event_numbers(model.token_event)
     for level in range(LEVELS):
         todo = np.flatnonzero(level_of < 0)
         if todo.size == 0:
             break
-        keys = context_keys(level, token[todo], flags[todo], clock[todo], history[todo], year[todo], band[todo], sex[todo])
+        keys = context_keys(level, token[todo], flags[todo], clock[todo], history[todo], year[todo], band[todo], sex[todo],
+                            event_of=event_of)
         table = model.levels[level].keys
         if len(table) == 0:
             continue
