@@ -35,7 +35,10 @@ the plan stays open through the stay and the twins' CP plans ran long (median 27
 against 237 real, upper quartile 439 against 355, seed 2018) once periods of care lasted
 longer. For the same reason level 8 reads the event without its code: the 127 are split by
 placement and legal status into cells too rare for level 7 (a placement in U3, 19 of them),
-and whether a plan ends the day care begins does not depend on the placement's type.
+and whether a plan ends the day care begins does not depend on the placement's type. With
+both, every twin plan that meets care ends that day and the quartiles are 139, 239 and 375
+days (seed 2018). Monitoring events (statutory visits, pathway plan reviews, needs
+assessments) stay in the model: leaving them out moved no fidelity figure closer.
 
 Censoring. The data stop on their last day, so a long gap is only ever seen after an early
 event, and a child whose last event is late may not have finished. Counting raw pairs would
