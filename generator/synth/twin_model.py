@@ -39,7 +39,7 @@ and whether a plan ends the day care begins does not depend on the placement's t
 both, every twin plan that meets care ends that day and the quartiles are 139, 239 and 375
 days (seed 2018). Monitoring events (statutory visits, pathway plan reviews, needs
 assessments) stay in the model: they are not journey steps, but leaving them out did not
-lengthen or shorten CP plans by itself (quartiles still 16.6% long without this fix) nor
+mend CP plans by itself (upper quartile still 16.6% long without this fix) nor
 bring NFA after 3+ previous referrals closer (46.2, 47.2, 46.2% at seeds 2018, 1, 2 against
 44.9% real).
 
