@@ -17,6 +17,7 @@ from generator.config import load_report
 from generator.ingest.assessment_factors import ABUSE_FACTORS, CARER_FACTORS
 from generator.page_options import ORDER_KEYS
 from generator.ingest import read_inputs
+from generator.eventlog import EventLog
 from generator.synth.demo import DEMO_END, DEMO_LA
 from generator.synth.proceedings import LEGAL_FILES, PROCEEDINGS_STREAM, SIBLING_DAYS, demo_legal
 from generator.synth.demo_court import AREA_YEARS, COURT_FILES, FOLLOW_UP_DAYS, OTHER_LAS, demo_cases
@@ -29,7 +30,9 @@ DEMO = REPO / "data" / "demo"
 def demo():
     """The demo as read from data/demo, and its legal tables drawn again with their truth."""
     sources = read_inputs([DEMO])
-    drawn = demo_legal(sources.log, np.random.default_rng([2018, PROCEEDINGS_STREAM]), DEMO_END)
+    # `synth demo` draws the legal tables from the front door's extract, not from its 903 history.
+    extract = EventLog.from_frames(pd.read_parquet(DEMO / "events.parquet"), pd.read_parquet(DEMO / "children.parquet"))
+    drawn = demo_legal(extract, np.random.default_rng([2018, PROCEEDINGS_STREAM]), DEMO_END)
     return sources, drawn
 
 
