@@ -232,7 +232,10 @@ def leaving_care_cohort(log: EventLog, table: pd.DataFrame, last_day: pd.Timesta
 
     A child entered "with proceedings" when a linked set of proceedings was open on the day
     of entry (applied for on or before it, not yet ended); proceedings that start later do
-    not count, whatever they led to (immortal-time bias, module docstring).
+    not count, whatever they led to (immortal-time bias, module docstring). Only entries on
+    or after the list's first application are followed: before it the list cannot say whether
+    proceedings were open (a 903 history reaching back before the legal department's list
+    would put every earlier entry among those "without").
 
     Returns
     -------
@@ -243,6 +246,8 @@ def leaving_care_cohort(log: EventLog, table: pd.DataFrame, last_day: pd.Timesta
     periods = care_periods(log).astype({"child_id": str}).sort_values(["start", "record_id"], kind="mergesort")
     first = periods.drop_duplicates("child_id").reset_index(drop=True)
     linked = table[table["child_id"].notna() & table["application_date"].notna()].astype({"child_id": str})
+    if table["application_date"].notna().any():
+        first = first[first["start"] >= table["application_date"].min()].reset_index(drop=True)
     both = first[["child_id", "start"]].merge(linked[["child_id", "application_date", "final_date"]], on="child_id")
     open_at_entry = both[(both["application_date"] <= both["start"])
                          & (both["final_date"].isna() | (both["final_date"] >= both["start"]))]["child_id"]
