@@ -204,7 +204,7 @@ def _needed(m) -> tuple[list[str], str]:
     return [m.event], m.event
 
 
-def evaluate_practice(log: EventLog, rule: PracticeRule, data_end=None) -> PracticeResult:
+def evaluate_practice(log: EventLog, rule: PracticeRule, data_end=None, data_start=None) -> PracticeResult:
     """Occasions, monthly breaches and population at risk, and the breaches of one rule.
 
     Parameters
@@ -213,6 +213,10 @@ def evaluate_practice(log: EventLog, rule: PracticeRule, data_end=None) -> Pract
     rule : PracticeRule
     data_end : date, optional
         The day the data run to; defaults to the last event's date.
+    data_start : date, optional
+        The first day an occasion may fall due (the report's period: a 903 history before it
+        is read for the periods and plans it opened, not charted); by default the first day of
+        the event the rule looks for.
 
     Returns
     -------
@@ -232,6 +236,8 @@ def evaluate_practice(log: EventLog, rule: PracticeRule, data_end=None) -> Pract
     if "breach" not in occasions:
         occasions = occasions.assign(breach=occasions["done"].isna() | (occasions["done"] > occasions["due"]))
     measured_from = log.of_event(looked_for)["date"].min()
+    if data_start is not None:
+        measured_from = max(measured_from, pd.Timestamp(data_start))
     occasions = occasions[(occasions["due"] >= measured_from) & (occasions["due"] <= data_end)]
     if isinstance(rule.measure, (Interval, Recurring, ByAge)):
         # the whole window must have passed for an occasion with nothing done to count
@@ -251,6 +257,7 @@ def evaluate_practice(log: EventLog, rule: PracticeRule, data_end=None) -> Pract
     return PracticeResult(rule, True, "", monthly, breaches, occasions)
 
 
-def evaluate_practices(log: EventLog, rules: dict[str, PracticeRule], data_end=None) -> dict[str, PracticeResult]:
+def evaluate_practices(log: EventLog, rules: dict[str, PracticeRule], data_end=None,
+                       data_start=None) -> dict[str, PracticeResult]:
     """`evaluate_practice` for every rule, in the order given."""
-    return {key: evaluate_practice(log, rule, data_end) for key, rule in rules.items()}
+    return {key: evaluate_practice(log, rule, data_end, data_start) for key, rule in rules.items()}

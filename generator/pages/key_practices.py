@@ -48,7 +48,7 @@ class KeyPracticesPage(PageKind):
     def render(self, options: KeyPracticesOptions, ctx: PageContext) -> RenderedPage:
         rules = load_rules(options.rules_folder(ctx.report_dir))
         results = evaluate_practices(ctx.log, rules, data_end=min(ctx.period.end, ctx.log.last_date)
-                                     if ctx.log.last_date is not None else None)
+                                     if ctx.log.last_date is not None else None, data_start=ctx.period.start)
         charts, sections, summary, unmeasured, downloads = [], [], [], [], {}
         for key, result in results.items():
             rule = result.rule

@@ -33,6 +33,7 @@ from generator.eventlog import EventLog
 from generator.ingest.codelists import SGO_BEFORE_SPLIT, SGO_SPLIT_YEAR
 from generator.synth.legal import add_legal_journeys
 from generator.synth.population import ETHNICITY_SHARES, LOCALITY_WEIGHTS
+from generator.synth.practice import add_practice_events
 
 HISTORY_START = pd.Timestamp("2002-04-01")
 HISTORY_SOURCE = "synth care history"
@@ -209,8 +210,11 @@ def generate_care_history(demo: EventLog, rng: np.random.Generator, la: str,
         eighteen = birth_months[i] + pd.DateOffset(years=18)
         events += _periods(rng, ids[i], first_entry[i], birth_months[i], eighteen, extract_end)
     frame = pd.DataFrame(events, columns=["child_id", "event", "date", "record_id", "code"]).assign(source=HISTORY_SOURCE)
-    layer = EventLog.from_frames(frame, children)
-    return add_legal_journeys(layer, rng, extract_end), population
+    layer = add_legal_journeys(EventLog.from_frames(frame, children), rng, extract_end)
+    # A 903 holds every looked-after child's reviews, missing episodes and, for care leavers,
+    # pathway plans: the history's children get theirs as the extract's do (drawn last, so
+    # nothing above moves).
+    return add_practice_events(layer, rng, extract_end), population
 
 
 def _periods(rng: np.random.Generator, child: str, entry: pd.Timestamp, birth: pd.Timestamp,
