@@ -218,3 +218,17 @@ def test_a_rule_whose_occasions_have_not_yet_fallen_due_is_not_measurable():
     births = [("a", "2007-01-01")]
     result = run("unregulated_under_16", [("a", "placement", "2020-10-01", "H5")], "2021-03-31", births)
     assert not result.measurable and result.reason == f"{NOT_MEASURABLE}: no occasion fell due"
+
+
+def test_occasions_due_before_the_reports_period_are_read_but_not_counted():
+    # A child in care since 2010 (a 903 history): the reviews due before the report's period
+    # start are left out; the clock still runs from the period of care they belong to.
+    rows = [("a", "lac_start", "2010-01-04"), ("a", "lac_review", "2010-01-20"), ("a", "lac_review", "2010-04-15")]
+    log = log_of(rows + [("b", "lac_start", "2016-01-04"), ("b", "lac_review", "2016-01-25")])
+    everything = evaluate_practice(log, RULES["lac_reviews"], "2016-12-31")
+    in_period = evaluate_practice(log, RULES["lac_reviews"], "2016-12-31", data_start="2016-01-01")
+    assert everything.occasions["due"].min() < pd.Timestamp("2016-01-01")
+    assert in_period.occasions["due"].min() >= pd.Timestamp("2016-01-01")
+    kept = everything.occasions[everything.occasions["due"] >= pd.Timestamp("2016-01-01")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(in_period.occasions, kept)
+    assert in_period.monthly["month"].min() >= pd.Timestamp("2016-01-01")
