@@ -28,9 +28,12 @@ def measured_run(argv: list[str], cwd: str | None = None) -> tuple[float, float]
 
 def measured_tree(argv: list[str], cwd: str | None = None, every: float = 0.05) -> tuple[float, float]:
     """(wall seconds, peak MB) of ``argv`` and every process it starts, summed: a build that
-    runs work in a second process holds both processes' memory at once. The sum of their
-    resident sets is sampled every ``every`` seconds from /proc (Linux), so a peak shorter than
-    that can be missed."""
+    runs work in a second process holds both processes' memory at once. The build forks its
+    second processes, which share the memory they were copied from until either writes to it:
+    each process counts its proportional set (PSS: its own pages, and each shared page divided
+    by the number of processes sharing it), so a shared page counts once in the sum, where
+    resident sets would count it in every process. Sampled every ``every`` seconds from /proc
+    (Linux), so a peak shorter than that can be missed."""
     import os
     import time
 
@@ -38,7 +41,7 @@ def measured_tree(argv: list[str], cwd: str | None = None, every: float = 0.05) 
     process = subprocess.Popen(argv, cwd=cwd)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss_kb(process.pid, os.listdir("/proc")))
+        peak = max(peak, _tree_pss_kb(process.pid, os.listdir("/proc")))
         time.sleep(every)
     wall = time.perf_counter() - started
     if process.returncode != 0:
@@ -46,7 +49,7 @@ def measured_tree(argv: list[str], cwd: str | None = None, every: float = 0.05) 
     return wall, peak / 1024
 
 
-def _tree_rss_kb(root: int, entries: list[str]) -> int:
+def _tree_pss_kb(root: int, entries: list[str]) -> int:
     parents: dict[int, int] = {}
     for entry in entries:
         if entry.isdigit():
@@ -63,8 +66,8 @@ def _tree_rss_kb(root: int, entries: list[str]) -> int:
     total = 0
     for pid in tree:
         try:
-            with open(f"/proc/{pid}/status") as file:
-                total += next((int(line.split()[1]) for line in file if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{pid}/smaps_rollup") as file:
+                total += next((int(line.split()[1]) for line in file if line.startswith("Pss:")), 0)
         except OSError:
             continue
     return total

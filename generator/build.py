@@ -38,7 +38,7 @@ from generator.pages import PAGE_KINDS
 from generator.charts import unchecked_while_built
 from generator.pages.base import Annotation, PageContext, Plan
 from generator.privacy.audit import audit_site, legal_secrets, secrets_of
-from generator.privacy.publish import audit_report, publish_report, small_group_problems
+from generator.privacy.publish import audit_report, charts_as_published, publish_report, small_group_problems
 from generator.privacy.pseudonymise import key_from_environment, pseudonymise_legal, pseudonymise_log
 from generator.products import compute_products, real_journeys_by_stations
 from generator.progress import Progress
@@ -46,6 +46,7 @@ from generator.quality import Finding
 from generator.site.archive import zip_site
 from generator.site.assemble import assemble
 from generator.site.single_file import single_file_site
+from generator.site.static_charts import StaticDrawings
 from generator.site.writer import claim_target, write_site
 
 
@@ -110,22 +111,34 @@ def _build_claimed(report_path, out_dir: Path, data, audience, progress, single_
     annotations = tuple(Annotation(pd.Timestamp(a.date), a.label) for a in report.annotations)
     page_options, left_out = pages_for_data(report.pages, log)
 
-    ctx, rendered = render_pages(page_options, report=report, log=log, period=period, annotations=annotations,
-                                 report_dir=report_dir, audience=audience, findings=findings,
-                                 inputs=loaded.inputs, tables=tables, progress=progress, left_out=left_out)
-    metrics = dict(ctx.metrics)
-    products = ctx.products
+    # Each page's charts are drawn as static SVGs while the next pages are computed, where they
+    # are known before every page is published (an internal report's).
+    drawings = StaticDrawings()
 
-    with progress.step("Publishing"):
-        publication = publish_report(rendered, metrics, audience)
-        published, shown_metrics = publication.pages, publication.metrics
-    with progress.step("Assembling the site"):
-        files = assemble(
-            report, published, period=period, metrics=shown_metrics, audience=audience,
-            inputs=[] if public else loaded.inputs,  # file names can name people or places: internal only
-            log_counts={"children": int(log.children["child_id"].nunique()), "events": int(len(log.events))},
-            groups={options.slug: PAGE_KINDS[options.kind].group for options, _ in published},
-        )
+    def draw_early(ctx: PageContext, page) -> None:
+        for chart in charts_as_published(page, dict(ctx.metrics), audience) or ():
+            drawings.draw(chart.spec)
+
+    try:
+        ctx, rendered = render_pages(page_options, report=report, log=log, period=period, annotations=annotations,
+                                     report_dir=report_dir, audience=audience, findings=findings,
+                                     inputs=loaded.inputs, tables=tables, progress=progress, left_out=left_out,
+                                     on_rendered=draw_early)
+        metrics = dict(ctx.metrics)
+        with progress.step("Publishing"):
+            publication = publish_report(rendered, metrics, audience)
+            published, shown_metrics = publication.pages, publication.metrics
+        with progress.step("Assembling the site"):
+            files = assemble(
+                report, published, period=period, metrics=shown_metrics, audience=audience,
+                inputs=[] if public else loaded.inputs,  # file names can name people or places: internal only
+                log_counts={"children": int(log.children["child_id"].nunique()), "events": int(len(log.events))},
+                groups={options.slug: PAGE_KINDS[options.kind].group for options, _ in published},
+                drawings=drawings,
+            )
+    finally:
+        drawings.close()
+    products = ctx.products
     if public or report.shared:
         with progress.step("Auditing the output"):
             dates = [period.start, period.end] + _dates_in(report.model_dump())
@@ -215,8 +228,9 @@ def pages_for_data(page_options: list, log: EventLog) -> tuple[list, tuple[tuple
 def render_pages(page_options: list, *, report=None, log: EventLog, period: Period, annotations=(),
                  report_dir: Path | None = None, audience: str = "internal", findings=(), inputs=(),
                  tables: Tables | None = None, progress: Progress | None = None,
-                 left_out: tuple = ()) -> tuple[PageContext, list]:
-    """Prepare every page, compute the shared products once, and render every page.
+                 left_out: tuple = (), on_rendered=None) -> tuple[PageContext, list]:
+    """Prepare every page, compute the shared products once, and render every page
+    (``on_rendered(ctx, page)`` is called with each `RenderedPage` as soon as it is made).
 
     Returns the frozen context (its ``metrics`` are the headline figures as computed, its
     ``findings`` every finding, the replays' included) and the rendered pages, in order:
@@ -241,6 +255,8 @@ def render_pages(page_options: list, *, report=None, log: EventLog, period: Peri
         for options, page in pages:
             with progress.step(f"Building page '{options.title}'"):
                 rendered.append((options, page.render(options, ctx)))
+            if on_rendered is not None:
+                on_rendered(ctx, rendered[-1][1])
     return ctx, rendered
 
 

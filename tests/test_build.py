@@ -128,3 +128,34 @@ def test_the_whole_demo_report_builds_byte_identically(demo_build, tmp_path):
 
     build_report(DEMO_REPORT, tmp_path / "again")
     assert _digest(tmp_path / "again") == _digest(demo_build)
+
+
+def test_each_chart_is_drawn_once_as_a_static_svg_and_handed_over_before_publishing(tmp_path, monkeypatch):
+    import generator.build as build
+    from generator.site import static_charts
+
+    drawn, handed, at_publishing = [], [], []
+    original_svg, original_draw, original_publish = static_charts.static_svg, static_charts.StaticDrawings.draw, build.publish_report
+    monkeypatch.setattr(static_charts, "static_svg", lambda spec: drawn.append(1) or original_svg(spec))
+    monkeypatch.setattr(static_charts.StaticDrawings, "draw", lambda self, spec: handed.append(1) or original_draw(self, spec))
+    monkeypatch.setattr(build, "publish_report", lambda *a: at_publishing.append(len(handed)) or original_publish(*a))
+    out = tmp_path / "out"
+    build_report(tiny_report(tmp_path), out)
+    charts = list((out / "charts").glob("*.svg"))
+    assert charts and len(drawn) == len(charts)  # each drawn once: the site took the drawings begun early
+    assert at_publishing == [len(charts)]  # every chart handed over as its page was rendered
+
+
+def test_static_drawings_draw_a_spec_once_as_it_was_handed_over():
+    from generator.site.static_charts import StaticDrawings, static_svg
+
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": [{"a": 1}, {"a": 3}]},
+            "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}, "width": 200}
+    drawings = StaticDrawings()
+    first = drawings.draw(spec)
+    again = drawings.draw(dict(spec))
+    spec["mark"] = "point"  # changed after it was handed over: the drawing is of the spec as it was
+    assert first is again
+    bar = first.result(timeout=120)
+    assert bar == static_svg({**spec, "mark": "bar"}) and drawings.draw(spec).result(timeout=120) != bar
+    drawings.close()

@@ -19,13 +19,21 @@ from generator.second_process import call_in_second_process
 from tests.helpers import log_of
 
 
-def test_a_function_runs_in_a_second_process_and_its_result_comes_back():
+@pytest.fixture(params=["forked", "started"])
+def started_either_way(request, monkeypatch):
+    """Linux forks the second process; elsewhere it is started as `python -m`: test both."""
+    from generator import second_process
+
+    monkeypatch.setattr(second_process, "FORK", request.param == "forked" and second_process.FORK)
+
+
+def test_a_function_runs_in_a_second_process_and_its_result_comes_back(started_either_way):
     assert call_in_second_process(operator.add, 2, 3).result(timeout=60) == 5
     frame = pd.DataFrame({"a": [1, 2]})
     pd.testing.assert_frame_equal(call_in_second_process(operator.pos, frame).result(timeout=60), frame)
 
 
-def test_an_error_in_the_second_process_is_raised_here_as_itself():
+def test_an_error_in_the_second_process_is_raised_here_as_itself(started_either_way):
     with pytest.raises(ValueError, match="invalid literal"):
         call_in_second_process(int, "not a number").result(timeout=60)
 
@@ -106,3 +114,23 @@ def test_a_function_that_cannot_be_found_by_name_runs_here():
         return x * 2
 
     assert call_in_second_process(local, 4).result() == 8
+
+
+def test_a_forked_process_that_dies_is_an_error_here_not_a_wait():
+    import os
+
+    from generator import second_process
+
+    if not second_process.FORK:
+        pytest.skip("the build forks only on Linux")
+    with pytest.raises(RuntimeError, match="no result"):
+        call_in_second_process(os._exit, 3).result(timeout=60)
+
+
+def test_the_result_of_a_forked_process_can_be_asked_for_twice_and_from_two_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    future = call_in_second_process(operator.mul, 6, 7)
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda _: future.result(timeout=60), range(8))) == [42] * 8
+    assert future.result() == 42

@@ -115,6 +115,17 @@ def publish_report(pages: list, metrics: dict, audience: str) -> Report:
     return Report(published, stage.metrics, stage.ledger, stage.prose)
 
 
+def charts_as_published(page, metrics: dict, audience: str) -> list | None:
+    """``page``'s charts (a `RenderedPage`'s) as `publish_report` will publish them, known as
+    soon as the page is rendered where no other page can change them: in an internal report,
+    whose charts are published one by one; None for a public report, whose charts are
+    published in rounds over every page (a number hidden on one page can hide another here)."""
+    if audience == "public":
+        return None
+    stage = _Stage(Privacy(audience), metrics, set())
+    return [stage.chart(chart, f"chart '{chart.id}'") for chart in page.charts]
+
+
 def quoted_hidden(prose: Prose) -> list[str]:
     """The numbers ``prose.text`` quotes that its table hides and shows nowhere.
 

@@ -7,8 +7,6 @@ Knows nothing of input formats: it takes rendered pages and the build's facts an
 from __future__ import annotations
 
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from generator.charts.theme import chart_schemes
 from generator.published import PublishedPage
 from generator.resources import resource_dir
 from generator.site.render import environment
-from generator.site.static_charts import static_svg
+from generator.site.static_charts import StaticDrawings
 from generator.site.vendor import VENDOR_JS, vendor_files
 from generator.site.writer import GENERATOR_NAME
 
@@ -130,10 +128,12 @@ def navigation(pages: list, groups: dict[str, str]) -> list[dict]:
 
 
 def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metrics: dict, inputs: list,
-             audience: str, log_counts: dict, groups: dict[str, str] | None = None) -> dict[str, bytes]:
+             audience: str, log_counts: dict, groups: dict[str, str] | None = None,
+             drawings: StaticDrawings | None = None) -> dict[str, bytes]:
     """All files of the site, keyed by their path under build/, from the pages and figures as
     the privacy stage published them (`generator.privacy.publish`); ``groups`` maps each page's
-    slug to its navigation group (the page kind's `group`)."""
+    slug to its navigation group (the page kind's `group`); ``drawings``, the static SVGs the
+    build began drawing as pages were rendered (any chart not among them is drawn here)."""
     templates = resource_dir("site_templates")
     env = environment(templates)
     files: dict[str, bytes] = {}
@@ -141,11 +141,10 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
     assets = list(BASE_ASSETS)
     manifest_pages, manifest_charts = [], []
     sections = []
-    # vl-convert draws outside the GIL for much of each chart: the static SVGs are drawn two at a
-    # time on two cores while this thread renders the pages' HTML.
-    pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
-    static = {f"charts/{chart.id}.svg": pool.submit(static_svg, chart.spec) for _, page in pages for chart in page.charts}
-    pool.shutdown(wait=False)  # no more work; each drawing is collected below
+    # The static SVGs are drawn on threads of their own while this thread renders the pages' HTML.
+    own = drawings is None
+    drawings = drawings or StaticDrawings()
+    static = {f"charts/{chart.id}.svg": drawings.draw(chart.spec) for _, page in pages for chart in page.charts}
 
     for options, page in pages:
         for name in page.scripts:
@@ -186,6 +185,8 @@ def assemble(report, pages: list[tuple[object, PublishedPage]], *, period, metri
 
     for path, drawing in static.items():
         files[path] = drawing.result()
+    if own:
+        drawings.close()
 
     footer = f"{report.title} | {period.start:%-d %B %Y} to {period.end:%-d %B %Y}"
     files[PRINT_DOCUMENT] = env.get_template("print.html").render(

@@ -11,7 +11,11 @@ single view is fitted by Vega itself ("fit-x"), drawn once.
 from __future__ import annotations
 
 import copy
+import json
+import os
 import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from generator.charts.theme import AXIS_SPACING
 
@@ -43,6 +47,35 @@ def static_svg(spec: dict) -> bytes:
         sized["width"] = round(width - excess)
         svg = vlc.vegalite_to_svg(fixed)
     return _renumber_ids(svg).encode("utf-8")
+
+
+class StaticDrawings:
+    """The static SVGs of a build, each drawn once on threads of their own while the build goes
+    on: the build hands each page's charts over as soon as the page is rendered, so that
+    vl-convert draws them while later pages are computed rather than all at the end.
+
+    A drawing is found again by its spec's JSON text: the site takes the drawing of a spec equal
+    to one it publishes, and draws any other then (a public report's chart with hidden cells
+    is published with another spec than the one it was rendered with).
+    """
+
+    def __init__(self):
+        # vl-convert draws outside the GIL for much of each chart: two at a time use two cores.
+        self._pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="static-svg")
+        self._drawn: dict[str, Future] = {}
+        self._lock = threading.Lock()
+
+    def draw(self, spec: dict) -> Future:
+        """A future of `static_svg` of ``spec`` (as it is now: later changes to it are not drawn)."""
+        text = json.dumps(spec, default=str)
+        with self._lock:
+            if text not in self._drawn:
+                self._drawn[text] = self._pool.submit(lambda: static_svg(json.loads(text)))
+            return self._drawn[text]
+
+    def close(self) -> None:
+        """Stop drawing: drawings not begun are dropped (a build that failed needs none)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _svg_width(svg: str) -> float:
