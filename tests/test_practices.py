@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,14 +195,15 @@ def test_an_invalid_rule_file_names_the_file_and_the_key(tmp_path):
     assert "worse.yaml: measure" in text
 
 
-def test_one_day_due_date_equals_the_series_rule_across_bank_holidays():
-    from generator.analyses.practices import _due, due_dates
+def test_due_days_of_whole_days_equal_the_series_rule_across_bank_holidays():
+    from generator.analyses.practices import _due_days, due_dates
     from generator.practice_rules import Deadline
 
     days = pd.Series(pd.date_range("2015-12-01", "2017-04-30", freq="D"))
     for deadline in (Deadline(working_days=15), Deadline(working_days=45), Deadline(days=20), Deadline(months=3)):
         expected = due_dates(days, deadline)
-        assert [_due(day, deadline) for day in days] == list(expected)
+        found = _due_days(days.to_numpy().astype("datetime64[D]"), deadline).astype("datetime64[ns]")
+        assert list(pd.Series(found)) == list(expected)
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
@@ -232,3 +234,49 @@ def test_occasions_due_before_the_reports_period_are_read_but_not_counted():
     kept = everything.occasions[everything.occasions["due"] >= pd.Timestamp("2016-01-01")].reset_index(drop=True)
     pd.testing.assert_frame_equal(in_period.occasions, kept)
     assert in_period.monthly["month"].min() >= pd.Timestamp("2016-01-01")
+
+
+def _one_clock_at_a_time(log, m, data_end) -> pd.DataFrame:
+    """The recurring rule read as written, one period and one occasion at a time."""
+    from generator.analyses.practices import _periods, due_dates
+
+    def due(day, k):
+        return due_dates(pd.Series([day]), m.deadlines[min(k, len(m.deadlines) - 1)]).iloc[0]
+
+    reviews = log.of_event(m.event)
+    rows = []
+    for child, start, end in _periods(log, m.period[0], m.period[1], data_end)[["child_id", "start", "end"]].itertuples(index=False):
+        close = data_end if pd.isna(end) else min(end, data_end)
+        days = sorted(reviews.loc[reviews["child_id"] == child, "date"])
+        anchor, k = start, 0
+        while due(anchor, k) < close:
+            later = [d for d in days if d > anchor]
+            done = later[0] if later else pd.NaT
+            rows.append((child, anchor, due(anchor, k), done))
+            k += 1
+            anchor = done if pd.notna(done) and done <= due(due(anchor, k - 1), k) else due(anchor, k - 1)
+    return pd.DataFrame(rows, columns=["child_id", "start", "due", "done"])
+
+
+@pytest.mark.parametrize("deadlines", [[{"working_days": 10}], [{"months": 3}, {"months": 6}], [{"days": 20}, {"days": 45}]])
+def test_recurring_clocks_wound_together_find_what_each_clock_finds_alone(deadlines):
+    from generator.analyses.practices import _recurring
+    from generator.practice_rules import Recurring
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(60):
+        child = f"c{rng.integers(0, 25):02d}"  # some children have two periods, some none reviewed
+        start = pd.Timestamp("2016-01-04") + pd.Timedelta(days=int(rng.integers(0, 700)))
+        rows.append((child, "cpp_start", start))
+        if rng.random() < 0.7:
+            rows.append((child, "cpp_end", start + pd.Timedelta(days=int(rng.integers(10, 500)))))
+        if child < "c20":  # the last five children are never reviewed
+            for day in sorted(rng.integers(-60, 600, size=int(rng.integers(0, 12)))):
+                rows.append((child, "cpp_review", start + pd.Timedelta(days=int(day))))
+    log = log_of(rows)
+    m = Recurring(kind="recurring", period=("cpp_start", "cpp_end"), event="cpp_review", deadlines=deadlines)
+    data_end = pd.Timestamp("2018-03-31")
+    found = _recurring(log, m, data_end)
+    assert len(found) > 60 and found["done"].isna().sum() > 5
+    pd.testing.assert_frame_equal(found, _one_clock_at_a_time(log, m, data_end), check_dtype=False)

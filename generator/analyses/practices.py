@@ -25,7 +25,6 @@ measured from a birthday runs from the last day of that month (so a breach is ce
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -60,23 +59,17 @@ def due_dates(start: pd.Series, deadline: Deadline) -> pd.Series:
         return start + pd.DateOffset(months=deadline.months)
     if start.empty:
         return start
-    days = start.to_numpy().astype("datetime64[D]")
-    calendar = bank_holidays(int(start.dt.year.min()), int(start.dt.year.max()) + 2)
-    next_day = np.busday_offset(days, deadline.working_days + 1, roll="backward", holidays=calendar)
-    return pd.Series((next_day - np.timedelta64(1, "D")).astype("datetime64[ns]"), index=start.index)
+    due = _working_days_due(start.to_numpy().astype("datetime64[D]"), deadline.working_days)
+    return pd.Series(due.astype("datetime64[ns]"), index=start.index)
 
 
-@lru_cache(maxsize=1 << 16)
-def _due(day: pd.Timestamp, deadline: Deadline) -> pd.Timestamp:
-    """`due_dates` for one day, without building a Series: recurring clocks call it once per
-    occasion, tens of thousands of times on a county's data (kept: many clocks share a day)."""
-    if deadline.days is not None:
-        return day + pd.Timedelta(days=deadline.days)
-    if deadline.months is not None:
-        return day + pd.DateOffset(months=deadline.months)
-    calendar = bank_holidays(day.year, day.year + 2)
-    next_day = np.busday_offset(np.datetime64(day.date()), deadline.working_days + 1, roll="backward", holidays=calendar)
-    return pd.Timestamp(next_day - np.timedelta64(1, "D"))
+def _working_days_due(days: np.ndarray, working_days: int) -> np.ndarray:
+    """The last calendar day before working day ``working_days`` + 1 after each of ``days``."""
+    if not len(days):
+        return days
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    calendar = bank_holidays(int(years.min()), int(years.max()) + 2)
+    return np.busday_offset(days, working_days + 1, roll="backward", holidays=calendar) - np.timedelta64(1, "D")
 
 
 def _periods(log: EventLog, start: str, end: str | None, data_end: pd.Timestamp) -> pd.DataFrame:
@@ -115,14 +108,13 @@ def _interval(log: EventLog, m: Interval, data_end) -> pd.DataFrame:
     return occasions.assign(due=due_dates(occasions["start"], m.deadline).to_numpy())
 
 
-def _dates_by_child(events: pd.DataFrame) -> dict:
-    """child_id -> the child's event dates, ascending (datetime64[ns])."""
-    events = events.sort_values(["child_id", "date"], kind="mergesort")
-    ids, dates = events["child_id"].to_numpy(), events["date"].to_numpy(dtype="datetime64[ns]")
-    if not len(ids):
-        return {}
-    cuts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-    return {ids[a]: dates[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(ids)])}
+def _due_days(days: np.ndarray, deadline: Deadline) -> np.ndarray:
+    """`due_dates` of whole days (datetime64[D]), without building a Series."""
+    if deadline.days is not None:
+        return days + np.timedelta64(deadline.days, "D")
+    if deadline.months is not None:
+        return (pd.DatetimeIndex(days) + pd.DateOffset(months=deadline.months)).to_numpy().astype("datetime64[D]")
+    return _working_days_due(days, deadline.working_days)
 
 
 def _recurring(log: EventLog, m: Recurring, data_end) -> pd.DataFrame:
@@ -134,27 +126,52 @@ def _recurring(log: EventLog, m: Recurring, data_end) -> pd.DataFrame:
         if m.until_age is not None:
             limit = periods["child_id"].map(_birthdays(log, m.until_age))
             periods = periods.assign(end=periods["end"].where(periods["end"].notna() & (periods["end"] < limit), limit))
-    events = _dates_by_child(log.of_event(m.event))
-    no_dates = np.array([], dtype="datetime64[ns]")
-    rows = []
-    for child, start, end in periods[["child_id", "start", "end"]].itertuples(index=False):
-        close = data_end if pd.isna(end) else min(end, data_end)
-        done_days = events.get(child, no_dates)
-        anchor, k = start, 0
-        while True:
-            due = _due(anchor, m.deadlines[min(k, len(m.deadlines) - 1)])
-            if due >= close:
-                break  # the period closed, or the data end, before this review fell due
-            first_later = np.searchsorted(done_days, anchor.to_datetime64(), side="right")
-            done = pd.Timestamp(done_days[first_later]) if first_later < len(done_days) else pd.NaT
-            rows.append((child, anchor, due, done))
-            k += 1
-            # The next clock runs from the review, even a late one; but a review so late that it
-            # also misses the next deadline counted from this one leaves that deadline missed too,
-            # so a child never reviewed is in breach once per interval.
-            next_due = _due(due, m.deadlines[min(k, len(m.deadlines) - 1)])
-            anchor = done if pd.notna(done) and done <= next_due else due
-    return pd.DataFrame(rows, columns=["child_id", "start", "due", "done"])
+    # Every period's clock is wound on together: the k-th round finds each open period's k-th
+    # occasion (its due day from the anchor, the first review after the anchor), so the rounds
+    # number the longest period's occasions, not all of them.
+    events = log.of_event(m.event)[["child_id", "date"]].sort_values(["child_id", "date"], kind="mergesort")
+    children, first = np.unique(events["child_id"].to_numpy(), return_index=True)
+    rank = np.searchsorted(children, periods["child_id"].to_numpy())
+    has_events = rank < len(children)
+    has_events[has_events] = children[rank[has_events]] == periods["child_id"].to_numpy()[has_events]
+    # Every child's review days in one sorted key, child by child: rank * span + 1 + days since
+    # the first review. An anchor's key is clipped into its own child's span (0 before the
+    # first review, span - 1 after the last), so a search never reaches another child's days.
+    done_days = events["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    low = int(done_days.min()) if len(done_days) else 0
+    span = int(done_days.max()) - low + 3 if len(done_days) else 1
+    keys = np.repeat(np.arange(len(children)), np.diff(np.r_[first, len(done_days)])) * span + (done_days - low + 1)
+    segment_end = np.r_[first[1:], len(done_days)][np.minimum(rank, max(len(children) - 1, 0))] if len(children) else rank
+    close = periods["end"].fillna(data_end).clip(upper=data_end).to_numpy().astype("datetime64[D]")
+    anchor = periods["start"].to_numpy().astype("datetime64[D]")
+    alive = np.arange(len(periods))
+    rounds = []
+    k = 0
+    while len(alive):
+        due = _due_days(anchor, m.deadlines[min(k, len(m.deadlines) - 1)])
+        open_ = due < close[alive]  # else the period closed, or the data end, before this review fell due
+        alive, anchor, due = alive[open_], anchor[open_], due[open_]
+        if not len(alive):
+            break
+        since = np.clip(anchor.astype(np.int64) - low + 1, 0, span - 1)
+        found = np.searchsorted(keys, rank[alive] * span + since, side="right")
+        reviewed = has_events[alive] & (found < segment_end[alive])
+        done = np.full(len(alive), np.datetime64("NaT"), dtype="datetime64[D]")
+        done[reviewed] = (done_days[found[reviewed]]).astype("datetime64[D]")
+        rounds.append((alive, anchor, due, done))
+        k += 1
+        # The next clock runs from the review, even a late one; but a review so late that it
+        # also misses the next deadline counted from this one leaves that deadline missed too,
+        # so a child never reviewed is in breach once per interval.
+        next_due = _due_days(due, m.deadlines[min(k, len(m.deadlines) - 1)])
+        anchor = np.where(reviewed & (done <= next_due), done, due)
+    if not rounds:
+        return pd.DataFrame(columns=["child_id", "start", "due", "done"])
+    which, start, due, done = (np.concatenate(part) for part in zip(*rounds))
+    order = np.argsort(which, kind="stable")  # each period's occasions together, in order, as the rounds found them
+    return pd.DataFrame({"child_id": periods["child_id"].to_numpy()[which[order]],
+                         "start": start[order].astype("datetime64[ns]"), "due": due[order].astype("datetime64[ns]"),
+                         "done": done[order].astype("datetime64[ns]")})
 
 
 def _by_age(log: EventLog, m: ByAge, data_end) -> pd.DataFrame:
