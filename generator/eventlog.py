@@ -169,9 +169,17 @@ class EventLog:
     def last_date(self) -> pd.Timestamp | None:
         return None if self.events.empty else self.events["date"].max()
 
+    def _rows_of_each_event(self) -> dict:
+        return self.derived("rows of each event", lambda: self.events.groupby("event", observed=True, sort=False).indices)
+
+    @property
+    def event_names(self) -> frozenset[str]:
+        """The names of the events the log holds (found once for these events)."""
+        return frozenset(str(name) for name, rows in self._rows_of_each_event().items() if len(rows))
+
     def of_event(self, *names: str) -> pd.DataFrame:
         """Rows of the named events, in the log's order."""
-        rows = self.derived("rows of each event", lambda: self.events.groupby("event", observed=True, sort=False).indices)
+        rows = self._rows_of_each_event()
         found = [rows[name] for name in dict.fromkeys(names) if name in rows]
         positions = np.sort(np.concatenate(found)) if found else np.empty(0, dtype="int64")
         return self.events.iloc[positions]

@@ -49,7 +49,7 @@ HEADLINE_MEASURE = {"contacts": "contacts", "referrals": "referrals", "assessmen
 
 def events_held(log: EventLog) -> frozenset[str]:
     """The event names the data holds at all (in any period)."""
-    return frozenset(str(e) for e in log.events["event"].dropna().unique())
+    return log.event_names
 
 
 def unmeasured(held: frozenset[str] | set[str]) -> list[Measure]:

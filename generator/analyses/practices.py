@@ -243,7 +243,7 @@ def evaluate_practice(log: EventLog, rule: PracticeRule, data_end=None, data_sta
     """
     data_end = pd.Timestamp(data_end) if data_end is not None else log.last_date
     needed, looked_for = _needed(rule.measure)
-    present = set(log.events["event"].dropna().unique())
+    present = log.event_names
     missing = [e for e in needed if e not in present]
     empty = pd.DataFrame(columns=OCCASION_COLUMNS)
     if missing or data_end is None:

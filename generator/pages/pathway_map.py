@@ -73,7 +73,7 @@ CARE_ONLY_EVENTS = CARE_EVENTS | frozenset(PRACTICE_EVENTS)
 def default_map(log) -> str:
     """The map of a page that names none: the looked-after map when the data holds periods of
     care (lac_start) and no front-door event (903 data alone), else the front-door map."""
-    events = set(log.events["event"].dropna().unique())
+    events = log.event_names
     return LOOKED_AFTER_MAP if "lac_start" in events and events <= CARE_ONLY_EVENTS else FRONT_DOOR_MAP
 
 
