@@ -1,5 +1,8 @@
 """The demo report definition agrees with the demo data it ships with."""
 
+import json
+import re
+
 import yaml
 
 from generator.config import load_report
@@ -55,3 +58,20 @@ def test_the_demo_forecast_stays_near_the_level_its_stations_have_held(demo_buil
         last_actual = rows.loc[rows["kind"] == "actual", "children"].iloc[-1]
         last_expected = rows["expected"].dropna().iloc[-1]
         assert 0.5 * last_actual <= last_expected <= 2 * last_actual, (station, last_actual, last_expected)
+
+
+@pytest.mark.slow
+def test_every_chart_of_the_demo_report_is_valid_vega_lite(demo_build):
+    # Charts are drawn without Altair's checks (generator.charts.unchecked_while_built, and
+    # to_dict(validate=False)): the whole specs are checked here, every page's.
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    specs = {}
+    for page in sorted(demo_build.glob("*.html")):
+        for match in re.finditer(r'<script type="application/json" data-chart="([^"]+)">(.*?)</script>', page.read_text(), re.S):
+            specs[match.group(1)] = json.loads(match.group(2))
+    assert len(specs) >= 60
+    for name, spec in specs.items():
+        validate_jsonschema(spec, schema, rootschema=schema)
