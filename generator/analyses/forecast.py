@@ -117,13 +117,11 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     # equivalent of resampling children (Hanley and MacGibbon 2006), with no index lookups.
     rng = np.random.default_rng(seed)
     entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
-    # Stays are fitted on the span where the map's whole process is recorded, from its first
-    # arrival: a 903 history before the front door's records holds only the children who were
-    # looked after, by a register kept another way (measured on the demo's backtest: 95%
-    # coverage 89.0% fitting on every stay since 2002, 90.9% on those since the first contact).
-    observed = known[known["start"] >= entries["start"].min()] if len(entries) else known
+    observed = fitting_window(known, entries["start"].min() if len(entries) else known["start"].min())
     child = observed["child"].to_numpy()
-    legal = fit_legal_arrivals(observed, stations, len(AGE_BAND_LABELS)) if has_legal_status(observed) else None
+    # Who arrives in care under which status: the arrivals in the window (not the history's).
+    began = observed[observed["entered"] == 0]
+    legal = fit_legal_arrivals(began, stations, len(AGE_BAND_LABELS)) if has_legal_status(began) else None
     stays = tuple(
         fit_stays(observed.take(np.repeat(np.arange(len(observed)), rng.poisson(1.0, child.max() + 1)[child])),
                   stations, len(AGE_BAND_LABELS), LEGAL_GROUPS if legal is not None else 1)
@@ -145,6 +143,32 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     return JourneyForecastModel(stations, stays, ages, fit_arrivals(counts), int(origin_day),
                                 _returning_share(known, recent),
                                 weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7), split, legal)
+
+
+def fitting_window(known: pd.DataFrame, opens: float) -> pd.DataFrame:
+    """The stays at risk in the fitting window, from ``opens`` (a day number) to the origin,
+    each with ``entered``: the days it had run when the window opened (0 for a stay begun in
+    it), its delayed entry in `generator.analyses.forecast_paths.fit_stays`.
+
+    The window opens at the map's first recorded arrival: before it, a 903 history holds only
+    the children who were looked after, by a register kept another way, so the moves out of
+    care it shows are not those of the front door's children. A period of care under way then
+    counts from its duration on that day (the period approach): the long stays of children who
+    came into care years before the front door's records are how long care lasts past the
+    front door's few years (measured on the demo's backtest, see the README's forecast rows).
+    Stays over before the window opened are left out: they were seen only because they began
+    in the history.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"start": [0.0, 50.0, 120.0], "end": [80.0, 300.0, 200.0], "to": [-1, -2, 3]})
+    >>> fitting_window(s, 100.0)[["start", "entered"]].values.tolist()
+    [[50.0, 50.0], [120.0, 0.0]]
+    """
+    at_risk = (known["end"] > opens) | ((known["to"] == CENSORED) & (known["end"] >= opens))
+    observed = known[at_risk].copy()
+    observed["entered"] = np.maximum(opens - observed["start"].to_numpy(dtype=float), 0.0)
+    return observed
 
 
 def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
