@@ -116,7 +116,7 @@ class StaySampler:
         found = (self._group_at(index) == group) & (draw < self._before_tail(group))
         time = np.where(found, self.time[index], np.inf)
         destination = np.where(found, self.next[index], LEAVES)
-        tail = np.flatnonzero(~found) if self.tail_rate is not None and len(self.tail_key) else np.zeros(0, int)
+        tail = np.flatnonzero(~found) if self.tail_rate is not None else np.zeros(0, int)
         if not len(tail):
             return time, destination
         g = group[tail]
@@ -137,6 +137,8 @@ class StaySampler:
             with np.errstate(divide="ignore"):
                 extra = np.where(rate > 0, -np.log1p(-v[own]) / np.where(rate > 0, rate, 1.0), np.inf)
             time[tail[own]] = later[own] + extra
+            if not len(self.tail_key):  # no tail has a move
+                return time, destination
             pick = np.minimum(np.searchsorted(self.tail_key, g * 2.0 + u_next[tail[own]], side="right"),
                               len(self.tail_key) - 1)
             moves = (rate > 0) & (np.floor(self.tail_key[pick] / 2.0 - 1e-12) == g)
