@@ -108,8 +108,12 @@ class StaySampler:
         """Days into the stay (on the group's clock) at which each child moves, and where to,
         given ``clock`` days already spent: from the group's moves, then past its tail's start
         from its coarser group's at the same duration, or at the coarsest a constant hazard."""
-        seen = np.searchsorted(self.time_key, group * _SPACING + clock, side="right") - 1
-        mass_before = np.where((seen >= 0) & (self._group_at(seen) == group), self._mass_at(seen, group), 0.0)
+        mass_before = np.zeros(len(group))
+        begun = np.flatnonzero(clock > 0)  # most steps start a stay: nothing to condition on
+        if len(begun):
+            g = group[begun]
+            seen = np.searchsorted(self.time_key, g * _SPACING + clock[begun], side="right") - 1
+            mass_before[begun] = np.where((seen >= 0) & (self._group_at(seen) == g), self._mass_at(seen, g), 0.0)
         draw = mass_before + u * (1.0 - mass_before)
         index = np.searchsorted(self.mass_key, group * 2.0 + draw, side="right")
         index = np.minimum(index, len(self.mass_key) - 1)
@@ -236,14 +240,19 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
         use = np.zeros(count, dtype=bool)
         use[wanted - first] = True
         rows_in_use = np.flatnonzero(use[key])
-        order = rows_in_use[np.argsort(key[rows_in_use], kind="stable")]
+        # One sort per level, by group then `_by_time`'s order within it.
+        order = rows_in_use[np.lexsort((to[rows_in_use], moved[rows_in_use] == 0, length[rows_in_use],
+                                        key[rows_in_use]))]
         bounds = np.searchsorted(key[order], np.arange(count + 1))
         for g in wanted:
             rows = order[bounds[g - first]:bounds[g - first + 1]]
-            by_time = _by_time(length[rows], to[rows], entered[rows])
+            by_time = length[rows], to[rows], entered[rows]
             t, n, m = _aalen_johansen(*by_time, presorted=True)
             start, rate, share, after = _tail(*by_time, presorted=True)
-            before = t <= start
+            # Moves at one time to one station are one entry, with the chance of having moved
+            # by its last (a draw lands on the same time and station; the tables shrink
+            # fivefold on the demo, and with them every search of a step).
+            before = (t <= start) & np.r_[(t[1:] != t[:-1]) | (n[1:] != n[:-1]), True]
             tail_start[g], tail_rate[g] = start, rate
             tail_mass[g] = m[before][-1] if before.any() else 0.0
             if not np.isfinite(start):
@@ -286,7 +295,11 @@ def _tail(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None,
 def _at_risk(length: np.ndarray, entered: np.ndarray) -> np.ndarray:
     """Stays at risk at each sorted stay's end: entered by then and not ended before it (all
     of a tie are at risk)."""
-    return np.searchsorted(np.sort(entered), length, side="right") - np.searchsorted(length, length, side="left")
+    n = len(length)
+    # The first stay of each run of equal times, in one pass over the sorted times.
+    first_at = np.maximum.accumulate(np.where(np.r_[True, length[1:] != length[:-1]], np.arange(n), 0)) if n else 0
+    entered_by = np.searchsorted(np.sort(entered), length, side="right") if entered.any() else n
+    return entered_by - first_at
 
 
 def _aalen_johansen(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None,
@@ -314,8 +327,8 @@ def _aalen_johansen(length: np.ndarray, to: np.ndarray, entered: np.ndarray | No
 
 
 def _by_time(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None):
-    """Stays by time, the moves before the censorings at a tie (with their delayed entries, 0
-    when none are given)."""
+    """Stays by time, the moves before the censorings at a tie and by next station (with their
+    delayed entries, 0 when none are given)."""
     entered = np.zeros(len(length)) if entered is None else entered
-    order = np.lexsort((to == CENSORED, length))
+    order = np.lexsort((to, to == CENSORED, length))
     return length[order], to[order], entered[order]
