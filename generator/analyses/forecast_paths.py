@@ -229,6 +229,7 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     times, nexts, masses, groups = [], [], [], []
     tail_start, tail_mass, tail_rate = np.zeros(total), np.zeros(total), np.zeros(total)
     tail_keys, tail_nexts = [], []
+    time_order = np.lexsort((to, ~moved, length))
     needed = np.unique(group_of)
     needed = np.unique(np.r_[needed, parent[needed], parent[parent[needed]]])
     needed = needed[needed >= 0]
@@ -239,10 +240,11 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
         # Only the stays of groups in use are sorted (a coarser level serves a few thin groups).
         use = np.zeros(count, dtype=bool)
         use[wanted - first] = True
-        rows_in_use = np.flatnonzero(use[key])
-        # One sort per level, by group then `_by_time`'s order within it.
-        order = rows_in_use[np.lexsort((to[rows_in_use], moved[rows_in_use] == 0, length[rows_in_use],
-                                        key[rows_in_use]))]
+        # By group, and within it in `_by_time`'s order: a stable sort of the groups (a radix
+        # sort of small integers) of the stays already in that order.
+        rows_in_use = time_order[use[key[time_order]]]
+        order = rows_in_use[np.argsort(key[rows_in_use].astype(np.uint16 if count < 2 ** 16 else np.int64),
+                                       kind="stable")]
         bounds = np.searchsorted(key[order], np.arange(count + 1))
         for g in wanted:
             rows = order[bounds[g - first]:bounds[g - first + 1]]
