@@ -227,21 +227,35 @@ def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: i
 
 
 def walk_journeys(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, seed: int,
-                  levers: Levers | None = None, bootstraps: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+                  levers: Levers | None = None, bootstraps: int | None = None, watch=None,
+                  keep=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per bootstrap resample: joint samples of the stock of the children there at the origin
     (reps, months, stations) and the arrivals' kernels (see `_arrival_kernels`). Only the
-    levers on stays and moves matter here; the arrivals' levers act in `combine_walks`."""
+    levers on stays and moves matter here; the arrivals' levers act in `combine_walks`.
+
+    ``watch`` (stations, optional): each element also carries which journeys (of the children
+    there now, and of the kernels') were ever at one of them, as boolean arrays. ``keep``
+    (those arrays, per resample): walk only those journeys, each with the numbers it has in
+    the whole walk (see `path_uniforms`), so their counts are the part of the whole walk's
+    they make.
+    """
     levers = levers or Levers()
     rng = np.random.default_rng([seed, 1])
     months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
     ends = month_end_days(months[0], horizon) - model.origin_day  # days after the origin
     weights = _weekday_weights(model)
+    watched = None
+    if watch is not None:
+        watched = np.zeros(model.stations, dtype=bool)
+        watched[list(watch)] = True
     walks = []
-    for stays in (model.stays[:bootstraps] if bootstraps else model.stays):
+    for b, stays in enumerate(model.stays[:bootstraps] if bootstraps else model.stays):
         step = _with_levers(stays, levers, model.legal)
         salt = 1000 * seed + 10 * len(walks)
-        walks.append((_stock_now_ahead(model, spells, step, ends, salt),
-                      _arrival_kernels(model, step, ends, weights, rng, salt + 5)))
+        now = _stock_now_ahead(model, spells, step, ends, salt, None if keep is None else keep[b][0], watched)
+        kernels = _arrival_kernels(model, step, ends, weights, rng, salt + 5, None if keep is None else keep[b][1],
+                                   watched)
+        walks.append((now[0], kernels[0], (now[1], kernels[1])) if watched is not None else (now, kernels))
     return walks
 
 
@@ -338,7 +352,7 @@ class _Step:
 
 
 def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None,
-          status=None):
+          status=None, ids=None, watch=None):
     """Step children forward until they leave or pass the last month end; count, per group,
     each child at each month end: array (groups, months, stations).
 
@@ -355,16 +369,24 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     the counts' expectation is unchanged, their noise at rare stations falls). A journey is
     split only down to the smallest weight its station asks for, so bouncing between rare
     stations does not multiply it without end.
+
+    ``ids`` (optional): each journey's number (default: its place), which fixes its random
+    numbers. ``watch`` (per station, optional): also return which journeys were ever at a
+    watched station, as (counts, touched).
     """
     counts = np.zeros((groups, len(ends) + 1, stations))
     weight = np.ones(len(station))
-    ids = np.arange(len(station), dtype=np.uint64)
+    ids = np.arange(len(station), dtype=np.uint64) if ids is None else np.asarray(ids, dtype=np.uint64)
+    root = np.arange(len(station))  # the journey each (split) copy belongs to
+    touched = np.zeros(len(station), dtype=bool)
     horizon = ends[-1]
     if status is None:
         status = step.arrive(np.full(len(station), -1), station, age_band(start - birth), ids, MAX_MOVES, salt)
     for move in range(MAX_MOVES):
         if len(station) == 0:
             break
+        if watch is not None:
+            touched[root[watch[station]]] = True
         stay, destination = step(age_band(start - birth), station, spent, ids, move, salt, status)
         leave = start + stay
         adult = birth + ADULT_DAYS
@@ -380,12 +402,12 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
         status = step.arrive(station[going], destination[going], age_band(leave[going] - birth[going]), ids[going],
                              move, salt)
         birth, station, group = birth[going], destination[going], group[going]
-        start, weight, ids = leave[going], weight[going], ids[going]
+        start, weight, ids, root = leave[going], weight[going], ids[going], root[going]
         if split is not None and len(station):
             copies = np.maximum(1, np.floor(weight * split[station] + 1e-9)).astype(np.int64)
             if (copies > 1).any():
-                birth, station, group, start, status = (np.repeat(a, copies)
-                                                        for a in (birth, station, group, start, status))
+                birth, station, group, start, status, root = (np.repeat(a, copies)
+                                                              for a in (birth, station, group, start, status, root))
                 weight = np.repeat(weight / copies, copies)
                 # Each copy its own stream, the same in every scenario: from its parent's and its number.
                 number = np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
@@ -394,11 +416,13 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
                                np.repeat(ids, copies))
         spent = np.zeros(len(station))
     # Split weights (a third, a seventh) added and taken away leave -1e-17 where 0 is meant.
-    return np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
+    counts = np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
+    return counts if watch is None else (counts, touched)
 
 
-def _stock_now_ahead(model, spells, step, ends, salt):
-    """Joint samples of the stock from the children there at the origin: (reps, months, stations)."""
+def _stock_now_ahead(model, spells, step, ends, salt, keep=None, watch=None):
+    """Joint samples of the stock from the children there at the origin: (reps, months, stations)
+    (``keep``, ``watch``: see `walk_journeys`)."""
     day = model.origin_day
     still = (spells["end"] > day) | (spells["to"] == CENSORED) & (spells["end"] >= day)
     there = spells[(spells["start"] <= day) & still]
@@ -412,8 +436,11 @@ def _stock_now_ahead(model, spells, step, ends, salt):
     spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
     group = np.repeat(np.arange(NOW_REPS), n)
     status = np.tile(there["legal"].to_numpy() if "legal" in there else np.zeros(n, dtype=np.int64), NOW_REPS)
+    ids = np.arange(len(station))
+    if keep is not None:
+        birth, station, spent, group, status, ids = (a[keep] for a in (birth, station, spent, group, status, ids))
     return _walk(step, birth, station, spent, np.zeros(len(station)), ends.astype(float), NOW_REPS, group,
-                 model.stations, salt, status=status)
+                 model.stations, salt, status=status, ids=ids, watch=watch)
 
 
 def _weekday_weights(model) -> np.ndarray:
@@ -422,7 +449,7 @@ def _weekday_weights(model) -> np.ndarray:
     return model.weekday_share
 
 
-def _arrival_kernels(model, step, ends, weights, rng, salt):
+def _arrival_kernels(model, step, ends, weights, rng, salt, keep=None, watch=None):
     """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
     e in month k, from `KERNEL_PATHS` journeys started on days of month k (drawn by weekday
     weight), each with the age of an arrival there in the year before the origin.
@@ -432,7 +459,7 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
     falls on its own weekday, which matters to stays of days), every arrival month's journeys
     are pooled by that lag. Each journey is followed `POOL_MONTHS` past the horizon so that a
     long lag has a year of months' journeys too. A station few children reach (care: about one contact in a hundred)
-    is then read from thousands of journeys, not dozens.
+    is then read from thousands of journeys, not dozens. ``keep``, ``watch``: see `walk_journeys`.
     """
     horizon = len(ends)
     month_starts = np.r_[0.0, ends[:-1]]
@@ -449,8 +476,14 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
         mine = e_of == e
         if len(model.entry_ages[entry]):
             age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
+    ids = np.arange(len(group))
+    if keep is not None:
+        start, age, station, group, ids = (a[keep] for a in (start, age, station, group, ids))
     counts = _walk(step, start - age, station, np.zeros(len(group)), start, longer.astype(float),
-                   len(entries) * horizon, group, model.stations, salt, model.split)
+                   len(entries) * horizon, group, model.stations, salt, model.split, ids=ids, watch=watch)
+    touched = None
+    if watch is not None:
+        counts, touched = counts
     counts = counts.reshape(len(entries), horizon, horizon + extra, model.stations) / n
     pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1)
                        for lag in range(horizon) for lags in [np.arange(min(horizon, horizon + extra - lag))]], axis=1)
@@ -458,7 +491,7 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
     for k in range(horizon):
         kernels[:, k, k] = counts[:, k, k]
         kernels[:, k, k + 1:] = pooled[:, 1:horizon - k]
-    return kernels
+    return kernels if watch is None else (kernels, touched)
 
 
 def _arrival_times(origin_day: int, after: np.ndarray, until: np.ndarray, weights: np.ndarray, rng) -> np.ndarray:

@@ -99,7 +99,13 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
         array (months, stations) of the change in expected children against the baseline
         (exactly 0 at the neutral value).
     """
-    walks = walk_journeys(model, spells, horizon, seed, bootstraps=SCENARIO_BOOTSTRAPS)
+    # A lever on stays changes only the journeys that pass where it acts (each journey draws
+    # its own numbers, the same in every scenario): those are walked again, the others kept.
+    acts_at = _acting_stations(model, ids)
+    watched = walk_journeys(model, spells, horizon, seed, bootstraps=SCENARIO_BOOTSTRAPS, watch=acts_at)
+    walks = [(now, kernels) for now, kernels, _ in watched]
+    touched = [t for _, _, t in watched]
+    touched_base = None
     base_mean = combine_walks(model, walks, horizon, SCENARIO_DRAWS, seed)[0].mean(axis=0)
     out = []
     for lever in LEVERS:
@@ -111,13 +117,29 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
                 effects.append(np.zeros_like(base_mean))
                 continue
             levers = lever.levers(value, ids, model.returning_share)
-            # A lever on arrivals re-uses the baseline's journeys; one on stays walks anew.
-            moved = walks if not (levers.divert or levers.slow or levers.s20_entries) else walk_journeys(
-                model, spells, horizon, seed, levers, bootstraps=SCENARIO_BOOTSTRAPS)
+            # A lever on arrivals re-uses the baseline's journeys; one on stays walks anew those
+            # it can change: the baseline's walk with theirs swapped for the scenario's.
+            moved = walks
+            if levers.divert or levers.slow or levers.s20_entries:
+                touched_base = touched_base or walk_journeys(model, spells, horizon, seed,
+                                                             bootstraps=SCENARIO_BOOTSTRAPS, keep=touched)
+                changed = walk_journeys(model, spells, horizon, seed, levers, bootstraps=SCENARIO_BOOTSTRAPS,
+                                        keep=touched)
+                moved = [tuple(whole + new - old for whole, new, old in zip(w, c, t))
+                         for w, c, t in zip(walks, changed, touched_base)]
             effects.append(combine_walks(model, moved, horizon, SCENARIO_DRAWS, seed, levers)[0].mean(axis=0) - base_mean)
         out.append({"key": lever.key, "label": lever.label, "values": list(lever.values),
                     "neutral": lever.neutral, "unit": lever.unit, "effect": np.asarray(effects)})
     return {"levers": out}
+
+
+def _acting_stations(model: JourneyForecastModel, ids: list[str]) -> list[int]:
+    """The stations where a lever on stays acts: the strategy discussion (NFA instead of a
+    section 47), care and every care station (time in care, legal status on arrival)."""
+    acting = [ids.index(s) for s in ("strategy", "looked_after") if s in ids]
+    if model.legal is not None:
+        acting += np.flatnonzero(model.legal.care).tolist()
+    return sorted(set(acting))
 
 
 def _legal_status_at(model: JourneyForecastModel, ids: list[str], lever: Lever) -> bool:
