@@ -117,7 +117,7 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     # equivalent of resampling children (Hanley and MacGibbon 2006), with no index lookups.
     rng = np.random.default_rng(seed)
     entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
-    observed = fitting_window(known, entries["start"].min() if len(entries) else known["start"].min())
+    observed = aged_out_censored(fitting_window(known, entries["start"].min() if len(entries) else known["start"].min()))
     child = observed["child"].to_numpy()
     # Who arrives in care under which status: the arrivals in the window (not the history's).
     began = observed[observed["entered"] == 0]
@@ -169,6 +169,29 @@ def fitting_window(known: pd.DataFrame, opens: float) -> pd.DataFrame:
     observed = known[at_risk].copy()
     observed["entered"] = np.maximum(opens - observed["start"].to_numpy(dtype=float), 0.0)
     return observed
+
+
+def aged_out_censored(stays: pd.DataFrame) -> pd.DataFrame:
+    """The stays with each move at the 18th birthday read as censored there.
+
+    The forecast makes every child leave on their 18th birthday (`_walk`); a move made then,
+    counted again among the moves of the stays' hazard, would make the children far from 18
+    leave as if they were turning 18 too (a third of the moves out of care after five years on
+    the demo). The birthday is read from the birth month: a move from two days before its
+    first day (the demo's 903 history ends care the day before, 1.5 days before the month's
+    first day on the model's clock) to a month after it is the birthday's.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"birth": [0.0, 0.0], "end": [18 * 365.25 + 12, 4000.0], "to": [3, 3]})
+    >>> aged_out_censored(s)["to"].tolist()
+    [-2, 3]
+    """
+    since = stays["end"].to_numpy(dtype=float) - stays["birth"].to_numpy(dtype=float) - ADULT_DAYS
+    turned = (since >= -3) & (since <= 32) & (stays["to"].to_numpy() != CENSORED)
+    if not turned.any():
+        return stays
+    return stays.assign(to=np.where(turned, CENSORED, stays["to"].to_numpy()))
 
 
 def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
