@@ -122,8 +122,9 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     # Who arrives in care under which status: the arrivals in the window (not the history's).
     began = observed[observed["entered"] == 0]
     legal = fit_legal_arrivals(began, stations, len(AGE_BAND_LABELS)) if has_legal_status(began) else None
+    fitted = observed[[c for c in ("station", "age_band", "start", "end", "to", "legal", "entered") if c in observed]]
     stays = tuple(
-        fit_stays(observed.take(np.repeat(np.arange(len(observed)), rng.poisson(1.0, child.max() + 1)[child])),
+        fit_stays(fitted.take(np.repeat(np.arange(len(observed)), rng.poisson(1.0, child.max() + 1)[child])),
                   stations, len(AGE_BAND_LABELS), LEGAL_GROUPS if legal is not None else 1)
         for _ in range(BOOTSTRAPS))
     origin = month_of(origin_day)
