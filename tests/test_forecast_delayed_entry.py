@@ -1,12 +1,14 @@
 """The forecast's stays with delayed entry (a stay seen only from the day the records began) and
 a thin group's tail handed to its coarser group, on hand-built stays whose answer is known."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from generator.analyses.forecast import fitting_window
-from generator.analyses.forecast_paths import LEAVES, fit_stays
+from generator.analyses.forecast_paths import LEAVES, _hazard_ratio, fit_stays
 from generator.analyses.forecast_rates import CENSORED, OFF
 
 FIVE_YEARS = 1825.0
@@ -90,3 +92,29 @@ def test_past_a_thin_groups_last_followed_stay_it_leaves_as_its_coarser_group_do
                          np.ones(n * 10, dtype=int))
     assert np.mean(stay == 10.0) == pytest.approx(30 / 35, abs=0.015)
     assert set(np.unique(stay)) == {10.0, 500.0}
+
+
+def test_a_groups_hazard_ratio_is_its_moves_over_those_its_coarser_groups_hazard_expects():
+    # The coarser group's cumulative hazard: 0.1 after day 10, 0.3 after day 20. Three stays:
+    # to day 15 (moved; expects 0.1), seen from day 12 to day 20 (still open; 0.3 - 0.1), to
+    # day 25 (moved; 0.3): 2 moves over 0.6 expected.
+    ratio = _hazard_ratio(np.array([15.0, 20.0, 25.0]), np.array([OFF, CENSORED, 1]), np.array([0.0, 12.0, 0.0]),
+                          np.array([10.0, 20.0]), np.array([0.1, 0.3]))
+    assert ratio == pytest.approx(2 / 0.6)
+
+
+def test_past_its_tail_a_group_with_twice_the_hazard_stays_half_as_long_as_its_coarser_group():
+    # Age band 3: 30 stays end at day 10, 5 are open at day 50 (its tail starts at day 10).
+    # Age band 0: 3000 stays with exponential lengths, mean 100 days. A 10-15-year-old 20 days
+    # in follows the coarser group's hazard times the group's ratio.
+    rng = np.random.default_rng(6)
+    length = np.r_[np.full(30, 10.0), np.full(5, 50.0), rng.exponential(100.0, 3000)]
+    to = np.r_[np.full(30, OFF), np.full(5, CENSORED), np.full(3000, OFF)]
+    age = np.r_[np.full(35, 3), np.zeros(3000, dtype=int)]
+    stays = fit_stays(_stays(length, to, 0.0, age=age), stations=1, ages=6)
+    n = 20000
+    draw = [replace(stays, tail_ratio=np.full(len(stays.tail_ratio), r)).step(
+        np.full(n, 3), np.zeros(n, dtype=int), np.full(n, 20.0), np.random.default_rng(7).random(n),
+        np.random.default_rng(8).random(n))[0] for r in (1.0, 2.0)]
+    assert draw[0].mean() == pytest.approx(100.0, rel=0.05)  # memoryless: 100 days more
+    assert draw[1].mean() == pytest.approx(50.0, rel=0.05)

@@ -72,6 +72,7 @@ class StaySampler:
     tail_key: np.ndarray | None = None  # group * 2 + cumulative share of the tail's moves
     tail_next: np.ndarray | None = None
     tail_parent: np.ndarray | None = None  # per group: the coarser group its tail follows (-1: own hazard)
+    tail_ratio: np.ndarray | None = None  # per group: its hazard over its coarser group's (observed / expected)
 
     def step(self, age: np.ndarray, station: np.ndarray, spent: np.ndarray, u: np.ndarray,
              u_next: np.ndarray | None = None, legal: np.ndarray | None = None):
@@ -133,7 +134,11 @@ class StaySampler:
         if up.any():
             # A thin group's few long stays say little about the hazard's fall with duration:
             # its coarser group (more children, the history's long stays) says it from there on.
-            time[tail[up]], destination[tail[up]] = self._draw(parent[up], later[up], v[up], u_next[tail[up]])
+            # With the group's own level of hazard: the coarser group's times the group's ratio
+            # (proportional hazards), so the chance of staying is the coarser group's to that power.
+            ratio = self.tail_ratio[g[up]] if self.tail_ratio is not None else 1.0
+            v_up = -np.expm1(np.log1p(-v[up]) / ratio)
+            time[tail[up]], destination[tail[up]] = self._draw(parent[up], later[up], v_up, u_next[tail[up]])
         own = np.flatnonzero(~up)
         if len(own):
             # At the coarsest level, a constant hazard: the stay past max(spent, start) is exponential.
@@ -227,6 +232,7 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     # (legal, station)'s, that the station's, which alone keeps a constant hazard.
     parent = np.r_[n_fine + mid_of, n_fine + n_mid + np.arange(n_mid) % stations, np.full(stations, -1)]
     times, nexts, masses, groups = [], [], [], []
+    hazards, stays_of = {}, {}
     tail_start, tail_mass, tail_rate = np.zeros(total), np.zeros(total), np.zeros(total)
     tail_keys, tail_nexts = [], []
     time_order = np.lexsort((to, ~moved, length))
@@ -249,7 +255,8 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
         for g in wanted:
             rows = order[bounds[g - first]:bounds[g - first + 1]]
             by_time = length[rows], to[rows], entered[rows]
-            t, n, m = _aalen_johansen(*by_time, presorted=True)
+            t, n, m, hazards[g] = _aalen_johansen(*by_time, presorted=True, hazard=True)
+            stays_of[g] = by_time
             start, rate, share, after = _tail(*by_time, presorted=True)
             # Moves at one time to one station are one entry, with the chance of having moved
             # by its last (a draw lands on the same time and station; the tables shrink
@@ -266,11 +273,30 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
             tail_keys.append(g * 2.0 + share)
             tail_nexts.append(after)
     time, nxt, mass, group = (np.concatenate(x) if x else np.zeros(0) for x in (times, nexts, masses, groups))
+    ratio = np.ones(total)
+    for g in needed[np.isfinite(tail_start[needed]) & (parent[needed] >= 0)]:
+        ratio[g] = _hazard_ratio(*stays_of[g], *hazards[parent[g]])
     return StaySampler(stations, group * _SPACING + time, group * 2.0 + mass, time, nxt.astype(np.int64),
                        group_of, np.ones(stations), ages, tail_start, tail_mass, tail_rate,
                        np.concatenate(tail_keys) if tail_keys else np.zeros(0),
                        np.concatenate(tail_nexts).astype(np.int64) if tail_nexts else np.zeros(0, dtype=np.int64),
-                       parent)
+                       parent, ratio)
+
+
+def _hazard_ratio(length: np.ndarray, to: np.ndarray, entered: np.ndarray, times: np.ndarray,
+                  cumulative: np.ndarray) -> float:
+    """A group's moves over those its coarser group's hazard expects in the group's own time at
+    risk (indirect standardisation: observed / expected, the maximum-likelihood hazard ratio of
+    a proportional-hazards model with the coarser group's hazard as baseline; Breslow, Lubin,
+    Marek and Langholz 1983). ``times``/``cumulative``: the coarser group's Nelson-Aalen
+    cumulative hazard after each time."""
+    def at(x, side):
+        k = np.searchsorted(times, x, side=side) - 1
+        return np.where(k >= 0, cumulative[np.maximum(k, 0)], 0.0)
+    # A stay is at risk from its entry (a move then counts) to its end (a move then counts).
+    expected = float((at(length, "right") - at(entered, "left")).sum())
+    observed = float((to != CENSORED).sum())
+    return observed / expected if expected > 0 and observed > 0 else 1.0
 
 
 def _tail(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None, presorted: bool = False):
@@ -305,14 +331,14 @@ def _at_risk(length: np.ndarray, entered: np.ndarray) -> np.ndarray:
 
 
 def _aalen_johansen(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None,
-                    presorted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    presorted: bool = False, hazard: bool = False) -> tuple:
     """Each move's time, next station and the cumulative chance of having moved by it
     (``presorted``: the stays come in `_by_time` order; ``entered``: delayed entries)."""
     if not presorted:
         length, to, entered = _by_time(length, to, entered)
     n = len(length)
     if n == 0:
-        return length, to, length
+        return (length, to, length, (length, length)) if hazard else (length, to, length)
     # At risk at a time: every stay entered by then and not ended before it, read off the
     # sorted times: the moves at a time are counted once per time (run), with the number at
     # risk then.
@@ -325,6 +351,10 @@ def _aalen_johansen(length: np.ndarray, to: np.ndarray, entered: np.ndarray | No
     survival_after = np.cumprod(1.0 - moves_in_run / np.maximum(risk_in_run, 1))
     survival_before = np.r_[1.0, survival_after[:-1]]
     jump = survival_before[run[moved]] / np.maximum(at_risk[moved], 1)
+    if hazard:
+        # The Nelson-Aalen cumulative hazard of any move, after each distinct time.
+        return (length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0),
+                (length[new_time], np.cumsum(moves_in_run / np.maximum(risk_in_run, 1))))
     return length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0)
 
 
