@@ -15,11 +15,17 @@ a station draws from the moves after that (a child three years into care leaves 
 long stays). Where fewer than `TAIL_AT_RISK` stays are still followed, the product-limit
 estimate runs out (past the longest stay seen it says no child ever leaves, and a forecast made
 two years into the data would keep every child on a plan longer than that there for good): from
-there on each move has a constant hazard, its occurrence / exposure rate over the stays that
-went on that long (a piecewise-exponential tail, Andersen et al. section VII.2, the estimator of
+there on a group follows its coarser group (with legal status, the station's and status's over
+all ages, then the station's) at the same duration, with the group's own level of hazard: the
+coarser group's times the group's ratio of moves seen to moves the coarser group's hazard
+expects in its time at risk (proportional hazards; indirect standardisation). A group's few
+long stays say little about how its hazard falls with duration; its coarser group, with more
+children and the history's long stays, says more. Where the station's own stays run out, each
+move has a constant hazard, its occurrence / exposure rate over the stays that went on that
+long (a piecewise-exponential tail, Andersen et al. section VII.2, the estimator of
 `generator.analyses.forecast_rates`). A thin group (under `MIN_MOVES` moves) borrows a coarser
-group's moves: its station's over all ages, or with a covariate such as legal status, the
-station's and covariate's over all ages first.
+group's moves outright: its station's over all ages, or with a covariate such as legal status,
+the station's and covariate's over all ages first.
 
 Stays are followed with delayed entry (left truncation; Andersen et al. section III.3, the
 period approach of life tables): a stay already under way when the fitting window opens counts
