@@ -404,6 +404,7 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     root = np.arange(len(station))  # the journey each (split) copy belongs to
     touched = np.zeros(len(station), dtype=bool)
     horizon = ends[-1]
+    month_ends_before = _month_ends_before(ends)
     if status is None:
         status = step.arrive(np.full(len(station), -1), station, age_band(start - birth), ids, MAX_MOVES, salt)
     for move in range(MAX_MOVES):
@@ -418,8 +419,8 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
         leave = np.where(grown, np.maximum(adult, start), leave)
         destination = np.where(grown, LEAVES, destination)
         # The state on day D is read at time D: a stay [start, leave) covers the month ends in it.
-        first = np.searchsorted(ends, start, side="left")
-        last = np.searchsorted(ends, leave, side="left")
+        first = month_ends_before(start)
+        last = month_ends_before(leave)
         np.add.at(counts, (group, first, station), weight)
         np.add.at(counts, (group, last, station), -weight)
         going = (destination != LEAVES) & (leave <= horizon)
@@ -442,6 +443,17 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     # Split weights (a third, a seventh) added and taken away leave -1e-17 where 0 is meant.
     counts = np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
     return counts if watch is None else (counts, touched)
+
+
+def _month_ends_before(ends: np.ndarray):
+    """A function giving, for times, the number of ``ends`` before each (``searchsorted(ends, x,
+    side="left")``); month ends are whole days, so it is read from a table by day, not searched."""
+    top = int(ends[-1])
+    if not np.array_equal(ends, np.floor(ends)) or ends[0] < 0:
+        return lambda x: np.searchsorted(ends, x, side="left")
+    # An end e is before x when e <= ceil(x) - 1; table[d + 1] counts the ends at or before day d.
+    table = np.searchsorted(ends, np.arange(-1, top + 1), side="right")
+    return lambda x: table[np.clip(np.ceil(x) - 1, -1, top).astype(np.int64) + 1]
 
 
 def _stock_now_ahead(model, spells, step, ends, salt, keep=None, watch=None):
