@@ -267,7 +267,7 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
             # Moves at one time to one station are one entry, with the chance of having moved
             # by its last (a draw lands on the same time and station; the tables shrink
             # fivefold on the demo, and with them every search of a step).
-            before = (t <= start) & np.r_[(t[1:] != t[:-1]) | (n[1:] != n[:-1]), True]
+            before = (t <= start) & np.append((t[1:] != t[:-1]) | (n[1:] != n[:-1]), True)
             tail_start[g], tail_rate[g] = start, rate
             tail_mass[g] = m[before][-1] if before.any() else 0.0
             if not np.isfinite(start):
@@ -331,7 +331,7 @@ def _at_risk(length: np.ndarray, entered: np.ndarray) -> np.ndarray:
     of a tie are at risk)."""
     n = len(length)
     # The first stay of each run of equal times, in one pass over the sorted times.
-    first_at = np.maximum.accumulate(np.where(np.r_[True, length[1:] != length[:-1]], np.arange(n), 0)) if n else 0
+    first_at = np.maximum.accumulate(np.where(np.concatenate(([True], length[1:] != length[:-1])), np.arange(n), 0)) if n else 0
     entered_by = np.searchsorted(np.sort(entered), length, side="right") if entered.any() else n
     return entered_by - first_at
 
@@ -348,14 +348,14 @@ def _aalen_johansen(length: np.ndarray, to: np.ndarray, entered: np.ndarray | No
     # At risk at a time: every stay entered by then and not ended before it, read off the
     # sorted times: the moves at a time are counted once per time (run), with the number at
     # risk then.
-    new_time = np.r_[True, length[1:] != length[:-1]]
+    new_time = np.concatenate(([True], length[1:] != length[:-1]))
     at_risk = _at_risk(length, entered)
     moved = to != CENSORED
     run = np.cumsum(new_time) - 1
     moves_in_run = np.bincount(run, weights=moved, minlength=run[-1] + 1)
     risk_in_run = at_risk[new_time]
     survival_after = np.cumprod(1.0 - moves_in_run / np.maximum(risk_in_run, 1))
-    survival_before = np.r_[1.0, survival_after[:-1]]
+    survival_before = np.concatenate(([1.0], survival_after[:-1]))
     jump = survival_before[run[moved]] / np.maximum(at_risk[moved], 1)
     if hazard:
         # The Nelson-Aalen cumulative hazard of any move, after each distinct time.

@@ -79,7 +79,7 @@ LEVERS = (
 
 
 def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[str], horizon: int,
-                  seed: int = 0) -> dict:
+                  seed: int = 0, watched: list | None = None) -> dict:
     """Each lever's effect on the expected children at each station and month, per value.
 
     Parameters
@@ -91,6 +91,10 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
         The map's station ids (a lever acting on a station the map lacks is left out).
     horizon : int
     seed : int
+    watched : list, optional
+        The baseline's walks with ``watch=acting_stations(model, ids)`` from
+        `generator.analyses.forecast.walk_journeys` with the same seed (the forecast's own, when
+        it has them: its first resample's walk is the grid's baseline); None walks them here.
 
     Returns
     -------
@@ -101,8 +105,10 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
     """
     # A lever on stays changes only the journeys that pass where it acts (each journey draws
     # its own numbers, the same in every scenario): those are walked again, the others kept.
-    acts_at = _acting_stations(model, ids)
-    watched = walk_journeys(model, spells, horizon, seed, bootstraps=SCENARIO_BOOTSTRAPS, watch=acts_at)
+    if watched is None:
+        watched = walk_journeys(model, spells, horizon, seed, bootstraps=SCENARIO_BOOTSTRAPS,
+                                watch=acting_stations(model, ids))
+    watched = watched[:SCENARIO_BOOTSTRAPS]
     walks = [(now, kernels) for now, kernels, _ in watched]
     touched = [t for _, _, t in watched]
     touched_base = None
@@ -133,9 +139,14 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
     return {"levers": out}
 
 
-def _acting_stations(model: JourneyForecastModel, ids: list[str]) -> list[int]:
+def acting_stations(model: JourneyForecastModel, ids: list[str]) -> list[int]:
     """The stations where a lever on stays acts: the strategy discussion (NFA instead of a
-    section 47), care and every care station (time in care, legal status on arrival)."""
+    section 47), care and every care station (time in care, legal status on arrival).
+
+    Returns
+    -------
+    list of int
+    """
     acting = [ids.index(s) for s in ("strategy", "looked_after") if s in ids]
     if model.legal is not None:
         acting += np.flatnonzero(model.legal.care).tolist()
