@@ -303,6 +303,25 @@ def combine_walks(model: JourneyForecastModel, walks, horizon: int, draws: int, 
     return samples, now_mean
 
 
+def expected_stock(model: JourneyForecastModel, walks, horizon: int, draws: int, seed: int,
+                   levers: Levers | None = None) -> np.ndarray:
+    """The expected children at each station and month (months, stations) over the futures of
+    `combine_walks` (the same arrivals' draws), without drawing the Poisson children: the
+    mean of a Poisson count is its rate, so a what-if's effect, a difference of two such
+    expectations, carries no noise of the children's draws."""
+    levers = levers or Levers()
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    rates = draw_arrivals(model.arrivals, months, draws, np.random.default_rng([seed, 2]), levers.arrivals_growth)
+    prevented, share = levers.returning
+    rates = rates * (1.0 - prevented * share)
+    expected = np.zeros((horizon, model.stations))
+    for b, (now, kernels) in enumerate(walks):
+        mine = np.arange(b, draws, len(walks))
+        expected += len(mine) / draws * (np.einsum("ek,ekmj->mj", rates[mine].mean(axis=0), kernels)
+                                         + now[np.arange(len(mine)) % len(now)].mean(axis=0))
+    return expected
+
+
 def stock_on(spells: pd.DataFrame, days, stations: int) -> np.ndarray:
     """Children at each station at the end of each of ``days``: int array (days, stations).
 

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.analyses.forecast import JourneyForecastModel, Levers, combine_walks, walk_journeys
+from generator.analyses.forecast import JourneyForecastModel, Levers, expected_stock, walk_journeys
 from generator.analyses.forecast_rates import OFF
 
-#: Resamples and futures behind each scenario's difference (fewer than the forecast's own: a
-#: difference with common random numbers needs fewer).
+#: Resamples and futures of the arrivals behind each scenario's difference (fewer than the
+#: forecast's own: a difference with common random numbers needs fewer; the children's Poisson
+#: draws are left out, each scenario's expectation taken, `expected_stock`).
 SCENARIO_BOOTSTRAPS = 1
 SCENARIO_DRAWS = 400
 
@@ -112,7 +113,7 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
     walks = [(now, kernels) for now, kernels, _ in watched]
     touched = [t for _, _, t in watched]
     touched_base = None
-    base_mean = combine_walks(model, walks, horizon, SCENARIO_DRAWS, seed)[0].mean(axis=0)
+    base_mean = expected_stock(model, walks, horizon, SCENARIO_DRAWS, seed)
     out = []
     for lever in LEVERS:
         if any(s not in ids for s in lever.needs) or lever.needs_legal_status and not _legal_status_at(model, ids, lever):
@@ -133,7 +134,7 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
                                         keep=touched)
                 moved = [tuple(whole + new - old for whole, new, old in zip(w, c, t))
                          for w, c, t in zip(walks, changed, touched_base)]
-            effects.append(combine_walks(model, moved, horizon, SCENARIO_DRAWS, seed, levers)[0].mean(axis=0) - base_mean)
+            effects.append(expected_stock(model, moved, horizon, SCENARIO_DRAWS, seed, levers) - base_mean)
         out.append({"key": lever.key, "label": lever.label, "values": list(lever.values),
                     "neutral": lever.neutral, "unit": lever.unit, "effect": np.asarray(effects)})
     return {"levers": out}
