@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/forecast_backtest.py [--data data/demo] [--map front_door]
        [--horizon 12] [--origins 5] [--step 3] [--draws 2000] [--no-legal-status] [--save out.csv]
+       [--in-care]
 
 Replays the data over the map (as the pathway map does), then for each origin (the month end
 ``horizon`` months before the data's last month end, and ``origins - 1`` more, ``step`` months
@@ -48,6 +49,9 @@ def main() -> None:
     parser.add_argument("--no-legal-status", action="store_true",
                         help="fit the model without the legal status covariate (to measure its effect)")
     parser.add_argument("--save", help="write every station-month's forecast and actual to this CSV")
+    parser.add_argument("--in-care", action="store_true",
+                        help="also the error of the children in care, the sum over the map's stations that are "
+                             "not exits (on the looked-after map, every legal status)")
     args = parser.parse_args()
 
     log = load(ROOT / "content" / "report.yaml", Path(args.data)).log
@@ -86,6 +90,15 @@ def main() -> None:
     inside80 = ((result["actual"] >= result["low80"]) & (result["actual"] <= result["high80"])).mean()
     print(f"Coverage of station-months: 95% interval {100 * inside95:.1f}%, 80% interval {100 * inside80:.1f}%")
     del whole
+    if args.in_care:
+        # The model's mean of a sum is the sum of its means; its intervals are per station only.
+        care = [i for i, s in enumerate(pmap.stations) if s.kind != "exit"]
+        total = result[result["station"].isin(care)].groupby(["origin", "month"])[
+            ["actual", "mean", "seasonal_naive", "stock_flow"]].sum()
+        print("Children in care (stations {}): actual {:.1f}; MAE model {:.1f}, seasonal naive {:.1f}, "
+              "stock-and-flow {:.1f}".format(", ".join(pmap.stations[i].id for i in care), total["actual"].mean(),
+                                             *((total[m] - total["actual"]).abs().mean()
+                                               for m in ("mean", "seasonal_naive", "stock_flow"))))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.analyses.forecast import Levers, fit_journey_model, forecast_stock, month_end_days
+from generator.analyses.forecast import Levers, fit_journey_model, forecast_stock, month_end_days, walk_journeys
 from generator.analyses.forecast_legal import (
     NOT_LOOKED_AFTER,
     ON_AN_ORDER,
@@ -168,3 +168,38 @@ def test_more_children_coming_into_care_under_section_20_shortens_their_stays_an
     # 340 in care; moving half of the order entries to s.20 takes a quarter of them to 1 month.
     late = in_care & (base["month"] >= pd.Period("2017-12", "M")).to_numpy()
     assert (more_s20["mean"].to_numpy()[late] < 0.85 * base["mean"].to_numpy()[late]).all()
+
+
+def test_walking_again_only_the_journeys_a_lever_can_change_gives_the_whole_walk_of_the_scenario():
+    # Station 0 (the front door): some children leave, some go on to station 1 (care, s.20 or
+    # an order). The what-if grid walks again only the journeys ever in care (each journey
+    # draws its own numbers): the baseline with theirs swapped must be the scenario's whole walk.
+    rng = np.random.default_rng(8)
+    n = 2000
+    start = np.sort(rng.uniform(_day("2014-04-01"), _day("2018-03-31"), n))
+    legal = np.where(rng.random(n) < 0.5, SECTION_20, ON_AN_ORDER)
+    to_care = rng.random(n) < 0.3
+    end_care = start + 5 + np.where(legal == SECTION_20, 30.0, 300.0) * rng.exponential(1.0, n)
+    last = _day("2018-03-31")
+    spells = pd.DataFrame({
+        "child": np.repeat(np.arange(n), 2), "station": np.tile([0, 1], n),
+        "start": np.c_[start, start + 5].reshape(-1), "end": np.c_[start + 5, np.minimum(end_care, last)].reshape(-1),
+        "to": np.c_[np.where(to_care, 1, OFF), np.where(end_care > last, CENSORED, OFF)].reshape(-1),
+        "entry": np.tile([True, False], n), "birth": np.repeat(start - 9 * 365.25, 2), "age_band": 2,
+        "legal": np.c_[np.zeros(n, dtype=int), legal].reshape(-1),
+    })
+    spells = spells[(spells["start"] <= last) & (spells["station"].eq(0) | np.repeat(to_care, 2))]
+    origin = int(month_end_days(pd.Period("2017-03", "M"), 1)[0])
+    model = fit_journey_model(spells.reset_index(drop=True), 2, [0], origin)
+    watched = walk_journeys(model, spells, 12, 3, bootstraps=2, watch=[1])
+    touched = [t for *_, t in watched]
+    assert 0 < touched[0][1].mean() < 0.9  # some kernels' journeys reach care, not all
+    base_part = walk_journeys(model, spells, 12, 3, bootstraps=2, keep=touched)
+    for levers in (Levers(s20_entries=0.5), Levers(slow=((1, 1.3),))):
+        whole = walk_journeys(model, spells, 12, 3, levers, bootstraps=2)
+        part = walk_journeys(model, spells, 12, 3, levers, bootstraps=2, keep=touched)
+        for b in range(2):
+            for k in range(2):  # the children there now, the kernels
+                swapped = watched[b][k] + part[b][k] - base_part[b][k]
+                np.testing.assert_allclose(swapped, whole[b][k], atol=1e-9)
+                assert not np.allclose(whole[b][k], watched[b][k])  # the lever did change the walk

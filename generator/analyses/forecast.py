@@ -117,15 +117,14 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     # equivalent of resampling children (Hanley and MacGibbon 2006), with no index lookups.
     rng = np.random.default_rng(seed)
     entries = known[known["entry"] & known["station"].isin(list(entry_stations))]
-    # Stays are fitted on the span where the map's whole process is recorded, from its first
-    # arrival: a 903 history before the front door's records holds only the children who were
-    # looked after, by a register kept another way (measured on the demo's backtest: 95%
-    # coverage 89.0% fitting on every stay since 2002, 90.9% on those since the first contact).
-    observed = known[known["start"] >= entries["start"].min()] if len(entries) else known
+    observed = aged_out_censored(fitting_window(known, entries["start"].min() if len(entries) else known["start"].min()))
     child = observed["child"].to_numpy()
-    legal = fit_legal_arrivals(observed, stations, len(AGE_BAND_LABELS)) if has_legal_status(observed) else None
+    # Who arrives in care under which status: the arrivals in the window (not the history's).
+    began = observed[observed["entered"] == 0]
+    legal = fit_legal_arrivals(began, stations, len(AGE_BAND_LABELS)) if has_legal_status(began) else None
+    fitted = observed[[c for c in ("station", "age_band", "start", "end", "to", "legal", "entered") if c in observed]]
     stays = tuple(
-        fit_stays(observed.take(np.repeat(np.arange(len(observed)), rng.poisson(1.0, child.max() + 1)[child])),
+        fit_stays(fitted.take(np.repeat(np.arange(len(observed)), rng.poisson(1.0, child.max() + 1)[child])),
                   stations, len(AGE_BAND_LABELS), LEGAL_GROUPS if legal is not None else 1)
         for _ in range(BOOTSTRAPS))
     origin = month_of(origin_day)
@@ -145,6 +144,55 @@ def fit_journey_model(spells: pd.DataFrame, stations: int, entry_stations, origi
     return JourneyForecastModel(stations, stays, ages, fit_arrivals(counts), int(origin_day),
                                 _returning_share(known, recent),
                                 weekday / weekday.sum() if weekday.sum() else np.full(7, 1 / 7), split, legal)
+
+
+def fitting_window(known: pd.DataFrame, opens: float) -> pd.DataFrame:
+    """The stays at risk in the fitting window, from ``opens`` (a day number) to the origin,
+    each with ``entered``: the days it had run when the window opened (0 for a stay begun in
+    it), its delayed entry in `generator.analyses.forecast_paths.fit_stays`.
+
+    The window opens at the map's first recorded arrival: before it, a 903 history holds only
+    the children who were looked after, by a register kept another way, so the moves out of
+    care it shows are not those of the front door's children. A period of care under way then
+    counts from its duration on that day (the period approach): the long stays of children who
+    came into care years before the front door's records are how long care lasts past the
+    front door's few years (measured on the demo's backtest, see the README's forecast rows).
+    Stays over before the window opened are left out: they were seen only because they began
+    in the history.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"start": [0.0, 50.0, 120.0], "end": [80.0, 300.0, 200.0], "to": [-1, -2, 3]})
+    >>> fitting_window(s, 100.0)[["start", "entered"]].values.tolist()
+    [[50.0, 50.0], [120.0, 0.0]]
+    """
+    at_risk = (known["end"] > opens) | ((known["to"] == CENSORED) & (known["end"] >= opens))
+    observed = known[at_risk].copy()
+    observed["entered"] = np.maximum(opens - observed["start"].to_numpy(dtype=float), 0.0)
+    return observed
+
+
+def aged_out_censored(stays: pd.DataFrame) -> pd.DataFrame:
+    """The stays with each move at the 18th birthday read as censored there.
+
+    The forecast makes every child leave on their 18th birthday (`_walk`); a move made then,
+    counted again among the moves of the stays' hazard, would make the children far from 18
+    leave as if they were turning 18 too (a third of the moves out of care after five years on
+    the demo). The birthday is read from the birth month: a move from two days before its
+    first day (the demo's 903 history ends care the day before, 1.5 days before the month's
+    first day on the model's clock) to a month after it is the birthday's.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"birth": [0.0, 0.0], "end": [18 * 365.25 + 12, 4000.0], "to": [3, 3]})
+    >>> aged_out_censored(s)["to"].tolist()
+    [-2, 3]
+    """
+    since = stays["end"].to_numpy(dtype=float) - stays["birth"].to_numpy(dtype=float) - ADULT_DAYS
+    turned = (since >= -3) & (since <= 32) & (stays["to"].to_numpy() != CENSORED)
+    if not turned.any():
+        return stays
+    return stays.assign(to=np.where(turned, CENSORED, stays["to"].to_numpy()))
 
 
 def forecast_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int = 12, draws: int = 2000,
@@ -203,21 +251,35 @@ def simulate_stock(model: JourneyForecastModel, spells: pd.DataFrame, horizon: i
 
 
 def walk_journeys(model: JourneyForecastModel, spells: pd.DataFrame, horizon: int, seed: int,
-                  levers: Levers | None = None, bootstraps: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+                  levers: Levers | None = None, bootstraps: int | None = None, watch=None,
+                  keep=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per bootstrap resample: joint samples of the stock of the children there at the origin
     (reps, months, stations) and the arrivals' kernels (see `_arrival_kernels`). Only the
-    levers on stays and moves matter here; the arrivals' levers act in `combine_walks`."""
+    levers on stays and moves matter here; the arrivals' levers act in `combine_walks`.
+
+    ``watch`` (stations, optional): each element also carries which journeys (of the children
+    there now, and of the kernels') were ever at one of them, as boolean arrays. ``keep``
+    (those arrays, per resample): walk only those journeys, each with the numbers it has in
+    the whole walk (see `path_uniforms`), so their counts are the part of the whole walk's
+    they make.
+    """
     levers = levers or Levers()
     rng = np.random.default_rng([seed, 1])
     months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
     ends = month_end_days(months[0], horizon) - model.origin_day  # days after the origin
     weights = _weekday_weights(model)
+    watched = None
+    if watch is not None:
+        watched = np.zeros(model.stations, dtype=bool)
+        watched[list(watch)] = True
     walks = []
-    for stays in (model.stays[:bootstraps] if bootstraps else model.stays):
+    for b, stays in enumerate(model.stays[:bootstraps] if bootstraps else model.stays):
         step = _with_levers(stays, levers, model.legal)
         salt = 1000 * seed + 10 * len(walks)
-        walks.append((_stock_now_ahead(model, spells, step, ends, salt),
-                      _arrival_kernels(model, step, ends, weights, rng, salt + 5)))
+        now = _stock_now_ahead(model, spells, step, ends, salt, None if keep is None else keep[b][0], watched)
+        kernels = _arrival_kernels(model, step, ends, weights, rng, salt + 5, None if keep is None else keep[b][1],
+                                   watched)
+        walks.append((now[0], kernels[0], (now[1], kernels[1])) if watched is not None else (now, kernels))
     return walks
 
 
@@ -239,6 +301,25 @@ def combine_walks(model: JourneyForecastModel, walks, horizon: int, draws: int, 
         samples[mine] = rng.poisson(arriving) + now[np.arange(len(mine)) % len(now)]
         now_mean += now.mean(axis=0) / len(walks)
     return samples, now_mean
+
+
+def expected_stock(model: JourneyForecastModel, walks, horizon: int, draws: int, seed: int,
+                   levers: Levers | None = None) -> np.ndarray:
+    """The expected children at each station and month (months, stations) over the futures of
+    `combine_walks` (the same arrivals' draws), without drawing the Poisson children: the
+    mean of a Poisson count is its rate, so a what-if's effect, a difference of two such
+    expectations, carries no noise of the children's draws."""
+    levers = levers or Levers()
+    months = pd.period_range(month_of(model.origin_day) + 1, periods=horizon, freq="M")
+    rates = draw_arrivals(model.arrivals, months, draws, np.random.default_rng([seed, 2]), levers.arrivals_growth)
+    prevented, share = levers.returning
+    rates = rates * (1.0 - prevented * share)
+    expected = np.zeros((horizon, model.stations))
+    for b, (now, kernels) in enumerate(walks):
+        mine = np.arange(b, draws, len(walks))
+        expected += len(mine) / draws * (np.einsum("ek,ekmj->mj", rates[mine].mean(axis=0), kernels)
+                                         + now[np.arange(len(mine)) % len(now)].mean(axis=0))
+    return expected
 
 
 def stock_on(spells: pd.DataFrame, days, stations: int) -> np.ndarray:
@@ -314,7 +395,7 @@ class _Step:
 
 
 def _walk(step, birth, station, spent, start, ends, groups: int, group, stations: int, salt: int, split=None,
-          status=None):
+          status=None, ids=None, watch=None):
     """Step children forward until they leave or pass the last month end; count, per group,
     each child at each month end: array (groups, months, stations).
 
@@ -331,16 +412,25 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
     the counts' expectation is unchanged, their noise at rare stations falls). A journey is
     split only down to the smallest weight its station asks for, so bouncing between rare
     stations does not multiply it without end.
+
+    ``ids`` (optional): each journey's number (default: its place), which fixes its random
+    numbers. ``watch`` (per station, optional): also return which journeys were ever at a
+    watched station, as (counts, touched).
     """
     counts = np.zeros((groups, len(ends) + 1, stations))
     weight = np.ones(len(station))
-    ids = np.arange(len(station), dtype=np.uint64)
+    ids = np.arange(len(station), dtype=np.uint64) if ids is None else np.asarray(ids, dtype=np.uint64)
+    root = np.arange(len(station))  # the journey each (split) copy belongs to
+    touched = np.zeros(len(station), dtype=bool)
     horizon = ends[-1]
+    month_ends_before = _month_ends_before(ends)
     if status is None:
         status = step.arrive(np.full(len(station), -1), station, age_band(start - birth), ids, MAX_MOVES, salt)
     for move in range(MAX_MOVES):
         if len(station) == 0:
             break
+        if watch is not None:
+            touched[root[watch[station]]] = True
         stay, destination = step(age_band(start - birth), station, spent, ids, move, salt, status)
         leave = start + stay
         adult = birth + ADULT_DAYS
@@ -348,20 +438,20 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
         leave = np.where(grown, np.maximum(adult, start), leave)
         destination = np.where(grown, LEAVES, destination)
         # The state on day D is read at time D: a stay [start, leave) covers the month ends in it.
-        first = np.searchsorted(ends, start, side="left")
-        last = np.searchsorted(ends, leave, side="left")
+        first = month_ends_before(start)
+        last = month_ends_before(leave)
         np.add.at(counts, (group, first, station), weight)
         np.add.at(counts, (group, last, station), -weight)
         going = (destination != LEAVES) & (leave <= horizon)
         status = step.arrive(station[going], destination[going], age_band(leave[going] - birth[going]), ids[going],
                              move, salt)
         birth, station, group = birth[going], destination[going], group[going]
-        start, weight, ids = leave[going], weight[going], ids[going]
+        start, weight, ids, root = leave[going], weight[going], ids[going], root[going]
         if split is not None and len(station):
             copies = np.maximum(1, np.floor(weight * split[station] + 1e-9)).astype(np.int64)
             if (copies > 1).any():
-                birth, station, group, start, status = (np.repeat(a, copies)
-                                                        for a in (birth, station, group, start, status))
+                birth, station, group, start, status, root = (np.repeat(a, copies)
+                                                              for a in (birth, station, group, start, status, root))
                 weight = np.repeat(weight / copies, copies)
                 # Each copy its own stream, the same in every scenario: from its parent's and its number.
                 number = np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
@@ -370,22 +460,42 @@ def _walk(step, birth, station, spent, start, ends, groups: int, group, stations
                                np.repeat(ids, copies))
         spent = np.zeros(len(station))
     # Split weights (a third, a seventh) added and taken away leave -1e-17 where 0 is meant.
-    return np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
+    counts = np.maximum(np.cumsum(counts, axis=1)[:, :-1, :], 0.0)
+    return counts if watch is None else (counts, touched)
 
 
-def _stock_now_ahead(model, spells, step, ends, salt):
-    """Joint samples of the stock from the children there at the origin: (reps, months, stations)."""
+def _month_ends_before(ends: np.ndarray):
+    """A function giving, for times, the number of ``ends`` before each (``searchsorted(ends, x,
+    side="left")``); month ends are whole days, so it is read from a table by day, not searched."""
+    top = int(ends[-1])
+    if not np.array_equal(ends, np.floor(ends)) or ends[0] < 0:
+        return lambda x: np.searchsorted(ends, x, side="left")
+    # An end e is before x when e <= ceil(x) - 1; table[d + 1] counts the ends at or before day d.
+    table = np.searchsorted(ends, np.arange(-1, top + 1), side="right")
+    return lambda x: table[np.clip(np.ceil(x) - 1, -1, top).astype(np.int64) + 1]
+
+
+def _stock_now_ahead(model, spells, step, ends, salt, keep=None, watch=None):
+    """Joint samples of the stock from the children there at the origin: (reps, months, stations)
+    (``keep``, ``watch``: see `walk_journeys`)."""
     day = model.origin_day
     still = (spells["end"] > day) | (spells["to"] == CENSORED) & (spells["end"] >= day)
     there = spells[(spells["start"] <= day) & still]
     n = len(there)
-    birth = np.tile(there["birth"].to_numpy(dtype=float) - day, NOW_REPS)
+    birth = there["birth"].to_numpy(dtype=float) - day
+    # A child the data show still at a station past their 18th birthday (the demo's 903 history
+    # has four in care for years from 18, early help runs past it) is not made to leave at once:
+    # the data's own word on them beats the rule, so their age is read as not known.
+    birth = np.tile(np.where(-birth >= ADULT_DAYS, np.nan, birth), NOW_REPS)
     station = np.tile(there["station"].to_numpy(), NOW_REPS)
     spent = np.tile(day - there["start"].to_numpy(), NOW_REPS)
     group = np.repeat(np.arange(NOW_REPS), n)
     status = np.tile(there["legal"].to_numpy() if "legal" in there else np.zeros(n, dtype=np.int64), NOW_REPS)
+    ids = np.arange(len(station))
+    if keep is not None:
+        birth, station, spent, group, status, ids = (a[keep] for a in (birth, station, spent, group, status, ids))
     return _walk(step, birth, station, spent, np.zeros(len(station)), ends.astype(float), NOW_REPS, group,
-                 model.stations, salt, status=status)
+                 model.stations, salt, status=status, ids=ids, watch=watch)
 
 
 def _weekday_weights(model) -> np.ndarray:
@@ -394,7 +504,7 @@ def _weekday_weights(model) -> np.ndarray:
     return model.weekday_share
 
 
-def _arrival_kernels(model, step, ends, weights, rng, salt):
+def _arrival_kernels(model, step, ends, weights, rng, salt, keep=None, watch=None):
     """kernels[e, k, m, j]: expected children at station j at month end m per arrival at entry
     e in month k, from `KERNEL_PATHS` journeys started on days of month k (drawn by weekday
     weight), each with the age of an arrival there in the year before the origin.
@@ -404,7 +514,7 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
     falls on its own weekday, which matters to stays of days), every arrival month's journeys
     are pooled by that lag. Each journey is followed `POOL_MONTHS` past the horizon so that a
     long lag has a year of months' journeys too. A station few children reach (care: about one contact in a hundred)
-    is then read from thousands of journeys, not dozens.
+    is then read from thousands of journeys, not dozens. ``keep``, ``watch``: see `walk_journeys`.
     """
     horizon = len(ends)
     month_starts = np.r_[0.0, ends[:-1]]
@@ -421,8 +531,14 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
         mine = e_of == e
         if len(model.entry_ages[entry]):
             age[mine] = rng.choice(model.entry_ages[entry], size=mine.sum())
+    ids = np.arange(len(group))
+    if keep is not None:
+        start, age, station, group, ids = (a[keep] for a in (start, age, station, group, ids))
     counts = _walk(step, start - age, station, np.zeros(len(group)), start, longer.astype(float),
-                   len(entries) * horizon, group, model.stations, salt, model.split)
+                   len(entries) * horizon, group, model.stations, salt, model.split, ids=ids, watch=watch)
+    touched = None
+    if watch is not None:
+        counts, touched = counts
     counts = counts.reshape(len(entries), horizon, horizon + extra, model.stations) / n
     pooled = np.stack([counts[:, lags, lags + lag].mean(axis=1)
                        for lag in range(horizon) for lags in [np.arange(min(horizon, horizon + extra - lag))]], axis=1)
@@ -430,7 +546,7 @@ def _arrival_kernels(model, step, ends, weights, rng, salt):
     for k in range(horizon):
         kernels[:, k, k] = counts[:, k, k]
         kernels[:, k, k + 1:] = pooled[:, 1:horizon - k]
-    return kernels
+    return kernels if watch is None else (kernels, touched)
 
 
 def _arrival_times(origin_day: int, after: np.ndarray, until: np.ndarray, weights: np.ndarray, rng) -> np.ndarray:

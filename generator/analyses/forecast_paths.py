@@ -15,11 +15,24 @@ a station draws from the moves after that (a child three years into care leaves 
 long stays). Where fewer than `TAIL_AT_RISK` stays are still followed, the product-limit
 estimate runs out (past the longest stay seen it says no child ever leaves, and a forecast made
 two years into the data would keep every child on a plan longer than that there for good): from
-there on each move has a constant hazard, its occurrence / exposure rate over the stays that
-went on that long (a piecewise-exponential tail, Andersen et al. section VII.2, the estimator of
+there on a group follows its coarser group (with legal status, the station's and status's over
+all ages, then the station's) at the same duration, with the group's own level of hazard: the
+coarser group's times the group's ratio of moves seen to moves the coarser group's hazard
+expects in its time at risk (proportional hazards; indirect standardisation). A group's few
+long stays say little about how its hazard falls with duration; its coarser group, with more
+children and the history's long stays, says more. Where the station's own stays run out, each
+move has a constant hazard, its occurrence / exposure rate over the stays that went on that
+long (a piecewise-exponential tail, Andersen et al. section VII.2, the estimator of
 `generator.analyses.forecast_rates`). A thin group (under `MIN_MOVES` moves) borrows a coarser
-group's moves: its station's over all ages, or with a covariate such as legal status, the
-station's and covariate's over all ages first.
+group's moves outright: its station's over all ages, or with a covariate such as legal status,
+the station's and covariate's over all ages first.
+
+Stays are followed with delayed entry (left truncation; Andersen et al. section III.3, the
+period approach of life tables): a stay already under way when the fitting window opens counts
+among those at risk only from the duration it had then (its ``entered``), so a child seen only
+from their fifth year in care tells the chance of leaving in years five and on, and nothing
+about the first four, which they survived before anyone looked (counting them there would
+bias the early moves down: the survivors' bias of a register kept from a date).
 """
 
 from __future__ import annotations
@@ -64,6 +77,8 @@ class StaySampler:
     tail_rate: np.ndarray | None = None  # per group: moves per day in the tail
     tail_key: np.ndarray | None = None  # group * 2 + cumulative share of the tail's moves
     tail_next: np.ndarray | None = None
+    tail_parent: np.ndarray | None = None  # per group: the coarser group its tail follows (-1: own hazard)
+    tail_ratio: np.ndarray | None = None  # per group: its hazard over its coarser group's (observed / expected)
 
     def step(self, age: np.ndarray, station: np.ndarray, spent: np.ndarray, u: np.ndarray,
              u_next: np.ndarray | None = None, legal: np.ndarray | None = None):
@@ -93,29 +108,57 @@ class StaySampler:
         covariate = age if legal is None else legal * self.ages + age
         group = self.group_of[covariate * self.stations + station]
         scale = self.scale[station]
-        clock = spent / scale
-        seen = np.searchsorted(self.time_key, group * _SPACING + clock, side="right") - 1
-        mass_before = np.where((seen >= 0) & (self._group_at(seen) == group), self._mass_at(seen, group), 0.0)
+        time, destination = self._draw(group, spent / scale, u, u_next if u_next is not None else (u * 4096.0) % 1.0)
+        return np.maximum(time * scale - spent, 0.0), destination
+
+    def _draw(self, group: np.ndarray, clock: np.ndarray, u: np.ndarray, u_next: np.ndarray):
+        """Days into the stay (on the group's clock) at which each child moves, and where to,
+        given ``clock`` days already spent: from the group's moves, then past its tail's start
+        from its coarser group's at the same duration, or at the coarsest a constant hazard."""
+        mass_before = np.zeros(len(group))
+        begun = np.flatnonzero(clock > 0)  # most steps start a stay: nothing to condition on
+        if len(begun):
+            g = group[begun]
+            seen = np.searchsorted(self.time_key, g * _SPACING + clock[begun], side="right") - 1
+            mass_before[begun] = np.where((seen >= 0) & (self._group_at(seen) == g), self._mass_at(seen, g), 0.0)
         draw = mass_before + u * (1.0 - mass_before)
         index = np.searchsorted(self.mass_key, group * 2.0 + draw, side="right")
         index = np.minimum(index, len(self.mass_key) - 1)
         found = (self._group_at(index) == group) & (draw < self._before_tail(group))
-        stay = np.where(found, self.time[index] * scale - spent, np.inf)
+        time = np.where(found, self.time[index], np.inf)
         destination = np.where(found, self.next[index], LEAVES)
-        tail = np.flatnonzero(~found) if self.tail_rate is not None and len(self.tail_key) else np.zeros(0, int)
-        if len(tail):
-            # In the tail, a constant hazard: the stay past max(spent, tail start) is exponential.
-            g = group[tail]
-            start, mass, rate = self.tail_start[g], self.tail_mass[g], self.tail_rate[g]
-            v = np.clip((draw[tail] - mass) / np.maximum(1.0 - mass, 1e-300), 0.0, 1.0 - 1e-16)
+        tail = np.flatnonzero(~found) if self.tail_rate is not None else np.zeros(0, int)
+        if not len(tail):
+            return time, destination
+        g = group[tail]
+        start, mass, rate = self.tail_start[g], self.tail_mass[g], self.tail_rate[g]
+        # The chance left past the tail's start, as a fresh uniform (the draw was above its mass).
+        v = np.clip((draw[tail] - mass) / np.maximum(1.0 - mass, 1e-300), 0.0, 1.0 - 1e-16)
+        later = np.maximum(clock[tail], start)
+        parent = self.tail_parent[g] if self.tail_parent is not None else np.full(len(g), -1)
+        up = parent >= 0
+        if up.any():
+            # A thin group's few long stays say little about the hazard's fall with duration:
+            # its coarser group (more children, the history's long stays) says it from there on.
+            # With the group's own level of hazard: the coarser group's times the group's ratio
+            # (proportional hazards), so the chance of staying is the coarser group's to that power.
+            ratio = self.tail_ratio[g[up]] if self.tail_ratio is not None else 1.0
+            v_up = -np.expm1(np.log1p(-v[up]) / ratio)
+            time[tail[up]], destination[tail[up]] = self._draw(parent[up], later[up], v_up, u_next[tail[up]])
+        own = np.flatnonzero(~up)
+        if len(own):
+            # At the coarsest level, a constant hazard: the stay past max(spent, start) is exponential.
+            g, rate = g[own], rate[own]
             with np.errstate(divide="ignore"):
-                extra = np.where(rate > 0, -np.log1p(-v) / np.where(rate > 0, rate, 1.0), np.inf)
-            stay[tail] = (np.maximum(clock[tail], start) + extra) * scale[tail] - spent[tail]
-            w = u_next[tail] if u_next is not None else (u[tail] * 4096.0) % 1.0
-            pick = np.minimum(np.searchsorted(self.tail_key, g * 2.0 + w, side="right"), len(self.tail_key) - 1)
+                extra = np.where(rate > 0, -np.log1p(-v[own]) / np.where(rate > 0, rate, 1.0), np.inf)
+            time[tail[own]] = later[own] + extra
+            if not len(self.tail_key):  # no tail has a move
+                return time, destination
+            pick = np.minimum(np.searchsorted(self.tail_key, g * 2.0 + u_next[tail[own]], side="right"),
+                              len(self.tail_key) - 1)
             moves = (rate > 0) & (np.floor(self.tail_key[pick] / 2.0 - 1e-12) == g)
-            destination[tail] = np.where(moves, self.tail_next[pick], LEAVES)
-        return np.maximum(stay, 0.0), destination
+            destination[tail[own]] = np.where(moves, self.tail_next[pick], LEAVES)
+        return time, destination
 
     def _before_tail(self, group: np.ndarray):
         """Chance of having moved before the group's tail (1: no tail)."""
@@ -150,7 +193,9 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     ----------
     spells : DataFrame
         ``station``, ``age_band``, ``start``, ``end`` and ``to`` (`CENSORED` = still open), and
-        with ``legal_groups`` > 1 a ``legal`` column (0 = not looked after).
+        with ``legal_groups`` > 1 a ``legal`` column (0 = not looked after); optionally
+        ``entered``, the days into each stay at which it came under observation (delayed
+        entry; 0 when absent: the stay was seen from its start).
     stations, ages : int
         Numbers of stations and age bands.
     legal_groups : int
@@ -172,6 +217,8 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     ([1.0, 3.0], [0.25, 0.625])
     """
     length = (spells["end"] - spells["start"]).clip(lower=0.0).to_numpy()
+    entered = (np.minimum(spells["entered"].to_numpy(dtype=float), length) if "entered" in spells
+               else np.zeros(len(length)))
     to = spells["to"].to_numpy()
     station = spells["station"].to_numpy()
     age = spells["age_band"].to_numpy()
@@ -187,10 +234,17 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
     group_of = np.where(moves[0] >= MIN_MOVES, cells,
                         np.where(moves[1][mid_of] >= MIN_MOVES, n_fine + mid_of, n_fine + n_mid + cells % stations))
     total = n_fine + n_mid + stations
+    # Past its tail's start a group follows its coarser group: (legal, age, station) the
+    # (legal, station)'s, that the station's, which alone keeps a constant hazard.
+    parent = np.r_[n_fine + mid_of, n_fine + n_mid + np.arange(n_mid) % stations, np.full(stations, -1)]
     times, nexts, masses, groups = [], [], [], []
+    hazards, stays_of = {}, {}
     tail_start, tail_mass, tail_rate = np.zeros(total), np.zeros(total), np.zeros(total)
     tail_keys, tail_nexts = [], []
+    time_order = np.lexsort((to, ~moved, length))
     needed = np.unique(group_of)
+    needed = np.unique(np.r_[needed, parent[needed], parent[parent[needed]]])
+    needed = needed[needed >= 0]
     for key, first, count in keys:
         wanted = needed[(needed >= first) & (needed < first + count)]
         if not len(wanted):
@@ -198,15 +252,22 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
         # Only the stays of groups in use are sorted (a coarser level serves a few thin groups).
         use = np.zeros(count, dtype=bool)
         use[wanted - first] = True
-        rows_in_use = np.flatnonzero(use[key])
-        order = rows_in_use[np.argsort(key[rows_in_use], kind="stable")]
+        # By group, and within it in `_by_time`'s order: a stable sort of the groups (a radix
+        # sort of small integers) of the stays already in that order.
+        rows_in_use = time_order[use[key[time_order]]]
+        order = rows_in_use[np.argsort(key[rows_in_use].astype(np.uint16 if count < 2 ** 16 else np.int64),
+                                       kind="stable")]
         bounds = np.searchsorted(key[order], np.arange(count + 1))
         for g in wanted:
             rows = order[bounds[g - first]:bounds[g - first + 1]]
-            by_time = _by_time(length[rows], to[rows])
-            t, n, m = _aalen_johansen(*by_time, presorted=True)
+            by_time = length[rows], to[rows], entered[rows]
+            t, n, m, hazards[g] = _aalen_johansen(*by_time, presorted=True, hazard=True)
+            stays_of[g] = by_time
             start, rate, share, after = _tail(*by_time, presorted=True)
-            before = t <= start
+            # Moves at one time to one station are one entry, with the chance of having moved
+            # by its last (a draw lands on the same time and station; the tables shrink
+            # fivefold on the demo, and with them every search of a step).
+            before = (t <= start) & np.append((t[1:] != t[:-1]) | (n[1:] != n[:-1]), True)
             tail_start[g], tail_rate[g] = start, rate
             tail_mass[g] = m[before][-1] if before.any() else 0.0
             if not np.isfinite(start):
@@ -218,59 +279,94 @@ def fit_stays(spells: pd.DataFrame, stations: int, ages: int, legal_groups: int 
             tail_keys.append(g * 2.0 + share)
             tail_nexts.append(after)
     time, nxt, mass, group = (np.concatenate(x) if x else np.zeros(0) for x in (times, nexts, masses, groups))
+    ratio = np.ones(total)
+    for g in needed[np.isfinite(tail_start[needed]) & (parent[needed] >= 0)]:
+        ratio[g] = _hazard_ratio(*stays_of[g], *hazards[parent[g]])
     return StaySampler(stations, group * _SPACING + time, group * 2.0 + mass, time, nxt.astype(np.int64),
                        group_of, np.ones(stations), ages, tail_start, tail_mass, tail_rate,
                        np.concatenate(tail_keys) if tail_keys else np.zeros(0),
-                       np.concatenate(tail_nexts).astype(np.int64) if tail_nexts else np.zeros(0, dtype=np.int64))
+                       np.concatenate(tail_nexts).astype(np.int64) if tail_nexts else np.zeros(0, dtype=np.int64),
+                       parent, ratio)
 
 
-def _tail(length: np.ndarray, to: np.ndarray, presorted: bool = False):
+def _hazard_ratio(length: np.ndarray, to: np.ndarray, entered: np.ndarray, times: np.ndarray,
+                  cumulative: np.ndarray) -> float:
+    """A group's moves over those its coarser group's hazard expects in the group's own time at
+    risk (indirect standardisation: observed / expected, the maximum-likelihood hazard ratio of
+    a proportional-hazards model with the coarser group's hazard as baseline; Breslow, Lubin,
+    Marek and Langholz 1983). ``times``/``cumulative``: the coarser group's Nelson-Aalen
+    cumulative hazard after each time."""
+    def at(x, side):
+        k = np.searchsorted(times, x, side=side) - 1
+        return np.where(k >= 0, cumulative[np.maximum(k, 0)], 0.0)
+    # A stay is at risk from its entry (a move then counts) to its end (a move then counts).
+    expected = float((at(length, "right") - at(entered, "left")).sum())
+    observed = float((to != CENSORED).sum())
+    return observed / expected if expected > 0 and observed > 0 else 1.0
+
+
+def _tail(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None, presorted: bool = False):
     """Where a group's tail begins (the last time more than `TAIL_AT_RISK` stays were still
     followed; inf: never fewer, or too few stays for a tail), the tail's hazard (moves over
-    the days at risk past its start) and its moves' next stations with their cumulative shares
-    (upper ends, so that a uniform below a share picks that station)."""
+    the days at risk past its start, each stay from the later of the start and its delayed
+    entry) and its moves' next stations with their cumulative shares (upper ends, so that a
+    uniform below a share picks that station)."""
     if not presorted:
-        order = np.argsort(length, kind="stable")
-        length, to = length[order], to[order]
-    at_risk = len(length) - np.searchsorted(length, length, side="left")  # at each stay's own end
+        length, to, entered = _by_time(length, to, entered)
+    at_risk = _at_risk(length, entered)  # at each stay's own end
     followed = np.flatnonzero(at_risk > TAIL_AT_RISK)
     if len(followed) == 0 or len(followed) == len(length):
         return np.inf, 0.0, np.zeros(0), np.zeros(0, dtype=np.int64)
     start = length[followed[-1]]
     later = np.searchsorted(length, start, side="right")
     moves = to[later:][to[later:] != CENSORED]
-    rate = len(moves) / float((length[later:] - start).sum())
+    exposure = float((length[later:] - np.maximum(start, entered[later:])).sum())
+    rate = len(moves) / exposure if exposure > 0 else 0.0
     nexts, counts = np.unique(moves, return_counts=True)
     return start, rate, np.cumsum(counts) / max(counts.sum(), 1), nexts
 
 
-def _aalen_johansen(length: np.ndarray, to: np.ndarray,
-                    presorted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _at_risk(length: np.ndarray, entered: np.ndarray) -> np.ndarray:
+    """Stays at risk at each sorted stay's end: entered by then and not ended before it (all
+    of a tie are at risk)."""
+    n = len(length)
+    # The first stay of each run of equal times, in one pass over the sorted times.
+    first_at = np.maximum.accumulate(np.where(np.concatenate(([True], length[1:] != length[:-1])), np.arange(n), 0)) if n else 0
+    entered_by = np.searchsorted(np.sort(entered), length, side="right") if entered.any() else n
+    return entered_by - first_at
+
+
+def _aalen_johansen(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None,
+                    presorted: bool = False, hazard: bool = False) -> tuple:
     """Each move's time, next station and the cumulative chance of having moved by it
-    (``presorted``: the stays come in `_by_time` order)."""
+    (``presorted``: the stays come in `_by_time` order; ``entered``: delayed entries)."""
     if not presorted:
-        length, to = _by_time(length, to)
+        length, to, entered = _by_time(length, to, entered)
     n = len(length)
     if n == 0:
-        return length, to, length
-    # At risk at a time: every stay not ended before it (all of a tie are at risk), read off
-    # the sorted times in one pass: the index of the first stay of each run of equal times.
-    new_time = np.r_[True, length[1:] != length[:-1]]
-    first_at = np.maximum.accumulate(np.where(new_time, np.arange(n), 0))
-    at_risk = n - first_at
+        return (length, to, length, (length, length)) if hazard else (length, to, length)
+    # At risk at a time: every stay entered by then and not ended before it, read off the
+    # sorted times: the moves at a time are counted once per time (run), with the number at
+    # risk then.
+    new_time = np.concatenate(([True], length[1:] != length[:-1]))
+    at_risk = _at_risk(length, entered)
     moved = to != CENSORED
-    # Product-limit survival just before each distinct time: the moves at a time are counted
-    # once per time (run), with the number at risk then.
     run = np.cumsum(new_time) - 1
     moves_in_run = np.bincount(run, weights=moved, minlength=run[-1] + 1)
     risk_in_run = at_risk[new_time]
-    survival_after = np.cumprod(1.0 - moves_in_run / risk_in_run)
-    survival_before = np.r_[1.0, survival_after[:-1]]
-    jump = survival_before[run[moved]] / at_risk[moved]
+    survival_after = np.cumprod(1.0 - moves_in_run / np.maximum(risk_in_run, 1))
+    survival_before = np.concatenate(([1.0], survival_after[:-1]))
+    jump = survival_before[run[moved]] / np.maximum(at_risk[moved], 1)
+    if hazard:
+        # The Nelson-Aalen cumulative hazard of any move, after each distinct time.
+        return (length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0),
+                (length[new_time], np.cumsum(moves_in_run / np.maximum(risk_in_run, 1))))
     return length[moved], to[moved], np.minimum(np.cumsum(jump), 1.0)
 
 
-def _by_time(length: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stays by time, the moves before the censorings at a tie."""
-    order = np.lexsort((to == CENSORED, length))
-    return length[order], to[order]
+def _by_time(length: np.ndarray, to: np.ndarray, entered: np.ndarray | None = None):
+    """Stays by time, the moves before the censorings at a tie and by next station (with their
+    delayed entries, 0 when none are given)."""
+    entered = np.zeros(len(length)) if entered is None else entered
+    order = np.lexsort((to, to == CENSORED, length))
+    return length[order], to[order], entered[order]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.analyses.forecast import fit_journey_model, forecast_from_samples, simulate_stock
+from generator.analyses.forecast import combine_walks, fit_journey_model, forecast_from_samples, walk_journeys
 from generator.analyses.forecast_backtest import backtest
-from generator.analyses.forecast_scenarios import scenario_grid
+from generator.analyses.forecast_scenarios import acting_stations, scenario_grid
 
 
 @dataclass
@@ -34,7 +34,10 @@ def run_forecast(spells: pd.DataFrame, stations: int, entry: list[int], origin_d
     and the backtest from ``backtest_day`` over ``backtest_months`` (see the functions named in
     `ForecastRun`; the same seed gives the same run in any process)."""
     model = fit_journey_model(spells, stations, entry, origin_day, seed)
-    samples, from_now = simulate_stock(model, spells, horizon, draws, seed)
+    # The forecast's walks say which journeys pass where a lever acts: its first resample's
+    # walk is the what-if grid's baseline (walked once, not twice).
+    watched = walk_journeys(model, spells, horizon, seed, watch=acting_stations(model, station_ids))
+    samples, from_now = combine_walks(model, [(now, kernels) for now, kernels, _ in watched], horizon, draws, seed)
     return ForecastRun(samples=samples, from_now=from_now, ahead=forecast_from_samples(model, samples, from_now),
-                       grid=scenario_grid(model, spells, station_ids, horizon, seed),
+                       grid=scenario_grid(model, spells, station_ids, horizon, seed, watched),
                        held=backtest(spells, stations, entry, backtest_day, backtest_months, draws, seed))

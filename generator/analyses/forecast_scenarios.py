@@ -28,11 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.analyses.forecast import JourneyForecastModel, Levers, combine_walks, walk_journeys
+from generator.analyses.forecast import JourneyForecastModel, Levers, expected_stock, walk_journeys
 from generator.analyses.forecast_rates import OFF
 
-#: Resamples and futures behind each scenario's difference (fewer than the forecast's own: a
-#: difference with common random numbers needs fewer).
+#: Resamples and futures of the arrivals behind each scenario's difference (fewer than the
+#: forecast's own: a difference with common random numbers needs fewer; the children's Poisson
+#: draws are left out, each scenario's expectation taken, `expected_stock`).
 SCENARIO_BOOTSTRAPS = 1
 SCENARIO_DRAWS = 400
 
@@ -79,7 +80,7 @@ LEVERS = (
 
 
 def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[str], horizon: int,
-                  seed: int = 0) -> dict:
+                  seed: int = 0, watched: list | None = None) -> dict:
     """Each lever's effect on the expected children at each station and month, per value.
 
     Parameters
@@ -91,6 +92,10 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
         The map's station ids (a lever acting on a station the map lacks is left out).
     horizon : int
     seed : int
+    watched : list, optional
+        The baseline's walks with ``watch=acting_stations(model, ids)`` from
+        `generator.analyses.forecast.walk_journeys` with the same seed (the forecast's own, when
+        it has them: its first resample's walk is the grid's baseline); None walks them here.
 
     Returns
     -------
@@ -99,8 +104,16 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
         array (months, stations) of the change in expected children against the baseline
         (exactly 0 at the neutral value).
     """
-    walks = walk_journeys(model, spells, horizon, seed, bootstraps=SCENARIO_BOOTSTRAPS)
-    base_mean = combine_walks(model, walks, horizon, SCENARIO_DRAWS, seed)[0].mean(axis=0)
+    # A lever on stays changes only the journeys that pass where it acts (each journey draws
+    # its own numbers, the same in every scenario): those are walked again, the others kept.
+    if watched is None:
+        watched = walk_journeys(model, spells, horizon, seed, bootstraps=SCENARIO_BOOTSTRAPS,
+                                watch=acting_stations(model, ids))
+    watched = watched[:SCENARIO_BOOTSTRAPS]
+    walks = [(now, kernels) for now, kernels, _ in watched]
+    touched = [t for _, _, t in watched]
+    touched_base = None
+    base_mean = expected_stock(model, walks, horizon, SCENARIO_DRAWS, seed)
     out = []
     for lever in LEVERS:
         if any(s not in ids for s in lever.needs) or lever.needs_legal_status and not _legal_status_at(model, ids, lever):
@@ -111,13 +124,34 @@ def scenario_grid(model: JourneyForecastModel, spells: pd.DataFrame, ids: list[s
                 effects.append(np.zeros_like(base_mean))
                 continue
             levers = lever.levers(value, ids, model.returning_share)
-            # A lever on arrivals re-uses the baseline's journeys; one on stays walks anew.
-            moved = walks if not (levers.divert or levers.slow or levers.s20_entries) else walk_journeys(
-                model, spells, horizon, seed, levers, bootstraps=SCENARIO_BOOTSTRAPS)
-            effects.append(combine_walks(model, moved, horizon, SCENARIO_DRAWS, seed, levers)[0].mean(axis=0) - base_mean)
+            # A lever on arrivals re-uses the baseline's journeys; one on stays walks anew those
+            # it can change: the baseline's walk with theirs swapped for the scenario's.
+            moved = walks
+            if levers.divert or levers.slow or levers.s20_entries:
+                touched_base = touched_base or walk_journeys(model, spells, horizon, seed,
+                                                             bootstraps=SCENARIO_BOOTSTRAPS, keep=touched)
+                changed = walk_journeys(model, spells, horizon, seed, levers, bootstraps=SCENARIO_BOOTSTRAPS,
+                                        keep=touched)
+                moved = [tuple(whole + new - old for whole, new, old in zip(w, c, t))
+                         for w, c, t in zip(walks, changed, touched_base)]
+            effects.append(expected_stock(model, moved, horizon, SCENARIO_DRAWS, seed, levers) - base_mean)
         out.append({"key": lever.key, "label": lever.label, "values": list(lever.values),
                     "neutral": lever.neutral, "unit": lever.unit, "effect": np.asarray(effects)})
     return {"levers": out}
+
+
+def acting_stations(model: JourneyForecastModel, ids: list[str]) -> list[int]:
+    """The stations where a lever on stays acts: the strategy discussion (NFA instead of a
+    section 47), care and every care station (time in care, legal status on arrival).
+
+    Returns
+    -------
+    list of int
+    """
+    acting = [ids.index(s) for s in ("strategy", "looked_after") if s in ids]
+    if model.legal is not None:
+        acting += np.flatnonzero(model.legal.care).tolist()
+    return sorted(set(acting))
 
 
 def _legal_status_at(model: JourneyForecastModel, ids: list[str], lever: Lever) -> bool:
