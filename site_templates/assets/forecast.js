@@ -76,28 +76,29 @@
       hi.forEach(function (v, i) { if (v !== null) band += (band ? "L" : "M") + x(i).toFixed(1) + "," + y(v + (shift[i] || 0)).toFixed(1); });
       for (var i = lo.length - 1; i >= 0; i--) if (lo[i] !== null) band += "L" + x(i).toFixed(1) + "," + y(Math.max(0, lo[i] + (shift[i] || 0))).toFixed(1);
       if (band) svg.appendChild(el("path", {d: band + "Z", fill: "#1d70b8", "fill-opacity": "0.18"}));
-      svg.appendChild(el("path", {d: path(base), fill: "none", stroke: "#505a5f", "stroke-width": "2", "stroke-dasharray": "5 3"}));
+      svg.appendChild(el("path", {d: path(base), fill: "none", stroke: "currentColor", "stroke-opacity": "0.7", "stroke-width": "2", "stroke-dasharray": "5 3"}));
       svg.appendChild(el("path", {d: path(line), fill: "none", stroke: "#1d70b8", "stroke-width": "2.5", "data-whatif-line": ""}));
       svg.appendChild(el("line", {x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0), stroke: "#b1b4b6"}));
-      [0, Math.round(top / 2), Math.round(top / 1.1)].forEach(function (v) {
-        var label = el("text", {x: PAD.left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": "11"});
+      var step = niceStep(top / 4);
+      for (var v = 0; v <= top; v += step) {
+        var label = el("text", {x: PAD.left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": "11", fill: "currentColor"});
         label.textContent = v.toLocaleString("en-GB");
         svg.appendChild(label);
-      });
+        if (v > 0) svg.appendChild(el("line", {x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), stroke: "#b1b4b6", "stroke-opacity": "0.5"}));
+      }
       [0, n - 1].forEach(function (i) {
-        var label = el("text", {x: x(i), y: H - 8, "text-anchor": i ? "end" : "start", "font-size": "11"});
-        label.textContent = data.months[i];
+        var label = el("text", {x: x(i), y: H - 8, "text-anchor": i ? "end" : "start", "font-size": "11", fill: "currentColor"});
+        label.textContent = monthName(data.months[i]);
         svg.appendChild(label);
       });
       var last = n - 1;
       summary.textContent = line[last] === null
         ? select.value + ": too few children to show."
-        : select.value + ", " + data.months[last] + ": " + Math.round(line[last]).toLocaleString("en-GB") +
+        : select.value + ", " + monthName(data.months[last]) + ": " + Math.round(line[last]).toLocaleString("en-GB") +
           " expected under this scenario, against " + Math.round(base[last]).toLocaleString("en-GB") + " as forecast.";
       var cost = 0;
       sliders.forEach(function (slider) { cost += (levers[slider.dataset.lever].cost || [])[Number(slider.value)] || 0; });
-      summary.textContent += " Cost of stays over the forecast against the baseline: " + (cost >= 0 ? "+" : "\u2212") +
-        "\u00a3" + (Math.abs(cost) / 1e6).toFixed(2) + " million.";
+      summary.textContent += " " + costWords(cost);
       root.dataset.cost = String(cost);
       root.dataset.redrawMs = String(performance.now() - started);
       return now;
@@ -112,6 +113,31 @@
     draw();
     window.carejourneys = window.carejourneys || {};
     window.carejourneys.whatif = {scenario: scenario, draw: draw, data: data};
+  }
+
+  // A step of 1, 2 or 5 times a power of ten, at least ``rough``: axis labels people read at a glance.
+  function niceStep(rough) {
+    var power = Math.pow(10, Math.floor(Math.log10(Math.max(rough, 1))));
+    var steps = [1, 2, 5, 10].map(function (m) { return m * power; });
+    return steps.filter(function (s) { return s >= rough; })[0];
+  }
+
+  // "2018-04" as "Apr 2018" (the page's other charts name months so).
+  function monthName(month) {
+    var names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    var parts = String(month).split("-");
+    return parts.length === 2 ? names[Number(parts[1]) - 1] + " " + parts[0] : String(month);
+  }
+
+  // The scenario's cost against the baseline, in words: millions to two places, smaller sums to
+  // the nearest thousand pounds, and none as none (not "+£0.00 million").
+  function costWords(cost) {
+    var size = Math.abs(cost);
+    var sign = cost >= 0 ? "+" : "\u2212";
+    if (size < 500) return "Cost of stays over the forecast: the same as the baseline.";
+    var amount = size >= 1e6 ? (size / 1e6).toFixed(2) + " million"
+      : (Math.round(size / 1000) * 1000).toLocaleString("en-GB");
+    return "Cost of stays over the forecast against the baseline: " + sign + "\u00a3" + amount + ".";
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-whatif]"), init);

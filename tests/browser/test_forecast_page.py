@@ -3,6 +3,8 @@ should, within 100 ms, and the levers at their neutral values give the baseline 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.build import build_report
@@ -85,6 +87,14 @@ def test_each_lever_moves_the_forecast_the_expected_way_and_neutral_gives_the_ba
         assert float(page.locator("[data-whatif]").get_attribute("data-cost")) * direction > 0  # the cost moves too
         summary = page.locator("[data-whatif-summary]").inner_text()
         assert station in summary and "expected under this scenario" in summary
+        assert re.search(r"against the baseline: [+\u2212]\u00a3[0-9,.]+( million)?\.", summary), summary
         page.click("[data-whatif-reset]")
         assert page.evaluate("window.carejourneys.whatif.scenario()") == expected
+        assert "the same as the baseline" in page.locator("[data-whatif-summary]").inner_text()
+    # The axis is labelled at round numbers, months by name.
+    labels = page.eval_on_selector_all("[data-whatif] svg text", "texts => texts.map(t => t.textContent)")
+    counts = [int(t.replace(",", "")) for t in labels if t.replace(",", "").isdigit()]
+    step = counts[1] - counts[0]
+    assert counts[0] == 0 and str(step).strip("0") in ("1", "2", "5") and all(c % step == 0 for c in counts)
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{4}", labels[-1]), labels
     assert page.console_errors == []
