@@ -103,12 +103,7 @@ def _forked(function, args: tuple, result: Path, folder: Path) -> Future:
             # Objects made before the fork are never collected here: the collector would write
             # to every one of them, copying all the memory the two processes share.
             gc.freeze()
-            try:
-                outcome = (True, function(*args))
-            except Exception as error:  # handed to the build, which raises it as if computed there
-                outcome = (False, error)
-            with result.open("wb") as file:
-                pickle.dump(outcome, file, protocol=pickle.HIGHEST_PROTOCOL)
+            _compute_into(result, function, args)
             status = 0
         except BaseException:
             traceback.print_exc()
@@ -152,7 +147,11 @@ def _result_of(process: subprocess.Popen, result: Path, folder: Path):
 def _run(task: Path, result: Path) -> None:
     with task.open("rb") as file:
         module, name, args = pickle.load(file)
-    function = _found(module, name)
+    _compute_into(result, _found(module, name), args)
+
+
+def _compute_into(result: Path, function, args: tuple) -> None:
+    """Pickle ``function(*args)``, or the exception it raised, into ``result``."""
     try:
         outcome = (True, function(*args))
     except Exception as error:  # handed to the build, which raises it as if computed there
