@@ -319,38 +319,38 @@ def _event_numbers(model: JourneyModel, token: np.ndarray) -> np.ndarray:
     return ranks[token]
 
 
-def _keys_of(model, twin, token, day, n) -> list[bytes]:
-    """Journey keys per twin 0..n-1 (in the log's same-day order, as an EventLog sorts)."""
+def _keys_of(model, twin, token, day) -> dict[int, bytes]:
+    """Journey key of each twin in ``twin`` (in the log's same-day order, as an EventLog sorts)."""
     event = _event_numbers(model, token)
     order = np.lexsort((event, day, twin))
     twin, event, day = twin[order], event[order], day[order]
     first = pd.Series(day).groupby(twin).transform("min").to_numpy()
-    keys = journey_keys(twin, event, day - first)
-    present = np.unique(twin)
-    full = [b""] * n
-    for t, key in zip(present, keys):
-        full[t] = key
-    return full
+    return dict(zip(np.unique(twin).tolist(), journey_keys(twin, event, day - first)))
 
 
 def _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms=None):
-    """Sample again every twin whose journey is a rare real one; then trim the stubborn."""
+    """Sample again every twin whose journey is a rare real one; then trim the stubborn.
+
+    A twin's key depends on its own events only, so after the first round only the keys of
+    the twins sampled again (or trimmed) are made again."""
     n = len(arrivals.day)
+    keys = [b""] * n
+    for t, key in _keys_of(model, twin, token, day).items():
+        keys[t] = key
     for _ in range(RESAMPLE_ROUNDS):
-        keys = _keys_of(model, twin, token, day, n)
         clash = np.array([k in rare for k in keys])
         if not clash.any():
             return twin, token, day
         redo = np.flatnonzero(clash)
         keep = ~np.isin(twin, redo)
         new_twin, new_token, new_day = _simulate(model, rng, arrivals.take(redo), redo, uniforms)
+        _replace_keys(keys, redo, _keys_of(model, new_twin, new_token, new_day))
         twin = np.concatenate([twin[keep], new_twin])
         token = np.concatenate([token[keep], new_token])
         day = np.concatenate([day[keep], new_day])
         order = np.lexsort((np.arange(len(twin)), twin))
         twin, token, day = twin[order], token[order], day[order]
     while True:
-        keys = _keys_of(model, twin, token, day, n)
         clash = np.array([k in rare for k in keys])
         if not clash.any():
             return twin, token, day
@@ -359,6 +359,15 @@ def _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms=None):
         last[:-1] = twin[1:] != twin[:-1]
         drop = last & clash[twin]
         twin, token, day = twin[~drop], token[~drop], day[~drop]
+        redo = np.flatnonzero(clash)
+        mine = np.isin(twin, redo)
+        _replace_keys(keys, redo, _keys_of(model, twin[mine], token[mine], day[mine]))
+
+
+def _replace_keys(keys: list[bytes], twins: np.ndarray, made: dict[int, bytes]) -> None:
+    """The keys of ``twins`` made again (b"" for a twin left with no event)."""
+    for t in twins.tolist():
+        keys[t] = made.get(t, b"")
 
 
 def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
