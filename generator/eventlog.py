@@ -190,6 +190,13 @@ class EventLog:
         value = self._derived[key]
         return value.copy() if isinstance(value, pd.DataFrame) else value
 
+    def subset(self, events, children) -> "EventLog":
+        """The log of some of its rows: ``events`` and ``children`` are boolean masks over its
+        tables. A subset of a normalised log is normalised, so it is not sorted again (as
+        `from_frames` would: a second or so over the demo's twins and their parts)."""
+        return EventLog(events=self.events[np.asarray(events, dtype=bool)].reset_index(drop=True),
+                        children=self.children[np.asarray(children, dtype=bool)].reset_index(drop=True))
+
     def concat(self, other: "EventLog") -> "EventLog":
         """Both logs as one (children de-duplicated on child_id, first source wins)."""
         children = pd.concat([self.children, other.children], ignore_index=True)

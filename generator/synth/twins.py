@@ -287,6 +287,13 @@ def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[b
     record_prefix : str
         Put before every record id (twins of several models in one log keep theirs apart).
     """
+    return EventLog.from_frames(*_sampled_tables(model, seed, real_ids, rare, record_prefix))
+
+
+def _sampled_tables(model: JourneyModel, seed: int, real_ids, rare: set[bytes] | None,
+                    record_prefix: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`sample_twins`'s events and children tables, before `EventLog.from_frames` sorts them
+    (twins of several models are sorted once, together, by `_renamed`)."""
     rng = np.random.default_rng(seed)
     arrivals, attributes = _arrivals(model, rng)
     n = len(attributes)
@@ -308,8 +315,7 @@ def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[b
         "code": _codes(model, rng, token, day),
         "source": TWIN_SOURCE,
     })
-    children = attributes.assign(child_id=names)
-    return EventLog.from_frames(events, children)
+    return events, attributes.assign(child_id=names)
 
 
 def _event_numbers(model: JourneyModel, token: np.ndarray) -> np.ndarray:
@@ -385,9 +391,10 @@ def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
                             "date": pd.Series(dtype="datetime64[ns]")})
     if start is None or log.first_date >= start:
         return log, carried
-    inside = log.events["date"] >= start
+    inside = (log.events["date"] >= start).to_numpy()
     events = log.events[inside]
-    children = log.children[log.children["child_id"].isin(events["child_id"].unique())]
+    in_span = log.children["child_id"].isin(events["child_id"].unique()).to_numpy()
+    children = log.children[in_span]
     before = log.events[~inside & log.events["child_id"].isin(children["child_id"])]
     parts = []
     for bit, (_, starts, ends, others) in enumerate(FLAGS[:RECORD_FLAGS]):
@@ -397,7 +404,7 @@ def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
         parts.append(pd.DataFrame({"child_id": still_open["child_id"].astype(str).to_numpy(), "bit": bit,
                                    "date": still_open["date"].to_numpy()}))
     carried = pd.concat([carried, *parts], ignore_index=True) if parts else carried
-    return EventLog.from_frames(events, children), carried
+    return log.subset(inside, in_span), carried
 
 
 def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
@@ -421,24 +428,29 @@ def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
     parts = []
     for group, prefix in ((~known_before, ""), (known_before, "H")):
         ids = span.children.loc[group, "child_id"]
-        part = EventLog.from_frames(span.events[span.events["child_id"].isin(ids)], span.children[group])
+        part = span.subset(span.events["child_id"].isin(ids), group)
         model = fit_twin_model(part, carried[carried["child_id"].isin(ids.astype(str))])
-        parts.append(sample_twins(model, seed=seed, real_ids=real_ids, rare=rare, record_prefix=prefix))
+        parts.append(_sampled_tables(model, seed, real_ids, rare, prefix))
     return _renamed(parts, seed, real_ids)
 
 
-def _renamed(parts: list[EventLog], seed: int, real_ids) -> EventLog:
-    """Twins of several models as one log, numbered afresh in an order that says nothing
-    (not which model a twin came from)."""
+def _renamed(parts: list[tuple[pd.DataFrame, pd.DataFrame]], seed: int, real_ids) -> EventLog:
+    """Twins of several models (each `_sampled_tables`) as one log, numbered afresh in an
+    order that says nothing (not which model a twin came from)."""
     rng = np.random.default_rng([seed, len(parts)])
-    old = [f"{i}:{child}" for i, part in enumerate(parts) for child in part.children["child_id"].astype(str)]
-    n, prefix = len(old), _twin_prefix(real_ids)
+    # Each part's twins in the order of their ids, as a log of the part would hold them.
+    old = [np.sort(children["child_id"].to_numpy(dtype=str)) for _, children in parts]
+    n, prefix = sum(len(ids) for ids in old), _twin_prefix(real_ids)
     width = max(6, len(str(n)))
-    new = dict(zip(old, (f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1)))
-    events = pd.concat([part.events.assign(child_id=[new[f"{i}:{c}"] for c in part.events["child_id"].astype(str)])
-                        for i, part in enumerate(parts)], ignore_index=True)
-    children = pd.concat([part.children.assign(child_id=[new[f"{i}:{c}"] for c in part.children["child_id"].astype(str)])
-                          for i, part in enumerate(parts)], ignore_index=True)
+    new = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
+    offsets = np.cumsum([0] + [len(ids) for ids in old])
+
+    def renamed(table: pd.DataFrame, i: int) -> pd.DataFrame:
+        at = np.searchsorted(old[i], table["child_id"].to_numpy(dtype=str))
+        return table.assign(child_id=new[offsets[i] + at])
+
+    events = pd.concat([renamed(events, i) for i, (events, _) in enumerate(parts)], ignore_index=True)
+    children = pd.concat([renamed(children, i) for i, (_, children) in enumerate(parts)], ignore_index=True)
     return EventLog.from_frames(events, children)
 
 
