@@ -217,8 +217,13 @@ def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.nda
     -------
     (weight, keys, end) : per departure (0 when censored); the sorted context keys; END per key
     """
+    return _context_weights(ctx, day, gap, observed, horizon)[:3]
+
+
+def _context_weights(ctx, day, gap, observed, horizon):
+    """`_weights`, and each departure's context number (into the keys) and each context's count."""
     time = np.where(observed, gap, np.maximum(horizon - day, 0))
-    order = np.lexsort((~observed, time, ctx))
+    order = _by_context_time_event(ctx, time, observed)
     c, event = ctx[order], observed[order].astype(float)
     keys, first, counts = np.unique(c, return_index=True, return_counts=True)
     block = np.repeat(np.arange(len(keys)), counts)
@@ -231,7 +236,22 @@ def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.nda
     weight = np.zeros(len(ctx))
     weight[order] = event * before / at_risk
     end = survival[first + counts - 1]
-    return weight, keys, end
+    inverse = np.empty(len(ctx), dtype=np.int64)
+    inverse[order] = block
+    return weight, keys, end, inverse, counts
+
+
+def _by_context_time_event(ctx: np.ndarray, time: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """The order of departures by context, time, events before censorings (ties kept in
+    place): ``np.lexsort((~observed, time, ctx))``, as one stable sort of one key when the
+    three fit in 63 bits (13 ms against 21 per level over the demo's 190,000 departures)."""
+    if len(ctx) == 0:
+        return np.zeros(0, dtype=np.int64)
+    time_bits = max(int(time.max()), 1).bit_length()
+    if ctx.min() < 0 or time.min() < 0 or max(int(ctx.max()), 1).bit_length() + time_bits + 1 > 63:
+        return np.lexsort((~observed, time, ctx))
+    key = (((ctx.astype(np.int64) << time_bits) | time) << 1) | (~observed).astype(np.int64)
+    return np.argsort(key, kind="stable")
 
 
 def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray) -> Outcomes:
@@ -240,9 +260,7 @@ def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarr
     ctx = context_keys(level, enc.token, enc.flags, enc.clock, enc.history, enc.year, enc.age_band, enc.sex,
                        event_of=event_numbers(enc.token_event))
     observed = next_token != END
-    weight, keys, end_mass = _weights(ctx, enc.day, np.where(observed, gap, 0), observed, horizon)
-    inverse = np.searchsorted(keys, ctx)
-    counts = np.bincount(inverse, minlength=len(keys))
+    weight, keys, end_mass, inverse, counts = _context_weights(ctx, enc.day, np.where(observed, gap, 0), observed, horizon)
     enough = counts >= (1 if level == LEVELS - 1 else (MIN_CONTEXT if level < COARSE_LEVEL else MIN_COARSE))
 
     rows = enough[inverse] & observed
@@ -252,7 +270,8 @@ def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarr
     # Renumber the kept contexts 0..k-1 so that block numbers are dense.
     dense = np.cumsum(enough) - 1
     frame["block"] = dense[frame["block"].to_numpy()]
-    frame = frame.sort_values(["block", "next", "gap"], kind="mergesort").reset_index(drop=True)
+    frame = frame.iloc[np.lexsort((frame["gap"].to_numpy(), frame["next"].to_numpy(), frame["block"].to_numpy()))]
+    frame = frame.reset_index(drop=True)
     total = frame.groupby("block")["w"].transform("sum").to_numpy()
     share = np.divide(frame["w"].to_numpy(), total, out=np.zeros(len(frame)), where=total > 0)
     # A context whose weights are all zero (never left, never seen to end) ends.
@@ -267,13 +286,12 @@ def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarr
 
 
 def fit_codes(enc: EncodedLog) -> CodeTable:
-    code = enc.code.astype("object").where(enc.code.notna(), None).to_numpy()
-    frame = pd.DataFrame({"token": enc.token, "year": enc.year, "code": code})
-    frame["code_text"] = frame["code"].map(lambda v: "\x00" if v is None else str(v))
-    by_year = frame.groupby(["token", "year"]).size()
-    rich = set(by_year[by_year >= MIN_CONTEXT].index)
+    # "\x00" stands for no code (it sorts first).
+    code_text = enc.code.astype("string").fillna("\x00").to_numpy(dtype=object)
+    frame = pd.DataFrame({"token": enc.token, "year": enc.year, "code_text": code_text})
     year_key = frame["token"].to_numpy() * 64 + frame["year"].to_numpy()
-    keep_year = np.array([(t, y) in rich for t, y in zip(frame["token"], frame["year"])]) if len(frame) else np.zeros(0, bool)
+    _, each, seen = np.unique(year_key, return_inverse=True, return_counts=True)
+    keep_year = seen[each.reshape(-1)] >= MIN_CONTEXT
     any_year = frame.assign(key=frame["token"].to_numpy() * 64 + 63)
     with_year = frame[keep_year].assign(key=year_key[keep_year])
     table = pd.concat([with_year, any_year], ignore_index=True)
