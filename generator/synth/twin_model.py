@@ -242,15 +242,24 @@ def _context_weights(ctx, day, gap, observed, horizon):
 
 
 def _by_context_time_event(ctx: np.ndarray, time: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """The order of departures by context, time, events before censorings (ties kept in
-    place): ``np.lexsort((~observed, time, ctx))``, as one stable sort of one key when the
-    three fit in 63 bits (13 ms against 21 per level over the demo's 190,000 departures)."""
-    if len(ctx) == 0:
+    """The order of departures by context, time, events before censorings (ties kept in place)."""
+    return lexsorted(ctx, time, (~observed).astype(np.int64))
+
+
+def lexsorted(*columns: np.ndarray) -> np.ndarray:
+    """The stable order of rows by ``columns`` (integers, the first most significant): what
+    ``np.lexsort(columns[::-1])`` gives, as one stable sort of one packed key when the
+    columns are not negative and fit in 63 bits together (the fit sorts every departure at
+    every level: 13 ms against 21 per level over the demo's 190,000)."""
+    columns = tuple(np.asarray(c, dtype=np.int64) for c in columns)
+    if len(columns[0]) == 0:
         return np.zeros(0, dtype=np.int64)
-    time_bits = max(int(time.max()), 1).bit_length()
-    if ctx.min() < 0 or time.min() < 0 or max(int(ctx.max()), 1).bit_length() + time_bits + 1 > 63:
-        return np.lexsort((~observed, time, ctx))
-    key = (((ctx.astype(np.int64) << time_bits) | time) << 1) | (~observed).astype(np.int64)
+    bits = [max(int(c.max()), 1).bit_length() for c in columns]
+    if min(int(c.min()) for c in columns) < 0 or sum(bits) > 63:
+        return np.lexsort(columns[::-1])
+    key = columns[0].copy()
+    for column, width in zip(columns[1:], bits[1:]):
+        key = (key << width) | column
     return np.argsort(key, kind="stable")
 
 
@@ -270,7 +279,7 @@ def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarr
     # Renumber the kept contexts 0..k-1 so that block numbers are dense.
     dense = np.cumsum(enough) - 1
     frame["block"] = dense[frame["block"].to_numpy()]
-    frame = frame.iloc[np.lexsort((frame["gap"].to_numpy(), frame["next"].to_numpy(), frame["block"].to_numpy()))]
+    frame = frame.iloc[lexsorted(frame["block"].to_numpy(), frame["next"].to_numpy() - END, frame["gap"].to_numpy())]
     frame = frame.reset_index(drop=True)
     total = frame.groupby("block")["w"].transform("sum").to_numpy()
     share = np.divide(frame["w"].to_numpy(), total, out=np.zeros(len(frame)), where=total > 0)
