@@ -76,16 +76,31 @@ def nearest_real_distances(synthetic: list[bytes], real: list[bytes], sample: in
     journey on the same route (NaN when no real child took the route)."""
     rng = np.random.default_rng(seed)
     chosen = synthetic if len(synthetic) <= sample else [synthetic[i] for i in sorted(rng.choice(len(synthetic), sample, replace=False))]
-    by_route: dict[bytes, list[np.ndarray]] = {}
-    for key in set(real):
-        by_route.setdefault(route_of(key), []).append(days_of(key))
-    stacked = {route: np.vstack(rows) for route, rows in by_route.items()}
+    stacked = _days_by_route(set(real))
     out = np.full(len(chosen), np.nan)
     for i, key in enumerate(chosen):
         rows = stacked.get(route_of(key))
         if rows is not None:
             out[i] = float(np.abs(rows - days_of(key)[None, :]).sum(axis=1).min())
     return out
+
+
+def _days_by_route(keys: set[bytes]) -> dict[bytes, np.ndarray]:
+    """Per route (`route_of`), the days (`days_of`) of every journey in ``keys`` on it, one
+    row each: all journeys decoded in one array rather than one at a time."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    steps = np.frombuffer(b"".join(keys), dtype="<i8")
+    routes = (steps >> _DAY_BITS).astype("<i8")
+    days = steps & ((1 << _DAY_BITS) - 1)
+    lengths = np.fromiter((len(key) // 8 for key in keys), dtype=np.int64, count=len(keys))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    by_route: dict[bytes, list[int]] = {}
+    for i, (a, n) in enumerate(zip(starts.tolist(), lengths.tolist())):
+        by_route.setdefault(routes[a:a + n].tobytes(), []).append(i)
+    return {route: days[starts[rows][:, None] + np.arange(lengths[rows[0]])[None, :]]
+            for route, rows in ((route, np.array(rows)) for route, rows in by_route.items())}
 
 
 __all__ = ["RARE_BELOW", "journey_keys", "log_journey_keys", "rare_journeys", "nearest_real_distances", "packed_steps"]
