@@ -66,6 +66,7 @@ from generator.synth.twin_states import (
     MAX_REFERRALS,
     RECORD_FLAGS,
     UNKNOWN_BIRTH_DAY,
+    ChildRuns,
     age_band_of,
     before_data,
     clock_band,
@@ -149,6 +150,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
     # donor's had been open (`twin_states.encode`), or on an unknown day before the data.
     carried = np.where(start.since != CLOSED, before_data(day[:, None] - start.since), CLOSED)
     opened = np.where((model.opens[token][:, None] >> np.arange(n_flags)) & 1, day[:, None], carried)
+    event_of = event_numbers(model.token_event)
     adult_day = np.where(start.birth_known, start.birth_day + ADULT_DAYS, np.iinfo(np.int64).max // 2)
     alive = np.arange(len(twins))
     last_day = model.days - 1
@@ -158,7 +160,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         clock = clock_band(flags[alive], opened[alive], day[alive])
         history = history_code(refs[alive], contacts[alive])
         nxt, gap = _draw(model, rng, token[alive], flags[alive], clock, history, day[alive],
-                         start.birth_day[alive], start.birth_known[alive], start.sex[alive], uniforms)
+                         start.birth_day[alive], start.birth_known[alive], start.sex[alive], uniforms, event_of)
         new_day = day[alive] + gap
         grown_up = (nxt != END) & (new_day > adult_day[alive])
         if grown_up.any():
@@ -183,13 +185,14 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
 
 
 def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, history, day, birth_day, birth_known, sex,
-          uniforms: BalancedUniforms | None = None):
-    """Next token and gap for each state, drawn from its most detailed known context."""
+          uniforms: BalancedUniforms | None = None, event_of: np.ndarray | None = None):
+    """Next token and gap for each state, drawn from its most detailed known context.
+    ``event_of``: `event_numbers` of the model's tokens, when made already."""
     band = age_band_of(day - birth_day, birth_known)
     year = year_of(day, model.years)
     level_of = np.full(len(token), -1)
     block = np.zeros(len(token), dtype=np.int64)
-    event_of = event_numbers(model.token_event)
+    event_of = event_numbers(model.token_event) if event_of is None else event_of
     for level in range(LEVELS):
         todo = np.flatnonzero(level_of < 0)
         if todo.size == 0:
@@ -246,28 +249,38 @@ def _codes(model: JourneyModel, rng: np.random.Generator, token: np.ndarray, day
     return table.codes[index]
 
 
-def _record_ids(twin: np.ndarray, event: np.ndarray) -> np.ndarray:
-    """Record ids tying each start to its end (``<flag initials><n>``); referrals get ``R<n>``."""
+def _record_ids(twin: np.ndarray, event: np.ndarray, record_prefix: str = "") -> np.ndarray:
+    """Record ids tying each start to its end (``<flag initials><n>``); referrals get ``R<n>``;
+    each after ``record_prefix``. ``twin`` is sorted (each twin's events one run)."""
     ids = np.full(len(twin), None, dtype=object)
+    runs = ChildRuns(twin)
+    event_number, names = pd.factorize(event)
     for name, starts, ends, _ in FLAGS[:RECORD_FLAGS]:
-        prefix = "".join(part[0] for part in name.split("_")).upper()
-        is_start, is_end = np.isin(event, starts), np.isin(event, ends)
+        prefix = record_prefix + "".join(part[0] for part in name.split("_")).upper()
+        is_start, is_end = np.isin(names, starts)[event_number], np.isin(names, ends)[event_number]
         if not (is_start.any() or is_end.any()):
             continue
-        number = pd.Series(np.where(is_start, np.cumsum(is_start), np.nan))
-        current = number.groupby(twin).ffill().to_numpy()
+        current = runs.ffill(np.where(is_start, np.cumsum(is_start), np.nan))
         # An end with no start in the data (open before it) gets a number of its own.
         orphan = is_end & np.isnan(current)
         current[orphan] = is_start.sum() + np.cumsum(orphan)[orphan]
         rows = is_start | is_end
-        ids[rows] = [f"{prefix}{int(n)}" for n in current[rows]]
+        ids[rows] = _numbered(prefix, current[rows])
     referral = event == "referral"
-    ids[referral] = [f"R{n}" for n in range(1, int(referral.sum()) + 1)]
+    ids[referral] = _numbered(record_prefix + "R", np.arange(1, int(referral.sum()) + 1))
     return ids
 
 
+def _numbered(prefix: str, numbers: np.ndarray) -> np.ndarray:
+    """``prefix`` and each whole number, as object strings."""
+    return (prefix + pd.Series(numbers.astype(np.int64), dtype=np.int64).astype(str)).to_numpy(dtype=object)
+
+
 def _twin_prefix(real_ids) -> str:
-    taken = {str(i)[:1] for i in real_ids if len(str(i)) > 1 and str(i)[1:].isdigit()}
+    """The first of T, S, Y, ... that no real id made of a letter and a number starts with."""
+    ids = pd.Series(list(real_ids) if not isinstance(real_ids, pd.Series) else real_ids, dtype=object).astype(str)
+    numbered = (ids.str.len() > 1) & ids.str[1:].str.isdigit()
+    taken = set(ids[numbered].str[:1])
     return next((p for p in "TSYZXWV" if p not in taken), "TWIN-")
 
 
@@ -287,10 +300,10 @@ def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[b
     record_prefix : str
         Put before every record id (twins of several models in one log keep theirs apart).
     """
-    return EventLog.from_frames(*_sampled_tables(model, seed, real_ids, rare, record_prefix))
+    return EventLog.from_frames(*_sampled_tables(model, seed, _twin_prefix(real_ids), rare, record_prefix))
 
 
-def _sampled_tables(model: JourneyModel, seed: int, real_ids, rare: set[bytes] | None,
+def _sampled_tables(model: JourneyModel, seed: int, prefix: str, rare: set[bytes] | None,
                     record_prefix: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`sample_twins`'s events and children tables, before `EventLog.from_frames` sorts them
     (twins of several models are sorted once, together, by `_renamed`)."""
@@ -304,14 +317,13 @@ def _sampled_tables(model: JourneyModel, seed: int, real_ids, rare: set[bytes] |
         twin, token, day = _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms)
 
     event = np.array(model.token_event, dtype=object)[token]
-    prefix = _twin_prefix(real_ids)
     width = max(6, len(str(n)))
     names = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
     events = pd.DataFrame({
         "child_id": names[twin],
         "event": event,
         "date": model.start + pd.to_timedelta(day, unit="D"),
-        "record_id": [None if r is None else record_prefix + r for r in _record_ids(twin, event)],
+        "record_id": _record_ids(twin, event, record_prefix),
         "code": _codes(model, rng, token, day),
         "source": TWIN_SOURCE,
     })
@@ -424,23 +436,24 @@ def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
     known_before = span.children["child_id"].isin(earlier)
     if not known_before.any():
         return sample_twins(fit_twin_model(span, carried), seed=seed, real_ids=real_ids, rare=rare)
+    twin_prefix = _twin_prefix(real_ids)
     rare |= rare_journeys(log_journey_keys(log))
     parts = []
     for group, prefix in ((~known_before, ""), (known_before, "H")):
         ids = span.children.loc[group, "child_id"]
         part = span.subset(span.events["child_id"].isin(ids), group)
         model = fit_twin_model(part, carried[carried["child_id"].isin(ids.astype(str))])
-        parts.append(_sampled_tables(model, seed, real_ids, rare, prefix))
-    return _renamed(parts, seed, real_ids)
+        parts.append(_sampled_tables(model, seed, twin_prefix, rare, prefix))
+    return _renamed(parts, seed, twin_prefix)
 
 
-def _renamed(parts: list[tuple[pd.DataFrame, pd.DataFrame]], seed: int, real_ids) -> EventLog:
+def _renamed(parts: list[tuple[pd.DataFrame, pd.DataFrame]], seed: int, prefix: str) -> EventLog:
     """Twins of several models (each `_sampled_tables`) as one log, numbered afresh in an
     order that says nothing (not which model a twin came from)."""
     rng = np.random.default_rng([seed, len(parts)])
     # Each part's twins in the order of their ids, as a log of the part would hold them.
     old = [np.sort(children["child_id"].to_numpy(dtype=str)) for _, children in parts]
-    n, prefix = sum(len(ids) for ids in old), _twin_prefix(real_ids)
+    n = sum(len(ids) for ids in old)
     width = max(6, len(str(n)))
     new = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
     offsets = np.cumsum([0] + [len(ids) for ids in old])
