@@ -81,6 +81,7 @@ from generator.synth.twin_states import (
     EncodedLog,
     flag_effects,
 )
+from generator.synth.row_order import dense_numbers, lexsorted, stable_order
 
 MIN_CONTEXT = 60
 #: From this level on a context is structural (a token and the records open, with no clock,
@@ -220,78 +221,87 @@ def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.nda
     return _context_weights(ctx, day, gap, observed, horizon)[:3]
 
 
-def _context_weights(ctx, day, gap, observed, horizon):
-    """`_weights`, and each departure's context number (into the keys) and each context's count."""
+def _context_weights(ctx, day, gap, observed, horizon, by_time: np.ndarray | None = None):
+    """`_weights`, and each departure's context number (into the keys) and each context's
+    count. ``by_time``: the departures' order by time and events first (`_by_time`), the same
+    at every level."""
     time = np.where(observed, gap, np.maximum(horizon - day, 0))
-    order = _by_context_time_event(ctx, time, observed)
-    c, event = ctx[order], observed[order].astype(float)
-    keys, first, counts = np.unique(c, return_index=True, return_counts=True)
-    block = np.repeat(np.arange(len(keys)), counts)
-    at_risk = (first + counts)[block] - np.arange(len(c))
+    if by_time is None:
+        by_time = _by_time(time, observed)
+    keys, inverse = dense_numbers(ctx)
+    # By context, then time, then events first: one stable sort of the context numbers
+    # of the departures already in time order.
+    order = by_time[stable_order(inverse[by_time], len(keys))]
+    event = observed[order].astype(float)
+    counts = np.bincount(inverse, minlength=len(keys))
+    first = np.cumsum(counts) - counts
+    block = inverse[order]
+    at_risk = (first + counts)[block] - np.arange(len(order))
     factor = 1.0 - event / at_risk
     survival = pd.Series(factor).groupby(block).cumprod().to_numpy()
-    before = np.ones(len(c))
+    before = np.ones(len(order))
     before[1:] = survival[:-1]
     before[first] = 1.0
     weight = np.zeros(len(ctx))
     weight[order] = event * before / at_risk
     end = survival[first + counts - 1]
-    inverse = np.empty(len(ctx), dtype=np.int64)
-    inverse[order] = block
     return weight, keys, end, inverse, counts
 
 
-def _by_context_time_event(ctx: np.ndarray, time: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """The order of departures by context, time, events before censorings (ties kept in place)."""
-    return lexsorted(ctx, time, (~observed).astype(np.int64))
+def _by_time(time: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Departures in order of time, events before censorings on ties, ties kept in place."""
+    return lexsorted(time, (~observed).astype(np.int64))
 
 
-def lexsorted(*columns: np.ndarray) -> np.ndarray:
-    """The stable order of rows by ``columns`` (integers, the first most significant): what
-    ``np.lexsort(columns[::-1])`` gives, as one stable sort of one packed key when the
-    columns are not negative and fit in 63 bits together (the fit sorts every departure at
-    every level: 13 ms against 21 per level over the demo's 190,000)."""
-    columns = tuple(np.asarray(c, dtype=np.int64) for c in columns)
-    if len(columns[0]) == 0:
-        return np.zeros(0, dtype=np.int64)
-    bits = [max(int(c.max()), 1).bit_length() for c in columns]
-    if min(int(c.min()) for c in columns) < 0 or sum(bits) > 63:
-        return np.lexsort(columns[::-1])
-    key = columns[0].copy()
-    for column, width in zip(columns[1:], bits[1:]):
-        key = (key << width) | column
-    return np.argsort(key, kind="stable")
-
-
-def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray) -> Outcomes:
+def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray,
+              orders: tuple[np.ndarray, np.ndarray] | None = None) -> Outcomes:
     """The contexts of ``level`` left at least `MIN_CONTEXT` times (all at the last level),
-    each with its (next token, gap) chances; ``horizon`` is each departure's censoring day."""
+    each with its (next token, gap) chances; ``horizon`` is each departure's censoring day.
+    ``orders``: the departures by time (`_by_time`) and by outcome (`_by_outcome`), which
+    every level shares."""
     ctx = context_keys(level, enc.token, enc.flags, enc.clock, enc.history, enc.year, enc.age_band, enc.sex,
                        event_of=event_numbers(enc.token_event))
     observed = next_token != END
-    weight, keys, end_mass, inverse, counts = _context_weights(ctx, enc.day, np.where(observed, gap, 0), observed, horizon)
+    gap = np.where(observed, gap, 0)
+    by_time, by_outcome = orders if orders is not None else _orders(enc, next_token, gap, horizon)
+    weight, keys, end_mass, inverse, counts = _context_weights(ctx, enc.day, gap, observed, horizon, by_time)
     enough = counts >= (1 if level == LEVELS - 1 else (MIN_CONTEXT if level < COARSE_LEVEL else MIN_COARSE))
-
-    rows = enough[inverse] & observed
-    frame = pd.DataFrame({"block": inverse[rows], "next": next_token[rows], "gap": gap[rows], "w": weight[rows]})
-    ends = pd.DataFrame({"block": np.flatnonzero(enough), "next": END, "gap": 0, "w": end_mass[enough]})
-    frame = pd.concat([frame, ends], ignore_index=True)
     # Renumber the kept contexts 0..k-1 so that block numbers are dense.
     dense = np.cumsum(enough) - 1
-    frame["block"] = dense[frame["block"].to_numpy()]
-    frame = frame.iloc[lexsorted(frame["block"].to_numpy(), frame["next"].to_numpy() - END, frame["gap"].to_numpy())]
-    frame = frame.reset_index(drop=True)
-    total = frame.groupby("block")["w"].transform("sum").to_numpy()
-    share = np.divide(frame["w"].to_numpy(), total, out=np.zeros(len(frame)), where=total > 0)
+    kept = int(enough.sum())
+
+    # Each kept context's block: its END first, then what followed it by next token and gap
+    # (ties in the log's order): the departures already in that order, stably by block.
+    rows = by_outcome[(enough[inverse] & observed)[by_outcome]]
+    rows = rows[stable_order(dense[inverse[rows]], kept)]
+    row_block = dense[inverse[rows]]
+    size = np.bincount(row_block, minlength=kept) + 1
+    end_at = np.cumsum(size) - size
+    at = np.arange(len(rows)) + row_block + 1  # after the ENDs of its block and those before
+    block = np.repeat(np.arange(kept), size)
+    nxt = np.full(len(block), END, dtype=np.int64)
+    gaps = np.zeros(len(block), dtype=np.int64)
+    w = np.empty(len(block))
+    nxt[at], gaps[at], w[at] = next_token[rows], gap[rows], weight[rows]
+    w[end_at] = end_mass[enough]
+
+    total = pd.Series(w).groupby(block).transform("sum").to_numpy()
+    share = np.divide(w, total, out=np.zeros(len(w)), where=total > 0)
     # A context whose weights are all zero (never left, never seen to end) ends.
-    share[(total == 0) & (frame["next"].to_numpy() == END)] = 1.0
-    within = pd.Series(share).groupby(frame["block"].to_numpy()).cumsum().to_numpy()
-    position = frame["block"].to_numpy() + np.minimum(within, 1.0)
-    end_share = np.zeros(int(enough.sum()))
-    is_end = frame["next"].to_numpy() == END
-    end_share[frame["block"].to_numpy()[is_end]] = within[is_end]
-    return Outcomes(keys=keys[enough], next=frame["next"].to_numpy(np.int64), gap=frame["gap"].to_numpy(np.int64),
-                    position=position, end_share=end_share)
+    share[(total == 0) & (nxt == END)] = 1.0
+    within = pd.Series(share).groupby(block).cumsum().to_numpy()
+    position = block + np.minimum(within, 1.0)
+    end_share = within[end_at]
+    return Outcomes(keys=keys[enough], next=nxt, gap=gaps, position=position, end_share=end_share)
+
+
+def _orders(enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The departures by time (`_by_time`) and by outcome (next token, then gap; ties in the
+    log's order): the same at every level, so sorted once per model."""
+    observed = next_token != END
+    gap = np.where(observed, gap, 0)
+    time = np.where(observed, gap, np.maximum(horizon - enc.day, 0))
+    return _by_time(time, observed), lexsorted(next_token - END, gap)
 
 
 def fit_codes(enc: EncodedLog) -> CodeTable:
@@ -347,7 +357,8 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
     # Censored at the data's end or at 18, whichever comes first (see the module docstring).
     born = enc.birth_day[enc.child]
     horizon = np.where(born > UNKNOWN_BIRTH_DAY, np.minimum(enc.days - 1, born + ADULT_DAYS), enc.days - 1)
-    levels = [fit_level(level, enc, next_token, gap, horizon) for level in range(LEVELS)]
+    orders = _orders(enc, next_token, gap, horizon)
+    levels = [fit_level(level, enc, next_token, gap, horizon, orders) for level in range(LEVELS)]
 
     first = np.flatnonzero(enc.first)
     children = enc.children

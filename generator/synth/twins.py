@@ -56,6 +56,7 @@ import pandas as pd
 from generator.eventlog import EventLog
 from generator.synth.balanced import BalancedUniforms
 from generator.synth.journey_keys import journey_keys, log_journey_keys, rare_journeys
+from generator.synth.row_order import ChildRuns
 from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, SINCE, JourneyModel, context_keys, event_numbers, fit_model
 from generator.synth.twin_states import (
     ADULT_DAYS,
@@ -66,7 +67,6 @@ from generator.synth.twin_states import (
     MAX_REFERRALS,
     RECORD_FLAGS,
     UNKNOWN_BIRTH_DAY,
-    ChildRuns,
     age_band_of,
     before_data,
     clock_band,
