@@ -76,6 +76,11 @@ class ChildRuns:
         found = last >= self.start
         return np.where(found, values[np.where(found, last, 0)], np.nan)
 
+    def last_of(self, rows: np.ndarray) -> np.ndarray:
+        """Per row, the child's latest row of ``rows`` (a mask) at or before it; -1 if none."""
+        last = np.maximum.accumulate(np.where(rows, self.rows, -1)) if len(self.rows) else self.rows
+        return np.where(last >= self.start, last, -1)
+
     def cumsum(self, values: np.ndarray) -> np.ndarray:
         """The running total of integer ``values`` within each child's rows."""
         total = np.cumsum(values)

@@ -143,10 +143,12 @@ def token_names(events: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     names = events["event"].astype("object").fillna("unknown").to_numpy()
     codes = events["code"].astype("object")
     labels = names.astype(object).copy()
+    number, vocabulary = pd.factorize(names)
+    position = {event: i for i, event in enumerate(vocabulary)}
     for event, keep in DECISIVE_EVENTS.items():
-        rows = names == event
-        if not rows.any():
+        if event not in position:
             continue
+        rows = number == position[event]
         values = codes[rows].fillna("none").astype(str)
         shares = values.value_counts(normalize=True)
         kept = set(shares[shares >= MIN_CODE_SHARE].index[:keep])
@@ -260,32 +262,36 @@ def encode(log: EventLog, carried: pd.DataFrame | None = None) -> EncodedLog:
         return np.array([isinstance(v, str) and v in names for v in vocabulary], dtype=bool)[event_number]
 
     flags = np.zeros(len(events), dtype=np.int64)
-    opened_day = np.full((len(events), len(FLAGS)), CLOSED, dtype=np.int64)
+    opened_day = np.full((len(FLAGS), len(events)), CLOSED, dtype=np.int64)
     for bit, (_, starts, ends, others) in enumerate(FLAGS):
         opened, closed = one_of(starts), one_of(ends + others)
-        state = by_child.ffill(np.where(opened, 1.0, np.where(closed, 0.0, np.nan)))
-        since = by_child.ffill(np.where(opened, day, np.where(closed, CLOSED, np.nan)))
-        unset = np.isnan(since)
-        opened_day[:, bit] = np.where(unset, CLOSED, since).astype(np.int64)
+        # Each row's state is set by the child's latest event at or before it that opens or
+        # closes the flag: open since that day, or closed.
+        last = by_child.last_of(opened | closed)
+        found = last >= 0
+        at = np.where(found, last, 0)
+        is_open = found & opened[at]
+        opened_day[bit] = np.where(is_open, day[at], CLOSED)
         known = _carried_days(carried, bit, ids, start)
         if known is not None:
             # Before the child's first event of this record, open since its known day.
-            fill = unset & (known[child] != CLOSED)
-            opened_day[fill, bit] = known[child][fill]
+            fill = ~found & (known[child] != CLOSED)
+            opened_day[bit, fill] = known[child][fill]
         if bit < RECORD_FLAGS:
             # Open before the data if the child's first event of this record closes it.
             initial = by_child.first_of(opened | closed, closed.astype(float), len(ids))
             if known is not None:
                 initial[known != CLOSED] = 1.0
-            state = np.where(np.isnan(state), initial[child], state)
-        flags |= (np.nan_to_num(state, nan=0.0) > 0).astype(np.int64) << bit
+            is_open = np.where(found, is_open, initial[child] > 0)
+        flags |= is_open.astype(np.int64) << bit
+    opened_day = np.ascontiguousarray(opened_day.T)
     # The legal status, held from the token that sets it until the period of care ends.
     set_status = status_of(tokens)[token]
     held = by_child.ffill(np.where(set_status >= 0, set_status, np.nan))
     flags |= np.nan_to_num(held, nan=0.0).astype(np.int64) << STATUS_SHIFT
 
-    referrals = np.minimum(by_child.cumsum((event_names == "referral").astype(np.int64)), MAX_REFERRALS)
-    contacts = np.minimum(by_child.cumsum((event_names == "contact").astype(np.int64)), MAX_CONTACTS)
+    referrals = np.minimum(by_child.cumsum(one_of(("referral",)).astype(np.int64)), MAX_REFERRALS)
+    contacts = np.minimum(by_child.cumsum(one_of(("contact",)).astype(np.int64)), MAX_CONTACTS)
 
     birth = pd.to_datetime(children["birth_month"]) if "birth_month" in children else pd.Series(pd.NaT, index=children.index)
     known = birth.notna().to_numpy()
