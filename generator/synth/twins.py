@@ -408,13 +408,15 @@ def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
     in_span = log.children["child_id"].isin(events["child_id"].unique()).to_numpy()
     children = log.children[in_span]
     before = log.events[~inside & log.events["child_id"].isin(children["child_id"])]
+    child, date = before["child_id"].to_numpy(dtype=object), before["date"].to_numpy()
+    event, names = pd.factorize(before["event"].to_numpy(dtype=object))
     parts = []
     for bit, (_, starts, ends, others) in enumerate(FLAGS[:RECORD_FLAGS]):
-        rows = before[before["event"].isin(starts + ends + others)]
-        last = rows.groupby("child_id", observed=True).tail(1)  # the log is in date order
-        still_open = last[last["event"].isin(starts)]
-        parts.append(pd.DataFrame({"child_id": still_open["child_id"].astype(str).to_numpy(), "bit": bit,
-                                   "date": still_open["date"].to_numpy()}))
+        rows = np.flatnonzero(np.isin(names, starts + ends + others)[event])
+        # Each child's last such event (the log is in child, then date order).
+        last = rows[np.append(child[rows][1:] != child[rows][:-1], True)] if rows.size else rows
+        still_open = last[np.isin(names, starts)[event[last]]]
+        parts.append(pd.DataFrame({"child_id": child[still_open], "bit": bit, "date": date[still_open]}))
     carried = pd.concat([carried, *parts], ignore_index=True) if parts else carried
     return log.subset(inside, in_span), carried
 
@@ -439,9 +441,10 @@ def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
     twin_prefix = _twin_prefix(real_ids)
     rare |= rare_journeys(log_journey_keys(log))
     parts = []
+    of_child = pd.Index(span.children["child_id"]).get_indexer(span.events["child_id"])
     for group, prefix in ((~known_before, ""), (known_before, "H")):
         ids = span.children.loc[group, "child_id"]
-        part = span.subset(span.events["child_id"].isin(ids), group)
+        part = span.subset(group.to_numpy()[of_child], group)
         model = fit_twin_model(part, carried[carried["child_id"].isin(ids.astype(str))])
         parts.append(_sampled_tables(model, seed, twin_prefix, rare, prefix))
     return _renamed(parts, seed, twin_prefix)
@@ -452,15 +455,14 @@ def _renamed(parts: list[tuple[pd.DataFrame, pd.DataFrame]], seed: int, prefix: 
     order that says nothing (not which model a twin came from)."""
     rng = np.random.default_rng([seed, len(parts)])
     # Each part's twins in the order of their ids, as a log of the part would hold them.
-    old = [np.sort(children["child_id"].to_numpy(dtype=str)) for _, children in parts]
+    old = [pd.Index(np.sort(children["child_id"].to_numpy(dtype=object))) for _, children in parts]
     n = sum(len(ids) for ids in old)
     width = max(6, len(str(n)))
     new = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
     offsets = np.cumsum([0] + [len(ids) for ids in old])
 
     def renamed(table: pd.DataFrame, i: int) -> pd.DataFrame:
-        at = np.searchsorted(old[i], table["child_id"].to_numpy(dtype=str))
-        return table.assign(child_id=new[offsets[i] + at])
+        return table.assign(child_id=new[offsets[i] + old[i].get_indexer(table["child_id"].to_numpy(dtype=object))])
 
     events = pd.concat([renamed(events, i) for i, (events, _) in enumerate(parts)], ignore_index=True)
     children = pd.concat([renamed(children, i) for i, (_, children) in enumerate(parts)], ignore_index=True)
