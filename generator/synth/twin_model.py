@@ -305,20 +305,19 @@ def _orders(enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: n
 
 
 def fit_codes(enc: EncodedLog) -> CodeTable:
-    # "\x00" stands for no code (it sorts first).
-    code_text = enc.code.astype("string").fillna("\x00").to_numpy(dtype=object)
-    frame = pd.DataFrame({"token": enc.token, "year": enc.year, "code_text": code_text})
-    year_key = frame["token"].to_numpy() * 64 + frame["year"].to_numpy()
+    # "\x00" stands for no code (it sorts first). Codes are numbered in sorted order, so
+    # that (key, number) pairs sort as (key, code) pairs do.
+    number, texts = pd.factorize(enc.code.astype("string").fillna("\x00").to_numpy(dtype=object), sort=True)
+    year_key = enc.token * 64 + enc.year
     _, each, seen = np.unique(year_key, return_inverse=True, return_counts=True)
     keep_year = seen[each.reshape(-1)] >= MIN_CONTEXT
-    any_year = frame.assign(key=frame["token"].to_numpy() * 64 + 63)
-    with_year = frame[keep_year].assign(key=year_key[keep_year])
-    table = pd.concat([with_year, any_year], ignore_index=True)
-    counts = table.groupby(["key", "code_text"]).size().reset_index(name="n").sort_values(["key", "code_text"])
-    keys, block = np.unique(counts["key"].to_numpy(), return_inverse=True)
-    total = counts.groupby("key")["n"].transform("sum").to_numpy()
-    within = (counts["n"] / total).groupby(block).cumsum().to_numpy()
-    codes = np.array([None if c == "\x00" else c for c in counts["code_text"]], dtype=object)
+    width = max(len(texts), 1)
+    pairs = np.concatenate([year_key[keep_year] * width + number[keep_year], (enc.token * 64 + 63) * width + number])
+    pair, n = np.unique(pairs, return_counts=True)
+    keys, block = np.unique(pair // width, return_inverse=True)
+    total = pd.Series(n).groupby(block).transform("sum").to_numpy()
+    within = pd.Series(n / total).groupby(block).cumsum().to_numpy()
+    codes = np.array([None if c == "\x00" else c for c in np.asarray(texts, dtype=object)[pair % width]], dtype=object)
     return CodeTable(keys=keys, codes=codes, position=block + np.minimum(within, 1.0))
 
 
