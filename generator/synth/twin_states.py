@@ -152,7 +152,10 @@ def token_names(events: pd.DataFrame) -> tuple[list[str], np.ndarray]:
         values = codes[rows].fillna("none").astype(str)
         shares = values.value_counts(normalize=True)
         kept = set(shares[shares >= MIN_CODE_SHARE].index[:keep])
-        labels[rows] = (event + ":" + values.where(values.isin(kept), "other")).to_numpy()
+        # Labelled once per distinct code, not once per event.
+        number_of_code, distinct = pd.factorize(values.to_numpy(dtype=object))
+        named = np.array([f"{event}:{v if v in kept else 'other'}" for v in distinct], dtype=object)
+        labels[rows] = named[number_of_code]
     # Numbered in sorted order, as `numpy.unique` would, by hashing rather than sorting the labels.
     token, vocabulary = pd.factorize(labels, sort=True)
     return [str(v) for v in vocabulary], token.astype(np.int64)
