@@ -56,7 +56,7 @@ import pandas as pd
 from generator.eventlog import EventLog
 from generator.synth.balanced import BalancedUniforms
 from generator.synth.journey_keys import journey_keys, log_journey_keys, rare_journeys
-from generator.synth.row_order import ChildRuns
+from generator.synth.row_order import ChildRuns, stable_order
 from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, SINCE, JourneyModel, context_keys, event_numbers, fit_model
 from generator.synth.twin_states import (
     ADULT_DAYS,
@@ -151,6 +151,9 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
     carried = np.where(start.since != CLOSED, before_data(day[:, None] - start.since), CLOSED)
     opened = np.where((model.opens[token][:, None] >> np.arange(n_flags)) & 1, day[:, None], carried)
     event_of = event_numbers(model.token_event)
+    # Per token, the flags it opens and closes, as booleans (tokens x flags).
+    opens_flag = ((model.opens[:, None] >> np.arange(n_flags)) & 1) == 1
+    closes_flag = ((model.closes[:, None] >> np.arange(n_flags)) & 1) == 1
     adult_day = np.where(start.birth_known, start.birth_day + ADULT_DAYS, np.iinfo(np.int64).max // 2)
     alive = np.arange(len(twins))
     last_day = model.days - 1
@@ -170,9 +173,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         token[alive] = nxt
         day[alive] = new_day
         flags[alive] = (flags[alive] & ~model.closes[nxt]) | model.opens[nxt]
-        closed = (model.closes[nxt][:, None] >> np.arange(n_flags)) & 1
-        opening = (model.opens[nxt][:, None] >> np.arange(n_flags)) & 1
-        opened[alive] = np.where(opening == 1, new_day[:, None], np.where(closed == 1, CLOSED, opened[alive]))
+        opened[alive] = np.where(opens_flag[nxt], new_day[:, None], np.where(closes_flag[nxt], CLOSED, opened[alive]))
         refs[alive] = np.minimum(refs[alive] + referral_tokens[nxt], MAX_REFERRALS)
         contacts[alive] = np.minimum(contacts[alive] + contact_tokens[nxt], MAX_CONTACTS)
         out_twin.append(twins[alive])
@@ -180,7 +181,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         out_day.append(new_day)
     twin = np.concatenate(out_twin)
     token_all, day_all = np.concatenate(out_token), np.concatenate(out_day)
-    order = np.lexsort((np.arange(len(twin)), twin))  # each twin's events in step order
+    order = stable_order(twin, int(twins.max(initial=0)) + 1)  # each twin's events in step order
     return twin[order], token_all[order], day_all[order]
 
 
@@ -366,7 +367,7 @@ def _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms=None):
         twin = np.concatenate([twin[keep], new_twin])
         token = np.concatenate([token[keep], new_token])
         day = np.concatenate([day[keep], new_day])
-        order = np.lexsort((np.arange(len(twin)), twin))
+        order = stable_order(twin, n)
         twin, token, day = twin[order], token[order], day[order]
     while True:
         clash = np.array([k in rare for k in keys])
