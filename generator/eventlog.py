@@ -162,8 +162,12 @@ class EventLog:
         re-referrals and timeliness starts. A 903 history that reaches back further says
         nothing about referrals before the CIN census does. The first date of all when the data
         hold only care events."""
-        rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS | set(PRACTICE_EVENTS)), "date"]
-        return rows.min() if len(rows) else self.first_date
+        def first_front_door_date():
+            rows = self.events.loc[~self.events["event"].isin(CARE_EVENTS | set(PRACTICE_EVENTS)), "date"]
+            return rows.min() if len(rows) else self.first_date
+
+        # Read a dozen times per analysis of a log: found once.
+        return self.derived("front door first date", first_front_door_date)
 
     @property
     def last_date(self) -> pd.Timestamp | None:
@@ -197,6 +201,13 @@ class EventLog:
             self._derived[key] = make()
         value = self._derived[key]
         return value.copy() if isinstance(value, pd.DataFrame) else value
+
+    def subset(self, events, children) -> "EventLog":
+        """The log of some of its rows: ``events`` and ``children`` are boolean masks over its
+        tables. A subset of a normalised log is normalised, so it is not sorted again (as
+        `from_frames` would, in about a tenth of a second for the demo's front-door span)."""
+        return EventLog(events=self.events[np.asarray(events, dtype=bool)].reset_index(drop=True),
+                        children=self.children[np.asarray(children, dtype=bool)].reset_index(drop=True))
 
     def concat(self, other: "EventLog") -> "EventLog":
         """Both logs as one (children de-duplicated on child_id, first source wins)."""

@@ -107,26 +107,43 @@ def link_next(left: pd.DataFrame, right: pd.DataFrame, window_days: int | None, 
         result[column] = pd.Series(pd.NA, index=left.index, dtype=right[column].dtype)
     if left.empty or right.empty:
         return result
-    # merge_asof needs one sort key and a cheap "by" key: number the children once.
-    codes, uniques = pd.factorize(pd.concat([left["child_id"], right["child_id"]], ignore_index=True))
-    lhs = pd.DataFrame({"_row": np.arange(len(left)), "_child": codes[: len(left)], "_date": left["date"].to_numpy(),
-                        "_next": left["next_date"].to_numpy()})
-    rhs = pd.DataFrame({"_child": codes[len(left):], "linked_date": right["date"].to_numpy()})
+    found = _first_on_or_after(left, right, window_days)
+    linked = np.full(len(left), np.datetime64("NaT"), dtype="datetime64[ns]")
+    linked[found >= 0] = right["date"].to_numpy(dtype="datetime64[ns]")[found[found >= 0]]
+    result["linked_date"] = linked
     for column in carry:
-        rhs[column] = right[column].to_numpy()
-    lhs = lhs.sort_values("_date", kind="mergesort")
-    rhs = rhs.sort_values("linked_date", kind="mergesort")
-    tolerance = None if window_days is None else pd.Timedelta(days=window_days)
-    merged = pd.merge_asof(lhs, rhs, left_on="_date", right_on="linked_date", by="_child",
-                           direction="forward", tolerance=tolerance, allow_exact_matches=True)
-    belongs = merged["_next"].isna() | (merged["linked_date"] < merged["_next"])
-    merged.loc[~belongs, "linked_date"] = pd.NaT
-    merged = merged.sort_values("_row")
-    result["linked_date"] = merged["linked_date"].to_numpy()
-    for column in carry:
-        values = merged[column].where(belongs.loc[merged.index])
-        result[column] = pd.array(values.to_numpy(), dtype=right[column].dtype)
+        result[column] = right[column].array.take(found, allow_fill=True)
     return result
+
+
+def _first_on_or_after(left: pd.DataFrame, right: pd.DataFrame, window_days: int | None) -> np.ndarray:
+    """Per row of ``left``, the position in ``right`` of its link (`link_next`), -1 for none.
+
+    One stable sort of both tables' rows by child, date, left rows before right rows on a
+    day, right rows in their own order (the first of several on a day is the one linked, as
+    ``pandas.merge_asof`` forward takes it); each left row's link is then the next right row
+    of the sort, when it is the same child's, within the window and before ``next_date``."""
+    n_left = len(left)
+    codes, _ = pd.factorize(pd.concat([left["child_id"], right["child_id"]], ignore_index=True))
+    days = np.concatenate([left["date"].to_numpy(dtype="datetime64[ns]"),
+                           right["date"].to_numpy(dtype="datetime64[ns]")]).view(np.int64)
+    is_right = np.arange(len(codes)) >= n_left
+    order = np.lexsort((is_right, days, codes))  # stable: right rows keep their order
+    # Per sorted row, the sorted position of the next right row at or after it.
+    position = np.where(is_right[order], np.arange(len(order)), len(order))
+    following = np.minimum.accumulate(position[::-1])[::-1]
+    at = np.empty(len(order), dtype=np.int64)
+    at[order] = np.arange(len(order))
+    nxt = following[at[:n_left]]
+    has = nxt < len(order)
+    candidate = np.where(has, order[np.minimum(nxt, len(order) - 1)], 0)
+    ok = has & (codes[candidate] == codes[:n_left])
+    gap = days[candidate] - days[:n_left]
+    if window_days is not None:
+        ok &= gap <= pd.Timedelta(days=window_days).value
+    before_next = left["next_date"].to_numpy(dtype="datetime64[ns]")
+    ok &= np.isnat(before_next) | (days[candidate] < before_next.view(np.int64))
+    return np.where(ok, candidate - n_left, -1)
 
 
 def window_open(dates: pd.Series, next_dates: pd.Series, window_days: int | None, data_end: pd.Timestamp) -> pd.Series:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from generator.synth.row_order import stable_order
+
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
 
@@ -32,7 +34,7 @@ class BalancedUniforms:
         """One uniform for each draw from context ``block[i]`` of ``level``."""
         order = rng.permutation(len(block))
         shuffled = block[order]
-        by_block = np.argsort(shuffled, kind="stable")
+        by_block = stable_order(shuffled, len(self.count[level]))
         sorted_blocks = shuffled[by_block]
         first = np.ones(len(sorted_blocks), dtype=bool)
         first[1:] = sorted_blocks[1:] != sorted_blocks[:-1]

@@ -63,7 +63,7 @@ from generator.analyses.period import Period
 from generator.analyses.referrals import referral_history
 from generator.analyses.timeliness import assessment_durations, conference_durations
 from generator.eventlog import EventLog
-from generator.synth.journey_keys import log_journey_keys, nearest_real_distances, rare_journeys
+from generator.synth.journey_keys import journey_keys, log_journey_keys, nearest_real_distances, packed_steps, rare_journeys
 
 PCT_TOLERANCE = 2.0
 RELATIVE_TOLERANCE = 0.10
@@ -338,7 +338,9 @@ def privacy_check(real: EventLog, synthetic: EventLog, sample: int = 2000, seed:
         75th, 90th) and ``sampled``.
     """
     real_keys = log_journey_keys(real)
-    synthetic_keys = log_journey_keys(synthetic)
+    # Not kept with the twins (`log_journey_keys`): made once here, and the twins travel back
+    # from the second process with what is kept with them.
+    synthetic_keys = journey_keys(*packed_steps(synthetic))
     rare = rare_journeys(real_keys)
     common = set(real_keys) - rare
     distances = nearest_real_distances(synthetic_keys, real_keys, sample=sample, seed=seed)

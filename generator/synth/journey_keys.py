@@ -30,7 +30,9 @@ _DAY_BITS = 20
 def packed_steps(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(child number, event number, days since the child's first event) per event, in order."""
     events = log.events
-    _, child = np.unique(events["child_id"].astype(str).to_numpy(), return_inverse=True)
+    # Numbered as `numpy.unique` numbers them (ids in sorted order) by hashing, not sorting,
+    # the ids: about five times quicker on a log of 200,000 events.
+    child = pd.factorize(events["child_id"].astype(str).to_numpy(), sort=True)[0].astype(np.int64)
     event = events["event"].map(EVENT_RANK).fillna(len(VOCABULARY)).to_numpy(dtype=np.int64)
     day = (events["date"] - events["date"].min()).dt.days.to_numpy(dtype=np.int64) if len(events) else np.zeros(0, np.int64)
     first = pd.Series(day).groupby(child).transform("min").to_numpy() if len(day) else day
@@ -49,8 +51,9 @@ def journey_keys(child: np.ndarray, event: np.ndarray, since_first: np.ndarray) 
 
 
 def log_journey_keys(log: EventLog) -> list[bytes]:
-    """Each child's journey key (see the module docstring), from the log's events."""
-    return journey_keys(*packed_steps(log))
+    """Each child's journey key (see the module docstring), from the log's events; made once
+    per log (the twins and their privacy check both read the real log's)."""
+    return log.derived("journey keys", lambda: journey_keys(*packed_steps(log)))
 
 
 def rare_journeys(keys: list[bytes]) -> set[bytes]:
@@ -73,16 +76,31 @@ def nearest_real_distances(synthetic: list[bytes], real: list[bytes], sample: in
     journey on the same route (NaN when no real child took the route)."""
     rng = np.random.default_rng(seed)
     chosen = synthetic if len(synthetic) <= sample else [synthetic[i] for i in sorted(rng.choice(len(synthetic), sample, replace=False))]
-    by_route: dict[bytes, list[np.ndarray]] = {}
-    for key in set(real):
-        by_route.setdefault(route_of(key), []).append(days_of(key))
-    stacked = {route: np.vstack(rows) for route, rows in by_route.items()}
+    stacked = _days_by_route(set(real))
     out = np.full(len(chosen), np.nan)
     for i, key in enumerate(chosen):
         rows = stacked.get(route_of(key))
         if rows is not None:
             out[i] = float(np.abs(rows - days_of(key)[None, :]).sum(axis=1).min())
     return out
+
+
+def _days_by_route(keys: set[bytes]) -> dict[bytes, np.ndarray]:
+    """Per route (`route_of`), the days (`days_of`) of every journey in ``keys`` on it, one
+    row each: all journeys decoded in one array rather than one at a time."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    steps = np.frombuffer(b"".join(keys), dtype="<i8")
+    routes = (steps >> _DAY_BITS).astype("<i8")
+    days = steps & ((1 << _DAY_BITS) - 1)
+    lengths = np.fromiter((len(key) // 8 for key in keys), dtype=np.int64, count=len(keys))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    by_route: dict[bytes, list[int]] = {}
+    for i, (a, n) in enumerate(zip(starts.tolist(), lengths.tolist())):
+        by_route.setdefault(routes[a:a + n].tobytes(), []).append(i)
+    return {route: days[starts[rows][:, None] + np.arange(lengths[rows[0]])[None, :]]
+            for route, rows in ((route, np.array(rows)) for route, rows in by_route.items())}
 
 
 __all__ = ["RARE_BELOW", "journey_keys", "log_journey_keys", "rare_journeys", "nearest_real_distances", "packed_steps"]

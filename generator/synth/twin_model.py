@@ -81,6 +81,7 @@ from generator.synth.twin_states import (
     EncodedLog,
     flag_effects,
 )
+from generator.synth.row_order import dense_numbers, lexsorted, stable_order
 
 MIN_CONTEXT = 60
 #: From this level on a context is structural (a token and the records open, with no clock,
@@ -217,71 +218,106 @@ def _weights(ctx: np.ndarray, day: np.ndarray, gap: np.ndarray, observed: np.nda
     -------
     (weight, keys, end) : per departure (0 when censored); the sorted context keys; END per key
     """
+    return _context_weights(ctx, day, gap, observed, horizon)[:3]
+
+
+def _context_weights(ctx, day, gap, observed, horizon, by_time: np.ndarray | None = None):
+    """`_weights`, and each departure's context number (into the keys) and each context's
+    count. ``by_time``: the departures' order by time and events first (`_by_time`), the same
+    at every level."""
     time = np.where(observed, gap, np.maximum(horizon - day, 0))
-    order = np.lexsort((~observed, time, ctx))
-    c, event = ctx[order], observed[order].astype(float)
-    keys, first, counts = np.unique(c, return_index=True, return_counts=True)
-    block = np.repeat(np.arange(len(keys)), counts)
-    at_risk = (first + counts)[block] - np.arange(len(c))
+    if by_time is None:
+        by_time = _by_time(time, observed)
+    keys, inverse = dense_numbers(ctx)
+    # By context, then time, then events first: one stable sort of the context numbers
+    # of the departures already in time order.
+    order = by_time[stable_order(inverse[by_time], len(keys))]
+    event = observed[order].astype(float)
+    counts = np.bincount(inverse, minlength=len(keys))
+    first = np.cumsum(counts) - counts
+    block = inverse[order]
+    at_risk = (first + counts)[block] - np.arange(len(order))
     factor = 1.0 - event / at_risk
     survival = pd.Series(factor).groupby(block).cumprod().to_numpy()
-    before = np.ones(len(c))
+    before = np.ones(len(order))
     before[1:] = survival[:-1]
     before[first] = 1.0
     weight = np.zeros(len(ctx))
     weight[order] = event * before / at_risk
     end = survival[first + counts - 1]
-    return weight, keys, end
+    return weight, keys, end, inverse, counts
 
 
-def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray) -> Outcomes:
+def _by_time(time: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Departures in order of time, events before censorings on ties, ties kept in place."""
+    return lexsorted(time, (~observed).astype(np.int64))
+
+
+def fit_level(level: int, enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray,
+              orders: tuple[np.ndarray, np.ndarray] | None = None) -> Outcomes:
     """The contexts of ``level`` left at least `MIN_CONTEXT` times (all at the last level),
-    each with its (next token, gap) chances; ``horizon`` is each departure's censoring day."""
+    each with its (next token, gap) chances; ``horizon`` is each departure's censoring day.
+    ``orders``: the departures by time (`_by_time`) and by outcome (`_by_outcome`), which
+    every level shares."""
     ctx = context_keys(level, enc.token, enc.flags, enc.clock, enc.history, enc.year, enc.age_band, enc.sex,
                        event_of=event_numbers(enc.token_event))
     observed = next_token != END
-    weight, keys, end_mass = _weights(ctx, enc.day, np.where(observed, gap, 0), observed, horizon)
-    inverse = np.searchsorted(keys, ctx)
-    counts = np.bincount(inverse, minlength=len(keys))
+    gap = np.where(observed, gap, 0)
+    by_time, by_outcome = orders if orders is not None else _orders(enc, next_token, gap, horizon)
+    weight, keys, end_mass, inverse, counts = _context_weights(ctx, enc.day, gap, observed, horizon, by_time)
     enough = counts >= (1 if level == LEVELS - 1 else (MIN_CONTEXT if level < COARSE_LEVEL else MIN_COARSE))
-
-    rows = enough[inverse] & observed
-    frame = pd.DataFrame({"block": inverse[rows], "next": next_token[rows], "gap": gap[rows], "w": weight[rows]})
-    ends = pd.DataFrame({"block": np.flatnonzero(enough), "next": END, "gap": 0, "w": end_mass[enough]})
-    frame = pd.concat([frame, ends], ignore_index=True)
     # Renumber the kept contexts 0..k-1 so that block numbers are dense.
     dense = np.cumsum(enough) - 1
-    frame["block"] = dense[frame["block"].to_numpy()]
-    frame = frame.sort_values(["block", "next", "gap"], kind="mergesort").reset_index(drop=True)
-    total = frame.groupby("block")["w"].transform("sum").to_numpy()
-    share = np.divide(frame["w"].to_numpy(), total, out=np.zeros(len(frame)), where=total > 0)
+    kept = int(enough.sum())
+
+    # Each kept context's block: its END first, then what followed it by next token and gap
+    # (ties in the log's order): the departures already in that order, stably by block.
+    rows = by_outcome[(enough[inverse] & observed)[by_outcome]]
+    rows = rows[stable_order(dense[inverse[rows]], kept)]
+    row_block = dense[inverse[rows]]
+    size = np.bincount(row_block, minlength=kept) + 1
+    end_at = np.cumsum(size) - size
+    at = np.arange(len(rows)) + row_block + 1  # after the ENDs of its block and those before
+    block = np.repeat(np.arange(kept), size)
+    nxt = np.full(len(block), END, dtype=np.int64)
+    gaps = np.zeros(len(block), dtype=np.int64)
+    w = np.empty(len(block))
+    nxt[at], gaps[at], w[at] = next_token[rows], gap[rows], weight[rows]
+    w[end_at] = end_mass[enough]
+
+    total = pd.Series(w).groupby(block).transform("sum").to_numpy()
+    share = np.divide(w, total, out=np.zeros(len(w)), where=total > 0)
     # A context whose weights are all zero (never left, never seen to end) ends.
-    share[(total == 0) & (frame["next"].to_numpy() == END)] = 1.0
-    within = pd.Series(share).groupby(frame["block"].to_numpy()).cumsum().to_numpy()
-    position = frame["block"].to_numpy() + np.minimum(within, 1.0)
-    end_share = np.zeros(int(enough.sum()))
-    is_end = frame["next"].to_numpy() == END
-    end_share[frame["block"].to_numpy()[is_end]] = within[is_end]
-    return Outcomes(keys=keys[enough], next=frame["next"].to_numpy(np.int64), gap=frame["gap"].to_numpy(np.int64),
-                    position=position, end_share=end_share)
+    share[(total == 0) & (nxt == END)] = 1.0
+    within = pd.Series(share).groupby(block).cumsum().to_numpy()
+    position = block + np.minimum(within, 1.0)
+    end_share = within[end_at]
+    return Outcomes(keys=keys[enough], next=nxt, gap=gaps, position=position, end_share=end_share)
+
+
+def _orders(enc: EncodedLog, next_token: np.ndarray, gap: np.ndarray, horizon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The departures by time (`_by_time`) and by outcome (next token, then gap; ties in the
+    log's order): the same at every level, so sorted once per model."""
+    observed = next_token != END
+    gap = np.where(observed, gap, 0)
+    time = np.where(observed, gap, np.maximum(horizon - enc.day, 0))
+    return _by_time(time, observed), lexsorted(next_token - END, gap)
 
 
 def fit_codes(enc: EncodedLog) -> CodeTable:
-    code = enc.code.astype("object").where(enc.code.notna(), None).to_numpy()
-    frame = pd.DataFrame({"token": enc.token, "year": enc.year, "code": code})
-    frame["code_text"] = frame["code"].map(lambda v: "\x00" if v is None else str(v))
-    by_year = frame.groupby(["token", "year"]).size()
-    rich = set(by_year[by_year >= MIN_CONTEXT].index)
-    year_key = frame["token"].to_numpy() * 64 + frame["year"].to_numpy()
-    keep_year = np.array([(t, y) in rich for t, y in zip(frame["token"], frame["year"])]) if len(frame) else np.zeros(0, bool)
-    any_year = frame.assign(key=frame["token"].to_numpy() * 64 + 63)
-    with_year = frame[keep_year].assign(key=year_key[keep_year])
-    table = pd.concat([with_year, any_year], ignore_index=True)
-    counts = table.groupby(["key", "code_text"]).size().reset_index(name="n").sort_values(["key", "code_text"])
-    keys, block = np.unique(counts["key"].to_numpy(), return_inverse=True)
-    total = counts.groupby("key")["n"].transform("sum").to_numpy()
-    within = (counts["n"] / total).groupby(block).cumsum().to_numpy()
-    codes = np.array([None if c == "\x00" else c for c in counts["code_text"]], dtype=object)
+    # "\x00" stands for no code (it sorts first). Codes are numbered in sorted order, so
+    # that (key, number) pairs sort as (key, code) pairs do.
+    number, texts = pd.factorize(enc.code.astype("string").fillna("\x00").to_numpy(dtype=object), sort=True)
+    year_key = enc.token * 64 + enc.year
+    _, each, seen = np.unique(year_key, return_inverse=True, return_counts=True)
+    keep_year = seen[each.reshape(-1)] >= MIN_CONTEXT
+    width = max(len(texts), 1)
+    pairs = np.concatenate([year_key[keep_year] * width + number[keep_year], (enc.token * 64 + 63) * width + number])
+    pair, n = np.unique(pairs, return_counts=True)
+    keys, block = np.unique(pair // width, return_inverse=True)
+    total = pd.Series(n).groupby(block).transform("sum").to_numpy()
+    within = pd.Series(n / total).groupby(block).cumsum().to_numpy()
+    codes = np.array([None if c == "\x00" else c for c in np.asarray(texts, dtype=object)[pair % width]], dtype=object)
     return CodeTable(keys=keys, codes=codes, position=block + np.minimum(within, 1.0))
 
 
@@ -320,7 +356,8 @@ def fit_model(enc: EncodedLog) -> JourneyModel:
     # Censored at the data's end or at 18, whichever comes first (see the module docstring).
     born = enc.birth_day[enc.child]
     horizon = np.where(born > UNKNOWN_BIRTH_DAY, np.minimum(enc.days - 1, born + ADULT_DAYS), enc.days - 1)
-    levels = [fit_level(level, enc, next_token, gap, horizon) for level in range(LEVELS)]
+    orders = _orders(enc, next_token, gap, horizon)
+    levels = [fit_level(level, enc, next_token, gap, horizon, orders) for level in range(LEVELS)]
 
     first = np.flatnonzero(enc.first)
     children = enc.children

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from generator.eventlog import EventLog
+from generator.synth.row_order import ChildRuns
 
 #: Events whose code is part of the token (the code decides the next step), and how many of
 #: their most common codes are kept apart (the rest are "other").
@@ -142,15 +143,21 @@ def token_names(events: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     names = events["event"].astype("object").fillna("unknown").to_numpy()
     codes = events["code"].astype("object")
     labels = names.astype(object).copy()
+    number, vocabulary = pd.factorize(names)
+    position = {event: i for i, event in enumerate(vocabulary)}
     for event, keep in DECISIVE_EVENTS.items():
-        rows = names == event
-        if not rows.any():
+        if event not in position:
             continue
+        rows = number == position[event]
         values = codes[rows].fillna("none").astype(str)
         shares = values.value_counts(normalize=True)
         kept = set(shares[shares >= MIN_CODE_SHARE].index[:keep])
-        labels[rows] = [f"{event}:{v if v in kept else 'other'}" for v in values]
-    vocabulary, token = np.unique(labels.astype(str), return_inverse=True)
+        # Labelled once per distinct code, not once per event.
+        number_of_code, distinct = pd.factorize(values.to_numpy(dtype=object))
+        named = np.array([f"{event}:{v if v in kept else 'other'}" for v in distinct], dtype=object)
+        labels[rows] = named[number_of_code]
+    # Numbered in sorted order, as `numpy.unique` would, by hashing rather than sorting the labels.
+    token, vocabulary = pd.factorize(labels, sort=True)
     return [str(v) for v in vocabulary], token.astype(np.int64)
 
 
@@ -239,7 +246,9 @@ def encode(log: EventLog, carried: pd.DataFrame | None = None) -> EncodedLog:
     events = log.events
     start = log.first_date
     days = int((log.last_date - start).days) + 1
-    ids, child = np.unique(events["child_id"].astype(str).to_numpy(), return_inverse=True)
+    # Children numbered in the order of their ids (`numpy.unique`'s), by hashing the ids.
+    child, ids = pd.factorize(events["child_id"].astype(str).to_numpy(), sort=True)
+    ids = ids.astype(str)
     children = (pd.DataFrame({"child_id": ids})
                 .merge(log.children.assign(child_id=log.children["child_id"].astype(str)), on="child_id", how="left"))
     day = ((events["date"] - start).dt.days).to_numpy(dtype=np.int64)
@@ -247,48 +256,51 @@ def encode(log: EventLog, carried: pd.DataFrame | None = None) -> EncodedLog:
     token_event = [t.split(":", 1)[0] for t in tokens]
     first = np.ones(len(events), dtype=bool)
     first[1:] = child[1:] != child[:-1]
+    by_child = ChildRuns(child)
 
     event_names = events["event"].astype("object").to_numpy()
+    event_number, vocabulary = pd.factorize(event_names, use_na_sentinel=False)
+
+    def one_of(names: tuple[str, ...]) -> np.ndarray:
+        return np.array([isinstance(v, str) and v in names for v in vocabulary], dtype=bool)[event_number]
+
     flags = np.zeros(len(events), dtype=np.int64)
-    opened_day = np.full((len(events), len(FLAGS)), CLOSED, dtype=np.int64)
-    frame = pd.DataFrame({"child": child})
+    opened_day = np.full((len(FLAGS), len(events)), CLOSED, dtype=np.int64)
     for bit, (_, starts, ends, others) in enumerate(FLAGS):
-        opened, closed = np.isin(event_names, starts), np.isin(event_names, ends + others)
-        action = pd.Series(np.where(opened, 1.0, np.where(closed, 0.0, np.nan)))
-        state = action.groupby(child).ffill()
-        since = pd.Series(np.where(opened, day, np.where(closed, CLOSED, np.nan))).groupby(child).ffill()
-        opened_day[:, bit] = since.fillna(CLOSED).to_numpy(dtype=np.int64)
+        opened, closed = one_of(starts), one_of(ends + others)
+        # Each row's state is set by the child's latest event at or before it that opens or
+        # closes the flag: open since that day, or closed.
+        last = by_child.last_of(opened | closed)
+        found = last >= 0
+        at = np.where(found, last, 0)
+        is_open = found & opened[at]
+        opened_day[bit] = np.where(is_open, day[at], CLOSED)
         known = _carried_days(carried, bit, ids, start)
         if known is not None:
             # Before the child's first event of this record, open since its known day.
-            fill = since.isna().to_numpy() & (known[child] != CLOSED)
-            opened_day[fill, bit] = known[child][fill]
+            fill = ~found & (known[child] != CLOSED)
+            opened_day[bit, fill] = known[child][fill]
         if bit < RECORD_FLAGS:
             # Open before the data if the child's first event of this record closes it.
-            relevant = frame[opened | closed].assign(closes=closed[opened | closed])
-            first_is_end = relevant.groupby("child")["closes"].first()
-            initial = np.zeros(len(ids))
-            initial[first_is_end.index.to_numpy()] = first_is_end.to_numpy(dtype=float)
+            initial = by_child.first_of(opened | closed, closed.astype(float), len(ids))
             if known is not None:
                 initial[known != CLOSED] = 1.0
-            state = state.fillna(pd.Series(initial[child]))
-        flags |= (state.fillna(0).to_numpy() > 0).astype(np.int64) << bit
+            is_open = np.where(found, is_open, initial[child] > 0)
+        flags |= is_open.astype(np.int64) << bit
+    opened_day = np.ascontiguousarray(opened_day.T)
     # The legal status, held from the token that sets it until the period of care ends.
     set_status = status_of(tokens)[token]
-    held = pd.Series(np.where(set_status >= 0, set_status, np.nan)).groupby(child).ffill()
-    flags |= held.fillna(0).to_numpy(dtype=np.int64) << STATUS_SHIFT
+    held = by_child.ffill(np.where(set_status >= 0, set_status, np.nan))
+    flags |= np.nan_to_num(held, nan=0.0).astype(np.int64) << STATUS_SHIFT
 
-    is_referral = (event_names == "referral").astype(np.int64)
-    referrals = np.minimum(pd.Series(is_referral).groupby(child).cumsum().to_numpy(), MAX_REFERRALS)
-    is_contact = (event_names == "contact").astype(np.int64)
-    contacts = np.minimum(pd.Series(is_contact).groupby(child).cumsum().to_numpy(), MAX_CONTACTS)
+    referrals = np.minimum(by_child.cumsum(one_of(("referral",)).astype(np.int64)), MAX_REFERRALS)
+    contacts = np.minimum(by_child.cumsum(one_of(("contact",)).astype(np.int64)), MAX_CONTACTS)
 
     birth = pd.to_datetime(children["birth_month"]) if "birth_month" in children else pd.Series(pd.NaT, index=children.index)
     known = birth.notna().to_numpy()
     birth_day = np.where(known, (birth - start).dt.days.fillna(0).to_numpy(), UNKNOWN_BIRTH_DAY).astype(np.int64)
     age_band = age_band_of(day - birth_day[child], known[child])
-    sex = children["sex"].astype("object").map(lambda v: SEX_CODES.get(str(v), 2) if pd.notna(v) else 2)
-    sex = sex.to_numpy(dtype=np.int64)[child]
+    sex = children["sex"].astype("string").map(SEX_CODES).fillna(2).to_numpy(dtype=np.int64)[child]
     return EncodedLog(start=start, days=days, tokens=tokens, token_event=token_event, children=children,
                       child=child, day=day, token=token, code=events["code"].reset_index(drop=True),
                       flags=flags, opened=opened_day, clock=clock_band(flags, opened_day, day),

@@ -56,6 +56,7 @@ import pandas as pd
 from generator.eventlog import EventLog
 from generator.synth.balanced import BalancedUniforms
 from generator.synth.journey_keys import journey_keys, log_journey_keys, rare_journeys
+from generator.synth.row_order import ChildRuns, stable_order
 from generator.synth.twin_model import ATTRIBUTE, END, LEVELS, SINCE, JourneyModel, context_keys, event_numbers, fit_model
 from generator.synth.twin_states import (
     ADULT_DAYS,
@@ -149,6 +150,10 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
     # donor's had been open (`twin_states.encode`), or on an unknown day before the data.
     carried = np.where(start.since != CLOSED, before_data(day[:, None] - start.since), CLOSED)
     opened = np.where((model.opens[token][:, None] >> np.arange(n_flags)) & 1, day[:, None], carried)
+    event_of = event_numbers(model.token_event)
+    # Per token, the flags it opens and closes, as booleans (tokens x flags).
+    opens_flag = ((model.opens[:, None] >> np.arange(n_flags)) & 1) == 1
+    closes_flag = ((model.closes[:, None] >> np.arange(n_flags)) & 1) == 1
     adult_day = np.where(start.birth_known, start.birth_day + ADULT_DAYS, np.iinfo(np.int64).max // 2)
     alive = np.arange(len(twins))
     last_day = model.days - 1
@@ -158,7 +163,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         clock = clock_band(flags[alive], opened[alive], day[alive])
         history = history_code(refs[alive], contacts[alive])
         nxt, gap = _draw(model, rng, token[alive], flags[alive], clock, history, day[alive],
-                         start.birth_day[alive], start.birth_known[alive], start.sex[alive], uniforms)
+                         start.birth_day[alive], start.birth_known[alive], start.sex[alive], uniforms, event_of)
         new_day = day[alive] + gap
         grown_up = (nxt != END) & (new_day > adult_day[alive])
         if grown_up.any():
@@ -168,9 +173,7 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         token[alive] = nxt
         day[alive] = new_day
         flags[alive] = (flags[alive] & ~model.closes[nxt]) | model.opens[nxt]
-        closed = (model.closes[nxt][:, None] >> np.arange(n_flags)) & 1
-        opening = (model.opens[nxt][:, None] >> np.arange(n_flags)) & 1
-        opened[alive] = np.where(opening == 1, new_day[:, None], np.where(closed == 1, CLOSED, opened[alive]))
+        opened[alive] = np.where(opens_flag[nxt], new_day[:, None], np.where(closes_flag[nxt], CLOSED, opened[alive]))
         refs[alive] = np.minimum(refs[alive] + referral_tokens[nxt], MAX_REFERRALS)
         contacts[alive] = np.minimum(contacts[alive] + contact_tokens[nxt], MAX_CONTACTS)
         out_twin.append(twins[alive])
@@ -178,18 +181,19 @@ def _simulate(model: JourneyModel, rng: np.random.Generator, start: Arrivals,
         out_day.append(new_day)
     twin = np.concatenate(out_twin)
     token_all, day_all = np.concatenate(out_token), np.concatenate(out_day)
-    order = np.lexsort((np.arange(len(twin)), twin))  # each twin's events in step order
+    order = stable_order(twin, int(twins.max(initial=0)) + 1)  # each twin's events in step order
     return twin[order], token_all[order], day_all[order]
 
 
 def _draw(model: JourneyModel, rng: np.random.Generator, token, flags, clock, history, day, birth_day, birth_known, sex,
-          uniforms: BalancedUniforms | None = None):
-    """Next token and gap for each state, drawn from its most detailed known context."""
+          uniforms: BalancedUniforms | None = None, event_of: np.ndarray | None = None):
+    """Next token and gap for each state, drawn from its most detailed known context.
+    ``event_of``: `event_numbers` of the model's tokens, when made already."""
     band = age_band_of(day - birth_day, birth_known)
     year = year_of(day, model.years)
     level_of = np.full(len(token), -1)
     block = np.zeros(len(token), dtype=np.int64)
-    event_of = event_numbers(model.token_event)
+    event_of = event_numbers(model.token_event) if event_of is None else event_of
     for level in range(LEVELS):
         todo = np.flatnonzero(level_of < 0)
         if todo.size == 0:
@@ -246,28 +250,38 @@ def _codes(model: JourneyModel, rng: np.random.Generator, token: np.ndarray, day
     return table.codes[index]
 
 
-def _record_ids(twin: np.ndarray, event: np.ndarray) -> np.ndarray:
-    """Record ids tying each start to its end (``<flag initials><n>``); referrals get ``R<n>``."""
+def _record_ids(twin: np.ndarray, event: np.ndarray, record_prefix: str = "") -> np.ndarray:
+    """Record ids tying each start to its end (``<flag initials><n>``); referrals get ``R<n>``;
+    each after ``record_prefix``. ``twin`` is sorted (each twin's events one run)."""
     ids = np.full(len(twin), None, dtype=object)
+    runs = ChildRuns(twin)
+    event_number, names = pd.factorize(event)
     for name, starts, ends, _ in FLAGS[:RECORD_FLAGS]:
-        prefix = "".join(part[0] for part in name.split("_")).upper()
-        is_start, is_end = np.isin(event, starts), np.isin(event, ends)
+        prefix = record_prefix + "".join(part[0] for part in name.split("_")).upper()
+        is_start, is_end = np.isin(names, starts)[event_number], np.isin(names, ends)[event_number]
         if not (is_start.any() or is_end.any()):
             continue
-        number = pd.Series(np.where(is_start, np.cumsum(is_start), np.nan))
-        current = number.groupby(twin).ffill().to_numpy()
+        current = runs.ffill(np.where(is_start, np.cumsum(is_start), np.nan))
         # An end with no start in the data (open before it) gets a number of its own.
         orphan = is_end & np.isnan(current)
         current[orphan] = is_start.sum() + np.cumsum(orphan)[orphan]
         rows = is_start | is_end
-        ids[rows] = [f"{prefix}{int(n)}" for n in current[rows]]
+        ids[rows] = _numbered(prefix, current[rows])
     referral = event == "referral"
-    ids[referral] = [f"R{n}" for n in range(1, int(referral.sum()) + 1)]
+    ids[referral] = _numbered(record_prefix + "R", np.arange(1, int(referral.sum()) + 1))
     return ids
 
 
+def _numbered(prefix: str, numbers: np.ndarray) -> np.ndarray:
+    """``prefix`` and each whole number, as object strings."""
+    return (prefix + pd.Series(numbers.astype(np.int64), dtype=np.int64).astype(str)).to_numpy(dtype=object)
+
+
 def _twin_prefix(real_ids) -> str:
-    taken = {str(i)[:1] for i in real_ids if len(str(i)) > 1 and str(i)[1:].isdigit()}
+    """The first of T, S, Y, ... that no real id made of a letter and a number starts with."""
+    ids = pd.Series(list(real_ids) if not isinstance(real_ids, pd.Series) else real_ids, dtype=object).astype(str)
+    numbered = (ids.str.len() > 1) & ids.str[1:].str.isdigit()
+    taken = set(ids[numbered].str[:1])
     return next((p for p in "TSYZXWV" if p not in taken), "TWIN-")
 
 
@@ -287,6 +301,13 @@ def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[b
     record_prefix : str
         Put before every record id (twins of several models in one log keep theirs apart).
     """
+    return EventLog.from_frames(*_sampled_tables(model, seed, _twin_prefix(real_ids), rare, record_prefix))
+
+
+def _sampled_tables(model: JourneyModel, seed: int, prefix: str, rare: set[bytes] | None,
+                    record_prefix: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`sample_twins`'s events and children tables, before `EventLog.from_frames` sorts them
+    (twins of several models are sorted once, together, by `_renamed`)."""
     rng = np.random.default_rng(seed)
     arrivals, attributes = _arrivals(model, rng)
     n = len(attributes)
@@ -297,19 +318,17 @@ def sample_twins(model: JourneyModel, seed: int = 2018, real_ids=(), rare: set[b
         twin, token, day = _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms)
 
     event = np.array(model.token_event, dtype=object)[token]
-    prefix = _twin_prefix(real_ids)
     width = max(6, len(str(n)))
     names = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
     events = pd.DataFrame({
         "child_id": names[twin],
         "event": event,
         "date": model.start + pd.to_timedelta(day, unit="D"),
-        "record_id": [None if r is None else record_prefix + r for r in _record_ids(twin, event)],
+        "record_id": _record_ids(twin, event, record_prefix),
         "code": _codes(model, rng, token, day),
         "source": TWIN_SOURCE,
     })
-    children = attributes.assign(child_id=names)
-    return EventLog.from_frames(events, children)
+    return events, attributes.assign(child_id=names)
 
 
 def _event_numbers(model: JourneyModel, token: np.ndarray) -> np.ndarray:
@@ -319,38 +338,38 @@ def _event_numbers(model: JourneyModel, token: np.ndarray) -> np.ndarray:
     return ranks[token]
 
 
-def _keys_of(model, twin, token, day, n) -> list[bytes]:
-    """Journey keys per twin 0..n-1 (in the log's same-day order, as an EventLog sorts)."""
+def _keys_of(model, twin, token, day) -> dict[int, bytes]:
+    """Journey key of each twin in ``twin`` (in the log's same-day order, as an EventLog sorts)."""
     event = _event_numbers(model, token)
     order = np.lexsort((event, day, twin))
     twin, event, day = twin[order], event[order], day[order]
     first = pd.Series(day).groupby(twin).transform("min").to_numpy()
-    keys = journey_keys(twin, event, day - first)
-    present = np.unique(twin)
-    full = [b""] * n
-    for t, key in zip(present, keys):
-        full[t] = key
-    return full
+    return dict(zip(np.unique(twin).tolist(), journey_keys(twin, event, day - first)))
 
 
 def _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms=None):
-    """Sample again every twin whose journey is a rare real one; then trim the stubborn."""
+    """Sample again every twin whose journey is a rare real one; then trim the stubborn.
+
+    A twin's key depends on its own events only, so after the first round only the keys of
+    the twins sampled again (or trimmed) are made again."""
     n = len(arrivals.day)
+    keys = [b""] * n
+    for t, key in _keys_of(model, twin, token, day).items():
+        keys[t] = key
     for _ in range(RESAMPLE_ROUNDS):
-        keys = _keys_of(model, twin, token, day, n)
         clash = np.array([k in rare for k in keys])
         if not clash.any():
             return twin, token, day
         redo = np.flatnonzero(clash)
         keep = ~np.isin(twin, redo)
         new_twin, new_token, new_day = _simulate(model, rng, arrivals.take(redo), redo, uniforms)
+        _replace_keys(keys, redo, _keys_of(model, new_twin, new_token, new_day))
         twin = np.concatenate([twin[keep], new_twin])
         token = np.concatenate([token[keep], new_token])
         day = np.concatenate([day[keep], new_day])
-        order = np.lexsort((np.arange(len(twin)), twin))
+        order = stable_order(twin, n)
         twin, token, day = twin[order], token[order], day[order]
     while True:
-        keys = _keys_of(model, twin, token, day, n)
         clash = np.array([k in rare for k in keys])
         if not clash.any():
             return twin, token, day
@@ -359,6 +378,15 @@ def _avoid_rare(model, rng, arrivals, twin, token, day, rare, uniforms=None):
         last[:-1] = twin[1:] != twin[:-1]
         drop = last & clash[twin]
         twin, token, day = twin[~drop], token[~drop], day[~drop]
+        redo = np.flatnonzero(clash)
+        mine = np.isin(twin, redo)
+        _replace_keys(keys, redo, _keys_of(model, twin[mine], token[mine], day[mine]))
+
+
+def _replace_keys(keys: list[bytes], twins: np.ndarray, made: dict[int, bytes]) -> None:
+    """The keys of ``twins`` made again (b"" for a twin left with no event)."""
+    for t in twins.tolist():
+        keys[t] = made.get(t, b"")
 
 
 def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
@@ -376,19 +404,22 @@ def front_door_span(log: EventLog) -> tuple[EventLog, pd.DataFrame]:
                             "date": pd.Series(dtype="datetime64[ns]")})
     if start is None or log.first_date >= start:
         return log, carried
-    inside = log.events["date"] >= start
+    inside = (log.events["date"] >= start).to_numpy()
     events = log.events[inside]
-    children = log.children[log.children["child_id"].isin(events["child_id"].unique())]
+    in_span = log.children["child_id"].isin(events["child_id"].unique()).to_numpy()
+    children = log.children[in_span]
     before = log.events[~inside & log.events["child_id"].isin(children["child_id"])]
+    child, date = before["child_id"].to_numpy(dtype=object), before["date"].to_numpy()
+    event, names = pd.factorize(before["event"].to_numpy(dtype=object))
     parts = []
     for bit, (_, starts, ends, others) in enumerate(FLAGS[:RECORD_FLAGS]):
-        rows = before[before["event"].isin(starts + ends + others)]
-        last = rows.groupby("child_id", observed=True).tail(1)  # the log is in date order
-        still_open = last[last["event"].isin(starts)]
-        parts.append(pd.DataFrame({"child_id": still_open["child_id"].astype(str).to_numpy(), "bit": bit,
-                                   "date": still_open["date"].to_numpy()}))
+        rows = np.flatnonzero(np.isin(names, starts + ends + others)[event])
+        # Each child's last such event (the log is in child, then date order).
+        last = rows[np.append(child[rows][1:] != child[rows][:-1], True)] if rows.size else rows
+        still_open = last[np.isin(names, starts)[event[last]]]
+        parts.append(pd.DataFrame({"child_id": child[still_open], "bit": bit, "date": date[still_open]}))
     carried = pd.concat([carried, *parts], ignore_index=True) if parts else carried
-    return EventLog.from_frames(events, children), carried
+    return log.subset(inside, in_span), carried
 
 
 def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
@@ -408,28 +439,34 @@ def synthetic_twins(log: EventLog, seed: int = 2018) -> EventLog:
     known_before = span.children["child_id"].isin(earlier)
     if not known_before.any():
         return sample_twins(fit_twin_model(span, carried), seed=seed, real_ids=real_ids, rare=rare)
+    twin_prefix = _twin_prefix(real_ids)
     rare |= rare_journeys(log_journey_keys(log))
     parts = []
+    of_child = pd.Index(span.children["child_id"]).get_indexer(span.events["child_id"])
     for group, prefix in ((~known_before, ""), (known_before, "H")):
         ids = span.children.loc[group, "child_id"]
-        part = EventLog.from_frames(span.events[span.events["child_id"].isin(ids)], span.children[group])
+        part = span.subset(group.to_numpy()[of_child], group)
         model = fit_twin_model(part, carried[carried["child_id"].isin(ids.astype(str))])
-        parts.append(sample_twins(model, seed=seed, real_ids=real_ids, rare=rare, record_prefix=prefix))
-    return _renamed(parts, seed, real_ids)
+        parts.append(_sampled_tables(model, seed, twin_prefix, rare, prefix))
+    return _renamed(parts, seed, twin_prefix)
 
 
-def _renamed(parts: list[EventLog], seed: int, real_ids) -> EventLog:
-    """Twins of several models as one log, numbered afresh in an order that says nothing
-    (not which model a twin came from)."""
+def _renamed(parts: list[tuple[pd.DataFrame, pd.DataFrame]], seed: int, prefix: str) -> EventLog:
+    """Twins of several models (each `_sampled_tables`) as one log, numbered afresh in an
+    order that says nothing (not which model a twin came from)."""
     rng = np.random.default_rng([seed, len(parts)])
-    old = [f"{i}:{child}" for i, part in enumerate(parts) for child in part.children["child_id"].astype(str)]
-    n, prefix = len(old), _twin_prefix(real_ids)
+    # Each part's twins in the order of their ids, as a log of the part would hold them.
+    old = [pd.Index(np.sort(children["child_id"].to_numpy(dtype=object))) for _, children in parts]
+    n = sum(len(ids) for ids in old)
     width = max(6, len(str(n)))
-    new = dict(zip(old, (f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1)))
-    events = pd.concat([part.events.assign(child_id=[new[f"{i}:{c}"] for c in part.events["child_id"].astype(str)])
-                        for i, part in enumerate(parts)], ignore_index=True)
-    children = pd.concat([part.children.assign(child_id=[new[f"{i}:{c}"] for c in part.children["child_id"].astype(str)])
-                          for i, part in enumerate(parts)], ignore_index=True)
+    new = np.array([f"{prefix}{i:0{width}d}" for i in rng.permutation(n) + 1], dtype=object)
+    offsets = np.cumsum([0] + [len(ids) for ids in old])
+
+    def renamed(table: pd.DataFrame, i: int) -> pd.DataFrame:
+        return table.assign(child_id=new[offsets[i] + old[i].get_indexer(table["child_id"].to_numpy(dtype=object))])
+
+    events = pd.concat([renamed(events, i) for i, (events, _) in enumerate(parts)], ignore_index=True)
+    children = pd.concat([renamed(children, i) for i, (_, children) in enumerate(parts)], ignore_index=True)
     return EventLog.from_frames(events, children)
 
 
