@@ -21,8 +21,11 @@ from generator.words import counted
 
 #: Shown where a cell is hidden by the privacy stage.
 HIDDEN = "c"
-#: Colours for up to 14 states: the palette, then lighter Okabe-Ito tones (distinct hues first).
-STATE_COLOURS = PALETTE[:7] + ["#56b4e9", "#e69f00", "#009e73", "#f0e442", "#999999", "#000000", "#882255"]
+#: Colours for up to 10 states (a chronogram shows 9 legal statuses or 10 placement types):
+#: the palette's first five, then hues of their own. Each reaches 3:1 against the light page and,
+#: as drawn in dark (`theme.DARK_COLOURS`), the dark one; every two differ by a CIEDE2000 of 12
+#: or more in both (Section 20 and At home, both blue, had differed by 2.7).
+STATE_COLOURS = PALETTE[:5] + ["#cc79a7", "#709c16", "#1999b3", "#6f777b", "#9c5a2e"]
 
 
 def _numeric(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -126,7 +129,8 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
         base = alt.Chart(alt.Data(values=records(shown)))
         present = [label for label in order if label in set(shown["state"])]
         colour = alt.Color("state:N", title="State", sort=present,
-                           scale=alt.Scale(domain=present, range=STATE_COLOURS[:len(present)]))
+                           scale=alt.Scale(domain=present, range=[STATE_COLOURS[i % len(STATE_COLOURS)]
+                                                                  for i in range(len(present))]))
         bars = base.mark_bar(width={"band": 1}).encode(
             x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)))),
             # Each panel is shorter than "Share of the group": the row header says it once.
