@@ -57,11 +57,75 @@
   // On a narrow screen a legend beside the plot took half its width (the court page's years
   // ran together at 375 px) and a legend in one row above it ran off the edge: below the
   // plot and one entry a line instead, wherever the chart does not place its legend itself.
+  // A time axis's last label, centred on its tick near the plot's right edge, ran 3 to 8 px off
+  // the chart ("Jan 2018" at 375 px): the plot keeps that much room to its right.
   var NARROW = 560;
+  function narrow(target) { return target.clientWidth && target.clientWidth < NARROW; }
   function configFor(target, config) {
-    if (!target.clientWidth || target.clientWidth >= NARROW) { return config; }
+    if (!narrow(target)) { return config; }
+    // Legends and x-axis titles start from the chart's left edge, not the plot's: with long row
+    // labels to the left the plot starts halfway across, and they ran off its right edge.
     var legend = Object.assign({}, config.legend || {}, { orient: 'bottom', direction: 'vertical', columns: 1 });
-    return Object.assign({}, config, { legend: legend });
+    var axisX = Object.assign({}, config.axisX || {}, { titleAnchor: 'end', titleAlign: 'right' });
+    return Object.assign({}, config, { legend: legend, axisX: axisX, padding: { left: 5, top: 5, right: 24, bottom: 5 } });
+  }
+
+  // (Vega's own legend layout, which Vega-Lite's config does not pass on.)
+  function fullWidthLegends(vega) {
+    var config = vega.config = vega.config || {};
+    var start = { anchor: 'start', bounds: 'full' };
+    config.legend = Object.assign({}, config.legend || {}, { layout: { top: start, bottom: start } });
+    return vega;
+  }
+
+  // On a narrow screen an axis or legend title longer than the chart is wide ran off its edge
+  // (a third of "Section 47 enquiries that ended without a child protection plan (%)" at
+  // 375 px): such a title is broken into lines between words. Titles are 11 px bold, at most
+  // about 8 px a character.
+  var WRAPPED = { x: 1, color: 1, fill: 1, stroke: 1, shape: 1, size: 1, opacity: 1, strokeDash: 1 };
+  function lines(text, most) {
+    if (typeof text !== 'string' || text.length <= most) { return text; }
+    var out = [''];
+    text.split(' ').forEach(function (word) {
+      var last = out[out.length - 1];
+      if (last && (last + ' ' + word).length > most) { out.push(word); } else { out[out.length - 1] = last ? last + ' ' + word : word; }
+    });
+    return out;
+  }
+  // A Vega expression: the label in two lines at the last space before its middle (or its
+  // first space) when longer than `most` characters.
+  function inTwo(most) {
+    var half = "substring(datum.label, 0, ceil(length(datum.label) / 2) + 1)";
+    var at = '(lastindexof(' + half + ", ' ') > 0 ? lastindexof(" + half + ", ' ') : indexof(datum.label, ' '))";
+    return 'length(datum.label) > ' + most + " && indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, " + at +
+      '), substring(datum.label, ' + at + ' + 1)] : datum.label';
+  }
+  function wrapTitles(value, most) {
+    if (Array.isArray(value)) { value.forEach(function (v) { wrapTitles(v, most); }); return value; }
+    if (!value || typeof value !== 'object') { return value; }
+    Object.keys(value).forEach(function (key) {
+      if (key === 'data' || key === 'datasets' || key === 'values') { return; }
+      var item = value[key];
+      if (WRAPPED[key] && item && typeof item === 'object' && !Array.isArray(item)) {
+        // A legend starts where the plot does, often halfway across: its title gets 60 %, and
+        // a label longer than a third is broken in two (legend labels are 10 px, titles 11).
+        var room = key === 'x' ? most : Math.floor(0.6 * most);
+        item.title = lines(item.title, room);
+        ['axis', 'legend'].forEach(function (part) { if (item[part]) { item[part].title = lines(item[part].title, room); } });
+        if (key !== 'x' && item.legend !== null && !(item.legend && item.legend.labelExpr)) {
+          item.legend = Object.assign({}, item.legend || {}, { labelExpr: inTwo(Math.floor(most / 3)) });
+        }
+      }
+      // Row labels beside a plot took up to 70 % of a phone's width (the twins' junctions left
+      // a plot 55 px wide): one longer than about half the width is broken in two. (Not sooner:
+      // two lines of a label run into the next row where rows are close, as ethnic groups are.)
+      if (key === 'y' && item && (item.type === 'nominal' || item.type === 'ordinal') && item.axis !== null &&
+          !(item.axis && item.axis.labelExpr)) {
+        item.axis = Object.assign({}, item.axis || {}, { labelExpr: inTwo(Math.floor(0.8 * most)) });
+      }
+      wrapTitles(item, most);
+    });
+    return value;
   }
 
   var views = {};
@@ -70,11 +134,14 @@
     var target = document.getElementById(id);
     var scheme = chartSchemes()[schemeName()];
     var spec = recolour(JSON.parse(node.textContent), scheme.colours);
+    if (narrow(target)) { wrapTitles(spec, Math.floor((target.clientWidth - 40) / 8)); }
     if (typeof window.vegaEmbed !== 'function') {
       return Promise.reject(new Error('invalid vega bundle: vegaEmbed is not loaded'));
     }
     if (views[id]) { views[id].finalize(); delete views[id]; }
-    return window.vegaEmbed(target, spec, { actions: false, renderer: 'svg', config: configFor(target, scheme.config) }).then(function (result) {
+    var options = { actions: false, renderer: 'svg', config: configFor(target, scheme.config) };
+    if (narrow(target)) { options.patch = fullWidthLegends; }
+    return window.vegaEmbed(target, spec, options).then(function (result) {
       views[id] = result;
       target.setAttribute('data-drawn', 'true');
       target.setAttribute('data-scheme', schemeName());

@@ -68,3 +68,27 @@ def test_ethnic_groups_are_named_not_coded(demo_build, report_page):
         page = report_page(demo_build / name)
         text = page.inner_text("main") + " ".join(page.locator(".chart-canvas svg text").all_text_contents())
         assert not codes.search(text), f"{name} shows a DfE ethnicity code: {codes.search(text).group(0)}"
+
+
+#: Every visible text a chart draws that reaches more than 1 px past its chart's edge (an SVG
+#: clips it there): [chart id, text, px cut].
+CUT_TEXT_JS = """() => [...document.querySelectorAll('.chart-canvas svg')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getAttribute('opacity') !== '0'
+      && getComputedStyle(t).opacity !== '0')
+    .map(t => { const r = t.getBoundingClientRect();
+      return [svg.closest('.chart-canvas').id, t.textContent,
+              Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom)]; })
+    .filter(([, , cut]) => cut > 1);
+})"""
+
+
+def test_no_chart_text_is_cut_off_at_the_chart_edge_on_a_phone(demo_build, report_page):
+    # At 375 px "Assessment → Child in need, no strategy discussion" lost 14 px at the junctions'
+    # edge, "Jan 2018" 3 to 8 px on every monthly chart, the groups' axis titles up to 58 px and the
+    # twins' legend "Synthetic twins" 13 px.
+    cut = []
+    for name in _pages(demo_build):
+        page = report_page(demo_build / name, viewport={"width": 375, "height": 800})
+        cut += [f"{name} {chart}: {text!r} {round(px)} px" for chart, text, px in page.evaluate(CUT_TEXT_JS)]
+    assert cut == [], "chart text cut off at 375 px:\n" + "\n".join(cut[:30])
