@@ -92,3 +92,16 @@ def test_no_chart_text_is_cut_off_at_the_chart_edge_on_a_phone(demo_build, repor
         page = report_page(demo_build / name, viewport={"width": 375, "height": 800})
         cut += [f"{name} {chart}: {text!r} {round(px)} px" for chart, text, px in page.evaluate(CUT_TEXT_JS)]
     assert cut == [], "chart text cut off at 375 px:\n" + "\n".join(cut[:30])
+
+
+def test_the_maps_data_quality_note_is_dark_in_the_dark_scheme(demo_build, report_page):
+    from generator.charts.theme import contrast
+
+    page = report_page(demo_build / "pathway.html", color_scheme="dark")
+    colours = page.evaluate("""() => { const note = getComputedStyle(document.querySelector('.pathway-findings'));
+        return [note.backgroundColor, note.color]; }""")
+    background, text = ("#" + "".join(f"{int(v):02x}" for v in c[c.index("(") + 1:c.index(")")].split(",")[:3])
+                        for c in colours)
+    # A bright yellow panel (#fff7bf) on the dark page, as the banner above it is not.
+    assert contrast(background, "#0b0c0c") < 2.0
+    assert contrast(text, background) >= 4.5
