@@ -63,19 +63,11 @@
   function narrow(target) { return target.clientWidth && target.clientWidth < NARROW; }
   function configFor(target, config) {
     if (!narrow(target)) { return config; }
-    // Legends and x-axis titles start from the chart's left edge, not the plot's: with long row
-    // labels to the left the plot starts halfway across, and they ran off its right edge.
+    // An x-axis title ends where the plot does and runs leftwards under the row labels: centred
+    // under a plot that long row labels had pushed halfway across, it ran off the right edge.
     var legend = Object.assign({}, config.legend || {}, { orient: 'bottom', direction: 'vertical', columns: 1 });
     var axisX = Object.assign({}, config.axisX || {}, { titleAnchor: 'end', titleAlign: 'right' });
     return Object.assign({}, config, { legend: legend, axisX: axisX, padding: { left: 5, top: 5, right: 24, bottom: 5 } });
-  }
-
-  // (Vega's own legend layout, which Vega-Lite's config does not pass on.)
-  function fullWidthLegends(vega) {
-    var config = vega.config = vega.config || {};
-    var start = { anchor: 'start', bounds: 'full' };
-    config.legend = Object.assign({}, config.legend || {}, { layout: { top: start, bottom: start } });
-    return vega;
   }
 
   // On a narrow screen an axis or legend title longer than the chart is wide ran off its edge
@@ -140,7 +132,6 @@
     }
     if (views[id]) { views[id].finalize(); delete views[id]; }
     var options = { actions: false, renderer: 'svg', config: configFor(target, scheme.config) };
-    if (narrow(target)) { options.patch = fullWidthLegends; }
     return window.vegaEmbed(target, spec, options).then(function (result) {
       views[id] = result;
       target.setAttribute('data-drawn', 'true');
