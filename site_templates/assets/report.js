@@ -92,19 +92,29 @@
     return 'length(datum.label) > ' + most + " && indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, " + at +
       '), substring(datum.label, ' + at + ' + 1)] : datum.label';
   }
-  function wrapTitles(value, most) {
-    if (Array.isArray(value)) { value.forEach(function (v) { wrapTitles(v, most); }); return value; }
+  // Whether the chart names its rows beside the plot (a nominal y axis), so that the plot, and a
+  // legend above or below it, starts well across.
+  function hasRowLabels(value) {
+    if (Array.isArray(value)) { return value.some(hasRowLabels); }
+    if (!value || typeof value !== 'object') { return false; }
+    var y = value.y;
+    if (y && typeof y === 'object' && (y.type === 'nominal' || y.type === 'ordinal') && y.axis !== null) { return true; }
+    return Object.keys(value).some(function (key) { return key !== 'data' && key !== 'datasets' && hasRowLabels(value[key]); });
+  }
+  function wrapTitles(value, most, rows) {
+    if (Array.isArray(value)) { value.forEach(function (v) { wrapTitles(v, most, rows); }); return value; }
     if (!value || typeof value !== 'object') { return value; }
     Object.keys(value).forEach(function (key) {
       if (key === 'data' || key === 'datasets' || key === 'values') { return; }
       var item = value[key];
       if (WRAPPED[key] && item && typeof item === 'object' && !Array.isArray(item)) {
         // A legend starts where the plot does, often halfway across: its title gets 60 %, and
-        // a label longer than a third is broken in two (legend labels are 10 px, titles 11).
+        // beside row labels a legend label longer than a third is broken in two (legend labels
+        // are 10 px, titles 11).
         var room = key === 'x' ? most : Math.floor(0.6 * most);
         item.title = lines(item.title, room);
         ['axis', 'legend'].forEach(function (part) { if (item[part]) { item[part].title = lines(item[part].title, room); } });
-        if (key !== 'x' && item.legend !== null && !(item.legend && item.legend.labelExpr)) {
+        if (rows && key !== 'x' && item.legend !== null && !(item.legend && item.legend.labelExpr)) {
           item.legend = Object.assign({}, item.legend || {}, { labelExpr: inTwo(Math.floor(most / 3)) });
         }
       }
@@ -115,7 +125,7 @@
           !(item.axis && item.axis.labelExpr)) {
         item.axis = Object.assign({}, item.axis || {}, { labelExpr: inTwo(Math.floor(0.8 * most)) });
       }
-      wrapTitles(item, most);
+      wrapTitles(item, most, rows);
     });
     return value;
   }
@@ -126,7 +136,7 @@
     var target = document.getElementById(id);
     var scheme = chartSchemes()[schemeName()];
     var spec = recolour(JSON.parse(node.textContent), scheme.colours);
-    if (narrow(target)) { wrapTitles(spec, Math.floor((target.clientWidth - 40) / 8)); }
+    if (narrow(target)) { wrapTitles(spec, Math.floor((target.clientWidth - 40) / 8), hasRowLabels(spec)); }
     if (typeof window.vegaEmbed !== 'function') {
       return Promise.reject(new Error('invalid vega bundle: vegaEmbed is not loaded'));
     }
