@@ -1,4 +1,4 @@
-"""Colours a reader must tell apart: the care histories' states, in the light and dark schemes."""
+"""Care histories as drawn: colours a reader must tell apart (light and dark), labels that read upright."""
 
 import itertools
 
@@ -54,3 +54,15 @@ def test_care_history_states_differ_clearly_from_each_other_in_both_schemes():
         close += [(scheme, a, b, round(colour_difference(drawn[a], drawn[b]), 1))
                   for a, b in itertools.combinations(drawn, 2) if colour_difference(drawn[a], drawn[b]) < DISTINCT]
     assert close == []
+
+
+def test_care_history_months_and_group_numbers_read_upright():
+    # Vega turns an ordinal axis's labels a quarter by default: "0", "6", "12" stood on end.
+    from generator.charts.longitudinal import silhouette_line
+
+    table = pd.DataFrame([{"group": 1, "month": 0, "state": "Section 20", "count": 10, "share": 1.0}])
+    chrono = chronogram("c", table, states=STATES, title="t", describe=lambda published: "").draw(table)
+    quality = pd.DataFrame({"groups": [2, 3, 4], "asw": [0.4, 0.5, 0.45]})
+    line = silhouette_line("s", quality, 3, title="t", description="d").spec
+    assert chrono["spec"]["encoding"]["x"]["axis"]["labelAngle"] == 0
+    assert all(layer["encoding"]["x"]["axis"]["labelAngle"] == 0 for layer in line["layer"])

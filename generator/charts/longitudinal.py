@@ -132,7 +132,7 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
                            scale=alt.Scale(domain=present, range=[STATE_COLOURS[i % len(STATE_COLOURS)]
                                                                   for i in range(len(present))]))
         bars = base.mark_bar(width={"band": 1}).encode(
-            x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)))),
+            x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)), labelAngle=0)),
             # Each panel is shorter than "Share of the group": the row header says it once.
             y=alt.Y("share:Q", title=None, stack="normalize", axis=alt.Axis(format="%")),
             color=colour, order=alt.Order("rank:Q"),
@@ -155,7 +155,7 @@ def silhouette_line(chart_id: str, quality: pd.DataFrame, chosen: int, *, title:
     """Average silhouette width by number of groups, the chosen number marked."""
     data = quality.assign(chosen=quality["groups"] == chosen)
     base = alt.Chart(alt.Data(values=records(data)))
-    x = alt.X("groups:O", title="Number of groups")
+    x = alt.X("groups:O", title="Number of groups", axis=alt.Axis(labelAngle=0))  # numbers read upright
     y = alt.Y("asw:Q", title="Average silhouette width")
     line = base.mark_line(color=PALETTE[0]).encode(x=x, y=y)
     dots = base.mark_point(filled=True, size=80).encode(
