@@ -66,3 +66,15 @@ def test_care_history_months_and_group_numbers_read_upright():
     line = silhouette_line("s", quality, 3, title="t", description="d").spec
     assert chrono["spec"]["encoding"]["x"]["axis"]["labelAngle"] == 0
     assert all(layer["encoding"]["x"]["axis"]["labelAngle"] == 0 for layer in line["layer"])
+
+
+def test_the_chart_palette_colours_differ_clearly_in_both_schemes():
+    # The sixth colour (#0072b2) was the first's blue again: CIEDE2000 2.7.
+    from generator.charts.theme import PALETTE
+
+    close = []
+    for scheme in ("light", "dark"):
+        drawn = [lab_of(c if scheme == "light" else DARK_COLOURS.get(c, c)) for c in PALETTE]
+        close += [(scheme, PALETTE[i], PALETTE[j]) for i, j in itertools.combinations(range(len(PALETTE)), 2)
+                  if colour_difference(drawn[i], drawn[j]) < DISTINCT]
+    assert close == []

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import math
 
-PALETTE = ["#1d70b8", "#d55e00", "#007a5e", "#6f3f98", "#b58105", "#0072b2", "#cc79a7", "#505a5f"]
+#: Its sixth is olive, not Okabe-Ito's blue #0072b2: beside the first (#1d70b8) that blue differed by
+#: a CIEDE2000 of 2.7, and a chart of six or more series drew two of them alike (the final orders:
+#: care order and SGO with supervision).
+PALETTE = ["#1d70b8", "#d55e00", "#007a5e", "#6f3f98", "#b58105", "#709c16", "#cc79a7", "#505a5f"]
 
 #: Each role's colour per scheme. Text and muted text reach 4.5:1 on background and panel;
 #: grid and border are graphics (3:1 where they carry meaning; grid lines are decoration).
