@@ -100,7 +100,6 @@ METRICS: tuple[MetricDefinition, ...] = (
     _m("open_assessment_at_end", "Assessments open at the end", "count", "open at the end of the period's last day"),
     _m("open_cin_plan_at_end", "Child in need plans open at the end", "count", "open at the end of the period's last day"),
     _m("open_cp_plan_at_end", "Child protection plans open at the end", "count", "open at the end of the period's last day"),
-    _m("open_looked_after_at_end", "Children looked after at the end", "count", "looked after at the end of the period's last day"),
 )
 
 BY_KEY: dict[str, MetricDefinition] = {m.key: m for m in METRICS}

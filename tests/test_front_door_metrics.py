@@ -46,7 +46,18 @@ def test_open_cases_at_the_end_of_the_period():
             ("c", "lac_start", "2015-03-01"), ("c", "lac_end", "2015-07-01")]
     metrics = headline_metrics(log_of(rows), PERIOD)  # the period ends on 30 June 2015
     assert metrics["open_cp_plan_at_end"] == 1  # b's plan ended on the last day
-    assert metrics["open_looked_after_at_end"] == 1 and metrics["open_assessment_at_end"] == 0
+    assert metrics["lac_open_end"] == 1 and metrics["open_assessment_at_end"] == 0
+
+
+def test_children_looked_after_at_the_end_are_one_figure_under_one_key():
+    # The twins page listed the same count twice, as lac_open_end and open_looked_after_at_end.
+    from generator.metrics import METRICS
+
+    rows = [("c", "lac_start", "2015-03-01"), ("d", "lac_start", "2015-04-01"), ("d", "lac_end", "2015-05-01")]
+    metrics = headline_metrics(log_of(rows), PERIOD)
+    assert metrics["lac_open_end"] == 1
+    assert not [key for key in metrics if key.startswith("open_looked_after")]
+    assert [m.key for m in METRICS if "looked after at the end" in m.label.lower()] == ["lac_open_end"]
 
 
 def test_event_figures_come_with_their_interval_when_annotations_are_given():

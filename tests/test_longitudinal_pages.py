@@ -113,6 +113,16 @@ def test_sequences_page_publishes_groups_not_children(demo):
     assert not any(child in text for child in list(ids)[:2000])
 
 
+def test_who_is_in_each_group_lists_ages_youngest_first(demo):
+    # The bands were listed as text sorts them: "1 to 4", "10 to 15", "16 or 17", "5 to 9", "Under 1".
+    (_, page), = _render([SequencesOptions(kind="sequences", slug="histories", title="Histories")], demo)
+    traits = next(t["frame"] for t in page.context["tables"] if t["id"] == "histories-characteristics")
+    ages = traits[(traits["characteristic"] == "Age at entry") & (traits["group"] == 1)]["value"].tolist()
+    bands = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 or 17"]
+    assert [band for band in bands if band in ages] == [age for age in ages if age in bands] and len(ages) >= 3
+    assert traits["characteristic"].drop_duplicates().tolist() == ["Sex", "Age at entry", "Ethnicity"]
+
+
 def test_a_public_build_refuses_the_timeline_with_exit_2(tmp_path, capsys):
     data = _tiny(tmp_path, population=False)
     report = write_report(tmp_path, data="data", extra="audience: public", pages="""

@@ -61,7 +61,8 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
         look-back is complete; ``assessment_timeliness_basis`` and ``icpc_timeliness_basis``
         name the default basis;
         ``open_<stage>_at_end`` (cases open on the last day of the period, for each stage of
-        `workload.STAGES`); and for the i-th annotation (1, 2, ...) and each measure of
+        `workload.STAGES` but periods of care, whose figure is `headline_metrics`'s
+        ``lac_open_end``); and for the i-th annotation (1, 2, ...) and each measure of
         `interrupted.MEASURES`, ``event<i>_<measure>_level_change`` with ``_level_low`` and
         ``_level_high`` (its 95% interval; 24 months before, 12 after; counts a month or
         percentage points), ``_level_ratio`` with ``_level_ratio_low`` and ``_level_ratio_high``
@@ -126,6 +127,8 @@ def front_door_metrics(log: EventLog, period: Period, annotations: list | None =
 
     last_day = pd.DatetimeIndex([period.end])
     for key, _, start, end in STAGES:
+        if key == "looked_after":
+            continue  # `lac_open_end` already counts these: one figure, one key (it was shown twice)
         metrics[f"open_{key}_at_end"] = int(open_on(stage_intervals(log, start, end), last_day)[0])
 
     if annotations:

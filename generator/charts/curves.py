@@ -56,8 +56,13 @@ def cumulative_curve(
         points = alt.Chart(alt.Data(values=read))
         layers.append(points.mark_rule(strokeDash=[2, 2], color="#505a5f").encode(x=alt.X("months:Q"), y=alt.Y("pct:Q"), y2=alt.Y2("zero:Q")))
         layers.append(points.mark_point(filled=True, size=50, color=PALETTE[1]).encode(x=alt.X("months:Q"), y=alt.Y("pct:Q")))
-        layers.append(points.mark_text(align="left", dx=6, dy=12, fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
-            x=alt.X("months:Q"), y=alt.Y("pct:Q"), text=alt.Text("label:N")))
+        # A reading in the right part of the plot is written to the left of its point, above the
+        # rising curve: to its right "36 months: 59.6%" ran off the chart on a phone.
+        right = float(table["months"].max()) * 0.6
+        for keep, align, dx, dy in ((f"datum.months <= {right}", "left", 6, 12), (f"datum.months > {right}", "right", -6, -12)):
+            layers.append(points.transform_filter(keep).mark_text(
+                align=align, dx=dx, dy=dy, fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
+                x=alt.X("months:Q"), y=alt.Y("pct:Q"), text=alt.Text("label:N")))
     chart = alt.layer(*layers).properties(description=description, **base_properties())
     data = table.rename(columns={"at_risk": "at_risk_count", "rereferred": "rereferred_count"})
     # A cumulative curve: its rows do not add up to anything shown.

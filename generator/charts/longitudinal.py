@@ -21,8 +21,11 @@ from generator.words import counted
 
 #: Shown where a cell is hidden by the privacy stage.
 HIDDEN = "c"
-#: Colours for up to 14 states: the palette, then lighter Okabe-Ito tones (distinct hues first).
-STATE_COLOURS = PALETTE[:7] + ["#56b4e9", "#e69f00", "#009e73", "#f0e442", "#999999", "#000000", "#882255"]
+#: Colours for up to 10 states (a chronogram shows 9 legal statuses or 10 placement types):
+#: the palette's first five, then hues of their own. Each reaches 3:1 against the light page and,
+#: as drawn in dark (`theme.DARK_COLOURS`), the dark one; every two differ by a CIEDE2000 of 12
+#: or more in both (Section 20 and At home, both blue, had differed by 2.7).
+STATE_COLOURS = PALETTE[:5] + ["#cc79a7", "#709c16", "#1999b3", "#6f777b", "#9c5a2e"]
 
 
 def _numeric(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -103,9 +106,10 @@ def return_dots(chart_id: str, table: pd.DataFrame, *, title: str, describe: Cal
         width=PANEL_WIDTH, height=max(90, 34 * data["group"].nunique())).facet(
         column=alt.Column("within:N", title="Returned within", sort=["1 year", "2 years", "5 years"]))
     # On a phone the panels keep their width and scroll in their box (the site reads usermeta)
-    # rather than shrink to 4 px text; the group labels take about 90 px.
+    # rather than shrink to 4 px text; the group labels take up to about 110 px (legal status:
+    # 99 px, and at 90 the panels were drawn 1 % small).
     panels = data["within"].nunique()
-    spec = {**spec_of(chart), "usermeta": {"min_width": 90 + panels * (PANEL_WIDTH + 20)}}
+    spec = {**spec_of(chart), "usermeta": {"min_width": 110 + panels * (PANEL_WIDTH + 20)}}
     return Chart(chart_id, title, "", spec, data.drop(columns=["estimate", "lower", "upper"]),
                  counts=[], at_risk="at_risk", curves_by=["grouping", "group", "method"], describe=describe)
 
@@ -126,9 +130,10 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
         base = alt.Chart(alt.Data(values=records(shown)))
         present = [label for label in order if label in set(shown["state"])]
         colour = alt.Color("state:N", title="State", sort=present,
-                           scale=alt.Scale(domain=present, range=STATE_COLOURS[:len(present)]))
+                           scale=alt.Scale(domain=present, range=[STATE_COLOURS[i % len(STATE_COLOURS)]
+                                                                  for i in range(len(present))]))
         bars = base.mark_bar(width={"band": 1}).encode(
-            x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)))),
+            x=alt.X("month:O", title="Months since first entry", axis=alt.Axis(values=list(range(0, 121, 6)), labelAngle=0)),
             # Each panel is shorter than "Share of the group": the row header says it once.
             y=alt.Y("share:Q", title=None, stack="normalize", axis=alt.Axis(format="%")),
             color=colour, order=alt.Order("rank:Q"),
@@ -139,7 +144,7 @@ def chronogram(chart_id: str, table: pd.DataFrame, *, states: dict[str, str], ti
         chart = bars.properties(width=620, height=110).facet(
             row=alt.Row("group:N", title="Group (share of its children in each state)",
                         header=alt.Header(labelAngle=0, labelAlign="left", labelPadding=4)))
-        return {**spec_of(chart), "usermeta": {"min_width": 840}}
+        return {**spec_of(chart), "usermeta": {"min_width": 870}}  # drawn 856 px wide with its legend
 
     rank = {label: i for i, label in enumerate(order)}
     data = table.assign(rank=table["state"].map(rank))
@@ -151,7 +156,7 @@ def silhouette_line(chart_id: str, quality: pd.DataFrame, chosen: int, *, title:
     """Average silhouette width by number of groups, the chosen number marked."""
     data = quality.assign(chosen=quality["groups"] == chosen)
     base = alt.Chart(alt.Data(values=records(data)))
-    x = alt.X("groups:O", title="Number of groups")
+    x = alt.X("groups:O", title="Number of groups", axis=alt.Axis(labelAngle=0))  # numbers read upright
     y = alt.Y("asw:Q", title="Average silhouette width")
     line = base.mark_line(color=PALETTE[0]).encode(x=x, y=y)
     dots = base.mark_point(filled=True, size=80).encode(

@@ -142,8 +142,14 @@ def _rows(table, *, text, value, low, high, domain, description, label, group, x
         # One value for every row (all cases): a single dashed rule the height of the chart.
         layers.insert(0, base.mark_rule(color="#505a5f", strokeDash=[5, 3], strokeWidth=1.5).encode(
             x=alt.X(f"mean({reference}):Q", scale=x_scale), tooltip=[alt.Tooltip(f"mean({reference}):Q", title=reference_title, format=".1f")]))
-    layers.append(base.mark_text(align="left", baseline="bottom", fontSize=12, fontWeight="bold", color="#0b0c0c").encode(
-        y=y, yOffset=above, x=alt.XDatum(domain[0], scale=x_scale), text=alt.Text(f"{label}:N")))
+    # A label longer than the plot is wide is drawn smaller, down to 10 px, and never past the
+    # plot's right edge ("Assessment → Child in need, no strategy discussion" ran 14 px off a
+    # 375 px phone). Bold 12 px text is at most about 0.62 em a character.
+    fitted = f"clamp(width / (0.62 * length(datum['{label}'])), 10, 12)"
+    layers.append(base.transform_calculate(label_size=fitted).mark_text(
+        align="left", baseline="bottom", fontWeight="bold", color="#0b0c0c", limit={"expr": "width"}).encode(
+        y=y, yOffset=above, x=alt.XDatum(domain[0], scale=x_scale), text=alt.Text(f"{label}:N"),
+        size=alt.Size("label_size:Q", scale=None, legend=None)))
     # Numbers sit on the side of the interval with more room: right of it, unless there is more
     # space between the plot's left edge and the interval's start (a fixed share of the width
     # ran them off the left edge once a dot chart's domain hugged its intervals).

@@ -97,7 +97,14 @@ class SequencesPage(PageKind):
                                     for a in age]
         children["sex"] = children["sex"].map(lambda s: {"1": "Male", "2": "Female"}.get(s, "Other or not known"))
         children["ethnicity"] = children["ethnicity"].map(ethnic_group)  # names, not DfE codes
-        traits = group_characteristics(grouped.membership, children, columns=("sex", "age_at_entry", "ethnicity"))
+        shown = ("sex", "age_at_entry", "ethnicity")
+        traits = group_characteristics(grouped.membership, children, columns=shown)
+        # Ages in their bands' order, youngest first (as text "10 to 15" came before "5 to 9").
+        band = {label: i for i, (_, label) in enumerate(AGE_BANDS)}
+        age_order = traits["value"].map(band).where(traits["characteristic"] == "age_at_entry").fillna(len(band))
+        traits = (traits.assign(_shown=traits["characteristic"].map({c: i for i, c in enumerate(shown)}), _age=age_order)
+                  .sort_values(["_shown", "group", "_age"], kind="stable").drop(columns=["_shown", "_age"])
+                  .reset_index(drop=True))
         traits = traits.assign(characteristic=traits["characteristic"].map(
             {"sex": "Sex", "age_at_entry": "Age at entry", "ethnicity": "Ethnicity"}), pct=(100 * traits.pop("share")).round(1))
         context["tables"].append({"id": f"{slug}-characteristics", "after": f"{slug}-chronograms",
