@@ -134,28 +134,59 @@ def test_each_chart_is_drawn_once_as_a_static_svg_and_handed_over_before_publish
     import generator.build as build
     from generator.site import static_charts
 
-    drawn, handed, at_publishing = [], [], []
-    original_svg, original_draw, original_publish = static_charts.static_svg, static_charts.StaticDrawings.draw, build.publish_report
-    monkeypatch.setattr(static_charts, "static_svg", lambda spec: drawn.append(1) or original_svg(spec))
+    sent, handed, at_publishing = [], [], []
+    original_write, original_draw, original_publish = static_charts._write_frame, static_charts.StaticDrawings.draw, build.publish_report
+    monkeypatch.setattr(static_charts, "_write_frame", lambda pipe, payload: sent.append(1) or original_write(pipe, payload))
     monkeypatch.setattr(static_charts.StaticDrawings, "draw", lambda self, spec: handed.append(1) or original_draw(self, spec))
     monkeypatch.setattr(build, "publish_report", lambda *a: at_publishing.append(len(handed)) or original_publish(*a))
     out = tmp_path / "out"
     build_report(tiny_report(tmp_path), out)
     charts = list((out / "charts").glob("*.svg"))
-    assert charts and len(drawn) == len(charts)  # each drawn once: the site took the drawings begun early
+    assert charts and len(sent) == len(charts)  # each sent to the drawing process once: the site took the early drawings
     assert at_publishing == [len(charts)]  # every chart handed over as its page was rendered
+    assert all(p.read_bytes().startswith(b"<svg") for p in charts)
 
 
-def test_static_drawings_draw_a_spec_once_as_it_was_handed_over():
+SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": [{"a": 1}, {"a": 3}]},
+        "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}, "width": 200}
+
+
+def test_static_drawings_draw_a_spec_once_as_it_was_handed_over_as_this_process_would():
     from generator.site.static_charts import StaticDrawings, static_svg
 
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": [{"a": 1}, {"a": 3}]},
-            "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}, "width": 200}
+    spec = dict(SPEC)
     drawings = StaticDrawings()
     first = drawings.draw(spec)
     again = drawings.draw(dict(spec))
     spec["mark"] = "point"  # changed after it was handed over: the drawing is of the spec as it was
     assert first is again
     bar = first.result(timeout=120)
-    assert bar == static_svg({**spec, "mark": "bar"}) and drawings.draw(spec).result(timeout=120) != bar
+    assert bar == static_svg({**spec, "mark": "bar"}) and drawings.draw(spec).result(timeout=120) == static_svg(spec)
+    with pytest.raises(RuntimeError):  # a spec vl-convert cannot draw is an error where it is asked for
+        drawings.draw({"mark": "no such mark"}).result(timeout=120)
+    drawings.close()
+
+
+def test_static_drawings_are_drawn_here_when_no_process_can_be_started(monkeypatch):
+    import subprocess
+
+    from generator.site.static_charts import StaticDrawings, static_svg
+
+    def refused(*args, **kwargs):
+        raise OSError("not allowed on this laptop")
+
+    monkeypatch.setattr(subprocess, "Popen", refused)
+    drawings = StaticDrawings()
+    assert drawings.draw(SPEC).result(timeout=120) == static_svg(SPEC)
+    drawings.close()
+
+
+def test_drawings_sent_to_a_drawing_process_that_ended_are_drawn_here():
+    from generator.site.static_charts import StaticDrawings, static_svg
+
+    drawings = StaticDrawings()
+    drawings.draw(SPEC).result(timeout=120)
+    drawings._process.kill()  # as if the process had crashed
+    other = {**SPEC, "mark": "point"}
+    assert drawings.draw(other).result(timeout=120) == static_svg(other)
     drawings.close()

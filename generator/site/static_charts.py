@@ -10,10 +10,13 @@ single view is fitted by Vega itself ("fit-x"), drawn once.
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
-import os
+import queue
 import re
+import subprocess
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -50,9 +53,13 @@ def static_svg(spec: dict) -> bytes:
 
 
 class StaticDrawings:
-    """The static SVGs of a build, each drawn once on threads of their own while the build goes
-    on: the build hands each page's charts over as soon as the page is rendered, so that
-    vl-convert draws them while later pages are computed rather than all at the end.
+    """The static SVGs of a build, each drawn once by a process of its own while the build goes
+    on: the build hands each page's charts over as soon as the page is rendered, so that they
+    are drawn while later pages are computed rather than all at the end. vl-convert holds
+    Python's global lock while it draws (measured: another thread of the same process ran at a
+    tenth of its speed meanwhile), so it draws in another process, ``python -m`` this module,
+    fed specs and answering drawings through pipes, in order. Where that process cannot be
+    started, or ends, charts are drawn here.
 
     A drawing is found again by its spec's JSON text: the site takes the drawing of a spec equal
     to one it publishes, and draws any other then (a public report's chart with hidden cells
@@ -60,22 +67,117 @@ class StaticDrawings:
     """
 
     def __init__(self):
-        # vl-convert draws outside the GIL for much of each chart: two at a time use two cores.
-        self._pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="static-svg")
         self._drawn: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._waiting: collections.deque[Future] = collections.deque()  # sent, not yet answered
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._here: ThreadPoolExecutor | None = None
 
     def draw(self, spec: dict) -> Future:
         """A future of `static_svg` of ``spec`` (as it is now: later changes to it are not drawn)."""
         text = json.dumps(spec, default=str)
         with self._lock:
             if text not in self._drawn:
-                self._drawn[text] = self._pool.submit(lambda: static_svg(json.loads(text)))
+                future: Future = Future()
+                self._drawn[text] = future
+                if self._started():
+                    self._waiting.append(future)
+                    self._outbox.put(text)
+                else:
+                    self._draw_here(text, future)
             return self._drawn[text]
 
     def close(self) -> None:
-        """Stop drawing: drawings not begun are dropped (a build that failed needs none)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """No more drawings: the drawing process ends once it has drawn what it was sent (at
+        once, if a failed build left drawings nobody will read)."""
+        with self._lock:
+            if self._process is not None:
+                if self._waiting:
+                    self._process.kill()
+                self._outbox.put(None)
+            if self._here is not None:
+                self._here.shutdown(wait=False, cancel_futures=True)
+
+    def _started(self) -> bool:
+        if self._process is None and self._here is None:
+            try:
+                self._process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError:
+                return False
+            threading.Thread(target=self._send, daemon=True, name="static-svg-send").start()
+            threading.Thread(target=self._receive, daemon=True, name="static-svg-receive").start()
+        return self._process is not None
+
+    def _draw_here(self, text: str, future: Future) -> None:
+        if self._here is None:
+            self._here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="static-svg")
+        drawing = self._here.submit(lambda: static_svg(json.loads(text)))
+        drawing.add_done_callback(lambda done: _settle(future, done))
+
+    def _send(self) -> None:
+        pipe = self._process.stdin
+        try:
+            while (text := self._outbox.get()) is not None:
+                _write_frame(pipe, text.encode("utf-8"))
+        except OSError:
+            pass  # the process ended: `_receive` draws what it did not answer
+        finally:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+    def _receive(self) -> None:
+        pipe = self._process.stdout
+        while (frame := _read_frame(pipe)) is not None:
+            with self._lock:
+                future = self._waiting.popleft()
+            if frame[:1] == b"\x00":
+                future.set_result(frame[1:])
+            else:
+                future.set_exception(RuntimeError(frame[1:].decode("utf-8", "replace")))
+        self._process.wait()
+        with self._lock:  # the process ended early: what it was sent is drawn here
+            unanswered = [(text, f) for text, f in self._drawn.items() if f in self._waiting]
+            self._waiting.clear()
+            self._process = None
+            for text, future in unanswered:
+                self._draw_here(text, future)
+
+
+def _settle(future: Future, done: Future) -> None:
+    if done.cancelled():
+        future.cancel()
+    elif done.exception() is not None:
+        future.set_exception(done.exception())
+    else:
+        future.set_result(done.result())
+
+
+def _write_frame(pipe, payload: bytes) -> None:
+    pipe.write(len(payload).to_bytes(4, "big") + payload)
+    pipe.flush()
+
+
+def _read_frame(pipe) -> bytes | None:
+    head = pipe.read(4)
+    if len(head) < 4:
+        return None
+    payload = pipe.read(int.from_bytes(head, "big"))
+    return payload if len(payload) == int.from_bytes(head, "big") else None
+
+
+def _serve(specs, drawings) -> None:
+    """The drawing process: each spec read from ``specs`` answered on ``drawings``, in order,
+    as a zero byte and the SVG, or a one byte and what went wrong."""
+    while (frame := _read_frame(specs)) is not None:
+        try:
+            answer = b"\x00" + static_svg(json.loads(frame))
+        except Exception as error:  # the build raises it where it asks for this drawing
+            answer = b"\x01" + f"{type(error).__name__}: {error}".encode("utf-8")
+        _write_frame(drawings, answer)
 
 
 def _svg_width(svg: str) -> float:
@@ -93,3 +195,7 @@ def _renumber_ids(svg: str) -> str:
         return numbers.setdefault(match.group(0), f"{match.group(1)}{len(numbers)}")
 
     return re.sub(r"\b(gradient_|clip|pattern_)(\d+)\b", renumber, svg)
+
+
+if __name__ == "__main__":
+    _serve(sys.stdin.buffer, sys.stdout.buffer)
