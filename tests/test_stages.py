@@ -139,6 +139,8 @@ def test_the_overview_counts_the_findings_the_data_quality_page_lists(folder, tm
     overview = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     quality = (tmp_path / "out" / "data-quality.html").read_text(encoding="utf-8")
     assert _overview_quality(overview) == _data_quality_totals(quality)
+    by_severity = r"([\d,]+) errors?, ([\d,]+) warnings? and ([\d,]+) notes?"
+    assert re.search(by_severity, overview).groups() == re.search(by_severity, quality).groups()
 
 
 def test_each_map_is_replayed_once_per_build_for_the_real_children(tmp_path, monkeypatch):

@@ -47,7 +47,9 @@ class OverviewPage(PageKind):
                 "rates": rates,
                 "inputs": ctx.inputs,
                 "quality": {"errors": Count(errors, name="data-quality rows error"),
-                            "warnings": Count(warnings, name="data-quality rows warning"), "checks": len(ctx.findings)},
+                            "warnings": Count(warnings, name="data-quality rows warning"), "checks": len(ctx.findings),
+                            # findings by severity, as the data-quality page counts them (notes carry no warning rows)
+                            "severities": {s: sum(f.severity == s for f in ctx.findings) for s in ("error", "warning", "info")}},
                 "annotations": ctx.annotations,
                 "cannot_show": [(m.name, m.missing) for m in unmeasured(events_held(ctx.log))],
                 "left_out": list(ctx.left_out),
