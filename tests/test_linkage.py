@@ -134,3 +134,18 @@ def test_legal_tables_are_placed_by_content_beside_the_event_log(tmp_path):
     assert len(sources.tables.legal.proceedings) == 5 and sources.tables.legal.persons["child_id"].tolist() == ["A"]
     assert {i.format for i in sources.inputs} >= {"proceedings", "persons"}
     assert any(f.check == "proceedings without a date of birth" for f in sources.findings)
+
+
+def test_the_review_list_follows_the_lists_rows_each_rows_likeliest_candidate_first():
+    import pandas as pd
+
+    from generator.analyses.linkage_quality import review_list
+
+    proceedings = pd.DataFrame({"proceedings_id": ["P197", "P20", "P3"], "row": [197, 20, 3], "case_number": ["a", "b", "c"],
+                                "surname": ["X", "Y", "Z"], "forenames": ["x", "y", "z"], "initials": ["X", "Y", "Z"],
+                                "birth_date": pd.to_datetime(["2010-01-01"] * 3), "sex": ["1", "2", "1"]})
+    links = pd.DataFrame({"proceedings_id": ["P197", "P20", "P3"], "status": ["review", "review", "linked"]})
+    pairs = pd.DataFrame({"proceedings_id": ["P197", "P20", "P20", "P3"], "child_id": ["c1", "c2", "c3", "c4"],
+                          "probability": [0.7, 0.4, 0.8, 0.99], "weight": [1.0, 0.5, 2.0, 9.0]})
+    listed = review_list(proceedings, links, pairs, None)
+    assert listed[["proceedings_id", "child_id"]].values.tolist() == [["P20", "c3"], ["P20", "c2"], ["P197", "c1"]]

@@ -140,7 +140,8 @@ def review_list(proceedings: pd.DataFrame, links: pd.DataFrame, pairs: pd.DataFr
                 persons: pd.DataFrame | None, per_row: int = 3) -> pd.DataFrame:
     """The borderline pairs for clerical review: each row sent to review with its best
     ``per_row`` candidates, the list's details beside the record's, and a blank ``decision``
-    for a person to fill in ("match" / "non-match") and put in the data folder.
+    for a person to fill in ("match" / "non-match") and put in the data folder; in the order of
+    the list's rows, each row's candidates most likely first.
 
     This names children: internal reports only (the page never builds it for a public one).
 
@@ -164,4 +165,7 @@ def review_list(proceedings: pd.DataFrame, links: pd.DataFrame, pairs: pd.DataFr
         record = record.rename(columns={c: f"record_{c}" for c in ("surname", "forenames", "birth_date", "sex")})
         out = out.merge(record, on="child_id", how="left")
     first = ["proceedings_id", "child_id", "decision", "probability", "weight"]
+    # In the list's own order (its row numbers), as a reviewer works down it; ids read as text
+    # would put P20 after P197.
+    out = out.sort_values(["row", "probability"], ascending=[True, False], kind="mergesort")
     return out[first + [c for c in out.columns if c not in first]].reset_index(drop=True)
