@@ -210,8 +210,9 @@ def _missing(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Findi
     if column is not None:
         offered = _return_interviews(frame.loc[table.index, column], frame.loc[table.index, "_row"], table, record,
                                      source, findings)
-        parts += [offered] if len(offered) else []
-    return pd.concat(parts, ignore_index=True), findings
+        parts += [offered]
+    # Empty parts left out: pandas is changing how they count towards the columns' types.
+    return pd.concat([part for part in parts if len(part)] or [starts], ignore_index=True), findings
 
 
 def _return_interviews(answers: pd.Series, rows: pd.Series, table: pd.DataFrame, record: pd.Series, source: str,
@@ -226,7 +227,8 @@ def _return_interviews(answers: pd.Series, rows: pd.Series, table: pd.DataFrame,
     day = offered.where(offered.notna(), table["end"].where(yes))
     ok = day.notna().to_numpy()
     return pd.DataFrame({"child_id": table["child_id"][ok], "event": "return_interview_offered", "date": day[ok],
-                         "record_id": record[ok], "code": pd.NA, "source": table["_file"][ok]})
+                         "record_id": record[ok], "code": pd.array([pd.NA] * int(ok.sum()), dtype="string"),
+                         "source": table["_file"][ok]})
 
 
 def _reviews(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Finding]]:

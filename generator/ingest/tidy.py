@@ -101,7 +101,10 @@ def read_events(frame: pd.DataFrame, display: str) -> tuple[pd.DataFrame, list[P
     events["date"], date_problems = parse_dates(frame["date"], display, "date", frame["_row"])
     problems += date_problems
     for column in ("record_id", "code"):
-        events[column] = stripped(frame[column]).replace("", pd.NA) if column in frame else pd.NA
+        # Text either way (a file without the column has none): files with and without it join
+        # without pandas guessing a type from an empty column.
+        events[column] = (stripped(frame[column]).replace("", pd.NA) if column in frame
+                          else pd.array([pd.NA] * len(events), dtype="string"))
     events["source"] = frame["source"].astype("string") if "source" in frame else display
     return events, problems
 
