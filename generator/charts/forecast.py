@@ -51,7 +51,7 @@ def fan_spec(table: pd.DataFrame, y_title: str) -> dict:
                                      alt.Tooltip("children:Q", title="Children")]),
     ]
     chart = alt.layer(*layers, data=alt.Data(values=_records(data))).properties(width=WIDTH, height=160)
-    return chart.facet(row=alt.Row("station:N", title=None, sort=None)).resolve_scale(y="independent").to_dict(validate=False)
+    return _scrolling(chart.facet(row=alt.Row("station:N", title=None, sort=None)).resolve_scale(y="independent"), to_end=True)
 
 
 def forecast_chart(chart_id: str, title: str, table: pd.DataFrame, describe) -> Chart:
@@ -76,7 +76,16 @@ def backtest_spec(table: pd.DataFrame) -> dict:
                                      alt.Tooltip("expected:Q", title="Forecast")]),
     ]
     chart = alt.layer(*layers, data=alt.Data(values=_records(data))).properties(width=WIDTH, height=140)
-    return chart.facet(row=alt.Row("station:N", title=None, sort=None)).resolve_scale(y="independent").to_dict(validate=False)
+    return _scrolling(chart.facet(row=alt.Row("station:N", title=None, sort=None)).resolve_scale(y="independent"))
+
+
+def _scrolling(chart, to_end: bool = False) -> dict:
+    """The spec of panels of a fixed width: on a phone it keeps its width and scrolls in its box
+    (usermeta ``min_width``: the panels, the station labels and the axis), rather than being
+    shrunk until its text is a few pixels high; ``to_end``: the box opens scrolled to its right
+    end (a fan chart's months ahead)."""
+    usermeta = {"min_width": WIDTH + 100, **({"scroll_to": "end"} if to_end else {})}
+    return {**chart.to_dict(validate=False), "usermeta": usermeta}
 
 
 def backtest_chart(chart_id: str, title: str, table: pd.DataFrame, describe) -> Chart:

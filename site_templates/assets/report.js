@@ -144,6 +144,10 @@
     var options = { actions: false, renderer: 'svg', config: configFor(target, scheme.config) };
     return window.vegaEmbed(target, spec, options).then(function (result) {
       views[id] = result;
+      // A chart wider than a phone scrolls in its box; one whose news is at its right end (a
+      // forecast's months ahead) opens scrolled there.
+      var box = target.closest('.chart-scroll');
+      if (box && spec.usermeta && spec.usermeta.scroll_to === 'end') { box.scrollLeft = box.scrollWidth; }
       target.setAttribute('data-drawn', 'true');
       target.setAttribute('data-scheme', schemeName());
       return result;

@@ -116,10 +116,9 @@ SQUEEZED_JS = """() => [...document.querySelectorAll('.chart-canvas svg')]
 
 def test_no_chart_is_squeezed_below_its_own_width_on_a_phone(demo_build, report_page):
     # The placebo check's six panels (648 px) were drawn 343 px wide at 375 px: 11 px text at 6 px.
-    # A chart that cannot be narrower scrolls in its box instead (usermeta min_width). The forecast
-    # page is left out: its charts are being redrawn elsewhere (report of the t20b branch).
+    # A chart that cannot be narrower scrolls in its box instead (usermeta min_width).
     squeezed = []
-    for name in [n for n in _pages(demo_build) if n != "forecast.html"]:
+    for name in _pages(demo_build):
         page = report_page(demo_build / name, viewport={"width": 375, "height": 800})
         squeezed += [f"{name} {chart}: {own} px drawn at {round(drawn)}" for chart, own, drawn in page.evaluate(SQUEEZED_JS)]
     assert squeezed == []
