@@ -114,7 +114,8 @@ def add_practice_events(log: EventLog, rng: np.random.Generator, last_day: pd.Ti
     ]
     extra = pd.DataFrame([row for part in added for row in part],
                          columns=["child_id", "event", "date", "record_id", "code", "source"])
-    return EventLog.from_frames(pd.concat([events, extra], ignore_index=True), log.children)
+    # A demo too small for any practice event adds none (and no empty frame for pandas to type).
+    return EventLog.from_frames(pd.concat([events, extra], ignore_index=True) if len(extra) else events, log.children)
 
 
 def _cpp_late(due: pd.Timestamp) -> float:
