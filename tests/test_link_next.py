@@ -12,15 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.analyses.front_door import link_next
+from generator.analyses.front_door import link_next, unlinked
 
 
 def _merge_asof_link_next(left, right, window_days, carry=()):
-    right = right.astype({c: "boolean" for c in carry if right[c].dtype == bool})
-    result = pd.DataFrame(index=left.index)
-    result["linked_date"] = pd.Series(pd.NaT, index=left.index, dtype="datetime64[ns]")
-    for column in carry:
-        result[column] = pd.Series(pd.NA, index=left.index, dtype=right[column].dtype)
+    right, result = unlinked(left, right, carry)
     if left.empty or right.empty:
         return result
     codes, _ = pd.factorize(pd.concat([left["child_id"], right["child_id"]], ignore_index=True))

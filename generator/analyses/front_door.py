@@ -100,11 +100,7 @@ def link_next(left: pd.DataFrame, right: pd.DataFrame, window_days: int | None, 
     DataFrame
         Indexed like ``left``: ``linked_date`` (NaT when nothing is linked) and ``carry``.
     """
-    right = right.astype({c: "boolean" for c in carry if right[c].dtype == bool})
-    result = pd.DataFrame(index=left.index)
-    result["linked_date"] = pd.Series(pd.NaT, index=left.index, dtype="datetime64[ns]")
-    for column in carry:
-        result[column] = pd.Series(pd.NA, index=left.index, dtype=right[column].dtype)
+    right, result = unlinked(left, right, carry)
     if left.empty or right.empty:
         return result
     found = _first_on_or_after(left, right, window_days)
@@ -114,6 +110,17 @@ def link_next(left: pd.DataFrame, right: pd.DataFrame, window_days: int | None, 
     for column in carry:
         result[column] = right[column].array.take(found, allow_fill=True)
     return result
+
+
+def unlinked(left: pd.DataFrame, right: pd.DataFrame, carry=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``right`` with its yes/no columns nullable, and `link_next`'s result before any link:
+    ``linked_date`` NaT and each ``carry`` column missing, indexed like ``left``."""
+    right = right.astype({c: "boolean" for c in carry if right[c].dtype == bool})
+    result = pd.DataFrame(index=left.index)
+    result["linked_date"] = pd.Series(pd.NaT, index=left.index, dtype="datetime64[ns]")
+    for column in carry:
+        result[column] = pd.Series(pd.NA, index=left.index, dtype=right[column].dtype)
+    return right, result
 
 
 def _first_on_or_after(left: pd.DataFrame, right: pd.DataFrame, window_days: int | None) -> np.ndarray:
